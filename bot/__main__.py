@@ -1,0 +1,80 @@
+"""`python -m bot [run|http|socket|sandbox|demo|migrate|check]`: the product's entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.app import StartupError, build_runtime
+from config import PolicyError, SettingsError, load_policy, load_settings
+from config.settings import Settings
+from store.db import Database
+from store.migrate import migrate
+
+COMMANDS = {
+    "run": "start as the settings say: Socket Mode, HTTP, or the sandbox without credentials",
+    "http": "serve Slack over HTTP on PORT (/slack/events, /healthz) under gunicorn",
+    "socket": "connect to Slack in Socket Mode (needs SLACK_APP_TOKEN)",
+    "sandbox": "try the bot in the terminal against a stand-in Slack",
+    "demo": "play the scripted walk-through of the demo desk and print the conversation",
+    "migrate": "bring the database schema up to date",
+    "check": "validate the settings and the policy YAML, then exit",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Casedesk, a service-desk "
+                                     "Slack bot.")
+    parser.add_argument("command", nargs="?", default="run", choices=list(COMMANDS),
+                        help="; ".join(f"{k}: {v}" for k, v in COMMANDS.items()))
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return _run(args.command, settings)
+    except (SettingsError, PolicyError, StartupError) as exc:
+        print(f"casedesk: cannot start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(command: str, settings: Settings) -> int:
+    if command == "check":
+        policy = load_policy(settings.config_dir)
+        print(f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
+              f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}")
+        return 0
+    if command == "migrate":
+        before, after = migrate(Database(settings.database_url))
+        print(f"database at revision {after} (was {before or 'empty'})")
+        return 0
+    if command == "demo":
+        from bot.sandbox.demo import play
+
+        return play(sys.stdout)
+    if command == "sandbox" or (command == "run" and settings.mode == "sandbox"):
+        from bot.sandbox.repl import run_repl
+
+        return run_repl(settings, sys.stdin, sys.stdout)
+    if command == "socket" and settings.mode != "socket":
+        raise SettingsError("Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN "
+                            "(xapp-...).")
+    if command == "http" and settings.signing_secret is None:
+        raise SettingsError("HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
+    runtime = build_runtime(settings)
+    from bot.serve import run_http, run_socket_mode
+
+    if command == "socket" or (command == "run" and settings.mode == "socket"):
+        run_socket_mode(runtime)
+    else:
+        run_http(runtime)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

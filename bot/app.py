@@ -1,0 +1,102 @@
+"""The composition root: settings and policy in, a running desk out (Bolt app, database,
+dispatcher). The only module in bot/ that knows the Slack listeners exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.desk import Desk
+from bot.dispatcher import Dispatcher
+from config import Settings, load_policy
+from config.policy import Policy
+from store.db import Database
+from store.migrate import migrate
+
+log = logging.getLogger(__name__)
+DISPATCH_TIMEOUT = 10
+
+
+class StartupError(RuntimeError):
+    """Start-up cannot go on; the message says what to fix."""
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    policy: Policy
+    db: Database
+    clock: Clock
+    desk: Desk
+    app: App
+    dispatcher: Dispatcher
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    listener_executor: Executor | None = None,
+    verify_token: bool = True,
+) -> Runtime:
+    """Load policy, migrate the database, and wire the Bolt app and the dispatcher."""
+    policy = load_policy(settings.config_dir)
+    db = Database(settings.database_url)
+    migrate(db)
+    clock = clock or Clock()
+    desk = Desk(db=db, policy=policy, clock=clock)
+    token = settings.bot_token or ""
+    app = _bolt_app(settings, token, listener_executor, verify_token)
+    outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
+    outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
+    dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
+    desk.on_commit(dispatcher.wake)
+
+    from handlers import register  # the composition root is where listeners meet the desk
+
+    register(app, desk)
+    return Runtime(settings=settings, policy=policy, db=db, clock=clock, desk=desk, app=app,
+                   dispatcher=dispatcher)
+
+
+def _bolt_app(
+    settings: Settings, token: str, executor: Executor | None, verify_token: bool
+) -> App:
+    client = WebClient(token=token, base_url=settings.api_url)
+    socket = settings.mode == "socket"
+    try:
+        app = App(
+            client=client,
+            signing_secret=settings.signing_secret or "",
+            request_verification_enabled=not socket,
+            token_verification_enabled=verify_token,
+            listener_executor=executor,
+            raise_error_for_unhandled_request=False,
+        )
+    except BoltError as exc:
+        raise StartupError(
+            f"Slack did not accept SLACK_BOT_TOKEN at {settings.api_url}: {exc}. Check the token "
+            "(OAuth & Permissions > Bot User OAuth Token) and SLACK_API_URL."
+        ) from None
+    app.error(_report_error)
+    return app
+
+
+def _report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
+    """An unexpected failure: logged with an id; the person gets a plain apology, no trace."""
+    incident = uuid.uuid4().hex[:8]
+    logger.exception("listener failed (error id %s)", incident, exc_info=error)
+    return BoltResponse(
+        status=200,
+        body=f"Something went wrong on our side (error id {incident}); nothing was changed. "
+        "Please try again.",
+    )

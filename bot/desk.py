@@ -1,0 +1,282 @@
+"""The workflow's front door: each method is one transaction that changes cases and writes the
+Slack effects to the outbox together, then wakes the dispatcher. Handlers, the sandbox and tests
+all come through here, with plain values in and plain values out; nothing here knows Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot import intake, reclassify, supportability, take
+from bot.clock import Clock
+from bot.errors import CaseChanged, CaseNotFound, UserFacingError
+from bot.intake_fields import FieldError, IntakeFields, check_fields
+from bot.notices import Notice, enqueue
+from bot.reclassify import Reclassification
+from bot.targets import first_response_due
+from config.policy import Policy
+from store.db import Database
+from bot.vocabulary import OPEN_STATES
+from store.models import Case, CaseParty, IntakeDraft, SeenRequest
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DRAFT_LIFETIME = timedelta(hours=12)
+STALE_RETRIES = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSummary:
+    """What a handler needs to answer the person who acted, read inside the transaction."""
+
+    number: int
+    ref: str
+    summary: str
+    state: str
+    priority: str
+    priority_label: str
+    is_major: bool
+    requester_id: str
+    coordinator_id: str
+    group_name: str | None
+    support_status: str
+    first_response_due: datetime
+    channel_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    case: CaseSummary
+    already: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeldForDuplicates:
+    """INTAKE-4: nothing recorded yet; the reporter chooses between these and a new case."""
+
+    draft_id: int
+    requester_open: list[CaseSummary]
+    similar: list[tuple[CaseSummary, float]]
+
+
+class Desk:
+    """One desk: its policy, its database and its clock."""
+
+    def __init__(self, *, db: Database, policy: Policy, clock: Clock) -> None:
+        self.db = db
+        self.policy = policy
+        self.clock = clock
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Called after every commit that wrote outbox rows (the dispatcher's wake-up)."""
+        self._listeners.append(listener)
+
+    # -- intake -------------------------------------------------------------------------------
+    def check(self, fields: IntakeFields) -> list[FieldError]:
+        return check_fields(fields, self.policy)
+
+    def intake(
+        self, fields: IntakeFields, *, request_key: str | None = None, check_duplicates: bool = True
+    ) -> Recorded | HeldForDuplicates:
+        """Record the contact, or hold it as a draft when it may duplicate an open case."""
+        errors = self.check(fields)
+        if errors:
+            raise UserFacingError("\n".join(e.message for e in errors))
+        with self._transaction() as (session, effects):
+            if request_key is not None:
+                seen = session.get(SeenRequest, request_key)
+                if seen is not None and seen.case_id is not None:
+                    return Recorded(case=self._summary(session.get_one(Case, seen.case_id)),
+                                    already=True)
+            if check_duplicates:
+                found = intake.find_duplicates(session, fields)
+                if found:
+                    draft = IntakeDraft(reporter_id=fields.reporter_id, fields=asdict(fields),
+                                        created_at=self.clock.now())
+                    session.add(draft)
+                    session.flush()
+                    return HeldForDuplicates(
+                        draft_id=draft.id,
+                        requester_open=[self._summary(c) for c in found.requester_open],
+                        similar=[(self._summary(c), s) for c, s in found.similar],
+                    )
+            case = self._record(session, fields, effects, request_key)
+            return Recorded(case=self._summary(case))
+
+    def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
+        """The reporter looked at the possible duplicates and wants a new case anyway."""
+        with self._transaction() as (session, effects):
+            draft, fields = self._open_draft(session, draft_id, actor)
+            key = f"draft:{draft_id}"
+            if draft.used_at is not None:
+                return self._draft_outcome(session, draft)
+            case = self._record(session, fields, effects, key)
+            draft.used_at, draft.outcome = self.clock.now(), f"recorded:{case.id}"
+            return Recorded(case=self._summary(case))
+
+    def link_draft(self, draft_id: int, number: int, *, actor: str) -> Recorded:
+        """The reporter links the contact to an existing open case instead of a new one."""
+        with self._transaction() as (session, effects):
+            draft, fields = self._open_draft(session, draft_id, actor)
+            if draft.used_at is not None:
+                return self._draft_outcome(session, draft)
+            case = self._case(session, number)
+            if case.state == "closed":
+                raise UserFacingError(f"{case.ref} is closed; record a new case instead.")
+            effects.append((case, intake.link_contact(self.policy, case, fields,
+                                                      now=self.clock.now())))
+            draft.used_at, draft.outcome = self.clock.now(), f"linked:{case.id}"
+            return Recorded(case=self._summary(case))
+
+    def _record(
+        self,
+        session: Session,
+        fields: IntakeFields,
+        effects: list[tuple[Case, list[Notice]]],
+        request_key: str | None,
+    ) -> Case:
+        case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
+        effects.append((case, notices))
+        if request_key is not None:
+            session.add(SeenRequest(key=request_key, case_id=case.id, at=self.clock.now()))
+        return case
+
+    def _open_draft(
+        self, session: Session, draft_id: int, actor: str
+    ) -> tuple[IntakeDraft, IntakeFields]:
+        draft = session.get(IntakeDraft, draft_id)
+        if draft is None or draft.reporter_id != actor:
+            raise UserFacingError("That intake is not yours or no longer exists; start again "
+                                  "with /case.")
+        if draft.used_at is None and self.clock.now() - draft.created_at > DRAFT_LIFETIME:
+            raise UserFacingError("That intake is more than 12 hours old; start again with /case.")
+        fields = dict(draft.fields)
+        return draft, IntakeFields(**fields)
+
+    def _draft_outcome(self, session: Session, draft: IntakeDraft) -> Recorded:
+        """A second click on the same choice answers with what the first one did."""
+        _, case_id = (draft.outcome or ":").split(":", 1)
+        return Recorded(case=self._summary(session.get_one(Case, int(case_id))), already=True)
+
+    # -- working a case -----------------------------------------------------------------------
+    def take(self, number: int, *, actor: str) -> CaseSummary:
+        return self._act(number, lambda s, c: take.take(self.policy, c, actor=actor,
+                                                         now=self.clock.now()))
+
+    def reclassify(
+        self, number: int, change: Reclassification, *, actor: str, reason: str
+    ) -> CaseSummary:
+        if not reason.strip():
+            raise UserFacingError("Give a reason for the change: it goes on the timeline.")
+        return self._act(number, lambda s, c: reclassify.reclassify(
+            s, self.policy, c, change, actor=actor, reason=reason.strip(), now=self.clock.now()))
+
+    def approve_override(
+        self, number: int, *, actor: str, reason: str, lasting: bool
+    ) -> CaseSummary:
+        return self._act(number, lambda s, c: supportability.approve_override(
+            s, self.policy, c, actor=actor, reason=reason, lasting=lasting, now=self.clock.now()))
+
+    def decline(self, number: int, *, actor: str, reason: str) -> CaseSummary:
+        return self._act(number, lambda s, c: supportability.decline(
+            self.policy, c, actor=actor, reason=reason, now=self.clock.now()))
+
+    def summary(self, number: int) -> CaseSummary:
+        with self.db.transaction() as session:
+            return self._summary(self._case(session, number))
+
+    def cases_for(self, user_id: str, *, limit: int = 20) -> list[CaseSummary]:
+        """Open cases the person asked for or coordinates, most urgent first (App Home)."""
+        with self.db.transaction() as session:
+            rows = session.execute(
+                select(Case)
+                .join(CaseParty, CaseParty.case_id == Case.id)
+                .where(
+                    CaseParty.user_id == user_id,
+                    CaseParty.until.is_(None),
+                    CaseParty.role.in_(("requester", "coordinator")),
+                    Case.state.in_(OPEN_STATES),
+                )
+                .distinct()
+                .order_by(Case.priority, Case.number)
+                .limit(limit)
+            ).scalars()
+            return [self._summary(case) for case in rows]
+
+    def read(self, number: int, reader: Callable[[Case], T]) -> T:
+        """Run `reader` on the case inside a transaction (for rendering views of it)."""
+        with self.db.transaction() as session:
+            return reader(self._case(session, number))
+
+    def _act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
+        """Apply a change to one case; a concurrent change makes it re-read and try again."""
+        for attempt in range(STALE_RETRIES):
+            try:
+                with self._transaction() as (session, effects):
+                    case = self._case(session, number)
+                    effects.append((case, change(session, case)))
+                    session.flush()
+                    return self._summary(case)
+            except (StaleDataError, IntegrityError):
+                log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
+        raise CaseChanged(f"CASE-{number} was changed by someone else at the same moment; "
+                          "look at it again and retry.")
+
+    # -- plumbing -----------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
+        effects: list[tuple[Case, list[Notice]]] = []
+        with self.db.transaction() as session:
+            yield session, effects
+            for case, notices in effects:
+                session.flush()
+                enqueue(session, now=self.clock.now(), case=case, notices=notices)
+        if any(notices for _, notices in effects):
+            for listener in self._listeners:
+                listener()
+
+    def _case(self, session: Session, number: int) -> Case:
+        case = session.execute(select(Case).where(Case.number == number)).scalar_one_or_none()
+        if case is None:
+            raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
+        return case
+
+    def _summary(self, case: Case) -> CaseSummary:
+        group = self.policy.groups.get(case.group_key or "")
+        return CaseSummary(
+            number=case.number,
+            ref=case.ref,
+            summary=case.summary,
+            state=case.state,
+            priority=case.priority,
+            priority_label=self.policy.priorities.get(case.priority, ""),
+            is_major=case.is_major,
+            requester_id=case.requester_id,
+            coordinator_id=case.coordinator_id,
+            group_name=group.name if group else None,
+            support_status=case.support_status,
+            first_response_due=first_response_due(self.policy, case),
+            channel_id=case.channel_id,
+        )
+
+
+def parse_case_ref(text: str) -> int:
+    """`CASE-1042`, `case-1042` or `1042` to 1042; a clear error otherwise."""
+    raw = text.strip().upper().removeprefix("CASE-").removeprefix("#")
+    if not raw.isdigit():
+        raise UserFacingError(f"{text.strip()!r} is not a case number. Write it as CASE-1042.")
+    return int(raw)
+
+
+__all__ = ["Desk", "parse_case_ref"]

@@ -1,0 +1,314 @@
+"""Delivers the outbox to Slack (DESIGN decision 1): in order per case, retried with backoff,
+Retry-After honoured, and the Slack `ts` kept so later changes edit the same message.
+
+A crash between commit and delivery delays a message; the lease makes it deliverable again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.clock import Clock
+from bot.notices import CASE_CHANNEL
+from bot.render import RenderContext, render
+from bot.timeline import record_event
+from config.policy import Policy
+from store.db import Database
+from store.models import Case, OutboxItem
+from store.outbox import claim, due_heads, message_location, newer_pending_with_key, remember_message
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = 300
+NAME_TAKEN_TRIES = 20
+# Slack errors that a later attempt can cure; all others are final for that item.
+TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+             "request_timeout", "invalid_auth", "account_inactive", "token_revoked"}
+
+
+class Retry(Exception):
+    """Deliver again later: after `after` seconds, or by backoff when None."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Final(Exception):
+    """Slack refused for good; the item fails and the case's timeline says so."""
+
+
+@dataclass
+class Delivered:
+    channel: str | None = None
+    ts: str | None = None
+
+
+class Dispatcher:
+    """Claims due outbox items and makes the Slack calls they stand for."""
+
+    def __init__(self, *, db: Database, client: WebClient, policy: Policy, clock: Clock) -> None:
+        self.db = db
+        self.client = client
+        self.policy = policy
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- running ------------------------------------------------------------------------------
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self, *, interval: float = 1.0) -> None:
+        """Deliver in a background thread until stop(); wake() skips the wait."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._loop, args=(interval,), name="outbox",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self, interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                delivered = self.deliver_due()
+            except Exception:  # the loop must outlive a bad moment of the database
+                log.exception("outbox pass failed")
+                delivered = 0
+            if not delivered:
+                self._wake.wait(interval)
+                self._wake.clear()
+
+    def drain(self, *, max_passes: int = 100) -> int:
+        """Deliver everything due now (sandbox and tests); returns how many were attempted."""
+        total = 0
+        for _ in range(max_passes):
+            done = self.deliver_due()
+            total += done
+            if not done:
+                break
+        return total
+
+    # -- one pass -----------------------------------------------------------------------------
+    def deliver_due(self, *, limit: int = 50) -> int:
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            ids = due_heads(session, now=now, limit=limit)
+        attempted = 0
+        for item_id in ids:
+            with self.db.transaction() as session:
+                if not claim(session, item_id, now=self.clock.now(), lease=LEASE):
+                    continue
+            attempted += 1
+            self._deliver_one(item_id)
+        return attempted
+
+    def _deliver_one(self, item_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                item = session.get_one(OutboxItem, item_id)
+                if newer_pending_with_key(session, item) and message_location(
+                    session, item.message_key or ""
+                ):
+                    item.status, item.delivered_at = "superseded", self.clock.now()
+                    return
+                call = self._prepare(session, item)
+            result = self._call(call)
+        except Retry as retry:
+            self._settle_retry(item_id, retry)
+            return
+        except Final as final:
+            self._settle_failed(item_id, str(final))
+            return
+        self._settle_delivered(item_id, result)
+
+    # -- preparing and calling ----------------------------------------------------------------
+    def _prepare(self, session: Any, item: OutboxItem) -> dict[str, Any]:
+        """Everything the Slack call needs, read while the transaction is open."""
+        case = session.get(Case, item.case_id) if item.case_id is not None else None
+        target = item.target
+        if target == CASE_CHANNEL:
+            if case is None or case.channel_id is None:
+                raise Final("the case channel does not exist (its creation failed)")
+            target = case.channel_id
+        call: dict[str, Any] = {"operation": item.operation, "target": target,
+                                "case_id": item.case_id, "params": dict(item.params)}
+        if item.operation == "post":
+            if case is None:
+                raise Final(f"template {item.template} needs a case")
+            ctx = RenderContext(case=case, policy=self.policy, params=item.params,
+                                now=self.clock.now())
+            message = render(item.template, ctx)
+            call["text"], call["blocks"] = message.text, message.blocks
+            location = message_location(session, item.message_key) if item.message_key else None
+            if location is not None:
+                call["existing"] = (location.channel, location.ts)
+        elif item.operation == "pin":
+            location = message_location(session, item.params["message_key"])
+            if location is None:
+                raise Final("the message to pin was never posted")
+            call["ts"] = location.ts
+        return call
+
+    def _call(self, call: dict[str, Any]) -> Delivered:
+        operation = call["operation"]
+        try:
+            if operation == "post":
+                return self._post(call)
+            if operation == "create_channel":
+                return self._create_channel(call["target"])
+            if operation == "invite":
+                return self._invite(call["target"], call["params"]["users"])
+            if operation == "pin":
+                return self._pin(call["target"], call["ts"])
+        except SlackApiError as exc:
+            raise _classify_slack_error(exc) from None
+        except (SlackRequestError, URLError, TimeoutError, ConnectionError, OSError) as exc:
+            raise Retry(f"network: {exc}") from None
+        raise Final(f"unknown outbox operation {operation!r}")
+
+    def _post(self, call: dict[str, Any]) -> Delivered:
+        text, blocks, target = call["text"], call["blocks"], call["target"]
+        existing = call.get("existing")
+        if existing is not None:
+            channel, ts = existing
+            if _same_place(channel, target):
+                try:
+                    self.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+                    return Delivered(channel=channel, ts=ts)
+                except SlackApiError as exc:
+                    if exc.response.get("error") != "message_not_found":
+                        raise
+            else:
+                self._delete_quietly(channel, ts)
+        response = self._post_joining(target, text=text, blocks=blocks)
+        return Delivered(channel=response["channel"], ts=response["ts"])
+
+    def _post_joining(self, channel: str, **kwargs: Any) -> Any:
+        """Post; join a public channel first when Slack says the bot is not in it."""
+        try:
+            return self.client.chat_postMessage(channel=channel, **kwargs)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel":
+                raise
+            self.client.conversations_join(channel=channel)
+            return self.client.chat_postMessage(channel=channel, **kwargs)
+
+    def _delete_quietly(self, channel: str, ts: str) -> None:
+        """A card that moved queues leaves its old queue; a failure here must not block it."""
+        try:
+            self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as exc:
+            log.warning("could not delete moved message %s/%s: %s", channel, ts,
+                        exc.response.get("error"))
+
+    def _create_channel(self, name: str) -> Delivered:
+        """conversations.create, stepping past `name_taken` with -2, -3 ... suffixes."""
+        for attempt in range(1, NAME_TAKEN_TRIES + 1):
+            candidate = name if attempt == 1 else _suffixed(name, attempt)
+            try:
+                response = self.client.conversations_create(name=candidate)
+            except SlackApiError as exc:
+                if exc.response.get("error") == "name_taken":
+                    continue
+                raise
+            return Delivered(channel=response["channel"]["id"], ts=response["channel"]["name"])
+        raise Final(f"every channel name from {name} to -{NAME_TAKEN_TRIES} is taken")
+
+    def _invite(self, channel: str, users: list[str]) -> Delivered:
+        if not users:
+            return Delivered(channel=channel)
+        try:
+            self.client.conversations_invite(channel=channel, users=",".join(users))
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            if error not in ("already_in_channel", "cant_invite_self"):
+                raise
+            if error == "cant_invite_self" and len(users) > 1:
+                me = self.client.auth_test()["user_id"]
+                return self._invite(channel, [u for u in users if u != me])
+        return Delivered(channel=channel)
+
+    def _pin(self, channel: str, ts: str) -> Delivered:
+        try:
+            self.client.pins_add(channel=channel, timestamp=ts)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_pinned":
+                raise
+        return Delivered(channel=channel, ts=ts)
+
+    # -- settling -----------------------------------------------------------------------------
+    def _settle_delivered(self, item_id: int, result: Delivered) -> None:
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            item = session.get_one(OutboxItem, item_id)
+            item.status, item.delivered_at, item.lease_until = "delivered", now, None
+            item.slack_channel, item.slack_ts = result.channel, result.ts
+            if item.operation == "create_channel" and item.case_id is not None:
+                case = session.get_one(Case, item.case_id)
+                case.channel_id, case.channel_name = result.channel, result.ts
+                record_event(case, at=now, actor=None, kind="case_channel",
+                             new=result.ts, detail={"channel": result.channel})
+            elif item.message_key and result.channel and result.ts:
+                remember_message(session, key=item.message_key, channel=result.channel,
+                                 ts=result.ts, now=now)
+
+    def _settle_retry(self, item_id: int, retry: Retry) -> None:
+        with self.db.transaction() as session:
+            item = session.get_one(OutboxItem, item_id)
+            delay = retry.after if retry.after is not None else min(2 ** item.attempts, MAX_BACKOFF)
+            item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            item.lease_until, item.last_error = None, str(retry)
+        log.info("outbox item %s retries in %ss: %s", item_id, delay, retry)
+
+    def _settle_failed(self, item_id: int, error: str) -> None:
+        now = self.clock.now()
+        with self.db.transaction() as session:
+            item = session.get_one(OutboxItem, item_id)
+            item.status, item.last_error, item.lease_until = "failed", error, None
+            if item.case_id is not None:
+                case = session.get_one(Case, item.case_id)
+                record_event(case, at=now, actor=None, kind="delivery_failed",
+                             new=item.operation, reason=f"Slack refused: {error}",
+                             detail={"template": item.template, "target": item.target})
+        log.warning("outbox item %s failed for good: %s", item_id, error)
+
+
+def _classify_slack_error(exc: SlackApiError) -> Exception:
+    status = exc.response.status_code
+    error = str(exc.response.get("error") or f"HTTP {status}")
+    if status == 429:
+        header = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+        return Retry("ratelimited", after=float(header) if header else 1.0)
+    if status >= 500 or error in TRANSIENT:
+        return Retry(error)
+    return Final(error)
+
+
+def _same_place(stored: str, target: str) -> bool:
+    """A DM is stored under its D... id but addressed by user id; both mean the same place."""
+    return stored == target or (stored.startswith("D") and target[:1] in ("U", "W"))
+
+
+def _suffixed(name: str, attempt: int) -> str:
+    suffix = f"-{attempt}"
+    return name[: 80 - len(suffix)] + suffix
+
+
+__all__ = ["Dispatcher"]

@@ -1,0 +1,181 @@
+"""Recording a contact (INTAKE-1..4): duplicates first, then one case, classified and routed.
+
+All of it happens in the caller's transaction: the case, its number, its timeline, its parties
+and the outbox rows either all commit or none do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import notices as n
+from bot.classification import classify
+from bot.intake_fields import IntakeFields
+from bot.notices import Notice
+from bot.routing import route
+from bot.timeline import add_party, record_event
+from bot.vocabulary import OPEN_STATES
+from config.policy import Policy
+from kb.similarity import best_matches
+from store.models import Case, ServiceOverride
+from store.numbers import next_case_number
+
+SIMILAR_LIMIT = 5
+SIMILAR_SCAN = 500
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """INTAKE-4: what the desk should see before recording another case."""
+
+    requester_open: list[Case]
+    similar: list[tuple[Case, float]]
+
+    def __bool__(self) -> bool:
+        return bool(self.requester_open or self.similar)
+
+
+def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
+    """The requester's open cases, and open cases whose summary reads like this one."""
+    mine = list(
+        session.execute(
+            select(Case)
+            .where(Case.requester_id == fields.requester_id, Case.state.in_(OPEN_STATES))
+            .order_by(Case.number.desc())
+            .limit(SIMILAR_LIMIT)
+        ).scalars()
+    )
+    recent = session.execute(
+        select(Case.id, Case.summary)
+        .where(Case.state.in_(OPEN_STATES))
+        .order_by(Case.id.desc())
+        .limit(SIMILAR_SCAN)
+    ).all()
+    matches = best_matches(fields.summary, [(row.id, row.summary) for row in recent],
+                           limit=SIMILAR_LIMIT)
+    mine_ids = {c.id for c in mine}
+    similar = [
+        (session.get_one(Case, m.key), m.score) for m in matches if m.key not in mine_ids
+    ]
+    return Duplicates(requester_open=mine, similar=similar)
+
+
+def lasting_overrides(session: Session) -> set[str]:
+    return set(session.execute(select(ServiceOverride.service_key)).scalars())
+
+
+def initial_coordinator(policy: Policy, fields: IntakeFields) -> str:
+    """The desk owns every case from the start: the recording technician, or the desk's on-call
+    when a requester opened it themselves. Never nobody."""
+    if policy.has_role(fields.reporter_id, "service_desk") or policy.has_role(
+        fields.reporter_id, "command_center"
+    ):
+        return fields.reporter_id
+    return policy.groups[policy.service_desk_group].on_call
+
+
+def record_case(
+    session: Session, policy: Policy, fields: IntakeFields, *, now: datetime
+) -> tuple[Case, list[Notice]]:
+    """Record, classify and route one case; the fields must have passed check_fields."""
+    klass = classify(
+        policy,
+        service_key=fields.service,
+        service_name=fields.service_name,
+        impact_answers=fields.impact_answers,
+        urgency=fields.urgency,
+        lasting_overrides=lasting_overrides(session),
+    )
+    case = Case(
+        number=next_case_number(session, start=policy.case_number_start),
+        state="new",
+        summary=fields.summary.strip(),
+        description=fields.description.strip(),
+        requester_id=fields.requester_id,
+        reporter_id=fields.reporter_id,
+        contact_phone=fields.contact_phone.strip(),
+        contact_email=fields.contact_email.strip(),
+        contact_location=fields.contact_location.strip(),
+        contact_notes=fields.contact_notes.strip(),
+        first_contact_at=now,
+        contact_channel=fields.contact_channel,
+        service_key=fields.service,
+        service_name=fields.service_name.strip(),
+        support_status=klass.support_status,
+        request_type=fields.request_type,
+        category=fields.category,
+        impact_answers=dict(fields.impact_answers),
+        impact=klass.impact,
+        urgency=fields.urgency,
+        priority=klass.priority,
+        is_major=klass.is_major,
+        failure_looks_like=fields.failure_looks_like.strip(),
+        success_looks_like=fields.success_looks_like.strip(),
+        steps_to_reproduce=fields.steps_to_reproduce.strip(),
+        evidence=fields.evidence.strip(),
+        recent_change=fields.recent_change,
+        recent_change_details=fields.recent_change_details.strip(),
+        source_channel=fields.source_channel,
+        source_ts=fields.source_ts,
+        source_permalink=fields.source_permalink,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    coordinator = initial_coordinator(policy, fields)
+    add_party(case, user_id=fields.requester_id, role="requester", at=now)
+    add_party(case, user_id=fields.reporter_id, role="reporter", at=now)
+    add_party(case, user_id=coordinator, role="coordinator", at=now)
+    record_event(
+        case,
+        at=now,
+        actor=fields.reporter_id,
+        kind="recorded",
+        new=f"CASE-{case.number}",
+        reason=f"contact by {fields.contact_channel}",
+        detail={"unknown_answers": fields.unknown_count(policy)},
+    )
+    record_event(
+        case,
+        at=now,
+        actor=None,
+        kind="classified",
+        new=klass.priority,
+        detail={"impact": klass.impact, "urgency": fields.urgency,
+                "support_status": klass.support_status},
+    )
+    session.flush()
+    notices = route(policy, case, actor=fields.reporter_id, at=now, reason="new case")
+    notices.append(n.post(case.requester_id, "requester_ack"))
+    return case, notices
+
+
+def link_contact(
+    policy: Policy, case: Case, fields: IntakeFields, *, now: datetime
+) -> list[Notice]:
+    """INTAKE-4: a repeat contact joins the existing case instead of duplicating it."""
+    record_event(
+        case,
+        at=now,
+        actor=fields.reporter_id,
+        kind="linked_contact",
+        new=fields.requester_id,
+        reason=fields.summary.strip(),
+        detail={"description": fields.description.strip()[:1000],
+                "contact_channel": fields.contact_channel},
+    )
+    added = [
+        user for user in {fields.requester_id, fields.reporter_id}
+        if user != case.requester_id and add_party(case, user_id=user, role="interested", at=now)
+    ]
+    case.updated_at = now
+    result = [n.post(case.coordinator_id, "contact_linked", requester=fields.requester_id,
+                     summary=fields.summary.strip())]
+    result += n.refresh_cards(policy, case)
+    if fields.requester_id in added:
+        result.append(n.post(fields.requester_id, "requester_linked"))
+    return result

@@ -1,0 +1,93 @@
+"""The Slack effects a workflow step causes, as plain values the outbox stores.
+
+The workflow never calls Slack: it returns Notices, which are written to the outbox in the same
+transaction as the change, and rendered and delivered by the dispatcher (DESIGN decision 1).
+Templates render from the case as it is at delivery, so a card edited in place is never stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from config.policy import Policy
+from store.models import Case
+from store.outbox import add_item
+
+CASE_CHANNEL = "@case-channel"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """One Slack effect: post/update a message, create the case channel, invite, pin."""
+
+    operation: str
+    target: str
+    template: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    message_key: str | None = None
+
+
+def post(target: str, template: str, *, key: str | None = None, **params: Any) -> Notice:
+    """A message to a channel, a user's DM (user id) or the case channel; `key` edits in place."""
+    return Notice(operation="post", target=target, template=template, params=params, message_key=key)
+
+
+def create_case_channel(name: str) -> Notice:
+    return Notice(operation="create_channel", target=name)
+
+
+def invite(users: Iterable[str]) -> Notice:
+    return Notice(operation="invite", target=CASE_CHANNEL, params={"users": sorted(set(users))})
+
+
+def pin(key: str) -> Notice:
+    return Notice(operation="pin", target=CASE_CHANNEL, params={"message_key": key})
+
+
+def queue_key(case: Case) -> str:
+    return f"queue:{case.id}"
+
+
+def brief_key(case: Case) -> str:
+    return f"brief:{case.id}"
+
+
+def broadcast_key(case: Case) -> str:
+    return f"broadcast:{case.id}"
+
+
+def refresh_cards(policy: Policy, case: Case) -> list[Notice]:
+    """Re-render every card that shows this case, in place: queue, brief, broadcast."""
+    cards = []
+    if case.group_key:
+        channel = policy.groups[case.group_key].queue_channel
+        cards.append(post(channel, "queue_card", key=queue_key(case)))
+    if case.channel_id or case.is_major:
+        cards.append(post(CASE_CHANNEL, "case_brief", key=brief_key(case)))
+    if case.is_major or any(e.kind == "major" for e in case.events):
+        cards.append(post(policy.broadcast_channel, "broadcast_notice", key=broadcast_key(case)))
+    return cards
+
+
+def enqueue(session: Session, *, now: datetime, case: Case, notices: Iterable[Notice]) -> int:
+    """Write the notices to the outbox in the case's lane (delivered in this order)."""
+    count = 0
+    for notice in notices:
+        add_item(
+            session,
+            now=now,
+            lane=f"case:{case.id}",
+            case_id=case.id,
+            operation=notice.operation,
+            target=notice.target,
+            template=notice.template,
+            params=notice.params,
+            message_key=notice.message_key,
+        )
+        count += 1
+    return count

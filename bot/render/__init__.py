@@ -1,0 +1,35 @@
+"""Templates by name: the outbox stores a name, the dispatcher renders it at delivery."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.render import cards, notes
+from bot.render.message import Message, RenderContext
+
+Template = Callable[[RenderContext], Message]
+
+TEMPLATES: dict[str, Template] = {
+    "queue_card": cards.queue_card,
+    "case_brief": cards.case_brief,
+    "broadcast_notice": cards.broadcast_notice,
+    "requester_ack": notes.requester_ack,
+    "requester_linked": notes.requester_linked,
+    "requester_taken": notes.requester_taken,
+    "requester_reclassified": notes.requester_reclassified,
+    "requester_declined": notes.requester_declined,
+    "page": notes.page,
+    "taken": notes.taken,
+    "reclassified": notes.reclassified,
+    "contact_linked": notes.contact_linked,
+}
+
+
+def render(template: str, ctx: RenderContext) -> Message:
+    try:
+        return TEMPLATES[template](ctx)
+    except KeyError:
+        raise ValueError(f"no message template called {template!r}") from None
+
+
+__all__ = ["TEMPLATES", "Message", "RenderContext", "render"]

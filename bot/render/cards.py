@@ -1,0 +1,166 @@
+"""The three cards that show one case and are edited in place as it changes:
+the queue card (ROUTE-2), the handoff brief in the case channel (ROUTE-1), the broadcast notice.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
+
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    category_label,
+    context,
+    fields_section,
+    group_label,
+    priority_label,
+    safe,
+    section,
+    service_label,
+    type_label,
+    user,
+    when,
+)
+from bot.render.message import Message, RenderContext
+from bot.targets import first_response_due
+from bot.text import clip
+from bot.vocabulary import NEEDS_OVERRIDE, RECENT_CHANGES, STATES, SUPPORT_STATUSES, label
+
+ACTION_TAKE = "case_take"
+ACTION_RECLASSIFY = "case_reclassify"
+ACTION_OVERRIDE = "case_override"
+ACTION_DECLINE = "case_decline"
+ACTION_COMPLETE = "case_complete"
+
+
+def queue_card(ctx: RenderContext) -> Message:
+    """One message per case in the group's queue, with "Take it" while nobody has it."""
+    case, policy = ctx.case, ctx.policy
+    state = STATES.get(case.state, case.state)
+    title = f"*{case.ref}* · {priority_label(policy, case)} · {state} in {group_label(policy, case)}"
+    blocks: list[Block] = [
+        section(f"{title}\n*{safe(case.summary, 300)}*", block_id="summary"),
+        fields_section(_classification_fields(ctx)),
+        context(*_status_notes(ctx)),
+    ]
+    blocks += _case_actions(ctx)
+    text = f"{case.ref} {case.priority}: {clip(case.summary, 150)} ({state})"
+    return Message(text=text, blocks=as_dicts(blocks))
+
+
+def case_brief(ctx: RenderContext) -> Message:
+    """The handoff brief (ROUTE-1/3): enough that nobody asks the customer to repeat the story."""
+    case, policy = ctx.case, ctx.policy
+    contact = [f"{user(case.requester_id)}"]
+    contact += [x for x in (case.contact_phone, case.contact_email, case.contact_location) if x]
+    known = [
+        ("What is wrong", case.description or case.summary),
+        ("What the failure looks like", case.failure_looks_like),
+        ("What success looks like", case.success_looks_like),
+        ("Steps to reproduce", case.steps_to_reproduce),
+        ("What changed recently", _recent_change(ctx)),
+        ("Evidence", case.evidence),
+    ]
+    tried = [e for e in case.events if e.kind == "note"]
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(f"{case.ref} · {priority_label(policy, case)}", 150)),
+        section(f"*{safe(case.summary, 300)}*", block_id="summary"),
+        fields_section(_classification_fields(ctx)),
+        section("*Customer contact*\n" + safe(" · ".join(contact), 2000)),
+        DividerBlock(),
+        section("\n".join(f"*{k}:* {safe(v, 600)}" for k, v in known if v) or "No details yet."),
+        section("*What was tried:* " + ("; ".join(safe(e.reason or "", 300) for e in tried)
+                                        if tried else "nothing yet")),
+        section(f"*Status:* {STATES.get(case.state, case.state)} · coordinator "
+                f"{user(case.coordinator_id)} · next promised contact: none yet"),
+    ]
+    if case.source_permalink:
+        blocks.append(context(f"Opened from <{case.source_permalink}|this message>"))
+    blocks.append(context(*_status_notes(ctx)))
+    blocks += _case_actions(ctx)
+    text = f"Handoff brief for {case.ref}: {clip(case.summary, 150)}"
+    return Message(text=text, blocks=as_dicts(blocks))
+
+
+def broadcast_notice(ctx: RenderContext) -> Message:
+    """BCAST-1's notice: the one place the organisation learns of a major incident."""
+    case, policy = ctx.case, ctx.policy
+    if case.state == "closed":
+        headline = f":white_check_mark: *Closed:* {case.ref} · {safe(case.summary, 300)}"
+    elif case.is_major:
+        headline = f":rotating_light: *Major incident {case.ref}* · {priority_label(policy, case)}"
+        headline += f"\n*{safe(case.summary, 300)}*"
+    else:
+        headline = (f":arrow_down: *{case.ref} is no longer a major incident* (now "
+                    f"{priority_label(policy, case)}): {safe(case.summary, 300)}")
+    channel = f"<#{case.channel_id}>" if case.channel_id else "being opened"
+    blocks: list[Block] = [
+        section(headline, block_id="headline"),
+        fields_section([
+            ("Service", service_label(policy, case)),
+            ("Status", STATES.get(case.state, case.state)),
+            ("Handled by", policy.command_center_name),
+            ("Coordinator", user(case.coordinator_id)),
+            ("Case channel", channel),
+            ("Reported", when(case.first_contact_at)),
+        ]),
+        context("Updates follow here. Please do not open duplicate cases: ask the desk to link "
+                f"you to {case.ref}."),
+    ]
+    return Message(text=f"Major incident {case.ref}: {clip(case.summary, 150)}",
+                   blocks=as_dicts(blocks))
+
+
+def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
+    case, policy = ctx.case, ctx.policy
+    due = first_response_due(policy, case)
+    return [
+        ("Requester", user(case.requester_id)),
+        ("Coordinator", user(case.coordinator_id)),
+        ("Service", service_label(policy, case)),
+        ("Type / category", f"{type_label(case)} / {category_label(case)}"),
+        ("Impact / urgency", f"{label({}, case.impact)} / {label({}, case.urgency)}"),
+        ("First response due", when(due)),
+    ]
+
+
+def _status_notes(ctx: RenderContext) -> list[str]:
+    case = ctx.case
+    notes = [f"Recorded {when(case.first_contact_at)} by {user(case.reporter_id)}"]
+    if case.support_status not in ("supported", "unknown"):
+        notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
+    linked = sum(1 for e in case.events if e.kind == "linked_contact")
+    if linked:
+        notes.append(f"{linked} more contact{'s' if linked > 1 else ''} linked")
+    if case.channel_id:
+        notes.append(f"Case channel <#{case.channel_id}>")
+    if case.closure_code:
+        notes.append(f"Closed: {case.closure_code.replace('_', ' ')}")
+    return notes
+
+
+def _case_actions(ctx: RenderContext) -> list[Block]:
+    case = ctx.case
+    value = str(case.number)
+    if case.state == "closed":
+        return []
+    if case.support_status in NEEDS_OVERRIDE:
+        return [buttons(
+            "decide",
+            ("Approve override", ACTION_OVERRIDE, value, "primary"),
+            ("Decline", ACTION_DECLINE, value, "danger"),
+            ("Reclassify", ACTION_RECLASSIFY, value, None),
+        )]
+    specs: list[tuple[str, str, str, str | None]] = []
+    if case.state == "pending":
+        specs.append(("Take it", ACTION_TAKE, value, "primary"))
+    specs.append(("Reclassify", ACTION_RECLASSIFY, value, None))
+    return [buttons("work", *specs)]
+
+
+def _recent_change(ctx: RenderContext) -> str:
+    case = ctx.case
+    if case.recent_change == "nothing" and not case.recent_change_details:
+        return ""
+    text = label(RECENT_CHANGES, case.recent_change)
+    return f"{text}: {case.recent_change_details}" if case.recent_change_details else text

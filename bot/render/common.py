@@ -1,0 +1,94 @@
+"""Shared pieces of every message: mentions, dates in the reader's own time zone, labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.text import clip, escape
+from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN_LABEL, label
+from config.policy import Policy
+from store.models import Case
+
+SECTION_MAX = 3000
+FIELD_MAX = 2000
+
+
+def user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "nobody"
+
+
+def when(moment: datetime) -> str:
+    """A date Slack shows in each reader's own time zone, with a UTC fallback."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def safe(text: str, limit: int = SECTION_MAX) -> str:
+    """User text, escaped and clipped to fit a Block Kit text field."""
+    return clip(escape(text), limit)
+
+
+def priority_label(policy: Policy, case: Case) -> str:
+    return f"{case.priority} {policy.priorities.get(case.priority, '')}".strip()
+
+
+def service_label(policy: Policy, case: Case) -> str:
+    service = policy.services.get(case.service_key)
+    if service is not None:
+        return service.name
+    if case.service_name:
+        return f"{case.service_name} (not in the catalog)"
+    return UNKNOWN_LABEL
+
+
+def group_label(policy: Policy, case: Case) -> str:
+    group = policy.groups.get(case.group_key or "")
+    return group.name if group else "not routed yet"
+
+
+def type_label(case: Case) -> str:
+    return label(REQUEST_TYPES, case.request_type)
+
+
+def category_label(case: Case) -> str:
+    return label(CATEGORIES, case.category)
+
+
+def section(text: str, *, block_id: str | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)), block_id=block_id)
+
+
+def fields_section(pairs: list[tuple[str, str]]) -> SectionBlock:
+    """Up to ten "*Label*\\nvalue" fields, Slack's two-column layout."""
+    return SectionBlock(
+        fields=[MarkdownTextObject(text=clip(f"*{k}*\n{v}", FIELD_MAX)) for k, v in pairs[:10]]
+    )
+
+
+def context(*parts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(parts), SECTION_MAX))])
+
+
+def buttons(block_id: str, *specs: tuple[str, str, str, str | None]) -> ActionsBlock:
+    """An actions block from (label, action_id, value, style) tuples."""
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            ButtonElement(text=text, action_id=action_id, value=value, style=style)
+            for text, action_id, value, style in specs
+        ],
+    )
+
+
+def as_dicts(blocks: list[Block]) -> list[dict[str, object]]:
+    """Serialise, which also runs slack_sdk's own Block Kit length checks."""
+    return [b.to_dict() for b in blocks]

@@ -1,0 +1,352 @@
+"""Acting as a person in the sandbox: run slash commands, press buttons by their label, fill and
+submit modals, use the message shortcut. Each step is a signed request into the real Bolt app,
+built the way Slack builds it, followed by delivery of the outbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt.request import BoltRequest
+
+from bot.sandbox.world import World
+
+APP_ID = "A0CASEDESK"
+
+
+class SandboxError(ValueError):
+    """The person asked for something the screen does not offer (no such button, no modal)."""
+
+
+@dataclass
+class Found:
+    """A button somewhere a person can see it."""
+
+    element: dict[str, Any]
+    block_id: str
+    where: str  # "message", "ephemeral", "view"
+    channel: str | None = None
+    ts: str | None = None
+    response_url: str | None = None
+    view: dict[str, Any] | None = None
+
+
+@dataclass
+class Driver:
+    world: World
+    user: str
+    channel: str = "C0ITHELP"
+    fills: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # -- who and where ------------------------------------------------------------------------
+    def act_as(self, who: str) -> str:
+        self.user = self.resolve_user(who)
+        return self.user
+
+    def resolve_user(self, who: str) -> str:
+        wanted = who.lstrip("@").lower()
+        for person in self.world.standin.users():
+            if wanted in (person.id.lower(), person.name.lower(), person.real_name.lower()):
+                return person.id
+        raise SandboxError(f"no one called {who!r} here; `people` lists everyone")
+
+    def resolve_channel(self, name: str) -> str:
+        found = self.world.standin.channel_by_name(name.lstrip("#"))
+        if found is None:
+            try:
+                return self.world.standin.channel(name).id
+            except KeyError:
+                raise SandboxError(f"no channel {name!r}; `channels` lists them") from None
+        return found.id
+
+    # -- slash commands -----------------------------------------------------------------------
+    def command(self, line: str) -> dict[str, Any] | None:
+        """Type a slash command; returns the ack body Slack shows as an ephemeral answer."""
+        command, _, text = line.strip().partition(" ")
+        standin = self.world.standin
+        form = {
+            "token": "legacy-verification-token",
+            "team_id": self.world.team_id,
+            "team_domain": self.world.team_domain,
+            "channel_id": self.channel,
+            "channel_name": standin.channel(self.channel).name,
+            "user_id": self.user,
+            "user_name": self._name(self.user),
+            "command": command,
+            "text": self._escape_mentions(text),
+            "api_app_id": APP_ID,
+            "response_url": standin.issue_response_url(user_id=self.user, channel_id=self.channel),
+            "trigger_id": standin.issue_trigger_id(user_id=self.user),
+        }
+        body = self._send(urlencode(form), "application/x-www-form-urlencoded")
+        if body:
+            self._show_ephemeral(form["response_url"], body)
+        return body
+
+    # -- buttons ------------------------------------------------------------------------------
+    def press(self, label: str, *, channel: str | None = None) -> dict[str, Any] | None:
+        found = self.find_button(label, channel=channel)
+        standin = self.world.standin
+        action = {
+            "type": "button",
+            "action_id": found.element["action_id"],
+            "block_id": found.block_id,
+            "value": found.element.get("value", ""),
+            "text": found.element["text"],
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": self.world.team_id, "domain": self.world.team_domain},
+            "user": {"id": self.user, "username": self._name(self.user), "team_id": self.world.team_id},
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "trigger_id": standin.issue_trigger_id(user_id=self.user),
+            "actions": [action],
+        }
+        if found.where == "view" and found.view is not None:
+            payload["container"] = {"type": "view", "view_id": found.view["id"]}
+            payload["view"] = found.view
+        else:
+            assert found.channel is not None
+            payload["container"] = {"type": "message", "message_ts": found.ts,
+                                     "channel_id": found.channel,
+                                     "is_ephemeral": found.where == "ephemeral"}
+            payload["channel"] = {"id": found.channel, "name": self._channel_name(found.channel)}
+            payload["response_url"] = found.response_url or standin.issue_response_url(
+                user_id=self.user, channel_id=found.channel, message_ts=found.ts)
+            if found.where == "message":
+                payload["message"] = {"ts": found.ts, "type": "message"}
+        return self._send(urlencode({"payload": json.dumps(payload)}),
+                          "application/x-www-form-urlencoded")
+
+    def find_button(self, label: str, *, channel: str | None = None) -> Found:
+        """The newest button with this label that the person can see (modal, ephemeral, channel)."""
+        wanted = label.strip().lower()
+        for found in self._visible_buttons(channel):
+            if found.element["text"]["text"].strip().lower() == wanted:
+                return found
+        raise SandboxError(f"no button {label!r} in sight; read the channel or the modal to see "
+                           "which buttons there are")
+
+    def _visible_buttons(self, channel: str | None) -> list[Found]:
+        standin, found = self.world.standin, []
+        stack = standin.view_stack(self.user)
+        if stack and channel is None:
+            view = stack[-1]
+            found += _buttons_in(view.view.get("blocks", []), where="view",
+                                 view={**view.view, "id": view.id, "hash": view.hash})
+        if channel is None:
+            for eph in reversed(standin.ephemerals(self.user)):
+                found += _buttons_in(eph.blocks, where="ephemeral", channel=eph.channel,
+                                     ts=eph.ts, response_url=eph.response_url)
+        channels = [channel] if channel else self._readable_channels()
+        for channel_id in channels:
+            for message in reversed(standin.messages(channel_id)):
+                found += _buttons_in(message.blocks, where="message", channel=channel_id,
+                                     ts=message.ts)
+        return found
+
+    def _readable_channels(self) -> list[str]:
+        standin = self.world.standin
+        mine = [c.id for c in standin.channels() if self.user in c.members and not c.is_im]
+        return [self.channel, standin.dm_channel_id(self.user), *mine]
+
+    # -- modals -------------------------------------------------------------------------------
+    def current_view(self) -> dict[str, Any] | None:
+        stack = self.world.standin.view_stack(self.user)
+        if not stack:
+            return None
+        top = stack[-1]
+        return {**top.view, "id": top.id, "hash": top.hash}
+
+    def fill(self, label: str, value: str) -> None:
+        """Answer one input of the open modal, found by its label."""
+        view = self._require_view()
+        block = _input_by_label(view, label)
+        state = _element_state(block["element"], value, self)
+        self.fills.setdefault(view["id"], {})[block["block_id"]] = state
+
+    def submit(self) -> dict[str, Any] | None:
+        view = self._require_view()
+        values = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            chosen = self.fills.get(view["id"], {}).get(block["block_id"])
+            action_id = block["element"].get("action_id", "value")
+            values[block["block_id"]] = {action_id: chosen or _initial_state(block["element"])}
+        submitted = {**view, "state": {"values": values}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.world.team_id, "domain": self.world.team_domain},
+            "user": {"id": self.user, "username": self._name(self.user), "team_id": self.world.team_id},
+            "api_app_id": APP_ID,
+            "token": "legacy-verification-token",
+            "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
+            "view": submitted,
+        }
+        body = self._send(urlencode({"payload": json.dumps(payload)}),
+                          "application/x-www-form-urlencoded")
+        if body and body.get("response_action"):
+            self.world.standin.apply_view_response(self.user, view["id"], body)
+        else:
+            self.world.standin.pop_view(self.user)
+        self.fills.pop(view["id"], None)
+        return body
+
+    def cancel(self) -> None:
+        self.world.standin.close_views(self.user)
+
+    def _require_view(self) -> dict[str, Any]:
+        view = self.current_view()
+        if view is None:
+            raise SandboxError("no modal is open; `/case` opens the intake form")
+        return view
+
+    # -- messages, shortcuts, home ------------------------------------------------------------
+    def say(self, text: str) -> str:
+        return self.world.standin.post_as_user(self.user, self.channel, text).ts
+
+    def shortcut(self, callback_id: str, *, ts: str) -> dict[str, Any] | None:
+        message = next((m for m in self.world.standin.messages(self.channel) if m.ts == ts), None)
+        if message is None:
+            raise SandboxError(f"no message {ts} in #{self._channel_name(self.channel)}")
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": self.world.team_id, "domain": self.world.team_domain},
+            "user": {"id": self.user, "name": self._name(self.user)},
+            "channel": {"id": self.channel, "name": self._channel_name(self.channel)},
+            "message": {"type": "message", "user": message.user, "ts": message.ts,
+                        "text": message.text},
+            "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
+            "response_url": self.world.standin.issue_response_url(user_id=self.user,
+                                                                  channel_id=self.channel),
+            "message_ts": message.ts,
+            "token": "legacy-verification-token",
+        }
+        return self._send(urlencode({"payload": json.dumps(payload)}),
+                          "application/x-www-form-urlencoded")
+
+    def open_home(self) -> None:
+        event = {
+            "token": "legacy-verification-token", "team_id": self.world.team_id,
+            "api_app_id": APP_ID, "type": "event_callback",
+            "event_id": f"Ev{int(time.time() * 1000)}", "event_time": int(time.time()),
+            "event": {"type": "app_home_opened", "user": self.user, "tab": "home",
+                      "channel": self.world.standin.dm_channel_id(self.user)},
+        }
+        self._send(json.dumps(event), "application/json")
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _send(self, raw: str, content_type: str) -> dict[str, Any] | None:
+        """Sign like Slack, dispatch into the Bolt app, then deliver the outbox."""
+        timestamp = str(int(time.time()))
+        base = f"v0:{timestamp}:{raw}".encode()
+        signature = "v0=" + hmac.new(self.world.signing_secret.encode(), base,
+                                     hashlib.sha256).hexdigest()
+        headers = {"content-type": [content_type], "x-slack-request-timestamp": [timestamp],
+                   "x-slack-signature": [signature]}
+        response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
+        self.world.runtime.dispatcher.drain()
+        if response.status != 200:
+            raise SandboxError(f"the app answered HTTP {response.status}: {response.body}")
+        if not response.body:
+            return None
+        try:
+            parsed = json.loads(response.body)
+        except ValueError:
+            return {"text": response.body}
+        return parsed if isinstance(parsed, dict) else None
+
+    def _show_ephemeral(self, response_url: str, body: dict[str, Any]) -> None:
+        """Slack shows a command's answer to the caller alone, as an ephemeral message."""
+        data = json.dumps({"response_type": "ephemeral", **body}).encode()
+        request = urllib.request.Request(response_url, data=data,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5):
+            pass
+
+    def _escape_mentions(self, text: str) -> str:
+        """Slack's `should_escape`: @name of a real person becomes <@ID|name>."""
+        words = []
+        for word in text.split(" "):
+            if word.startswith("@") or word.startswith("for=@"):
+                prefix, _, name = word.rpartition("@")
+                try:
+                    words.append(f"{prefix}<@{self.resolve_user(name)}|{name}>")
+                    continue
+                except SandboxError:
+                    pass
+            words.append(word)
+        return " ".join(words)
+
+    def _name(self, user_id: str) -> str:
+        return self.world.standin.display_names().get(user_id, user_id)
+
+    def _channel_name(self, channel_id: str) -> str:
+        try:
+            return self.world.standin.channel(channel_id).name
+        except KeyError:
+            return channel_id
+
+
+def _buttons_in(blocks: list[dict[str, Any]], *, where: str, channel: str | None = None,
+                ts: str | None = None, response_url: str | None = None,
+                view: dict[str, Any] | None = None) -> list[Found]:
+    found = []
+    for block in blocks:
+        if block.get("type") != "actions":
+            continue
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                found.append(Found(element=element, block_id=block.get("block_id", ""),
+                                   where=where, channel=channel, ts=ts,
+                                   response_url=response_url, view=view))
+    return found
+
+
+def _input_by_label(view: dict[str, Any], label: str) -> dict[str, Any]:
+    wanted = label.strip().lower().rstrip(":")
+    inputs = [b for b in view.get("blocks", []) if b.get("type") == "input"]
+    for exact in (True, False):
+        for block in inputs:
+            text = block["label"]["text"].lower()
+            if (text == wanted) if exact else text.startswith(wanted):
+                return block
+    labels = "; ".join(b["label"]["text"] for b in inputs)
+    raise SandboxError(f"the modal has no field {label!r}. Fields: {labels}")
+
+
+def _element_state(element: dict[str, Any], value: str, driver: Driver) -> dict[str, Any]:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        options = element.get("options", [])
+        for option in options:
+            if value.strip().lower() in (option["text"]["text"].lower(), option["value"].lower()):
+                return {"type": kind, "selected_option": option}
+        for option in options:
+            if option["text"]["text"].lower().startswith(value.strip().lower()):
+                return {"type": kind, "selected_option": option}
+        choices = " | ".join(o["text"]["text"] for o in options)
+        raise SandboxError(f"{value!r} is not a choice. Choices: {choices}")
+    if kind == "users_select":
+        return {"type": kind, "selected_user": driver.resolve_user(value)}
+    return {"type": kind, "value": value}
+
+
+def _initial_state(element: dict[str, Any]) -> dict[str, Any]:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        return {"type": kind, "selected_option": element.get("initial_option")}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": element.get("initial_user")}
+    return {"type": kind, "value": element.get("initial_value")}

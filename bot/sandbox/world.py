@@ -1,0 +1,83 @@
+"""The sandbox's world: the stand-in Slack (people and channels from workspace.yml) served on
+loopback, and the real runtime pointed at it (DESIGN decision 6).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import yaml
+
+from bot.app import Runtime, build_runtime
+from bot.clock import Clock
+from bot.sandbox.standin import SlackStandIn, StandInServer
+from config.settings import Settings
+
+WORKSPACE = Path(__file__).resolve().parent / "workspace.yml"
+T = TypeVar("T")
+
+
+class InlineExecutor(Executor):
+    """Runs each listener at once in the caller's thread, so a sandbox step is finished (and
+    its answer printable) when dispatch returns."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+@dataclass
+class World:
+    standin: SlackStandIn
+    server: StandInServer
+    runtime: Runtime
+    signing_secret: str
+    team_id: str
+    team_domain: str
+
+    def close(self) -> None:
+        self.runtime.dispatcher.stop()
+        self.runtime.db.dispose()
+        self.server.close()
+
+
+def load_workspace(path: Path = WORKSPACE) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
+def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
+    """A stand-in Slack with the demo desk's people, and the bot wired to it."""
+    clock = clock or Clock()
+    spec = load_workspace()
+    bot = spec["bot"]
+    standin = SlackStandIn(
+        bot_token=bot["token"],
+        team_id=spec["team"]["id"],
+        team_domain=spec["team"]["domain"],
+        bot_user_id=bot["user_id"],
+        enforce_rate_limits=True,
+        clock=lambda: clock.now().timestamp(),
+    )
+    everyone = [u["id"] for u in spec["users"]]
+    for person in spec["users"]:
+        standin.add_user(person["id"], name=person["name"], real_name=person["real_name"],
+                         email=f"{person['name']}@northwind.example")
+    for channel in spec["channels"]:
+        members = everyone if channel["members"] == "all" else channel["members"]
+        standin.add_channel(channel["id"], name=channel["name"], members=members)
+    server = standin.serve()
+    wired = replace(settings, bot_token=bot["token"], signing_secret=bot["signing_secret"],
+                    app_token=None, api_url=server.api_url)
+    runtime = build_runtime(wired, clock=clock, listener_executor=InlineExecutor())
+    return World(standin=standin, server=server, runtime=runtime,
+                 signing_secret=bot["signing_secret"], team_id=spec["team"]["id"],
+                 team_domain=spec["team"]["domain"])

@@ -1,0 +1,85 @@
+"""The two ways to meet Slack (DESIGN decision 5): Socket Mode, or HTTP on PORT with
+/slack/events (signatures verified by Bolt) and /healthz, under gunicorn in production.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(runtime: Runtime) -> WsgiApp:
+    """/slack/events for Slack, /healthz for the load balancer; nothing else is served."""
+    slack = SlackRequestHandler(runtime.app)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/slack/events" and method == "POST":
+            return slack(environ, start_response)  # type: ignore[no-any-return]
+        if path == "/healthz":
+            return _health(runtime, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found: Slack requests go to /slack/events"]
+
+    return application
+
+
+def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        with runtime.db.transaction() as session:
+            session.execute(text("SELECT 1"))
+        body, status = {"ok": True, "mode": runtime.settings.mode}, "200 OK"
+    except Exception as exc:  # the probe reports the failure instead of raising it
+        log.warning("health check failed: %s", exc)
+        body, status = {"ok": False, "error": "database unavailable"}, "503 Service Unavailable"
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def run_http(runtime: Runtime, *, workers: int = 2, threads: int = 16) -> None:
+    """gunicorn with threads; each worker runs its own dispatcher (claims keep them apart)."""
+    from gunicorn.app.base import BaseApplication
+
+    application = wsgi_app(runtime)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"0.0.0.0:{runtime.settings.port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("post_fork", _post_fork)
+
+        def load(self) -> WsgiApp:
+            return application
+
+    def _post_fork(_server: Any, _worker: Any) -> None:
+        runtime.db.engine.dispose(close=False)
+        runtime.dispatcher.start()
+
+    log.info("HTTP mode on port %s: POST /slack/events, GET /healthz", runtime.settings.port)
+    Server().run()
+
+
+def run_socket_mode(runtime: Runtime) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    runtime.dispatcher.start()
+    log.info("Socket Mode: connecting to Slack")
+    SocketModeHandler(runtime.app, runtime.settings.app_token).start()

@@ -1,0 +1,57 @@
+"""ROUTE-2's "Take it": a member of the case's group takes it from the queue and owns it.
+
+Exactly one person wins when two click at once: the state check runs inside the transaction and
+the case row's version column rejects the slower write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import notices as n
+from bot.errors import UserFacingError
+from bot.notices import CASE_CHANNEL, Notice
+from bot.states import check_transition
+from bot.timeline import change_coordinator, change_state, record_event
+from config.policy import Policy
+from store.models import Case
+
+
+class TakeRefused(UserFacingError):
+    """The person may not take this case now; the message says why and what to do."""
+
+
+def may_take(policy: Policy, case: Case, user_id: str) -> bool:
+    group = policy.groups.get(case.group_key or "")
+    if group is None:
+        return False
+    if user_id in group.members or user_id == group.supervisor:
+        return True
+    return group.key == policy.command_center_group and policy.has_role(user_id, "command_center")
+
+
+def take(policy: Policy, case: Case, *, actor: str, now: datetime) -> list[Notice]:
+    """Make `actor` the coordinator and move the case to assigned."""
+    group = policy.groups.get(case.group_key or "")
+    if case.state != "pending":
+        owner = case.coordinator_id
+        if case.state in ("assigned", "in_progress"):
+            raise TakeRefused(f"{case.ref} is already taken: <@{owner}> has it.")
+        check_transition(case.state, "assigned")
+    if group is None:
+        raise TakeRefused(f"{case.ref} is not in a queue yet, so it cannot be taken.")
+    if not may_take(policy, case, actor):
+        raise TakeRefused(
+            f"Only members of {group.name} can take {case.ref}. Ask its supervisor "
+            f"<@{group.supervisor}> if it should be yours."
+        )
+    change_coordinator(case, new=actor, at=now, actor=actor, reason=f"taken from the {group.name} queue")
+    change_state(case, new="assigned", at=now, actor=actor, reason="taken from the queue")
+    record_event(case, at=now, actor=actor, kind="taken", new=actor, reason=group.name)
+    case.updated_at = now
+    notices = n.refresh_cards(policy, case)
+    if case.channel_id or case.is_major:
+        notices.insert(0, n.invite([actor]))
+        notices.append(n.post(CASE_CHANNEL, "taken", taker=actor))
+    notices.append(n.post(case.requester_id, "requester_taken", taker=actor))
+    return notices

@@ -1,0 +1,65 @@
+"""Every change on the timeline: who, when, what, why, with old and new values (States, 003)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from store.models import Case, CaseEvent, CaseParty
+
+
+def record_event(
+    case: Case,
+    *,
+    at: datetime,
+    actor: str | None,
+    kind: str,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        at=at,
+        actor_id=actor,
+        kind=kind,
+        field=field,
+        old_value=old,
+        new_value=new,
+        reason=reason,
+        detail=detail or {},
+    )
+    case.events.append(event)
+    return event
+
+
+def add_party(case: Case, *, user_id: str, role: str, at: datetime) -> bool:
+    """Add an active party; False when the person already holds that role."""
+    if user_id in case.active_parties(role):
+        return False
+    case.parties.append(CaseParty(user_id=user_id, role=role, since=at))
+    return True
+
+
+def change_coordinator(case: Case, *, new: str, at: datetime, actor: str, reason: str) -> str:
+    """Hand ownership over with no gap; the old coordinator becomes an interested party."""
+    old = case.coordinator_id
+    if old == new:
+        return old
+    for party in case.parties:
+        if party.role == "coordinator" and party.until is None:
+            party.until = at
+    case.parties.append(CaseParty(user_id=new, role="coordinator", since=at))
+    add_party(case, user_id=old, role="interested", at=at)
+    record_event(case, at=at, actor=actor, kind="coordinator", field="coordinator", old=old,
+                 new=new, reason=reason)
+    return old
+
+
+def change_state(case: Case, *, new: str, at: datetime, actor: str | None, reason: str) -> None:
+    """Move the case; the caller has checked the transition is allowed (bot.states)."""
+    old = case.state
+    case.state = new
+    record_event(case, at=at, actor=actor, kind="state", field="state", old=old, new=new,
+                 reason=reason)

@@ -1,0 +1,357 @@
+"""The desk's process policy, read from YAML and checked as a whole before the bot starts.
+
+Everything a desk manager would tune (catalog, groups, roles, matrix, SLA targets, closure codes)
+lives here as plain frozen values, so the workflow reads policy and never parses YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from config.yaml_checks import Checker, PolicyError
+
+__all__ = [
+    "ClosureCode",
+    "Group",
+    "ImpactOption",
+    "ImpactQuestion",
+    "Policy",
+    "PolicyError",
+    "Service",
+    "SlaTargets",
+    "load_policy",
+]
+
+POLICY_FILES = ("desk.yml", "groups.yml", "catalog.yml", "priority.yml", "sla.yml")
+CATEGORIES = ("hardware", "software", "network", "security", "other")
+SLA_METRICS = ("first_response", "next_update", "resolution")
+ROLE_NAMES = ("service_desk", "command_center", "managers", "override_approvers")
+USER_ID = r"^[UW][A-Z0-9]{2,}$"
+CHANNEL_ID = r"^[CG][A-Z0-9]{2,}$"
+KEY = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    """A provider group: a resolver team with a queue channel and an on-call technician."""
+
+    key: str
+    name: str
+    tier: int
+    focus: str
+    queue_channel: str
+    members: tuple[str, ...]
+    on_call: str
+    supervisor: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaTargets:
+    """How long the desk may take for each metric at one priority."""
+
+    first_response: timedelta
+    next_update: timedelta
+    resolution: timedelta
+
+
+@dataclass(frozen=True, kw_only=True)
+class Service:
+    """One catalog entry: whether the desk supports it and who resolves it."""
+
+    key: str
+    name: str
+    supported: bool
+    business_critical: bool
+    security_violation: bool
+    groups: dict[str, str]
+    escalation_routes: dict[str, tuple[str, ...]]
+    priority_at_least: str | None
+    priority_at_most: str | None
+    sla_overrides: dict[str, dict[str, timedelta]]
+
+    def group_for(self, category: str | None) -> str:
+        """The provider group the catalog names for this category (ROUTE-2)."""
+        if category and category in self.groups:
+            return self.groups[category]
+        return self.groups["default"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImpactOption:
+    value: str
+    label: str
+    impact: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImpactQuestion:
+    """A business-impact question (CLASSIFY-3): people affected, groups, critical service."""
+
+    key: str
+    label: str
+    options: tuple[ImpactOption, ...]
+
+    def option(self, value: str) -> ImpactOption | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosureCode:
+    code: str
+    label: str
+    resolved: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    """The whole validated policy of one desk."""
+
+    desk_name: str
+    case_number_start: int
+    broadcast_channel: str
+    management_channel: str
+    service_desk_group: str
+    command_center_name: str
+    command_center_group: str
+    roles: dict[str, frozenset[str]]
+    closure_codes: tuple[ClosureCode, ...]
+    groups: dict[str, Group]
+    services: dict[str, Service]
+    impact_levels: tuple[str, ...]
+    urgency_levels: tuple[str, ...]
+    unknown_impact: str
+    unknown_urgency: str
+    matrix: dict[str, dict[str, str]]
+    priorities: dict[str, str]
+    major_priorities: frozenset[str]
+    impact_questions: tuple[ImpactQuestion, ...]
+    urgency_options: tuple[tuple[str, str], ...]
+    sla_targets: dict[str, SlaTargets]
+    source: Path = field(default=Path("."))
+
+    def has_role(self, user_id: str, role: str) -> bool:
+        return user_id in self.roles.get(role, frozenset())
+
+    def sla_for(self, priority: str, service_key: str | None) -> SlaTargets:
+        """SLA-1: the priority's default targets, overridden by the service's own SLA."""
+        base = self.sla_targets[priority]
+        service = self.services.get(service_key or "")
+        overrides = service.sla_overrides.get(priority, {}) if service else {}
+        return SlaTargets(
+            first_response=overrides.get("first_response", base.first_response),
+            next_update=overrides.get("next_update", base.next_update),
+            resolution=overrides.get("resolution", base.resolution),
+        )
+
+    def priority_rank(self, priority: str) -> int:
+        """0 for the most severe priority; order follows priority.yml."""
+        return list(self.priorities).index(priority)
+
+    def is_major(self, priority: str) -> bool:
+        return priority in self.major_priorities
+
+    def closure_code(self, code: str) -> ClosureCode | None:
+        return next((c for c in self.closure_codes if c.code == code), None)
+
+
+def load_policy(folder: Path) -> Policy:
+    """Read every policy file in `folder` and check it; PolicyError names file, key and fix."""
+    missing = [name for name in POLICY_FILES if not (folder / name).is_file()]
+    if missing:
+        raise PolicyError(
+            f"{folder}: missing policy file(s) {', '.join(missing)}. Copy them from the shipped "
+            "config/ folder and adapt them."
+        )
+    desk = Checker.load(folder / "desk.yml")
+    groups_file = Checker.load(folder / "groups.yml")
+    catalog = Checker.load(folder / "catalog.yml")
+    prio = Checker.load(folder / "priority.yml")
+    sla = Checker.load(folder / "sla.yml")
+
+    groups = _groups(groups_file)
+    priorities = {
+        key: item.mapping().str("label") for key, item in prio.at("priorities").items()
+    }
+    if not priorities:
+        prio.at("priorities").fail("no priorities defined", "at least one, e.g. P1: {label: ...}")
+    levels = _levels(prio)
+    impact_levels, urgency_levels = levels
+    services = _services(catalog, groups, priorities)
+    major = tuple(prio.at("major_priorities").str_list(allowed=list(priorities)))
+    desk_node = desk.at("desk")
+    service_desk_group = desk_node.at("service_desk_group").one_of(list(groups))
+    cc_node = desk_node.at("command_center")
+    roles_node = desk.at("roles")
+    roles = {
+        role: frozenset(roles_node.at(role).str_list(pattern=USER_ID)) for role in ROLE_NAMES
+    }
+    for extra in roles_node.keys():
+        if extra not in ROLE_NAMES:
+            roles_node.at(extra).fail("unknown role", ", ".join(ROLE_NAMES))
+    return Policy(
+        desk_name=desk_node.str("name"),
+        case_number_start=desk_node.at("case_number_start").int(minimum=1),
+        broadcast_channel=desk_node.at("broadcast_channel").matching(CHANNEL_ID, "a channel id"),
+        management_channel=desk_node.at("management_channel").matching(CHANNEL_ID, "a channel id"),
+        service_desk_group=service_desk_group,
+        command_center_name=cc_node.str("name"),
+        command_center_group=cc_node.at("group").one_of(list(groups)),
+        roles=roles,
+        closure_codes=_closure_codes(desk),
+        groups=groups,
+        services=services,
+        impact_levels=impact_levels,
+        urgency_levels=urgency_levels,
+        unknown_impact=prio.at("unknown_impact").one_of(list(impact_levels)),
+        unknown_urgency=prio.at("unknown_urgency").one_of(list(urgency_levels)),
+        matrix=_matrix(prio, impact_levels, urgency_levels, priorities),
+        priorities=priorities,
+        major_priorities=frozenset(major),
+        impact_questions=_impact_questions(prio, impact_levels),
+        urgency_options=_urgency_options(prio, urgency_levels),
+        sla_targets=_sla_targets(sla, priorities),
+        source=folder,
+    )
+
+
+def _groups(doc: Checker) -> dict[str, Group]:
+    groups: dict[str, Group] = {}
+    for key, node in doc.at("groups").items(key_pattern=KEY):
+        g = node.mapping()
+        members = tuple(g.at("members").str_list(pattern=USER_ID, non_empty=True))
+        groups[key] = Group(
+            key=key,
+            name=g.str("name"),
+            tier=g.at("tier").int(minimum=1),
+            focus=g.str("focus"),
+            queue_channel=g.at("queue_channel").matching(CHANNEL_ID, "a channel id like C0123ABC"),
+            members=members,
+            on_call=g.at("on_call").matching(USER_ID, "a user id like U0123ABC"),
+            supervisor=g.at("supervisor").matching(USER_ID, "a user id like U0123ABC"),
+        )
+    if not groups:
+        doc.at("groups").fail("no provider groups defined", "at least one group")
+    return groups
+
+
+def _services(doc: Checker, groups: dict[str, Group], priorities: dict[str, str]) -> dict[str, Service]:
+    services: dict[str, Service] = {}
+    group_keys = list(groups)
+    for key, node in doc.at("services").items(key_pattern=KEY):
+        s = node.mapping()
+        mapping = s.at("groups")
+        by_category = {
+            cat: item.one_of(group_keys)
+            for cat, item in mapping.items(allowed_keys=("default", *CATEGORIES))
+        }
+        if "default" not in by_category:
+            mapping.fail("no `default` group", "a `default:` provider group key")
+        routes = {
+            source: tuple(item.str_list(allowed=group_keys))
+            for source, item in s.optional("escalation_routes").items(allowed_keys=group_keys)
+        }
+        at_least = s.optional("priority_at_least").optional_one_of(list(priorities))
+        at_most = s.optional("priority_at_most").optional_one_of(list(priorities))
+        overrides: dict[str, dict[str, timedelta]] = {}
+        for prio_key, item in s.optional("sla").items(allowed_keys=list(priorities)):
+            overrides[prio_key] = {
+                metric: value.duration()
+                for metric, value in item.items(allowed_keys=SLA_METRICS)
+            }
+        services[key] = Service(
+            key=key,
+            name=s.str("name"),
+            supported=s.at("supported").bool(),
+            business_critical=s.optional("business_critical").bool(default=False),
+            security_violation=s.optional("security_violation").bool(default=False),
+            groups=by_category,
+            escalation_routes=routes,
+            priority_at_least=at_least,
+            priority_at_most=at_most,
+            sla_overrides=overrides,
+        )
+    return services
+
+
+def _levels(doc: Checker) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    impact = tuple(doc.at("impact_levels").str_list(non_empty=True))
+    urgency = tuple(doc.at("urgency_levels").str_list(non_empty=True))
+    return impact, urgency
+
+
+def _matrix(
+    doc: Checker,
+    impact_levels: tuple[str, ...],
+    urgency_levels: tuple[str, ...],
+    priorities: dict[str, str],
+) -> dict[str, dict[str, str]]:
+    node = doc.at("matrix")
+    matrix: dict[str, dict[str, str]] = {}
+    for impact, row in node.items(allowed_keys=impact_levels):
+        matrix[impact] = {
+            urgency: cell.one_of(list(priorities))
+            for urgency, cell in row.items(allowed_keys=urgency_levels)
+        }
+        for urgency in urgency_levels:
+            if urgency not in matrix[impact]:
+                row.fail(f"no priority for urgency {urgency!r}", ", ".join(priorities))
+    for impact in impact_levels:
+        if impact not in matrix:
+            node.fail(f"no row for impact {impact!r}", "one row per impact level")
+    return matrix
+
+
+def _impact_questions(doc: Checker, impact_levels: tuple[str, ...]) -> tuple[ImpactQuestion, ...]:
+    questions = []
+    for key, node in doc.at("impact_questions").items(key_pattern=KEY):
+        q = node.mapping()
+        options = tuple(
+            ImpactOption(
+                value=opt.mapping().str("value"),
+                label=opt.mapping().str("label", max_length=75),
+                impact=opt.mapping().at("impact").one_of(list(impact_levels)),
+            )
+            for opt in q.at("options").list(non_empty=True)
+        )
+        questions.append(ImpactQuestion(key=key, label=q.str("label", max_length=2000), options=options))
+    return tuple(questions)
+
+
+def _urgency_options(doc: Checker, urgency_levels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    options = []
+    for opt in doc.at("urgency_options").list(non_empty=True):
+        m = opt.mapping()
+        options.append((m.at("value").one_of(list(urgency_levels)), m.str("label", max_length=75)))
+    return tuple(options)
+
+
+def _closure_codes(doc: Checker) -> tuple[ClosureCode, ...]:
+    codes = []
+    for item in doc.at("closure_codes").list(non_empty=True):
+        m = item.mapping()
+        codes.append(
+            ClosureCode(
+                code=m.at("code").matching(KEY, "lower-case letters, digits, - and _"),
+                label=m.str("label", max_length=75),
+                resolved=m.at("resolved").bool(),
+            )
+        )
+    return tuple(codes)
+
+
+def _sla_targets(doc: Checker, priorities: dict[str, str]) -> dict[str, SlaTargets]:
+    node = doc.at("targets")
+    targets: dict[str, SlaTargets] = {}
+    for prio_key, item in node.items(allowed_keys=list(priorities)):
+        m = item.mapping()
+        targets[prio_key] = SlaTargets(
+            first_response=m.at("first_response").duration(),
+            next_update=m.at("next_update").duration(),
+            resolution=m.at("resolution").duration(),
+        )
+    for prio_key in priorities:
+        if prio_key not in targets:
+            node.fail(f"no SLA targets for {prio_key}", "first_response, next_update, resolution")
+    return targets

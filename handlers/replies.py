@@ -1,0 +1,49 @@
+"""Answering the person who acted, the same way from every listener."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.views.results import error_message
+
+log = logging.getLogger(__name__)
+
+SORRY = ("Something went wrong on our side and nothing was changed. Please try again; if it "
+         "keeps happening, tell the desk's administrators.")
+
+
+def tell(
+    body: dict[str, Any], client: WebClient, respond: Any, message: dict[str, Any],
+    *, replace: bool = False,
+) -> None:
+    """An ephemeral answer: through response_url when the payload has one, else the Web API."""
+    if body.get("response_url") and respond is not None:
+        try:
+            respond(replace_original=replace, response_type="ephemeral", **message)
+            return
+        except Exception:  # fall back to the Web API below
+            log.warning("response_url failed; answering with chat.postEphemeral", exc_info=True)
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    try:
+        if channel and user:
+            client.chat_postEphemeral(channel=channel, user=user, **message)
+        elif user:
+            client.chat_postMessage(channel=user, **message)
+    except SlackApiError as exc:
+        log.warning("could not answer %s: %s", user, exc.response.get("error"))
+
+
+def tell_error(body: dict[str, Any], client: WebClient, respond: Any, text: str) -> None:
+    tell(body, client, respond, error_message(text))
+
+
+def actor_of(body: dict[str, Any]) -> str:
+    user = body.get("user")
+    if isinstance(user, dict) and isinstance(user.get("id"), str):
+        return str(user["id"])
+    return str(body.get("user_id", ""))

@@ -1,0 +1,142 @@
+"""Modal submissions: intake, the duplicate choice, classification, override and decline.
+
+Answers go back in the acknowledgement (`response_action`), because that is the only way to
+show a field error in place or to move the modal on to its next step.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.models.views import View
+
+from bot.desk import Desk, HeldForDuplicates, Recorded
+from bot.errors import UserFacingError
+from bot.intake_fields import FieldError
+from bot.render.common import section
+from bot.text import escape
+from bot.views import classify_modal, decision_modals, intake_modal
+from bot.views.inputs import SubmittedState
+from bot.views.results import DUPLICATES_CALLBACK, NEW_CASE, duplicates_view, recorded_view
+
+log = logging.getLogger(__name__)
+# Field errors on fields the modal has no input for are shown on the summary.
+FALLBACK_BLOCK = "summary"
+
+
+def register(app: App, desk: Desk) -> None:
+    policy = desk.policy
+
+    @app.view(intake_modal.CALLBACK)
+    def intake(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        reporter = body["user"]["id"]
+        missing = intake_modal.missing_required(policy, view)
+        if missing:
+            ack(response_action="errors", errors=missing)
+            return
+        fields = intake_modal.parse_intake(policy, view, reporter_id=reporter)
+        errors = desk.check(fields)
+        if errors:
+            ack(response_action="errors", errors=_by_block(errors, view))
+            return
+        try:
+            result = desk.intake(fields, request_key=f"view:{view.get('id')}")
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={FALLBACK_BLOCK: str(exc)[:2000]})
+            return
+        ack(response_action="update", view=_next_view(result))
+
+    @app.view(DUPLICATES_CALLBACK)
+    def duplicates(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        state = SubmittedState(view)
+        draft = state.metadata.get("draft")
+        choice = state.choice("choice", default=NEW_CASE)
+        actor = body["user"]["id"]
+        try:
+            if not isinstance(draft, int):
+                raise UserFacingError("This form lost track of its intake; start again with /case.")
+            if choice == NEW_CASE:
+                result = desk.record_draft(draft, actor=actor)
+            elif choice.isdigit():
+                result = desk.link_draft(draft, int(choice), actor=actor)
+            else:
+                raise UserFacingError("Choose one of the options.")
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"choice": str(exc)[:2000]})
+            return
+        ack(response_action="update", view=_linked_view(result) if choice != NEW_CASE
+            else recorded_view(result))
+
+    @app.view(classify_modal.CALLBACK)
+    def classify(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, change, reason = classify_modal.parse_classification(policy, view)
+        except ValueError:
+            ack(response_action="errors", errors={"reason": "This form lost its case; reopen it."})
+            return
+        if not reason:
+            ack(response_action="errors", errors={"reason": "Give a reason for the change."})
+            return
+        try:
+            summary = desk.reclassify(number, change, actor=body["user"]["id"], reason=reason)
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"reason": str(exc)[:2000]})
+            return
+        ack(response_action="update", view=_done(
+            "Classification saved", f"*{summary.ref}* is now {summary.priority} "
+            f"{summary.priority_label}. The coordinator, the desk and the requester are told."))
+
+    @app.view(decision_modals.OVERRIDE)
+    def override(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        _decide(ack, body, view, approve=True)
+
+    @app.view(decision_modals.DECLINE)
+    def decline(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        _decide(ack, body, view, approve=False)
+
+    def _decide(ack: Ack, body: dict[str, Any], view: dict[str, Any], *, approve: bool) -> None:
+        try:
+            number, reason, lasting = decision_modals.parse_decision(view)
+        except ValueError:
+            ack(response_action="errors", errors={"reason": "This form lost its case; reopen it."})
+            return
+        actor = body["user"]["id"]
+        try:
+            if approve:
+                summary = desk.approve_override(number, actor=actor, reason=reason,
+                                                lasting=lasting)
+            else:
+                summary = desk.decline(number, actor=actor, reason=reason)
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={"reason": str(exc)[:2000]})
+            return
+        outcome = "approved; the case is routed" if approve else "declined and closed"
+        ack(response_action="update", view=_done("Decision recorded",
+                                                 f"*{summary.ref}*: {outcome}."))
+
+
+def _by_block(errors: list[FieldError], view: dict[str, Any]) -> dict[str, str]:
+    """Each problem under its own field; problems without a field go on the summary."""
+    blocks = {b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, dict)}
+    shown: dict[str, str] = {}
+    for error in errors:
+        block = error.field if error.field in blocks or not blocks else FALLBACK_BLOCK
+        shown[block] = (shown[block] + " " if block in shown else "") + error.message
+    return {k: v[:2000] for k, v in shown.items()}
+
+
+def _next_view(result: Recorded | HeldForDuplicates) -> View:
+    if isinstance(result, HeldForDuplicates):
+        return duplicates_view(result)
+    return recorded_view(result)
+
+
+def _linked_view(result: Recorded) -> View:
+    return _done("Contact linked", f"Linked to *{result.case.ref}* "
+                 f"({escape(result.case.summary)}); the caller will get its updates.")
+
+
+def _done(title: str, text: str) -> View:
+    return View(type="modal", title=title[:24], close="Done", blocks=[section(text)])

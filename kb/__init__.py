@@ -1,0 +1,1 @@
+"""Knowledge base: fuzzy text matching shared by KB suggestions and duplicate-case detection."""

@@ -1,0 +1,256 @@
+"""The durable record: cases, their timeline and parties, and the outbox of Slack messages.
+
+The schema is owned by Alembic (store/migrations); these models must match it, which a test checks.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Counter(Base):
+    """Named counters; `case_number` hands out CASE-<n> under a row lock."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Case(Base):
+    """One Help request (INTAKE-2): who, how to reach them, what is wrong, how it is classified."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    state: Mapped[str] = mapped_column(String(30), nullable=False)
+    summary: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    requester_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    reporter_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    contact_phone: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    contact_email: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    contact_location: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    contact_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    first_contact_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    contact_channel: Mapped[str] = mapped_column(String(30), nullable=False)
+    service_key: Mapped[str] = mapped_column(String(60), nullable=False)
+    service_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    support_status: Mapped[str] = mapped_column(String(30), nullable=False)
+    request_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    category: Mapped[str] = mapped_column(String(30), nullable=False)
+    impact_answers: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    impact: Mapped[str] = mapped_column(String(30), nullable=False)
+    urgency: Mapped[str] = mapped_column(String(30), nullable=False)
+    priority: Mapped[str] = mapped_column(String(10), nullable=False)
+    is_major: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    group_key: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    channel_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    failure_looks_like: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    success_looks_like: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    steps_to_reproduce: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    evidence: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    recent_change: Mapped[str] = mapped_column(String(30), nullable=False)
+    recent_change_details: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    source_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    source_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    source_permalink: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    closure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+    parties: Mapped[list[CaseParty]] = relationship(
+        back_populates="case", order_by="CaseParty.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def ref(self) -> str:
+        return f"CASE-{self.number}"
+
+    def active_parties(self, role: str) -> list[str]:
+        return [p.user_id for p in self.parties if p.role == role and p.until is None]
+
+    @property
+    def coordinator_id(self) -> str:
+        """Exactly one coordinator at any moment (a partial unique index guards it)."""
+        (coordinator,) = self.active_parties("coordinator")
+        return coordinator
+
+
+class CaseEvent(Base):
+    """One line of a case's timeline: who did what, when, why, with old and new values."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    field: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class CaseParty(Base):
+    """Who stands where on a case: requester, reporter, coordinator, interested party."""
+
+    __tablename__ = "case_parties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
+    user_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    since: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+    __table_args__ = (
+        Index(
+            "uq_case_parties_one_coordinator",
+            "case_id",
+            unique=True,
+            sqlite_where=text("role = 'coordinator' AND until IS NULL"),
+            postgresql_where=text("role = 'coordinator' AND until IS NULL"),
+        ),
+        Index("ix_case_parties_case_id_role", "case_id", "role"),
+    )
+
+
+class IntakeDraft(Base):
+    """An intake held back while the reporter decides about possible duplicates (INTAKE-4)."""
+
+    __tablename__ = "intake_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reporter_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(60), nullable=True)
+
+
+class ServiceOverride(Base):
+    """A lasting approval to work on a service the catalog does not support (CLASSIFY-2)."""
+
+    __tablename__ = "service_overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_key: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    service_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    approved_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
+
+
+class OutboxItem(Base):
+    """A Slack call caused by a committed change, delivered by the dispatcher (DESIGN 1).
+
+    Items of the same `lane` (one case, usually) are delivered strictly in order.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lane: Mapped[str] = mapped_column(String(60), nullable=False)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
+    operation: Mapped[str] = mapped_column(String(40), nullable=False)
+    target: Mapped[str] = mapped_column(String(80), nullable=False)
+    template: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    message_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    slack_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    slack_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_lane_status", "lane", "status"),
+    )
+
+
+class SlackMessage(Base):
+    """Where a keyed message lives in Slack, so later changes edit it in place (ROUTE-2)."""
+
+    __tablename__ = "slack_messages"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), nullable=False)
+    ts: Mapped[str] = mapped_column(String(32), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SeenRequest(Base):
+    """Idempotency keys of requests already handled (a retried submission is not recorded twice)."""
+
+    __tablename__ = "seen_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

@@ -1,0 +1,115 @@
+"""The outbox table's queries: add, claim the head of each lane, and settle the outcome.
+
+Claiming is one conditional UPDATE, so two dispatchers (threads or processes) never deliver the
+same item; a lease that runs out (a crashed dispatcher) makes the item claimable again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from store.models import OutboxItem, SlackMessage
+
+
+def add_item(
+    session: Session,
+    *,
+    now: datetime,
+    lane: str,
+    case_id: int | None,
+    operation: str,
+    target: str,
+    template: str = "",
+    params: dict[str, Any] | None = None,
+    message_key: str | None = None,
+) -> OutboxItem:
+    item = OutboxItem(
+        lane=lane,
+        case_id=case_id,
+        operation=operation,
+        target=target,
+        template=template,
+        params=params or {},
+        message_key=message_key,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(item)
+    return item
+
+
+def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Ids of due items that are first in their lane, oldest first."""
+    earlier = aliased(OutboxItem)
+    blocked = exists().where(
+        and_(
+            earlier.lane == OutboxItem.lane,
+            earlier.status == "pending",
+            earlier.id < OutboxItem.id,
+        )
+    )
+    query = (
+        select(OutboxItem.id)
+        .where(
+            OutboxItem.status == "pending",
+            OutboxItem.next_attempt_at <= now,
+            or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
+            ~blocked,
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) -> bool:
+    """Take the item for `lease`; False when another dispatcher got it first."""
+    result = session.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.id == item_id,
+            OutboxItem.status == "pending",
+            or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
+        )
+        .values(lease_until=now + lease, attempts=OutboxItem.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def newer_pending_with_key(session: Session, item: OutboxItem) -> bool:
+    """A later pending item will render the same keyed message again, so this one may skip."""
+    if item.message_key is None:
+        return False
+    return (
+        session.execute(
+            select(OutboxItem.id).where(
+                OutboxItem.message_key == item.message_key,
+                OutboxItem.status == "pending",
+                OutboxItem.id > item.id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def message_location(session: Session, key: str) -> SlackMessage | None:
+    return session.get(SlackMessage, key)
+
+
+def remember_message(session: Session, *, key: str, channel: str, ts: str, now: datetime) -> None:
+    row = session.get(SlackMessage, key)
+    if row is None:
+        session.add(SlackMessage(key=key, channel=channel, ts=ts, updated_at=now))
+    else:
+        row.channel, row.ts, row.updated_at = channel, ts, now
+
+
+def pending_count(session: Session) -> int:
+    return len(session.execute(select(OutboxItem.id).where(OutboxItem.status == "pending")).all())
