@@ -17,6 +17,7 @@ from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN
 from config.policy import Policy
 from kb.similarity import score
 
+SUGGEST_AT = 50.0
 KEYS = ("service", "impact", "urgency", "type", "category", "for")
 UNKNOWN_WORDS = {"?", "unknown", "idk", "dont-know", "don't-know"}
 TYPE_ALIASES = {"info": "information", "request": "fulfillment", "new": "new_service",
@@ -100,8 +101,11 @@ def _service(policy: Policy, value: str | None) -> str:
         if wanted in (key, service.name.lower()):
             return key
     best = max(policy.services, key=lambda k: score(wanted, f"{k} {policy.services[k].name}"))
+    guess = ""
+    if score(wanted, f"{best} {policy.services[best].name}") >= SUGGEST_AT:
+        guess = f" (did you mean `{best}`?)"
     raise UserFacingError(
-        f"`{plain(value)}` is not a service in the catalog (did you mean `{best}`?). Services: "
+        f"`{plain(value)}` is not a service in the catalog{guess}. Services: "
         f"{', '.join(policy.services)}. Use `service=?` if you don't know, or the form (`/case`) "
         "to name a service that is not in the catalog."
     )

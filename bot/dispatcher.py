@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,7 +24,14 @@ from bot.timeline import record_event
 from config.policy import Policy
 from store.db import Database
 from store.models import Case, OutboxItem
-from store.outbox import claim, due_heads, message_location, newer_pending_with_key, remember_message
+from store.outbox import (
+    claim,
+    due_heads,
+    message_location,
+    newer_pending_with_key,
+    next_due,
+    remember_message,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +103,25 @@ class Dispatcher:
                 self._wake.wait(interval)
                 self._wake.clear()
 
-    def drain(self, *, max_passes: int = 100) -> int:
-        """Deliver everything due now (sandbox and tests); returns how many were attempted."""
+    def drain(self, *, max_passes: int = 100, wait_up_to: float = 0.0) -> int:
+        """Deliver everything due now, and retries due within `wait_up_to` seconds (sandbox and
+        tests, which want a step's messages complete); returns how many were attempted."""
         total = 0
         for _ in range(max_passes):
             done = self.deliver_due()
             total += done
-            if not done:
+            if done:
+                continue
+            wait = self._seconds_to_next_retry()
+            if wait is None or wait > wait_up_to:
                 break
+            time.sleep(max(wait, 0.01))
         return total
+
+    def _seconds_to_next_retry(self) -> float | None:
+        with self.db.transaction() as session:
+            due = next_due(session)
+        return None if due is None else (due - self.clock.now()).total_seconds()
 
     # -- one pass -----------------------------------------------------------------------------
     def deliver_due(self, *, limit: int = 50) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from store.models import OutboxItem, SlackMessage
@@ -111,5 +111,8 @@ def remember_message(session: Session, *, key: str, channel: str, ts: str, now: 
         row.channel, row.ts, row.updated_at = channel, ts, now
 
 
-def pending_count(session: Session) -> int:
-    return len(session.execute(select(OutboxItem.id).where(OutboxItem.status == "pending")).all())
+def next_due(session: Session) -> datetime | None:
+    """When the earliest pending item may next be tried."""
+    return session.execute(
+        select(func.min(OutboxItem.next_attempt_at)).where(OutboxItem.status == "pending")
+    ).scalar()

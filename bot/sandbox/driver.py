@@ -19,6 +19,8 @@ from slack_bolt.request import BoltRequest
 from bot.sandbox.world import World
 
 APP_ID = "A0CASEDESK"
+# Wait this long for rate-limited deliveries, so each step shows its messages complete.
+SETTLE_SECONDS = 5.0
 
 
 class SandboxError(ValueError):
@@ -92,7 +94,10 @@ class Driver:
 
     # -- buttons ------------------------------------------------------------------------------
     def press(self, label: str, *, channel: str | None = None) -> dict[str, Any] | None:
-        found = self.find_button(label, channel=channel)
+        return self.click(self.find_button(label, channel=channel))
+
+    def click(self, found: Found) -> dict[str, Any] | None:
+        """Press a button found earlier (pressing it twice is a double click)."""
         standin = self.world.standin
         action = {
             "type": "button",
@@ -256,7 +261,7 @@ class Driver:
         headers = {"content-type": [content_type], "x-slack-request-timestamp": [timestamp],
                    "x-slack-signature": [signature]}
         response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
-        self.world.runtime.dispatcher.drain()
+        self.world.runtime.dispatcher.drain(wait_up_to=SETTLE_SECONDS)
         if response.status != 200:
             raise SandboxError(f"the app answered HTTP {response.status}: {response.body}")
         if not response.body:

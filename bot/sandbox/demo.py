@@ -1,0 +1,134 @@
+"""`python -m bot demo`: a scripted day at the demo desk, printed as the people would read it.
+
+The script is sandbox input, so everything shown really happened in the bot: every finished
+rule of PROCESS.md appears here (later issues add their steps).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from typing import IO
+
+from bot.sandbox.repl import Repl
+from bot.sandbox.world import build_world
+from config.settings import load_settings
+
+SCRIPT = """\
+## 1. A major incident, recorded through the form (INTAKE-1..3, CLASSIFY-1..3, ROUTE-1)
+## Dana on the service desk takes a call from Alex: nobody can get e-mail. Priority is never asked:
+## it follows from the business-impact answers and the urgency.
+as dana
+/case
+fill Requester = alex
+fill Call-back number = +44 20 7946 0018
+fill Location = HQ, floor 3
+fill Summary = Email is down for everyone
+fill Affected service = E-mail and calendars
+fill Request type = Incident resolution
+fill Category = Software
+fill How many people = Most of the organisation
+fill Who is affected = Customers or the public
+fill Is a business-critical = Yes
+fill How badly = Work has stopped
+fill What can't you do = Outlook and the web client both fail to load mail.
+fill What does the failure look like = "Cannot connect to the server" in Outlook; OWA shows HTTP 503
+fill What changed recently = I don't know
+submit
+## The command center takes P1 and P2: a case channel with the brief pinned, the on-call paged,
+## the broadcast channel told, and the requester given the number and the target time.
+channels
+read #case-1001-email-is-down-for-everyone
+read #major-incidents
+dm priya
+dm alex
+## Priya, the command center's on-call, takes it from her page; the queue card changes in place.
+as priya
+press Take it
+read #command-center
+## 2. The same symptom again: link instead of duplicating (INTAKE-4)
+as sam
+/case new e-mail down for everyone for=@jordan
+press Link to CASE-1001
+dm jordan
+## 3. A P3 through free text, then completing the classification (INTAKE-6, CLASSIFY-4, ROUTE-2)
+/case new VPN drops every hour when working from home service=vpn urgency=medium for=@alex
+## Alex already has an open case, so the bot asks first. This is a different problem.
+press Record a new case anyway
+read #network-queue
+press Complete the classification
+fill Request type = Incident resolution
+fill Category = Network
+fill How many people = Only the requester
+fill Who is affected = Internal staff only
+fill Is a business-critical = No
+submit
+## Kenji from Network Operations takes it from the queue.
+as kenji
+press Take it in #network-queue
+read #network-queue
+dm alex 2
+## 4. From a message in a channel (INTAKE-1's message shortcut keeps the permalink)
+as jordan
+in #it-help
+say The printer on floor 2 says "offline" since this morning and nobody can print
+as dana
+shortcut
+fill Affected service = Printers and scanners
+fill Request type = Incident resolution
+fill Category = Hardware
+fill How many people = A team or several people
+fill Who is affected = Internal staff only
+fill Is a business-critical = No
+fill How badly = Work is slowed
+fill What changed recently = Nothing
+submit
+read #euc-queue 1
+## 5. An unsupported service needs an override with a reason (CLASSIFY-2)
+/case new Home router will not connect to the company laptop service=personal-devices for=@jordan
+press Record a new case anyway
+read #desk-queue 1
+as morgan
+press Approve override in #desk-queue
+fill Why approve = Jordan is on call this week and must work from home
+fill For how long = This case only
+submit
+read #desk-queue 1
+## 6. Reclassification that makes a case major starts ROUTE-1 at once (CLASSIFY-4)
+as kenji
+press Reclassify in #network-queue
+fill How many people = A department or a whole site
+fill How badly = Work has stopped
+fill Reason = The whole Leeds office lost VPN, not only Alex
+submit
+read #major-incidents 1
+dm alex 1
+## 7. Bad input gets a specific answer and records nothing
+as sam
+/case new Beam me up service=teleporter
+/case new "Laptop fan noisy" for=@nobody
+/case new @channel everything is broken
+"""
+
+
+def play(out: IO[str]) -> int:
+    settings = dataclasses.replace(load_settings(), database_url="sqlite://")
+    world = build_world(settings)
+    repl = Repl(world, out)
+    try:
+        for line in SCRIPT.splitlines():
+            if line.startswith("##"):
+                repl.print(("\n" if line[3:4].isdigit() else "") + line[3:])
+                continue
+            repl.print(repl.prompt() + line)
+            repl.handle(line)
+    finally:
+        world.close()
+    return 0
+
+
+def transcript() -> str:
+    """The whole demo as text (tests read it)."""
+    buffer = io.StringIO()
+    play(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,239 @@
+"""The sandbox's terminal: type what a person would do in Slack and read what they would see.
+
+Reads standard input line by line, so it works the same from a keyboard or a script
+(`python -m bot sandbox < steps.txt`); when the input is not a terminal each line is echoed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+from collections.abc import Callable
+from datetime import timedelta
+from typing import IO
+
+from bot.errors import UserFacingError
+from bot.sandbox.driver import Driver, SandboxError
+from bot.sandbox.transcript import render_message, render_view
+from bot.sandbox.world import World, build_world
+from config.settings import Settings
+
+HELP = """Act as anyone in the demo desk and use the bot as in Slack:
+  people                      who is here (act as anyone by name)
+  as <name>                   act as that person, e.g. `as dana`
+  in #<channel>               where your commands and messages go (default #it-help)
+  /case ...                   a slash command, e.g. `/case new Printer jams service=printers`
+  say <text>                  post a message in the current channel
+  shortcut [<n>]              "Open a case" on the latest message here (or the n-th from last)
+  press <label> [in #chan]    press the newest button with that label you can see
+  modal                       show the open modal
+  fill <label> = <value>      answer a modal field (a choice by its text, a person by name)
+  submit | cancel             submit or close the modal
+  read #<channel> [n]         the last n messages of a channel (default 5)
+  dm [<name>] [n]             your DMs with the bot (or someone else's)
+  ephemeral                   the messages only you can see
+  channels                    every channel
+  home                        your App Home tab
+  wait <30m|2h|1d>            move the sandbox clock forward
+  help | quit"""
+
+
+class Repl:
+    def __init__(self, world: World, out: IO[str]) -> None:
+        self.world = world
+        self.out = out
+        self.driver = Driver(world=world, user="U0DESK01")
+        self.names = world.standin.display_names()
+        self.seen_ephemerals: dict[str, str] = {}
+        self.commands: dict[str, Callable[[str], None]] = {
+            "people": self.people, "as": self.act_as, "in": self.move, "say": self.say,
+            "shortcut": self.shortcut, "press": self.press, "modal": self.modal,
+            "fill": self.fill, "submit": self.submit, "cancel": self.cancel, "read": self.read,
+            "dm": self.dm, "ephemeral": self.ephemeral, "channels": self.channels,
+            "home": self.home, "wait": self.wait, "help": lambda _: self.print(HELP),
+        }
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def prompt(self) -> str:
+        who = self.names.get(self.driver.user, self.driver.user)
+        return f"{who} in #{self.world.standin.channel(self.driver.channel).name}> "
+
+    def handle(self, line: str) -> bool:
+        """Run one line; False means quit."""
+        line = line.strip()
+        if not line or line.startswith("#!"):
+            return True
+        if line in ("quit", "exit"):
+            return False
+        verb, _, rest = line.partition(" ")
+        try:
+            if line.startswith("/"):
+                self.slash(line)
+            elif verb in self.commands:
+                self.commands[verb](rest.strip())
+            else:
+                self.print(f"I don't know {verb!r}. Type `help`.")
+        except (SandboxError, UserFacingError, ValueError) as exc:
+            self.print(f"! {exc}")
+        return True
+
+    # -- actions ------------------------------------------------------------------------------
+    def slash(self, line: str) -> None:
+        self.driver.command(line)
+        self._after()
+
+    def people(self, _: str) -> None:
+        for person in self.world.standin.users():
+            if not person.is_bot:
+                self.print(f"  {person.name:8} {person.real_name} ({person.id})")
+
+    def act_as(self, who: str) -> None:
+        self.driver.act_as(who)
+        self.seen_ephemerals = self._ephemeral_snapshot()
+        self.print(f"You are now {self.names.get(self.driver.user)}.")
+
+    def move(self, channel: str) -> None:
+        self.driver.channel = self.driver.resolve_channel(channel)
+
+    def say(self, text: str) -> None:
+        self.driver.say(text)
+
+    def shortcut(self, rest: str) -> None:
+        messages = [m for m in self.world.standin.messages(self.driver.channel)
+                    if m.user != "UCASEBOT"]
+        back = int(rest) if rest.isdigit() else 1
+        if len(messages) < back:
+            raise SandboxError("no such message here; `say` something first")
+        self.driver.shortcut("open_case_from_message", ts=messages[-back].ts)
+        self._after()
+
+    def press(self, rest: str) -> None:
+        label, _, channel = rest.partition(" in ")
+        where = self.driver.resolve_channel(channel.strip()) if channel else None
+        self.driver.press(label.strip().strip('"'), channel=where)
+        self._after()
+
+    def modal(self, _: str) -> None:
+        view = self.driver.current_view()
+        if view is None:
+            self.print("(no modal open)")
+            return
+        stack = self.world.standin.view_stack(self.driver.user)
+        errors = stack[-1].errors if stack else None
+        values = self.driver.fills.get(view["id"], {})
+        self.print(render_view(view, users=self.names, values=values, errors=errors))
+
+    def fill(self, rest: str) -> None:
+        label, sep, value = rest.partition("=")
+        if not sep:
+            raise SandboxError("write it as: fill <label> = <value>")
+        self.driver.fill(label.strip(), value.strip())
+
+    def submit(self, _: str) -> None:
+        self.driver.submit()
+        self._after(announce_modal=False)
+        view = self.driver.current_view()
+        if view is not None:
+            self.modal("")
+            if not view.get("submit"):  # an answer with only "Done": read it and close it
+                self.driver.cancel()
+
+    def cancel(self, _: str) -> None:
+        self.driver.cancel()
+
+    def read(self, rest: str) -> None:
+        parts = shlex.split(rest) or [f"#{self.world.standin.channel(self.driver.channel).name}"]
+        count = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 5
+        channel = self.driver.resolve_channel(parts[0])
+        self._show_channel(channel, count)
+
+    def dm(self, rest: str) -> None:
+        name, _, count = rest.partition(" ")
+        user = self.driver.resolve_user(name) if name else self.driver.user
+        shown = int(count) if count.strip().isdigit() else 10
+        self._show_channel(self.world.standin.dm_channel_id(user), shown)
+
+    def ephemeral(self, _: str) -> None:
+        for eph in self.world.standin.ephemerals(self.driver.user)[-5:]:
+            self.print(render_message(eph, users=self.names, channels=self._channel_names()))
+
+    def channels(self, _: str) -> None:
+        for channel in self.world.standin.channels():
+            if not channel.is_im:
+                count = len(self.world.standin.messages(channel.id))
+                self.print(f"  #{channel.name:40} {count} messages")
+
+    def home(self, _: str) -> None:
+        self.driver.open_home()
+        view = self.world.standin.home_view(self.driver.user)
+        if view:
+            self.print(render_view(view, users=self.names))
+
+    def wait(self, rest: str) -> None:
+        units = {"m": "minutes", "h": "hours", "d": "days"}
+        if len(rest) < 2 or not rest[:-1].isdigit() or rest[-1] not in units:
+            raise SandboxError("write it as: wait 30m (or 2h, 1d)")
+        now = self.world.runtime.clock.advance(timedelta(**{units[rest[-1]]: int(rest[:-1])}))
+        self.world.runtime.dispatcher.drain()
+        self.print(f"(the sandbox clock is now {now:%Y-%m-%d %H:%M} UTC)")
+
+    # -- showing what changed -----------------------------------------------------------------
+    def _after(self, *, announce_modal: bool = True) -> None:
+        """Show the person what popped up for them: new ephemerals and an opened modal."""
+        for eph in self.world.standin.ephemerals(self.driver.user):
+            if self.seen_ephemerals.get(eph.ts) != eph.text + str(eph.blocks):
+                self.print("(only you can see this)")
+                self.print(render_message(eph, users=self.names, channels=self._channel_names()))
+        self.seen_ephemerals = self._ephemeral_snapshot()
+        view = self.driver.current_view()
+        if announce_modal and view is not None and not self.driver.fills.get(view["id"]):
+            self.print(f"(a modal opened: {view.get('title', {}).get('text', '')}; `modal` shows "
+                       "it, `fill` and `submit` answer it)")
+
+    def _ephemeral_snapshot(self) -> dict[str, str]:
+        return {e.ts: e.text + str(e.blocks) for e in self.world.standin.ephemerals(self.driver.user)}
+
+    def _show_channel(self, channel: str, count: int) -> None:
+        messages = self.world.standin.messages(channel)[-count:]
+        if not messages:
+            self.print("(no messages)")
+        for message in messages:
+            self.print(render_message(message, users=self.names, channels=self._channel_names()))
+
+    def _channel_names(self) -> dict[str, str]:
+        return {c.id: c.name for c in self.world.standin.channels()}
+
+
+def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
+    """The interactive sandbox; an in-memory database unless DATABASE_URL was set."""
+    if not _database_was_set():
+        settings = dataclasses.replace(settings, database_url="sqlite://")
+    world = build_world(settings)
+    repl = Repl(world, out)
+    interactive = stdin.isatty()
+    repl.print("Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
+               "from the service desk.")
+    try:
+        while True:
+            if interactive:
+                out.write(repl.prompt())
+                out.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            if not interactive and line.strip():
+                repl.print(repl.prompt() + line.rstrip())
+            if not repl.handle(line):
+                break
+    finally:
+        world.close()
+    return 0
+
+
+def _database_was_set() -> bool:
+    import os
+
+    return bool(os.environ.get("DATABASE_URL", "").strip())

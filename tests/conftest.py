@@ -1,0 +1,67 @@
+"""Shared fixtures: the shipped policy, a sandbox world (stand-in Slack + the real app), a
+driver acting as people, and a database for workflow tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock
+from bot.desk import Desk
+from bot.sandbox.driver import Driver
+from bot.sandbox.world import World, build_world
+from config.policy import Policy, load_policy
+from config.settings import SHIPPED_CONFIG, load_settings
+from store.db import Database
+from store.migrate import migrate
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy(SHIPPED_CONFIG)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'casedesk.db'}"
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    migrate(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def desk(db: Database, policy: Policy, clock: Clock) -> Desk:
+    return Desk(db=db, policy=policy, clock=clock)
+
+
+@pytest.fixture
+def world(database_url: str, clock: Clock) -> Iterator[World]:
+    settings = dataclasses.replace(load_settings({}), database_url=database_url)
+    built = build_world(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def dana(world: World) -> Driver:
+    """Dana Reyes, service-desk technician, in #it-help."""
+    return Driver(world=world, user="U0DESK01")
+
+
+def as_user(world: World, name: str) -> Driver:
+    driver = Driver(world=world, user="U0DESK01")
+    driver.act_as(name)
+    return driver
