@@ -32,14 +32,12 @@ def register(app: App, desk: Desk) -> None:
     @app.view(intake_modal.CALLBACK)
     def intake(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         reporter = body["user"]["id"]
-        missing = intake_modal.missing_required(policy, view)
-        if missing:
-            ack(response_action="errors", errors=missing)
-            return
         fields = intake_modal.parse_intake(policy, view, reporter_id=reporter)
-        errors = desk.check(fields)
+        errors = intake_modal.missing_required(policy, view)
+        for block, message in _by_block(desk.check(fields), view).items():
+            errors.setdefault(block, message)
         if errors:
-            ack(response_action="errors", errors=_by_block(errors, view))
+            ack(response_action="errors", errors=errors)
             return
         try:
             result = desk.intake(fields, request_key=f"view:{view.get('id')}")

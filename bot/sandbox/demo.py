@@ -74,6 +74,8 @@ in #it-help
 say The printer on floor 2 says "offline" since this morning and nobody can print
 as dana
 shortcut
+## The form opens with the message as the description and a link back to it.
+modal
 fill Affected service = Printers and scanners
 fill Request type = Incident resolution
 fill Category = Hardware

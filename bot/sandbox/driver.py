@@ -129,8 +129,7 @@ class Driver:
                 user_id=self.user, channel_id=found.channel, message_ts=found.ts)
             if found.where == "message":
                 payload["message"] = {"ts": found.ts, "type": "message"}
-        return self._send(urlencode({"payload": json.dumps(payload)}),
-                          "application/x-www-form-urlencoded")
+        return self.send_payload(payload)
 
     def find_button(self, label: str, *, channel: str | None = None) -> Found:
         """The newest button with this label that the person can see (modal, ephemeral, channel)."""
@@ -181,6 +180,17 @@ class Driver:
 
     def submit(self) -> dict[str, Any] | None:
         view = self._require_view()
+        body = self.send_payload(self.submission(view))
+        if body and body.get("response_action"):
+            self.world.standin.apply_view_response(self.user, view["id"], body)
+        else:
+            self.world.standin.pop_view(self.user)
+        if not body or body.get("response_action") != "errors":
+            self.fills.pop(view["id"], None)  # Slack keeps what was typed only on errors
+        return body
+
+    def submission(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The view_submission payload Slack would send for the modal as filled now."""
         values = {}
         for block in view.get("blocks", []):
             if block.get("type") != "input":
@@ -188,24 +198,20 @@ class Driver:
             chosen = self.fills.get(view["id"], {}).get(block["block_id"])
             action_id = block["element"].get("action_id", "value")
             values[block["block_id"]] = {action_id: chosen or _initial_state(block["element"])}
-        submitted = {**view, "state": {"values": values}}
-        payload = {
+        return {
             "type": "view_submission",
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
             "user": {"id": self.user, "username": self._name(self.user), "team_id": self.world.team_id},
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
             "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
-            "view": submitted,
+            "view": {**view, "state": {"values": values}},
         }
-        body = self._send(urlencode({"payload": json.dumps(payload)}),
+
+    def send_payload(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """An interactive payload, form-encoded and signed as Slack sends it."""
+        return self._send(urlencode({"payload": json.dumps(payload)}),
                           "application/x-www-form-urlencoded")
-        if body and body.get("response_action"):
-            self.world.standin.apply_view_response(self.user, view["id"], body)
-        else:
-            self.world.standin.pop_view(self.user)
-        self.fills.pop(view["id"], None)
-        return body
 
     def cancel(self) -> None:
         self.world.standin.close_views(self.user)
@@ -238,8 +244,7 @@ class Driver:
             "message_ts": message.ts,
             "token": "legacy-verification-token",
         }
-        return self._send(urlencode({"payload": json.dumps(payload)}),
-                          "application/x-www-form-urlencoded")
+        return self.send_payload(payload)
 
     def open_home(self) -> None:
         event = {

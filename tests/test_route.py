@@ -1,0 +1,100 @@
+"""ROUTE-1 (major cases: command center, case channel, page, brief, broadcast) and ROUTE-2
+(the group's queue: one card per case, edited in place, with "Take it")."""
+
+from __future__ import annotations
+
+import re
+
+from bot.routing import case_channel_name
+from bot.sandbox.driver import Driver
+from bot.sandbox.world import World
+from store.models import Case
+from tests.conftest import as_user
+from tests.helpers import P1_ANSWERS, cases, dm_texts, events, fill_and_submit, texts
+
+CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+def record_p1(dana: Driver) -> None:
+    dana.command("/case")
+    fill_and_submit(dana, P1_ANSWERS)
+
+
+def test_route_1_major_case_goes_to_the_command_center_with_a_channel(
+    world: World, dana: Driver
+) -> None:
+    record_p1(dana)
+    (case,) = cases(world)
+    assert case.priority == "P1" and case.is_major and case.group_key == "command-center"
+    channel = world.standin.channel(case.channel_id or "")
+    assert channel.name == "case-1001-email-is-down-for-everyone"
+    assert {"U0CC01", "U0DESK01"} <= set(channel.members), "on-call and recorder are in it"
+    brief = world.standin.messages(channel.id)[0]
+    assert brief.pinned and "Handoff brief" in brief.text
+    assert "U0DESK01" in case.active_parties("interested")
+    assert any("Page: CASE-1001" in t for t in dm_texts(world, "U0CC01"))
+    assert any("Major incident CASE-1001" in t for t in texts(world, "C0MAJOR"))
+    assert any("CASE-1001" in t for t in texts(world, "C0CMDQ"))
+    assert any("CASE-1001" in t and "P1" in t for t in dm_texts(world, "U0USER01"))
+
+
+def test_route_1_brief_carries_what_the_next_coordinator_needs(world: World, dana: Driver) -> None:
+    dana.command("/case")
+    fill_and_submit(dana, {**P1_ANSWERS, "Call-back number": "+44 20 7946 0018",
+                           "What does the failure look like": "OWA answers HTTP 503"})
+    (case,) = cases(world)
+    brief = texts(world, case.channel_id or "")[0]
+    for expected in ("Email is down for everyone", "+44 20 7946 0018", "OWA answers HTTP 503",
+                     "What was tried", "coordinator", "next promised contact"):
+        assert expected in brief
+
+
+def test_route_1_channel_name_taken_is_stepped_past(world: World, dana: Driver) -> None:
+    world.standin.add_channel("C0TAKEN", name="case-1001-email-is-down-for-everyone")
+    record_p1(dana)
+    (case,) = cases(world)
+    assert case.channel_name == "case-1001-email-is-down-for-everyone-2"
+    assert [e.new_value for e in events(world, 1001, "case_channel")] == [case.channel_name]
+
+
+def test_route_1_channel_names_are_valid_and_short() -> None:
+    case = Case(number=123456, summary="ÜBER long: Ärger mit dem VPN!!! " * 10)
+    name = case_channel_name(case)
+    assert CHANNEL_NAME.match(name) and len(name) <= 80 and name.startswith("case-123456-")
+    assert CHANNEL_NAME.match(case_channel_name(Case(number=7, summary="!!!")))
+
+
+def test_route_2_other_priorities_wait_in_the_catalog_group_queue(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case new Printer jams service=printers urgency=medium")
+    (case,) = cases(world)
+    assert (case.state, case.group_key, case.channel_id) == ("pending", "end-user-computing", None)
+    (card,) = texts(world, "C0EUCQ")
+    assert "Take it" in card and "CASE-1001" in card
+
+
+def test_route_2_category_picks_the_group(world: World, dana: Driver) -> None:
+    dana.command("/case new Printer not on the network service=printers category=network")
+    assert cases(world)[0].group_key == "network"
+
+
+def test_route_2_the_card_is_edited_in_place_and_take_it_works(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    alex = as_user(world, "alex")
+    alex.press("Take it", channel="C0NETQ")
+    (case,) = cases(world)
+    assert case.state == "pending", "only the group's members may take it"
+    kenji = as_user(world, "kenji")
+    kenji.press("Take it", channel="C0NETQ")
+    (case,) = cases(world)
+    assert case.state == "assigned" and case.coordinator_id == "U0NET01"
+    assert "U0DESK01" in case.active_parties("interested"), "the old coordinator stays informed"
+    (card,) = world.standin.messages("C0NETQ")
+    assert card.edited and "Take it" not in texts(world, "C0NETQ")[0]
+    assert "Kenji" in world.standin.display_names()["U0NET01"]
+    assert any("handled by" in t for t in dm_texts(world, "U0USER01"))
+    olga = as_user(world, "olga")
+    olga.command("/case take CASE-1001")
+    assert "already taken" in world.standin.ephemerals("U0NET02")[-1].text + str(
+        world.standin.ephemerals("U0NET02")[-1].blocks)
