@@ -36,7 +36,6 @@ class Found:
     where: str  # "message", "ephemeral", "view"
     channel: str | None = None
     ts: str | None = None
-    response_url: str | None = None
     view: dict[str, Any] | None = None
 
 
@@ -125,8 +124,10 @@ class Driver:
                                      "channel_id": found.channel,
                                      "is_ephemeral": found.where == "ephemeral"}
             payload["channel"] = {"id": found.channel, "name": self._channel_name(found.channel)}
-            payload["response_url"] = found.response_url or standin.issue_response_url(
-                user_id=self.user, channel_id=found.channel, message_ts=found.ts)
+            payload["response_url"] = standin.issue_response_url(  # fresh with every click
+                user_id=self.user, channel_id=found.channel,
+                ephemeral_ts=found.ts if found.where == "ephemeral" else None,
+                message_ts=found.ts if found.where == "message" else None)
             if found.where == "message":
                 payload["message"] = {"ts": found.ts, "type": "message"}
         return self.send_payload(payload)
@@ -150,7 +151,7 @@ class Driver:
         if channel is None:
             for eph in reversed(standin.ephemerals(self.user)):
                 found += _buttons_in(eph.blocks, where="ephemeral", channel=eph.channel,
-                                     ts=eph.ts, response_url=eph.response_url)
+                                     ts=eph.ts)
         channels = [channel] if channel else self._readable_channels()
         for channel_id in channels:
             for message in reversed(standin.messages(channel_id)):
@@ -310,8 +311,7 @@ class Driver:
 
 
 def _buttons_in(blocks: list[dict[str, Any]], *, where: str, channel: str | None = None,
-                ts: str | None = None, response_url: str | None = None,
-                view: dict[str, Any] | None = None) -> list[Found]:
+                ts: str | None = None, view: dict[str, Any] | None = None) -> list[Found]:
     found = []
     for block in blocks:
         if block.get("type") != "actions":
@@ -319,8 +319,7 @@ def _buttons_in(blocks: list[dict[str, Any]], *, where: str, channel: str | None
         for element in block.get("elements", []):
             if element.get("type") == "button":
                 found.append(Found(element=element, block_id=block.get("block_id", ""),
-                                   where=where, channel=channel, ts=ts,
-                                   response_url=response_url, view=view))
+                                   where=where, channel=channel, ts=ts, view=view))
     return found
 
 
