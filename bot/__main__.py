@@ -25,14 +25,22 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Casedesk, a service-desk "
-                                     "Slack bot.")
-    parser.add_argument("command", nargs="?", default="run", choices=list(COMMANDS),
-                        help="; ".join(f"{k}: {v}" for k, v in COMMANDS.items()))
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Casedesk, a service-desk Slack bot."
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=list(COMMANDS),
+        help="; ".join(f"{k}: {v}" for k, v in COMMANDS.items()),
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = load_settings()
         return _run(args.command, settings)
@@ -46,8 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(command: str, settings: Settings) -> int:
     if command == "check":
         policy = load_policy(settings.config_dir)
-        print(f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
-              f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}")
+        print(
+            f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
+            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}"
+        )
         return 0
     if command == "migrate":
         before, after = migrate(Database(settings.database_url))
@@ -62,8 +72,9 @@ def _run(command: str, settings: Settings) -> int:
 
         return run_repl(settings, sys.stdin, sys.stdout)
     if command == "socket" and settings.mode != "socket":
-        raise SettingsError("Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN "
-                            "(xapp-...).")
+        raise SettingsError(
+            "Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN (xapp-...)."
+        )
     if command == "http" and settings.signing_secret is None:
         raise SettingsError("HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
     runtime = build_runtime(settings)

@@ -64,13 +64,18 @@ def build_runtime(
     from handlers import register  # the composition root is where listeners meet the desk
 
     register(app, desk)
-    return Runtime(settings=settings, policy=policy, db=db, clock=clock, desk=desk, app=app,
-                   dispatcher=dispatcher)
+    return Runtime(
+        settings=settings,
+        policy=policy,
+        db=db,
+        clock=clock,
+        desk=desk,
+        app=app,
+        dispatcher=dispatcher,
+    )
 
 
-def _bolt_app(
-    settings: Settings, token: str, executor: Executor | None, verify_token: bool
-) -> App:
+def _bolt_app(settings: Settings, token: str, executor: Executor | None, verify_token: bool) -> App:
     client = WebClient(token=token, base_url=settings.api_url)
     socket = settings.mode == "socket"
     try:

@@ -38,7 +38,12 @@ def impact_of(policy: Policy, answers: Mapping[str, str], service_key: str) -> s
     service = policy.services.get(service_key)
     for question in policy.impact_questions:
         value = answers.get(question.key, UNKNOWN)
-        if value == UNKNOWN and question.key == "critical" and service and service.business_critical:
+        if (
+            value == UNKNOWN
+            and question.key == "critical"
+            and service
+            and service.business_critical
+        ):
             value = "yes"
         option = question.option(value)
         if option is not None:

@@ -20,9 +20,15 @@ from kb.similarity import score
 SUGGEST_AT = 50.0
 KEYS = ("service", "impact", "urgency", "type", "category", "for")
 UNKNOWN_WORDS = {"?", "unknown", "idk", "dont-know", "don't-know"}
-TYPE_ALIASES = {"info": "information", "request": "fulfillment", "new": "new_service",
-                "new-service": "new_service", "new_service": "new_service",
-                "fulfilment": "fulfillment", "incident": "incident"}
+TYPE_ALIASES = {
+    "info": "information",
+    "request": "fulfillment",
+    "new": "new_service",
+    "new-service": "new_service",
+    "new_service": "new_service",
+    "fulfilment": "fulfillment",
+    "incident": "incident",
+}
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _OPTION = re.compile(r"^([A-Za-z_-]+)=(.*)$", re.DOTALL)
 
@@ -38,7 +44,9 @@ def split_command(text: str) -> Parsed:
     try:
         tokens = shlex.split(text.replace("&quot;", '"'))
     except ValueError as exc:
-        raise UserFacingError(f"I could not read that: {exc}. Close the quote and try again.") from None
+        raise UserFacingError(
+            f"I could not read that: {exc}. Close the quote and try again."
+        ) from None
     options: dict[str, str] = {}
     words: list[str] = []
     for token in tokens:
@@ -133,5 +141,11 @@ def _level(value: str | None, levels: tuple[str, ...], key: str) -> str:
 
 
 def _example(key: str) -> str:
-    return {"service": "vpn", "impact": "moderate", "urgency": "high", "type": "incident",
-            "category": "network", "for": "@alex"}[key]
+    return {
+        "service": "vpn",
+        "impact": "moderate",
+        "urgency": "high",
+        "type": "incident",
+        "category": "network",
+        "for": "@alex",
+    }[key]

@@ -24,9 +24,9 @@ from bot.intake_fields import FieldError, IntakeFields, check_fields
 from bot.notices import Notice, enqueue
 from bot.reclassify import Reclassification
 from bot.targets import first_response_due
+from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
 from store.db import Database
-from bot.vocabulary import OPEN_STATES
 from store.models import Case, CaseParty, IntakeDraft, SeenRequest
 
 log = logging.getLogger(__name__)
@@ -97,13 +97,17 @@ class Desk:
             if request_key is not None:
                 seen = session.get(SeenRequest, request_key)
                 if seen is not None and seen.case_id is not None:
-                    return Recorded(case=self._summary(session.get_one(Case, seen.case_id)),
-                                    already=True)
+                    return Recorded(
+                        case=self._summary(session.get_one(Case, seen.case_id)), already=True
+                    )
             if check_duplicates:
                 found = intake.find_duplicates(session, fields)
                 if found:
-                    draft = IntakeDraft(reporter_id=fields.reporter_id, fields=asdict(fields),
-                                        created_at=self.clock.now())
+                    draft = IntakeDraft(
+                        reporter_id=fields.reporter_id,
+                        fields=asdict(fields),
+                        created_at=self.clock.now(),
+                    )
                     session.add(draft)
                     session.flush()
                     return HeldForDuplicates(
@@ -134,8 +138,9 @@ class Desk:
             case = self._case(session, number)
             if case.state == "closed":
                 raise UserFacingError(f"{case.ref} is closed; record a new case instead.")
-            effects.append((case, intake.link_contact(self.policy, case, fields,
-                                                      now=self.clock.now())))
+            effects.append(
+                (case, intake.link_contact(self.policy, case, fields, now=self.clock.now()))
+            )
             draft.used_at, draft.outcome = self.clock.now(), f"linked:{case.id}"
             return Recorded(case=self._summary(case))
 
@@ -157,8 +162,9 @@ class Desk:
     ) -> tuple[IntakeDraft, IntakeFields]:
         draft = session.get(IntakeDraft, draft_id)
         if draft is None or draft.reporter_id != actor:
-            raise UserFacingError("That intake is not yours or no longer exists; start again "
-                                  "with /case.")
+            raise UserFacingError(
+                "That intake is not yours or no longer exists; start again with /case."
+            )
         if draft.used_at is None and self.clock.now() - draft.created_at > DRAFT_LIFETIME:
             raise UserFacingError("That intake is more than 12 hours old; start again with /case.")
         fields = dict(draft.fields)
@@ -171,26 +177,39 @@ class Desk:
 
     # -- working a case -----------------------------------------------------------------------
     def take(self, number: int, *, actor: str) -> CaseSummary:
-        return self._act(number, lambda s, c: take.take(self.policy, c, actor=actor,
-                                                         now=self.clock.now()))
+        return self._act(
+            number, lambda s, c: take.take(self.policy, c, actor=actor, now=self.clock.now())
+        )
 
     def reclassify(
         self, number: int, change: Reclassification, *, actor: str, reason: str
     ) -> CaseSummary:
         if not reason.strip():
             raise UserFacingError("Give a reason for the change: it goes on the timeline.")
-        return self._act(number, lambda s, c: reclassify.reclassify(
-            s, self.policy, c, change, actor=actor, reason=reason.strip(), now=self.clock.now()))
+        return self._act(
+            number,
+            lambda s, c: reclassify.reclassify(
+                s, self.policy, c, change, actor=actor, reason=reason.strip(), now=self.clock.now()
+            ),
+        )
 
     def approve_override(
         self, number: int, *, actor: str, reason: str, lasting: bool
     ) -> CaseSummary:
-        return self._act(number, lambda s, c: supportability.approve_override(
-            s, self.policy, c, actor=actor, reason=reason, lasting=lasting, now=self.clock.now()))
+        return self._act(
+            number,
+            lambda s, c: supportability.approve_override(
+                s, self.policy, c, actor=actor, reason=reason, lasting=lasting, now=self.clock.now()
+            ),
+        )
 
     def decline(self, number: int, *, actor: str, reason: str) -> CaseSummary:
-        return self._act(number, lambda s, c: supportability.decline(
-            self.policy, c, actor=actor, reason=reason, now=self.clock.now()))
+        return self._act(
+            number,
+            lambda s, c: supportability.decline(
+                self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+            ),
+        )
 
     def summary(self, number: int) -> CaseSummary:
         with self.db.transaction() as session:
@@ -230,8 +249,10 @@ class Desk:
                     return self._summary(case)
             except (StaleDataError, IntegrityError):
                 log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
-        raise CaseChanged(f"CASE-{number} was changed by someone else at the same moment; "
-                          "look at it again and retry.")
+        raise CaseChanged(
+            f"CASE-{number} was changed by someone else at the same moment; "
+            "look at it again and retry."
+        )
 
     # -- plumbing -----------------------------------------------------------------------------
     @contextmanager

@@ -39,8 +39,16 @@ LEASE = timedelta(seconds=60)
 MAX_BACKOFF = 300
 NAME_TAKEN_TRIES = 20
 # Slack errors that a later attempt can cure; all others are final for that item.
-TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
-             "request_timeout", "invalid_auth", "account_inactive", "token_revoked"}
+TRANSIENT = {
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+}
 
 
 class Retry(Exception):
@@ -81,8 +89,9 @@ class Dispatcher:
         """Deliver in a background thread until stop(); wake() skips the wait."""
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._loop, args=(interval,), name="outbox",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, args=(interval,), name="outbox", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -165,13 +174,18 @@ class Dispatcher:
             if case is None or case.channel_id is None:
                 raise Final("the case channel does not exist (its creation failed)")
             target = case.channel_id
-        call: dict[str, Any] = {"operation": item.operation, "target": target,
-                                "case_id": item.case_id, "params": dict(item.params)}
+        call: dict[str, Any] = {
+            "operation": item.operation,
+            "target": target,
+            "case_id": item.case_id,
+            "params": dict(item.params),
+        }
         if item.operation == "post":
             if case is None:
                 raise Final(f"template {item.template} needs a case")
-            ctx = RenderContext(case=case, policy=self.policy, params=item.params,
-                                now=self.clock.now())
+            ctx = RenderContext(
+                case=case, policy=self.policy, params=item.params, now=self.clock.now()
+            )
             message = render(item.template, ctx)
             call["text"], call["blocks"] = message.text, message.blocks
             location = message_location(session, item.message_key) if item.message_key else None
@@ -233,8 +247,9 @@ class Dispatcher:
         try:
             self.client.chat_delete(channel=channel, ts=ts)
         except SlackApiError as exc:
-            log.warning("could not delete moved message %s/%s: %s", channel, ts,
-                        exc.response.get("error"))
+            log.warning(
+                "could not delete moved message %s/%s: %s", channel, ts, exc.response.get("error")
+            )
 
     def _create_channel(self, name: str) -> Delivered:
         """conversations.create, stepping past `name_taken` with -2, -3 ... suffixes."""
@@ -281,16 +296,23 @@ class Dispatcher:
             if item.operation == "create_channel" and item.case_id is not None:
                 case = session.get_one(Case, item.case_id)
                 case.channel_id, case.channel_name = result.channel, result.ts
-                record_event(case, at=now, actor=None, kind="case_channel",
-                             new=result.ts, detail={"channel": result.channel})
+                record_event(
+                    case,
+                    at=now,
+                    actor=None,
+                    kind="case_channel",
+                    new=result.ts,
+                    detail={"channel": result.channel},
+                )
             elif item.message_key and result.channel and result.ts:
-                remember_message(session, key=item.message_key, channel=result.channel,
-                                 ts=result.ts, now=now)
+                remember_message(
+                    session, key=item.message_key, channel=result.channel, ts=result.ts, now=now
+                )
 
     def _settle_retry(self, item_id: int, retry: Retry) -> None:
         with self.db.transaction() as session:
             item = session.get_one(OutboxItem, item_id)
-            delay = retry.after if retry.after is not None else min(2 ** item.attempts, MAX_BACKOFF)
+            delay = retry.after if retry.after is not None else min(2**item.attempts, MAX_BACKOFF)
             item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
             item.lease_until, item.last_error = None, str(retry)
         log.info("outbox item %s retries in %ss: %s", item_id, delay, retry)
@@ -302,9 +324,15 @@ class Dispatcher:
             item.status, item.last_error, item.lease_until = "failed", error, None
             if item.case_id is not None:
                 case = session.get_one(Case, item.case_id)
-                record_event(case, at=now, actor=None, kind="delivery_failed",
-                             new=item.operation, reason=f"Slack refused: {error}",
-                             detail={"template": item.template, "target": item.target})
+                record_event(
+                    case,
+                    at=now,
+                    actor=None,
+                    kind="delivery_failed",
+                    new=item.operation,
+                    reason=f"Slack refused: {error}",
+                    detail={"template": item.template, "target": item.target},
+                )
         log.warning("outbox item %s failed for good: %s", item_id, error)
 
 

@@ -55,12 +55,11 @@ def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
         .order_by(Case.id.desc())
         .limit(SIMILAR_SCAN)
     ).all()
-    matches = best_matches(fields.summary, [(row.id, row.summary) for row in recent],
-                           limit=SIMILAR_LIMIT)
+    matches = best_matches(
+        fields.summary, [(row.id, row.summary) for row in recent], limit=SIMILAR_LIMIT
+    )
     mine_ids = {c.id for c in mine}
-    similar = [
-        (session.get_one(Case, m.key), m.score) for m in matches if m.key not in mine_ids
-    ]
+    similar = [(session.get_one(Case, m.key), m.score) for m in matches if m.key not in mine_ids]
     return Duplicates(requester_open=mine, similar=similar)
 
 
@@ -145,8 +144,11 @@ def record_case(
         actor=None,
         kind="classified",
         new=klass.priority,
-        detail={"impact": klass.impact, "urgency": fields.urgency,
-                "support_status": klass.support_status},
+        detail={
+            "impact": klass.impact,
+            "urgency": fields.urgency,
+            "support_status": klass.support_status,
+        },
     )
     session.flush()
     notices = route(policy, case, actor=fields.reporter_id, at=now, reason="new case")
@@ -165,16 +167,25 @@ def link_contact(
         kind="linked_contact",
         new=fields.requester_id,
         reason=fields.summary.strip(),
-        detail={"description": fields.description.strip()[:1000],
-                "contact_channel": fields.contact_channel},
+        detail={
+            "description": fields.description.strip()[:1000],
+            "contact_channel": fields.contact_channel,
+        },
     )
     added = [
-        user for user in {fields.requester_id, fields.reporter_id}
+        user
+        for user in {fields.requester_id, fields.reporter_id}
         if user != case.requester_id and add_party(case, user_id=user, role="interested", at=now)
     ]
     case.updated_at = now
-    result = [n.post(case.coordinator_id, "contact_linked", requester=fields.requester_id,
-                     summary=fields.summary.strip())]
+    result = [
+        n.post(
+            case.coordinator_id,
+            "contact_linked",
+            requester=fields.requester_id,
+            summary=fields.summary.strip(),
+        )
+    ]
     result += n.refresh_cards(policy, case)
     if fields.requester_id in added:
         result.append(n.post(fields.requester_id, "requester_linked"))

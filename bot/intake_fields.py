@@ -78,7 +78,9 @@ def check_fields(fields: IntakeFields, policy: Policy) -> list[FieldError]:
     errors: list[FieldError] = []
     summary = fields.summary.strip()
     if not summary:
-        errors.append(FieldError("summary", "A summary is required: one line saying what is wrong."))
+        errors.append(
+            FieldError("summary", "A summary is required: one line saying what is wrong.")
+        )
     elif len(summary) > SUMMARY_MAX:
         errors.append(
             FieldError(
@@ -100,7 +102,9 @@ def check_fields(fields: IntakeFields, policy: Policy) -> list[FieldError]:
         if not _USER_ID.match(getattr(fields, name)):
             errors.append(FieldError(name, "Pick the person from the list of Slack users."))
     if fields.contact_channel not in CONTACT_CHANNELS:
-        errors.append(FieldError("contact_channel", f"Unknown contact channel {fields.contact_channel!r}."))
+        errors.append(
+            FieldError("contact_channel", f"Unknown contact channel {fields.contact_channel!r}.")
+        )
     errors += _check_lengths(fields)
     if fields.contact_email and not _EMAIL.match(fields.contact_email):
         errors.append(
@@ -146,7 +150,7 @@ def _check_choices(fields: IntakeFields, policy: Policy) -> list[FieldError]:
             FieldError(
                 "service",
                 f"{fields.service!r} is not in the service catalog. Choose one of: "
-                f"{', '.join(policy.services)}, or \"I don't know\".",
+                f'{", ".join(policy.services)}, or "I don\'t know".',
             )
         )
     if fields.service == NOT_IN_CATALOG and not fields.service_name.strip():
@@ -162,20 +166,26 @@ def _check_choices(fields: IntakeFields, policy: Policy) -> list[FieldError]:
     for name, (value, allowed) in choices.items():
         if value != UNKNOWN and value not in allowed:
             errors.append(
-                FieldError(name, f"{value!r} is not a choice here. Choose one of: {', '.join(allowed)}.")
+                FieldError(
+                    name, f"{value!r} is not a choice here. Choose one of: {', '.join(allowed)}."
+                )
             )
     questions = {q.key: q for q in policy.impact_questions}
     for key, value in fields.impact_answers.items():
         question = questions.get(key)
         if key == "stated":
             if value != UNKNOWN and value not in policy.impact_levels:
-                allowed = ", ".join(policy.impact_levels)
-                errors.append(FieldError("impact", f"{value!r} is not an impact. Choose: {allowed}."))
+                levels = ", ".join(policy.impact_levels)
+                errors.append(
+                    FieldError("impact", f"{value!r} is not an impact. Choose: {levels}.")
+                )
         elif question is None:
             errors.append(FieldError(f"impact_{key}", f"Unknown impact question {key!r}."))
         elif value != UNKNOWN and question.option(value) is None:
-            allowed = ", ".join(o.value for o in question.options)
+            answers = ", ".join(o.value for o in question.options)
             errors.append(
-                FieldError(f"impact_{key}", f"{value!r} is not an answer to this. Choose: {allowed}.")
+                FieldError(
+                    f"impact_{key}", f"{value!r} is not an answer to this. Choose: {answers}."
+                )
             )
     return errors

@@ -34,7 +34,9 @@ class Notice:
 
 def post(target: str, template: str, *, key: str | None = None, **params: Any) -> Notice:
     """A message to a channel, a user's DM (user id) or the case channel; `key` edits in place."""
-    return Notice(operation="post", target=target, template=template, params=params, message_key=key)
+    return Notice(
+        operation="post", target=target, template=template, params=params, message_key=key
+    )
 
 
 def create_case_channel(name: str) -> Notice:

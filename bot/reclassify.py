@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot.errors import UserFacingError
 from bot.classification import classify
+from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
 from bot.notices import CASE_CHANNEL, Notice
 from bot.routing import group_for, route, route_major
@@ -51,7 +52,9 @@ def reclassify(
 ) -> list[Notice]:
     """Apply the change; every altered field and the priority go on the timeline with `reason`."""
     if case.state == "closed":
-        raise UserFacingError(f"{case.ref} is closed; reopen it before changing its classification.")
+        raise UserFacingError(
+            f"{case.ref} is closed; reopen it before changing its classification."
+        )
     old_priority, was_major, old_support = case.priority, case.is_major, case.support_status
     before = {name: str(getattr(case, name)) for name in CLASSIFICATION_FIELDS}
     before_answers = dict(case.impact_answers)
@@ -75,18 +78,43 @@ def reclassify(
         raise NothingChanged(f"{case.ref} already has that classification; nothing was changed.")
     for name in changed:
         old = before[name] if name != "impact_answers" else _answers(before_answers)
-        new = str(getattr(case, name)) if name != "impact_answers" else _answers(case.impact_answers)
-        record_event(case, at=now, actor=actor, kind="reclassified", field=name, old=old, new=new,
-                     reason=reason)
+        new = (
+            str(getattr(case, name)) if name != "impact_answers" else _answers(case.impact_answers)
+        )
+        record_event(
+            case,
+            at=now,
+            actor=actor,
+            kind="reclassified",
+            field=name,
+            old=old,
+            new=new,
+            reason=reason,
+        )
     case.impact, case.priority, case.is_major = klass.impact, klass.priority, klass.is_major
     case.support_status = klass.support_status
     case.updated_at = now
     if case.priority != old_priority:
-        record_event(case, at=now, actor=actor, kind="priority", field="priority",
-                     old=old_priority, new=case.priority, reason=reason)
+        record_event(
+            case,
+            at=now,
+            actor=actor,
+            kind="priority",
+            field="priority",
+            old=old_priority,
+            new=case.priority,
+            reason=reason,
+        )
     return _consequences(
-        policy, case, actor=actor, now=now, reason=reason, old_priority=old_priority,
-        was_major=was_major, old_support=old_support, changed=changed,
+        policy,
+        case,
+        actor=actor,
+        now=now,
+        reason=reason,
+        old_priority=old_priority,
+        was_major=was_major,
+        old_support=old_support,
+        changed=changed,
     )
 
 
@@ -121,14 +149,26 @@ def _consequences(
     """Who hears about it, and where the case goes now."""
     notices: list[Notice] = []
     if case.is_major and not was_major:
-        notices += route_major(policy, case, actor=actor, at=now,
-                               reason=f"raised to {case.priority}: {reason}")
-    elif case.support_status in NEEDS_OVERRIDE and old_support not in NEEDS_OVERRIDE or (
-        old_support in NEEDS_OVERRIDE and case.support_status not in NEEDS_OVERRIDE
-    ) or (case.state == "pending" and not case.is_major and group_for(policy, case) != case.group_key):
+        notices += route_major(
+            policy, case, actor=actor, at=now, reason=f"raised to {case.priority}: {reason}"
+        )
+    elif (
+        (case.support_status in NEEDS_OVERRIDE and old_support not in NEEDS_OVERRIDE)
+        or (old_support in NEEDS_OVERRIDE and case.support_status not in NEEDS_OVERRIDE)
+        or (
+            case.state == "pending"
+            and not case.is_major
+            and group_for(policy, case) != case.group_key
+        )
+    ):
         notices += route(policy, case, actor=actor, at=now, reason=f"reclassified: {reason}")
     notices += n.refresh_cards(policy, case)
-    summary = {"changed": changed, "old_priority": old_priority, "reason": reason, "actor": actor}
+    summary: dict[str, Any] = {
+        "changed": changed,
+        "old_priority": old_priority,
+        "reason": reason,
+        "actor": actor,
+    }
     if case.coordinator_id != actor:
         notices.append(n.post(case.coordinator_id, "reclassified", **summary))
     if case.channel_id or case.is_major:

@@ -27,12 +27,11 @@ def case_channel_name(case: Case, *, prefix: str = "case") -> str:
 
 def group_for(policy: Policy, case: Case) -> str:
     """The provider group that the catalog names for the case's service and category."""
-    if case.support_status == "security_violation":
-        service = policy.services[case.service_key]
-        return service.group_for("security")
     service = policy.services.get(case.service_key)
     if service is None:
         return policy.service_desk_group
+    if case.support_status == "security_violation":
+        return service.group_for("security")
     return service.group_for(case.category)
 
 
@@ -55,9 +54,14 @@ def route_major(
     recorder = case.reporter_id if policy.has_role(case.reporter_id, "service_desk") else None
     if recorder:
         add_party(case, user_id=recorder, role="interested", at=at)
-    record_event(case, at=at, actor=actor, kind="major", new=case.priority,
-                 reason=f"{case.priority} is a major priority: handed to "
-                 f"{policy.command_center_name}")
+    record_event(
+        case,
+        at=at,
+        actor=actor,
+        kind="major",
+        new=case.priority,
+        reason=f"{case.priority} is a major priority: handed to {policy.command_center_name}",
+    )
     channel = []
     if first_time and case.channel_id is None:
         channel = [n.create_case_channel(case_channel_name(case))]
@@ -80,19 +84,44 @@ def _to_queue(
     old = case.group_key
     if old != group:
         case.group_key = group
-        record_event(case, at=at, actor=actor, kind="routed", field="group", old=old, new=group,
-                     reason=reason)
+        record_event(
+            case,
+            at=at,
+            actor=actor,
+            kind="routed",
+            field="group",
+            old=old,
+            new=group,
+            reason=reason,
+        )
     if case.state != "pending":
         check_transition(case.state, "pending")
-        change_state(case, new="pending", at=at, actor=actor,
-                     reason=f"in the queue of {policy.groups[group].name}")
+        change_state(
+            case,
+            new="pending",
+            at=at,
+            actor=actor,
+            reason=f"in the queue of {policy.groups[group].name}",
+        )
     return [n.post(policy.groups[group].queue_channel, "queue_card", key=n.queue_key(case))]
 
 
 def _hold_for_override(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notice]:
     """CLASSIFY-2: unsupported work waits in the desk's queue for an override decision."""
-    notices = _to_queue(policy, case, group=policy.service_desk_group, actor=actor, at=at,
-                        reason="unsupported service: waiting for an override decision")
-    record_event(case, at=at, actor=actor, kind="unsupported", new=case.support_status,
-                 reason="the service is not supported; an override approver must decide")
+    notices = _to_queue(
+        policy,
+        case,
+        group=policy.service_desk_group,
+        actor=actor,
+        at=at,
+        reason="unsupported service: waiting for an override decision",
+    )
+    record_event(
+        case,
+        at=at,
+        actor=actor,
+        kind="unsupported",
+        new=case.support_status,
+        reason="the service is not supported; an override approver must decide",
+    )
     return notices

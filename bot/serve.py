@@ -28,7 +28,7 @@ def wsgi_app(runtime: Runtime) -> WsgiApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST":
-            return slack(environ, start_response)  # type: ignore[no-any-return]
+            return slack(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -46,8 +46,9 @@ def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
         log.warning("health check failed: %s", exc)
         body, status = {"ok": False, "error": "database unavailable"}, "503 Service Unavailable"
     data = json.dumps(body).encode()
-    start_response(status, [("Content-Type", "application/json"),
-                            ("Content-Length", str(len(data)))])
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]
 
 
@@ -82,4 +83,4 @@ def run_socket_mode(runtime: Runtime) -> None:
 
     runtime.dispatcher.start()
     log.info("Socket Mode: connecting to Slack")
-    SocketModeHandler(runtime.app, runtime.settings.app_token).start()
+    SocketModeHandler(runtime.app, runtime.settings.app_token).start()  # type: ignore[no-untyped-call]

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot.errors import UserFacingError
 from bot.classification import override_key
+from bot.errors import UserFacingError
 from bot.notices import Notice
 from bot.routing import route
 from bot.states import check_transition
@@ -29,8 +29,9 @@ def _check(policy: Policy, case: Case, actor: str, *, role: str, verb: str) -> N
         needed = role.replace("_", " ")
         raise DecisionRefused(f"Only the {needed} role may {verb} work on an unsupported service.")
     if case.support_status not in NEEDS_OVERRIDE:
-        raise DecisionRefused(f"{case.ref} does not need an override: its service is supported "
-                              "or already approved.")
+        raise DecisionRefused(
+            f"{case.ref} does not need an override: its service is supported or already approved."
+        )
 
 
 def approve_override(
@@ -50,36 +51,58 @@ def approve_override(
     old = case.support_status
     case.support_status = "override_lasting" if lasting else "override_temporary"
     if lasting:
-        session.add(ServiceOverride(
-            service_key=override_key(case.service_key, case.service_name),
-            service_name=case.service_name, approved_by=actor, reason=reason.strip(),
-            created_at=now, case_id=case.id,
-        ))
-    record_event(case, at=now, actor=actor, kind="override", field="support_status", old=old,
-                 new=case.support_status, reason=reason.strip())
+        session.add(
+            ServiceOverride(
+                service_key=override_key(case.service_key, case.service_name),
+                service_name=case.service_name,
+                approved_by=actor,
+                reason=reason.strip(),
+                created_at=now,
+                case_id=case.id,
+            )
+        )
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="override",
+        field="support_status",
+        old=old,
+        new=case.support_status,
+        reason=reason.strip(),
+    )
     case.updated_at = now
     notices = route(policy, case, actor=actor, at=now, reason="override approved")
     return [*notices, *n.refresh_cards(policy, case)]
 
 
-def decline(
-    policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
-) -> list[Notice]:
+def decline(policy: Policy, case: Case, *, actor: str, reason: str, now: datetime) -> list[Notice]:
     """Close the case as declined: unsupported work is not done, and the requester is told why."""
     if not (policy.has_role(actor, "override_approvers") or policy.has_role(actor, "service_desk")):
         raise DecisionRefused("Only the service desk or an override approver may decline a case.")
     if case.support_status not in NEEDS_OVERRIDE:
-        raise DecisionRefused(f"{case.ref} is on a supported service; it cannot be declined as "
-                              "unsupported.")
+        raise DecisionRefused(
+            f"{case.ref} is on a supported service; it cannot be declined as unsupported."
+        )
     if not reason.strip():
         raise DecisionRefused("Give the reason for declining: the requester will read it.")
     check_transition(case.state, "closed")
     old = case.support_status
     case.support_status = "declined"
     case.closure_code = "declined_unsupported"
-    record_event(case, at=now, actor=actor, kind="declined", field="support_status", old=old,
-                 new="declined", reason=reason.strip())
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="declined",
+        field="support_status",
+        old=old,
+        new="declined",
+        reason=reason.strip(),
+    )
     change_state(case, new="closed", at=now, actor=actor, reason="declined as unsupported")
     case.updated_at = now
-    return [*n.refresh_cards(policy, case),
-            n.post(case.requester_id, "requester_declined", reason=reason.strip())]
+    return [
+        *n.refresh_cards(policy, case),
+        n.post(case.requester_id, "requester_declined", reason=reason.strip()),
+    ]

@@ -45,7 +45,9 @@ def take(policy: Policy, case: Case, *, actor: str, now: datetime) -> list[Notic
             f"Only members of {group.name} can take {case.ref}. Ask its supervisor "
             f"<@{group.supervisor}> if it should be yours."
         )
-    change_coordinator(case, new=actor, at=now, actor=actor, reason=f"taken from the {group.name} queue")
+    change_coordinator(
+        case, new=actor, at=now, actor=actor, reason=f"taken from the {group.name} queue"
+    )
     change_state(case, new="assigned", at=now, actor=actor, reason="taken from the queue")
     record_event(case, at=now, actor=actor, kind="taken", new=actor, reason=group.name)
     case.updated_at = now

@@ -52,8 +52,16 @@ def change_coordinator(case: Case, *, new: str, at: datetime, actor: str, reason
             party.until = at
     case.parties.append(CaseParty(user_id=new, role="coordinator", since=at))
     add_party(case, user_id=old, role="interested", at=at)
-    record_event(case, at=at, actor=actor, kind="coordinator", field="coordinator", old=old,
-                 new=new, reason=reason)
+    record_event(
+        case,
+        at=at,
+        actor=actor,
+        kind="coordinator",
+        field="coordinator",
+        old=old,
+        new=new,
+        reason=reason,
+    )
     return old
 
 
@@ -61,5 +69,6 @@ def change_state(case: Case, *, new: str, at: datetime, actor: str | None, reaso
     """Move the case; the caller has checked the transition is allowed (bot.states)."""
     old = case.state
     case.state = new
-    record_event(case, at=at, actor=actor, kind="state", field="state", old=old, new=new,
-                 reason=reason)
+    record_event(
+        case, at=at, actor=actor, kind="state", field="state", old=old, new=new, reason=reason
+    )

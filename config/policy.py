@@ -171,9 +171,7 @@ def load_policy(folder: Path) -> Policy:
     sla = Checker.load(folder / "sla.yml")
 
     groups = _groups(groups_file)
-    priorities = {
-        key: item.mapping().str("label") for key, item in prio.at("priorities").items()
-    }
+    priorities = {key: item.mapping().text("label") for key, item in prio.at("priorities").items()}
     if not priorities:
         prio.at("priorities").fail("no priorities defined", "at least one, e.g. P1: {label: ...}")
     levels = _levels(prio)
@@ -184,19 +182,17 @@ def load_policy(folder: Path) -> Policy:
     service_desk_group = desk_node.at("service_desk_group").one_of(list(groups))
     cc_node = desk_node.at("command_center")
     roles_node = desk.at("roles")
-    roles = {
-        role: frozenset(roles_node.at(role).str_list(pattern=USER_ID)) for role in ROLE_NAMES
-    }
-    for extra in roles_node.keys():
+    roles = {role: frozenset(roles_node.at(role).str_list(pattern=USER_ID)) for role in ROLE_NAMES}
+    for extra in roles_node.key_names():
         if extra not in ROLE_NAMES:
             roles_node.at(extra).fail("unknown role", ", ".join(ROLE_NAMES))
     return Policy(
-        desk_name=desk_node.str("name"),
-        case_number_start=desk_node.at("case_number_start").int(minimum=1),
+        desk_name=desk_node.text("name"),
+        case_number_start=desk_node.at("case_number_start").whole(minimum=1),
         broadcast_channel=desk_node.at("broadcast_channel").matching(CHANNEL_ID, "a channel id"),
         management_channel=desk_node.at("management_channel").matching(CHANNEL_ID, "a channel id"),
         service_desk_group=service_desk_group,
-        command_center_name=cc_node.str("name"),
+        command_center_name=cc_node.text("name"),
         command_center_group=cc_node.at("group").one_of(list(groups)),
         roles=roles,
         closure_codes=_closure_codes(desk),
@@ -223,9 +219,9 @@ def _groups(doc: Checker) -> dict[str, Group]:
         members = tuple(g.at("members").str_list(pattern=USER_ID, non_empty=True))
         groups[key] = Group(
             key=key,
-            name=g.str("name"),
-            tier=g.at("tier").int(minimum=1),
-            focus=g.str("focus"),
+            name=g.text("name"),
+            tier=g.at("tier").whole(minimum=1),
+            focus=g.text("focus"),
             queue_channel=g.at("queue_channel").matching(CHANNEL_ID, "a channel id like C0123ABC"),
             members=members,
             on_call=g.at("on_call").matching(USER_ID, "a user id like U0123ABC"),
@@ -236,7 +232,9 @@ def _groups(doc: Checker) -> dict[str, Group]:
     return groups
 
 
-def _services(doc: Checker, groups: dict[str, Group], priorities: dict[str, str]) -> dict[str, Service]:
+def _services(
+    doc: Checker, groups: dict[str, Group], priorities: dict[str, str]
+) -> dict[str, Service]:
     services: dict[str, Service] = {}
     group_keys = list(groups)
     for key, node in doc.at("services").items(key_pattern=KEY):
@@ -257,15 +255,14 @@ def _services(doc: Checker, groups: dict[str, Group], priorities: dict[str, str]
         overrides: dict[str, dict[str, timedelta]] = {}
         for prio_key, item in s.optional("sla").items(allowed_keys=list(priorities)):
             overrides[prio_key] = {
-                metric: value.duration()
-                for metric, value in item.items(allowed_keys=SLA_METRICS)
+                metric: value.duration() for metric, value in item.items(allowed_keys=SLA_METRICS)
             }
         services[key] = Service(
             key=key,
-            name=s.str("name"),
-            supported=s.at("supported").bool(),
-            business_critical=s.optional("business_critical").bool(default=False),
-            security_violation=s.optional("security_violation").bool(default=False),
+            name=s.text("name"),
+            supported=s.at("supported").flag(),
+            business_critical=s.optional("business_critical").flag(default=False),
+            security_violation=s.optional("security_violation").flag(default=False),
             groups=by_category,
             escalation_routes=routes,
             priority_at_least=at_least,
@@ -309,33 +306,35 @@ def _impact_questions(doc: Checker, impact_levels: tuple[str, ...]) -> tuple[Imp
         q = node.mapping()
         options = tuple(
             ImpactOption(
-                value=opt.mapping().str("value"),
-                label=opt.mapping().str("label", max_length=75),
+                value=opt.mapping().text("value"),
+                label=opt.mapping().text("label", max_length=75),
                 impact=opt.mapping().at("impact").one_of(list(impact_levels)),
             )
-            for opt in q.at("options").list(non_empty=True)
+            for opt in q.at("options").entries(non_empty=True)
         )
-        questions.append(ImpactQuestion(key=key, label=q.str("label", max_length=2000), options=options))
+        questions.append(
+            ImpactQuestion(key=key, label=q.text("label", max_length=2000), options=options)
+        )
     return tuple(questions)
 
 
 def _urgency_options(doc: Checker, urgency_levels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     options = []
-    for opt in doc.at("urgency_options").list(non_empty=True):
+    for opt in doc.at("urgency_options").entries(non_empty=True):
         m = opt.mapping()
-        options.append((m.at("value").one_of(list(urgency_levels)), m.str("label", max_length=75)))
+        options.append((m.at("value").one_of(list(urgency_levels)), m.text("label", max_length=75)))
     return tuple(options)
 
 
 def _closure_codes(doc: Checker) -> tuple[ClosureCode, ...]:
     codes = []
-    for item in doc.at("closure_codes").list(non_empty=True):
+    for item in doc.at("closure_codes").entries(non_empty=True):
         m = item.mapping()
         codes.append(
             ClosureCode(
                 code=m.at("code").matching(KEY, "lower-case letters, digits, - and _"),
-                label=m.str("label", max_length=75),
-                resolved=m.at("resolved").bool(),
+                label=m.text("label", max_length=75),
+                resolved=m.at("resolved").flag(),
             )
         )
     return tuple(codes)

@@ -69,8 +69,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if bot_token is None and (app_token or signing_secret):
         which = "SLACK_APP_TOKEN" if app_token else "SLACK_SIGNING_SECRET"
         raise SettingsError(
-            f"{which} is set but SLACK_BOT_TOKEN is not. Set SLACK_BOT_TOKEN to the app's 'Bot User "
-            f"OAuth Token' (xoxb-...), or unset {which} to run the sandbox."
+            f"{which} is set but SLACK_BOT_TOKEN is not. Set SLACK_BOT_TOKEN to the app's "
+            f"'Bot User OAuth Token' (xoxb-...), or unset {which} to run the sandbox."
         )
     if bot_token is not None and app_token is None and signing_secret is None:
         raise SettingsError(

@@ -71,7 +71,7 @@ class Checker:
         self.mapping()
         return self._child(key, self.value.get(key))
 
-    def keys(self) -> list[str]:
+    def key_names(self) -> list[str]:
         self.mapping()
         return [str(k) for k in self.value]
 
@@ -91,7 +91,7 @@ class Checker:
                 child.fail("badly formed key", "lower-case letters, digits, - and _")
             yield str(key), child
 
-    def list(self, *, non_empty: bool = False) -> list[Checker]:
+    def entries(self, *, non_empty: bool = False) -> list[Checker]:
         if not isinstance(self.value, list):
             self.fail("expected a list", "a YAML list, e.g. [a, b]")
         if non_empty and not self.value:
@@ -99,7 +99,7 @@ class Checker:
         return [self._child(str(i), v) for i, v in enumerate(self.value)]
 
     # -- scalars ------------------------------------------------------------------------------
-    def str(self, key: str | None = None, *, max_length: int = 200) -> str:
+    def text(self, key: str | None = None, *, max_length: int = 200) -> str:
         node = self.at(key) if key is not None else self
         if not isinstance(node.value, str) or not node.value.strip():
             node.fail("expected non-empty text", "a quoted or plain string")
@@ -107,14 +107,14 @@ class Checker:
             node.fail(f"longer than {max_length} characters", f"at most {max_length} characters")
         return str(node.value).strip()
 
-    def int(self, *, minimum: int | None = None) -> int:
+    def whole(self, *, minimum: int | None = None) -> int:
         if not isinstance(self.value, int) or isinstance(self.value, bool):
             self.fail("expected a whole number", "e.g. 1001")
         if minimum is not None and self.value < minimum:
             self.fail(f"must be at least {minimum}", f"a whole number >= {minimum}")
         return int(self.value)
 
-    def bool(self, *, default: bool | None = None) -> bool:
+    def flag(self, *, default: bool | None = None) -> bool:
         if self.value is None and default is not None:
             return default
         if not isinstance(self.value, bool):
@@ -142,13 +142,13 @@ class Checker:
         non_empty: bool = False,
     ) -> list[str]:
         result = []
-        for item in self.list(non_empty=non_empty):
+        for item in self.entries(non_empty=non_empty):
             if allowed is not None:
                 result.append(item.one_of(allowed))
             elif pattern is not None:
                 result.append(item.matching(pattern, "a Slack user id like U0123ABC"))
             else:
-                result.append(item.str())
+                result.append(item.text())
         return result
 
     def duration(self) -> timedelta:

@@ -50,22 +50,40 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
-        tell(body, client, respond, {"text": f"You took {summary.ref} and are now its "
-                                             "coordinator. The requester has been told."})
+        tell(
+            body,
+            client,
+            respond,
+            {
+                "text": f"You took {summary.ref} and are now its "
+                "coordinator. The requester has been told."
+            },
+        )
 
     @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE})$"))
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         completing = (body.get("actions") or [{}])[0].get("action_id") == ACTION_COMPLETE
-        _open(body, client, respond, lambda number: desk.read(
-            number, lambda case: classify_modal(desk.policy, case, completing=completing)))
+        _open(
+            body,
+            client,
+            respond,
+            lambda number: desk.read(
+                number, lambda case: classify_modal(desk.policy, case, completing=completing)
+            ),
+        )
 
     @app.action(ACTION_OVERRIDE)
     def override(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         if not desk.policy.has_role(actor_of(body), "override_approvers"):
-            tell_error(body, client, respond, "Only the override approvers role may approve work "
-                       "on an unsupported service. Ask a desk manager.")
+            tell_error(
+                body,
+                client,
+                respond,
+                "Only the override approvers role may approve work "
+                "on an unsupported service. Ask a desk manager.",
+            )
             return
         _open(body, client, respond, lambda number: desk.read(number, override_modal))
 
@@ -73,10 +91,16 @@ def register(app: App, desk: Desk) -> None:
     def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
-        if not (desk.policy.has_role(actor, "service_desk")
-                or desk.policy.has_role(actor, "override_approvers")):
-            tell_error(body, client, respond, "Only the service desk or an override approver may "
-                       "decline a case.")
+        if not (
+            desk.policy.has_role(actor, "service_desk")
+            or desk.policy.has_role(actor, "override_approvers")
+        ):
+            tell_error(
+                body,
+                client,
+                respond,
+                "Only the service desk or an override approver may decline a case.",
+            )
             return
         _open(body, client, respond, lambda number: desk.read(number, decline_modal))
 
@@ -101,9 +125,16 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
-        tell(body, client, respond, {"text": f"Linked to {result.case.ref} instead of opening a "
-                                             "new case; the caller will get its updates."},
-             replace=True)
+        tell(
+            body,
+            client,
+            respond,
+            {
+                "text": f"Linked to {result.case.ref} instead of opening a "
+                "new case; the caller will get its updates."
+            },
+            replace=True,
+        )
 
     def _open(body: dict[str, Any], client: WebClient, respond: Any, build: Any) -> None:
         try:

@@ -14,9 +14,9 @@ from bot.desk import Desk, HeldForDuplicates, parse_case_ref
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
 from bot.render.message import RenderContext
-from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
+from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,10 @@ def register(app: App, desk: Desk) -> None:
 def help_text(desk: Desk) -> str:
     policy = desk.policy
     return HELP.format(
-        services=", ".join(policy.services), impacts=", ".join(policy.impact_levels),
-        urgencies=", ".join(policy.urgency_levels), types=", ".join(REQUEST_TYPES),
+        services=", ".join(policy.services),
+        impacts=", ".join(policy.impact_levels),
+        urgencies=", ".join(policy.urgency_levels),
+        types=", ".join(REQUEST_TYPES),
         categories=", ".join(CATEGORIES),
     )
 
@@ -66,8 +68,12 @@ def _new_case(desk: Desk, text: str, user: str, command: dict[str, Any]) -> dict
 
 def _show(desk: Desk, text: str) -> dict[str, Any]:
     number = parse_case_ref(text)
-    message = desk.read(number, lambda case: queue_card(
-        RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())))
+    message = desk.read(
+        number,
+        lambda case: queue_card(
+            RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
+        ),
+    )
     return {"text": message.text, "blocks": message.blocks}
 
 

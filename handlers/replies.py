@@ -12,13 +12,19 @@ from bot.views.results import error_message
 
 log = logging.getLogger(__name__)
 
-SORRY = ("Something went wrong on our side and nothing was changed. Please try again; if it "
-         "keeps happening, tell the desk's administrators.")
+SORRY = (
+    "Something went wrong on our side and nothing was changed. Please try again; if it "
+    "keeps happening, tell the desk's administrators."
+)
 
 
 def tell(
-    body: dict[str, Any], client: WebClient, respond: Any, message: dict[str, Any],
-    *, replace: bool = False,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    message: dict[str, Any],
+    *,
+    replace: bool = False,
 ) -> None:
     """An ephemeral answer: through response_url when the payload has one, else the Web API."""
     if body.get("response_url") and respond is not None:

@@ -41,12 +41,17 @@ def register(app: App, desk: Desk) -> None:
             source_permalink=_permalink(client, channel, ts),
         )
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=intake_modal(desk.policy,
-                                                                                prefill))
+            client.views_open(
+                trigger_id=body["trigger_id"], view=intake_modal(desk.policy, prefill)
+            )
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
-            tell_error(body, client, None, "The form could not open in time (Slack allows 3 "
-                       "seconds); use the shortcut again.")
+            tell_error(
+                body,
+                client,
+                None,
+                "The form could not open in time (Slack allows 3 seconds); use the shortcut again.",
+            )
 
 
 def _permalink(client: WebClient, channel: str | None, ts: str | None) -> str | None:

@@ -64,8 +64,10 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             ack(response_action="errors", errors={"choice": str(exc)[:2000]})
             return
-        ack(response_action="update", view=_linked_view(result) if choice != NEW_CASE
-            else recorded_view(result))
+        ack(
+            response_action="update",
+            view=_linked_view(result) if choice != NEW_CASE else recorded_view(result),
+        )
 
     @app.view(classify_modal.CALLBACK)
     def classify(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -82,9 +84,14 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
-        ack(response_action="update", view=_done(
-            "Classification saved", f"*{summary.ref}* is now {summary.priority} "
-            f"{summary.priority_label}. The coordinator, the desk and the requester are told."))
+        ack(
+            response_action="update",
+            view=_done(
+                "Classification saved",
+                f"*{summary.ref}* is now {summary.priority} "
+                f"{summary.priority_label}. The coordinator, the desk and the requester are told.",
+            ),
+        )
 
     @app.view(decision_modals.OVERRIDE)
     def override(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -103,16 +110,17 @@ def register(app: App, desk: Desk) -> None:
         actor = body["user"]["id"]
         try:
             if approve:
-                summary = desk.approve_override(number, actor=actor, reason=reason,
-                                                lasting=lasting)
+                summary = desk.approve_override(number, actor=actor, reason=reason, lasting=lasting)
             else:
                 summary = desk.decline(number, actor=actor, reason=reason)
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
         outcome = "approved; the case is routed" if approve else "declined and closed"
-        ack(response_action="update", view=_done("Decision recorded",
-                                                 f"*{summary.ref}*: {outcome}."))
+        ack(
+            response_action="update",
+            view=_done("Decision recorded", f"*{summary.ref}*: {outcome}."),
+        )
 
 
 def _by_block(errors: list[FieldError], view: dict[str, Any]) -> dict[str, str]:
@@ -132,8 +140,11 @@ def _next_view(result: Recorded | HeldForDuplicates) -> View:
 
 
 def _linked_view(result: Recorded) -> View:
-    return _done("Contact linked", f"Linked to *{result.case.ref}* "
-                 f"({escape(result.case.summary)}); the caller will get its updates.")
+    return _done(
+        "Contact linked",
+        f"Linked to *{result.case.ref}* "
+        f"({escape(result.case.summary)}); the caller will get its updates.",
+    )
 
 
 def _done(title: str, text: str) -> View:

@@ -13,8 +13,49 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 _STOPWORDS = frozenset(
-    "a an and are at be but by can cannot cant can't does doesnt don't for from has have i im "
-    "in is it its my no not of on or our please the this to was we with won't wont".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "cant",
+        "can't",
+        "does",
+        "doesnt",
+        "don't",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "im",
+        "in",
+        "is",
+        "it",
+        "its",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "with",
+        "won't",
+        "wont",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9]+")
 DEFAULT_THRESHOLD = 60.0

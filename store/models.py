@@ -115,7 +115,7 @@ class Case(Base):
         back_populates="case", order_by="CaseParty.id", cascade="all, delete-orphan"
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as is)
 
     @property
     def ref(self) -> str:

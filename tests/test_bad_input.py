@@ -71,8 +71,13 @@ def test_a_forged_submission_without_state_is_refused(world: World, dana: Driver
     view = dana.current_view()
     assert view is not None
     view["state"] = {"values": {}}
-    payload = {"type": "view_submission", "team": {"id": world.team_id},
-               "user": {"id": "U0DESK01"}, "api_app_id": "A0CASEDESK", "view": view}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": world.team_id},
+        "user": {"id": "U0DESK01"},
+        "api_app_id": "A0CASEDESK",
+        "view": view,
+    }
     answer = dana.send_payload(payload)
     assert answer is not None and answer["response_action"] == "errors"
     assert case_count(world) == 0

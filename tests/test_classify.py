@@ -93,10 +93,16 @@ def test_classify_2_service_not_in_catalog_is_flagged(world: World, dana: Driver
     dana.fill("Affected service", "Something not in this list")
     answer = dana.submit()
     assert answer is not None and "service_name" in answer["errors"]
-    for label, value in {"If it is not in the list": "Lab 3D printer", "Request type": "Incident",
-                         "Category": "Hardware", "How many people": "Only",
-                         "Who is affected": "Internal", "Is a business-critical": "No",
-                         "How badly": "It can wait", "What changed recently": "Nothing"}.items():
+    for label, value in {
+        "If it is not in the list": "Lab 3D printer",
+        "Request type": "Incident",
+        "Category": "Hardware",
+        "How many people": "Only",
+        "Who is affected": "Internal",
+        "Is a business-critical": "No",
+        "How badly": "It can wait",
+        "What changed recently": "Nothing",
+    }.items():
         dana.fill(label, value)
     dana.submit()
     (case,) = cases(world)
@@ -105,8 +111,14 @@ def test_classify_2_service_not_in_catalog_is_flagged(world: World, dana: Driver
 
 @pytest.mark.parametrize(
     ("people", "urgency", "expected"),
-    [("everyone", "high", "P1"), ("everyone", "medium", "P2"), ("site", "high", "P2"),
-     ("team", "medium", "P3"), ("one", "medium", "P4"), ("one", "low", "P5")],
+    [
+        ("everyone", "high", "P1"),
+        ("everyone", "medium", "P2"),
+        ("site", "high", "P2"),
+        ("team", "medium", "P3"),
+        ("one", "medium", "P4"),
+        ("one", "low", "P5"),
+    ],
 )
 def test_classify_3_priority_comes_from_the_matrix(
     policy: Policy, people: str, urgency: str, expected: str

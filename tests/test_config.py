@@ -18,9 +18,10 @@ from config.settings import SHIPPED_CONFIG, SettingsError, load_settings
 def test_the_shipped_policy_is_a_plausible_desk() -> None:
     policy = load_policy(SHIPPED_CONFIG)
     assert {"email", "vpn", "identity", "laptops", "printers", "network", "payroll"} <= set(
-        policy.services)
+        policy.services
+    )
     assert any(not s.supported for s in policy.services.values())
-    assert policy.major_priorities == {"P1", "P2"} and list(policy.priorities)[0] == "P1"
+    assert policy.major_priorities == {"P1", "P2"} and next(iter(policy.priorities)) == "P1"
     assert policy.groups[policy.command_center_group].on_call
 
 
@@ -35,7 +36,8 @@ def test_settings_pick_socket_or_http_mode() -> None:
     assert load_settings(base).mode == "http"
     assert load_settings({**base, "SLACK_APP_TOKEN": "xapp-1"}).mode == "socket"
     assert load_settings({**base, "SLACK_API_URL": "http://localhost:9/api"}).api_url == (
-        "http://localhost:9/api/")
+        "http://localhost:9/api/"
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,26 +76,56 @@ def _broken(tmp_path: Path, file: str, edit: object) -> Path:
 @pytest.mark.parametrize(
     ("file", "edit", "expected"),
     [
-        ("groups.yml", lambda d: d["groups"]["network"].update(queue_channel="#network"),
-         ["groups.yml", "groups.network.queue_channel", "'#network'", "channel id"]),
-        ("groups.yml", lambda d: d["groups"]["network"].update(tier="two"),
-         ["groups.yml", "groups.network.tier", "whole number"]),
-        ("catalog.yml", lambda d: d["services"]["vpn"]["groups"].update(default="netops"),
-         ["catalog.yml", "services.vpn.groups.default", "'netops'", "network"]),
-        ("catalog.yml", lambda d: d["services"]["vpn"].update(priority_at_most="P9"),
-         ["catalog.yml", "services.vpn.priority_at_most", "P1, P2"]),
-        ("catalog.yml", lambda d: d["services"]["vpn"].update(sla={"P1": {"resolution": "soon"}}),
-         ["catalog.yml", "services.vpn.sla.P1.resolution", "30m"]),
-        ("priority.yml", lambda d: d["matrix"]["minor"].pop("low"),
-         ["priority.yml", "matrix.minor", "urgency 'low'"]),
-        ("priority.yml", lambda d: d.update(major_priorities=["P1", "P7"]),
-         ["priority.yml", "major_priorities.1", "'P7'"]),
-        ("desk.yml", lambda d: d["roles"].update(managers=["morgan"]),
-         ["desk.yml", "roles.managers.0", "'morgan'", "user id"]),
-        ("desk.yml", lambda d: d["roles"].update(wizards=["U0ABC"]),
-         ["desk.yml", "roles.wizards", "unknown role", "override_approvers"]),
-        ("desk.yml", lambda d: d["desk"].pop("broadcast_channel"),
-         ["desk.yml", "desk.broadcast_channel", "missing"]),
+        (
+            "groups.yml",
+            lambda d: d["groups"]["network"].update(queue_channel="#network"),
+            ["groups.yml", "groups.network.queue_channel", "'#network'", "channel id"],
+        ),
+        (
+            "groups.yml",
+            lambda d: d["groups"]["network"].update(tier="two"),
+            ["groups.yml", "groups.network.tier", "whole number"],
+        ),
+        (
+            "catalog.yml",
+            lambda d: d["services"]["vpn"]["groups"].update(default="netops"),
+            ["catalog.yml", "services.vpn.groups.default", "'netops'", "network"],
+        ),
+        (
+            "catalog.yml",
+            lambda d: d["services"]["vpn"].update(priority_at_most="P9"),
+            ["catalog.yml", "services.vpn.priority_at_most", "P1, P2"],
+        ),
+        (
+            "catalog.yml",
+            lambda d: d["services"]["vpn"].update(sla={"P1": {"resolution": "soon"}}),
+            ["catalog.yml", "services.vpn.sla.P1.resolution", "30m"],
+        ),
+        (
+            "priority.yml",
+            lambda d: d["matrix"]["minor"].pop("low"),
+            ["priority.yml", "matrix.minor", "urgency 'low'"],
+        ),
+        (
+            "priority.yml",
+            lambda d: d.update(major_priorities=["P1", "P7"]),
+            ["priority.yml", "major_priorities.1", "'P7'"],
+        ),
+        (
+            "desk.yml",
+            lambda d: d["roles"].update(managers=["morgan"]),
+            ["desk.yml", "roles.managers.0", "'morgan'", "user id"],
+        ),
+        (
+            "desk.yml",
+            lambda d: d["roles"].update(wizards=["U0ABC"]),
+            ["desk.yml", "roles.wizards", "unknown role", "override_approvers"],
+        ),
+        (
+            "desk.yml",
+            lambda d: d["desk"].pop("broadcast_channel"),
+            ["desk.yml", "desk.broadcast_channel", "missing"],
+        ),
         ("sla.yml", lambda d: d["targets"].pop("P5"), ["sla.yml", "targets", "P5"]),
     ],
 )
@@ -110,17 +142,20 @@ def test_a_policy_error_names_file_key_value_and_what_is_allowed(
 def test_a_missing_or_unreadable_policy_file_is_named(tmp_path: Path) -> None:
     folder = _broken(tmp_path, "sla.yml", lambda d: None)
     (folder / "sla.yml").unlink()
-    with pytest.raises(PolicyError, match="sla.yml"):
+    with pytest.raises(PolicyError, match=r"sla\.yml"):
         load_policy(folder)
     (folder / "sla.yml").write_text("targets: [unclosed")
-    with pytest.raises(PolicyError, match="sla.yml: not valid YAML"):
+    with pytest.raises(PolicyError, match=r"sla\.yml: not valid YAML"):
         load_policy(folder)
 
 
 def test_start_up_stops_with_the_message_and_no_trace(tmp_path: Path) -> None:
     folder = _broken(tmp_path, "groups.yml", lambda d: d["groups"]["network"].update(tier=0))
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "check"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "bot", "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"CASEDESK_CONFIG": str(folder), "PATH": "/usr/bin:/bin"},
         cwd=Path(__file__).resolve().parents[1],
     )

@@ -41,9 +41,15 @@ def test_the_demo_plays_intake_to_routing() -> None:
 
 def test_the_sandbox_reads_a_script_from_standard_input() -> None:
     steps = "/case new Printer jams service=printers\nread #euc-queue\nquit\n"
-    result = subprocess.run([sys.executable, "-m", "bot", "sandbox"], input=steps, text=True,
-                            capture_output=True, timeout=120, cwd=ROOT,
-                            env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox"],
+        input=steps,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert "Recorded *CASE-1001*" in result.stdout and "[ Take it ]" in result.stdout
 

@@ -43,8 +43,11 @@ def test_intake_1_free_text_records_at_once_and_offers_classification(
 ) -> None:
     dana.command(VPN)
     (case,) = cases(world)
-    assert (case.summary, case.service_key, case.urgency) == ("VPN drops every hour", "vpn",
-                                                              "medium")
+    assert (case.summary, case.service_key, case.urgency) == (
+        "VPN drops every hour",
+        "vpn",
+        "medium",
+    )
     assert case.request_type == UNKNOWN and case.category == UNKNOWN
     answer = last_ephemeral(world, "U0DESK01")
     assert "CASE-1001" in answer and "Complete the classification" in answer
@@ -64,10 +67,19 @@ def test_intake_1_message_shortcut_prefills_and_keeps_the_permalink(
     dana.shortcut("open_case_from_message", ts=ts)
     view = dana.current_view()
     assert view is not None
-    fill_and_submit(dana, {"Affected service": "Printers", "Request type": "Incident",
-                           "Category": "Hardware", "How many people": "A team",
-                           "Who is affected": "Internal", "Is a business-critical": "No",
-                           "How badly": "Work is slowed", "What changed recently": "Nothing"})
+    fill_and_submit(
+        dana,
+        {
+            "Affected service": "Printers",
+            "Request type": "Incident",
+            "Category": "Hardware",
+            "How many people": "A team",
+            "Who is affected": "Internal",
+            "Is a business-critical": "No",
+            "How badly": "Work is slowed",
+            "What changed recently": "Nothing",
+        },
+    )
     (case,) = cases(world)
     assert case.summary == "The printer on floor 2 is offline"
     assert "whole team" in case.description
@@ -80,11 +92,21 @@ def test_intake_1_message_shortcut_prefills_and_keeps_the_permalink(
 def test_intake_1_every_path_produces_the_same_record(world: World, dana: Driver) -> None:
     dana.command("/case new Laptop will not boot service=laptops urgency=high")
     dana.command("/case")
-    fill_and_submit(dana, {"Requester": "jordan", "Summary": "Payroll shows error E102",
-                           "Affected service": "Payroll", "Request type": "Incident",
-                           "Category": "Software", "How many people": "Only the requester",
-                           "Who is affected": "Internal", "Is a business-critical": "No",
-                           "How badly": "It can wait", "What changed recently": "Nothing"})
+    fill_and_submit(
+        dana,
+        {
+            "Requester": "jordan",
+            "Summary": "Payroll shows error E102",
+            "Affected service": "Payroll",
+            "Request type": "Incident",
+            "Category": "Software",
+            "How many people": "Only the requester",
+            "Who is affected": "Internal",
+            "Is a business-critical": "No",
+            "How badly": "It can wait",
+            "What changed recently": "Nothing",
+        },
+    )
     by_command, by_form = cases(world)
     for case in (by_command, by_form):
         assert case.number and case.priority and case.group_key and case.state == "pending"
@@ -94,20 +116,23 @@ def test_intake_1_every_path_produces_the_same_record(world: World, dana: Driver
 
 def test_intake_2_record_holds_contact_and_symptom_fields(world: World, dana: Driver) -> None:
     dana.command("/case")
-    fill_and_submit(dana, {
-        **P1_ANSWERS,
-        "Call-back number": "+44 20 7946 0018",
-        "E-mail": "alex@northwind.example",
-        "Location": "HQ floor 3",
-        "What can't you do": "Cannot read or send mail",
-        "What does the failure look like": "Cannot connect to the server",
-        "What should happen instead": "Mail loads",
-        "Steps to reproduce": "Open Outlook",
-        "What changed recently": "New or updated software",
-        "Details of the change": "Office update last night",
-        "Evidence": "https://status.example/123",
-        "Other contact details": "Best after 2pm",
-    })
+    fill_and_submit(
+        dana,
+        {
+            **P1_ANSWERS,
+            "Call-back number": "+44 20 7946 0018",
+            "E-mail": "alex@northwind.example",
+            "Location": "HQ floor 3",
+            "What can't you do": "Cannot read or send mail",
+            "What does the failure look like": "Cannot connect to the server",
+            "What should happen instead": "Mail loads",
+            "Steps to reproduce": "Open Outlook",
+            "What changed recently": "New or updated software",
+            "Details of the change": "Office update last night",
+            "Evidence": "https://status.example/123",
+            "Other contact details": "Best after 2pm",
+        },
+    )
     (case,) = cases(world)
     assert case.contact_phone == "+44 20 7946 0018"
     assert case.contact_email == "alex@northwind.example"
@@ -139,8 +164,9 @@ def test_intake_3_numbers_are_unique_under_concurrent_intake(desk: Desk, policy:
 
     def record(i: int) -> None:
         try:
-            fields = fields_from_command(policy, f"Different problem {i} number {i * 7919}",
-                                         reporter_id="U0DESK01")
+            fields = fields_from_command(
+                policy, f"Different problem {i} number {i * 7919}", reporter_id="U0DESK01"
+            )
             outcome = desk.intake(fields, check_duplicates=False)
             assert isinstance(outcome, Recorded)
             results.append(outcome.case.number)
@@ -203,13 +229,24 @@ def test_intake_4_modal_intake_asks_before_duplicating(world: World, dana: Drive
 
 
 def test_intake_6_every_classification_dropdown_offers_i_dont_know(policy: Policy) -> None:
-    view = intake_modal(policy, IntakePrefill(reporter_id="U0DESK01",
-                                              requester_id="U0DESK01")).to_dict()
-    selects = [b for b in view["blocks"]
-               if b["type"] == "input" and b["element"]["type"] == "static_select"]
-    assert {b["block_id"] for b in selects} >= {"service", "request_type", "category", "urgency",
-                                               "impact_people", "impact_groups",
-                                               "impact_critical", "recent_change"}
+    view = intake_modal(
+        policy, IntakePrefill(reporter_id="U0DESK01", requester_id="U0DESK01")
+    ).to_dict()
+    selects = [
+        b
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "static_select"
+    ]
+    assert {b["block_id"] for b in selects} >= {
+        "service",
+        "request_type",
+        "category",
+        "urgency",
+        "impact_people",
+        "impact_groups",
+        "impact_critical",
+        "recent_change",
+    }
     for block in selects:
         texts = [o["text"]["text"] for o in block["element"]["options"]]
         assert UNKNOWN_LABEL in texts, block["block_id"]

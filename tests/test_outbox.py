@@ -22,8 +22,11 @@ def record(world: World, text: str) -> None:
 
 
 def post_calls(world: World, channel: str) -> int:
-    return sum(1 for c in world.standin.calls if c.method == "chat.postMessage" and c.ok
-               and c.args.get("channel") == channel)
+    return sum(
+        1
+        for c in world.standin.calls
+        if c.method == "chat.postMessage" and c.ok and c.args.get("channel") == channel
+    )
 
 
 def test_outbox_rows_commit_with_the_case_and_wait_for_delivery(world: World) -> None:
@@ -95,8 +98,9 @@ def test_outbox_two_dispatchers_never_deliver_the_same_item(world: World) -> Non
     for i in range(15):
         record(world, f"Printer {i} jams on floor {i} service=printers urgency=medium")
     runtime = world.runtime
-    second = Dispatcher(db=runtime.db, client=runtime.dispatcher.client, policy=runtime.policy,
-                        clock=runtime.clock)
+    second = Dispatcher(
+        db=runtime.db, client=runtime.dispatcher.client, policy=runtime.policy, clock=runtime.clock
+    )
     for _ in range(20):  # rate limits push some to later: move time on until all are out
         threads = [threading.Thread(target=d.drain) for d in (runtime.dispatcher, second)]
         for thread in threads:

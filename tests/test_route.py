@@ -40,12 +40,24 @@ def test_route_1_major_case_goes_to_the_command_center_with_a_channel(
 
 def test_route_1_brief_carries_what_the_next_coordinator_needs(world: World, dana: Driver) -> None:
     dana.command("/case")
-    fill_and_submit(dana, {**P1_ANSWERS, "Call-back number": "+44 20 7946 0018",
-                           "What does the failure look like": "OWA answers HTTP 503"})
+    fill_and_submit(
+        dana,
+        {
+            **P1_ANSWERS,
+            "Call-back number": "+44 20 7946 0018",
+            "What does the failure look like": "OWA answers HTTP 503",
+        },
+    )
     (case,) = cases(world)
     brief = texts(world, case.channel_id or "")[0]
-    for expected in ("Email is down for everyone", "+44 20 7946 0018", "OWA answers HTTP 503",
-                     "What was tried", "coordinator", "next promised contact"):
+    for expected in (
+        "Email is down for everyone",
+        "+44 20 7946 0018",
+        "OWA answers HTTP 503",
+        "What was tried",
+        "coordinator",
+        "next promised contact",
+    ):
         assert expected in brief
 
 
@@ -97,4 +109,5 @@ def test_route_2_the_card_is_edited_in_place_and_take_it_works(world: World, dan
     olga = as_user(world, "olga")
     olga.command("/case take CASE-1001")
     assert "already taken" in world.standin.ephemerals("U0NET02")[-1].text + str(
-        world.standin.ephemerals("U0NET02")[-1].blocks)
+        world.standin.ephemerals("U0NET02")[-1].blocks
+    )

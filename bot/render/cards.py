@@ -37,7 +37,9 @@ def queue_card(ctx: RenderContext) -> Message:
     """One message per case in the group's queue, with "Take it" while nobody has it."""
     case, policy = ctx.case, ctx.policy
     state = STATES.get(case.state, case.state)
-    title = f"*{case.ref}* · {priority_label(policy, case)} · {state} in {group_label(policy, case)}"
+    title = (
+        f"*{case.ref}* · {priority_label(policy, case)} · {state} in {group_label(policy, case)}"
+    )
     blocks: list[Block] = [
         section(f"{title}\n*{safe(case.summary, 300)}*", block_id="summary"),
         fields_section(_classification_fields(ctx)),
@@ -69,10 +71,14 @@ def case_brief(ctx: RenderContext) -> Message:
         section("*Customer contact*\n" + safe(" · ".join(contact), 2000)),
         DividerBlock(),
         section("\n".join(f"*{k}:* {safe(v, 600)}" for k, v in known if v) or "No details yet."),
-        section("*What was tried:* " + ("; ".join(safe(e.reason or "", 300) for e in tried)
-                                        if tried else "nothing yet")),
-        section(f"*Status:* {STATES.get(case.state, case.state)} · coordinator "
-                f"{user(case.coordinator_id)} · next promised contact: none yet"),
+        section(
+            "*What was tried:* "
+            + ("; ".join(safe(e.reason or "", 300) for e in tried) if tried else "nothing yet")
+        ),
+        section(
+            f"*Status:* {STATES.get(case.state, case.state)} · coordinator "
+            f"{user(case.coordinator_id)} · next promised contact: none yet"
+        ),
     ]
     if case.source_permalink:
         blocks.append(context(f"Opened from <{case.source_permalink}|this message>"))
@@ -91,24 +97,31 @@ def broadcast_notice(ctx: RenderContext) -> Message:
         headline = f":rotating_light: *Major incident {case.ref}* · {priority_label(policy, case)}"
         headline += f"\n*{safe(case.summary, 300)}*"
     else:
-        headline = (f":arrow_down: *{case.ref} is no longer a major incident* (now "
-                    f"{priority_label(policy, case)}): {safe(case.summary, 300)}")
+        headline = (
+            f":arrow_down: *{case.ref} is no longer a major incident* (now "
+            f"{priority_label(policy, case)}): {safe(case.summary, 300)}"
+        )
     channel = f"<#{case.channel_id}>" if case.channel_id else "being opened"
     blocks: list[Block] = [
         section(headline, block_id="headline"),
-        fields_section([
-            ("Service", service_label(policy, case)),
-            ("Status", STATES.get(case.state, case.state)),
-            ("Handled by", policy.command_center_name),
-            ("Coordinator", user(case.coordinator_id)),
-            ("Case channel", channel),
-            ("Reported", when(case.first_contact_at)),
-        ]),
-        context("Updates follow here. Please do not open duplicate cases: ask the desk to link "
-                f"you to {case.ref}."),
+        fields_section(
+            [
+                ("Service", service_label(policy, case)),
+                ("Status", STATES.get(case.state, case.state)),
+                ("Handled by", policy.command_center_name),
+                ("Coordinator", user(case.coordinator_id)),
+                ("Case channel", channel),
+                ("Reported", when(case.first_contact_at)),
+            ]
+        ),
+        context(
+            "Updates follow here. Please do not open duplicate cases: ask the desk to link "
+            f"you to {case.ref}."
+        ),
     ]
-    return Message(text=f"Major incident {case.ref}: {clip(case.summary, 150)}",
-                   blocks=as_dicts(blocks))
+    return Message(
+        text=f"Major incident {case.ref}: {clip(case.summary, 150)}", blocks=as_dicts(blocks)
+    )
 
 
 def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
@@ -145,12 +158,14 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
     if case.state == "closed":
         return []
     if case.support_status in NEEDS_OVERRIDE:
-        return [buttons(
-            "decide",
-            ("Approve override", ACTION_OVERRIDE, value, "primary"),
-            ("Decline", ACTION_DECLINE, value, "danger"),
-            ("Reclassify", ACTION_RECLASSIFY, value, None),
-        )]
+        return [
+            buttons(
+                "decide",
+                ("Approve override", ACTION_OVERRIDE, value, "primary"),
+                ("Decline", ACTION_DECLINE, value, "danger"),
+                ("Reclassify", ACTION_RECLASSIFY, value, None),
+            )
+        ]
     specs: list[tuple[str, str, str, str | None]] = []
     if case.state == "pending":
         specs.append(("Take it", ACTION_TAKE, value, "primary"))

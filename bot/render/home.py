@@ -19,9 +19,13 @@ def home_view(policy: Policy, cases: list[CaseSummary], viewer: str) -> View:
         role = "you coordinate" if case.coordinator_id == viewer else "for you"
         blocks += [
             DividerBlock(),
-            section(f"*{case.ref}* · {case.priority} {case.priority_label} · "
-                    f"{STATES.get(case.state, case.state)} · {role}\n{safe(case.summary, 300)}"),
-            context(f"Coordinator {user(case.coordinator_id)}",
-                    f"first response due {when(case.first_response_due)}"),
+            section(
+                f"*{case.ref}* · {case.priority} {case.priority_label} · "
+                f"{STATES.get(case.state, case.state)} · {role}\n{safe(case.summary, 300)}"
+            ),
+            context(
+                f"Coordinator {user(case.coordinator_id)}",
+                f"first response due {when(case.first_response_due)}",
+            ),
         ]
     return View(type="home", blocks=blocks[:100])

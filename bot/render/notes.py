@@ -4,6 +4,8 @@ the on-call page, and notes to the coordinator and the desk.
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import Block
+
 from bot.render.cards import ACTION_TAKE
 from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user, when
 from bot.render.message import Message, RenderContext
@@ -29,7 +31,9 @@ def requester_ack(ctx: RenderContext) -> Message:
         f"Priority: *{priority_label(policy, case)}*. We will respond by {when(due)}."
     )
     if case.support_status in ("unsupported", "not_in_catalog"):
-        text += "\nThe desk is checking whether this service is supported; you will hear either way."
+        text += (
+            "\nThe desk is checking whether this service is supported; you will hear either way."
+        )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
     blocks = as_dicts([section(text), context(foot)])
     plain = f"Your request is recorded as {case.ref}; we will respond by {due:%Y-%m-%d %H:%M} UTC."
@@ -38,8 +42,10 @@ def requester_ack(ctx: RenderContext) -> Message:
 
 def requester_linked(ctx: RenderContext) -> Message:
     case = ctx.case
-    text = (f"You have been added to *{case.ref}* ({safe(case.summary, 300)}), which the desk is "
-            "already working on. You will get its updates here.")
+    text = (
+        f"You have been added to *{case.ref}* ({safe(case.summary, 300)}), which the desk is "
+        "already working on. You will get its updates here."
+    )
     return Message(text=f"You have been added to {case.ref}.", blocks=as_dicts([section(text)]))
 
 
@@ -54,9 +60,11 @@ def requester_reclassified(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
     old = ctx.params.get("old_priority")
     if old and old != case.priority:
-        text = (f"The priority of *{case.ref}* changed from {old} to "
-                f"*{priority_label(policy, case)}*. We will respond by "
-                f"{when(first_response_due(policy, case))}.")
+        text = (
+            f"The priority of *{case.ref}* changed from {old} to "
+            f"*{priority_label(policy, case)}*. We will respond by "
+            f"{when(first_response_due(policy, case))}."
+        )
     else:
         text = f"The desk updated the details of *{case.ref}*; its priority stays {case.priority}."
     return Message(text=f"{case.ref} was updated.", blocks=as_dicts([section(text)]))
@@ -65,8 +73,10 @@ def requester_reclassified(ctx: RenderContext) -> Message:
 def requester_declined(ctx: RenderContext) -> Message:
     case = ctx.case
     reason = safe(str(ctx.params.get("reason", "")), 1500)
-    text = (f"We are sorry: the desk cannot work on *{case.ref}* ({safe(case.summary, 300)}) "
-            f"because the service is not supported.\n>{reason}")
+    text = (
+        f"We are sorry: the desk cannot work on *{case.ref}* ({safe(case.summary, 300)}) "
+        f"because the service is not supported.\n>{reason}"
+    )
     return Message(text=f"{case.ref} was declined.", blocks=as_dicts([section(text)]))
 
 
@@ -74,9 +84,11 @@ def page(ctx: RenderContext) -> Message:
     """ROUTE-1: the command center's on-call is paged with where to go and a one-tap take."""
     case, policy = ctx.case, ctx.policy
     where = f"<#{case.channel_id}>" if case.channel_id else "the case channel"
-    text = (f":rotating_light: *Page: {case.ref} · {priority_label(policy, case)}*\n"
-            f"{safe(case.summary, 300)}\nJoin {where}: the handoff brief is pinned there.")
-    blocks = [section(text)]
+    text = (
+        f":rotating_light: *Page: {case.ref} · {priority_label(policy, case)}*\n"
+        f"{safe(case.summary, 300)}\nJoin {where}: the handoff brief is pinned there."
+    )
+    blocks: list[Block] = [section(text)]
     if case.state == "pending":
         blocks.append(buttons("page", ("Take it", ACTION_TAKE, str(case.number), "primary")))
     return Message(text=f"Paged: {case.ref} {case.priority}", blocks=as_dicts(blocks))
@@ -94,18 +106,26 @@ def reclassified(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
     changed = ", ".join(FIELD_NAMES.get(f, f) for f in ctx.params.get("changed", []))
     old = ctx.params.get("old_priority")
-    prio = (f"priority {old} → *{case.priority}*" if old and old != case.priority
-            else f"priority stays {priority_label(policy, case)}")
+    prio = (
+        f"priority {old} → *{case.priority}*"
+        if old and old != case.priority
+        else f"priority stays {priority_label(policy, case)}"
+    )
     reason = safe(str(ctx.params.get("reason", "")), 1500)
-    text = (f"*{case.ref}* reclassified by {user(ctx.params.get('actor'))}: {changed}; {prio}."
-            f"\n>{reason}")
-    return Message(text=clip(f"{case.ref} reclassified: {prio}", 300),
-                   blocks=as_dicts([section(text)]))
+    text = (
+        f"*{case.ref}* reclassified by {user(ctx.params.get('actor'))}: {changed}; {prio}."
+        f"\n>{reason}"
+    )
+    return Message(
+        text=clip(f"{case.ref} reclassified: {prio}", 300), blocks=as_dicts([section(text)])
+    )
 
 
 def contact_linked(ctx: RenderContext) -> Message:
     case = ctx.case
     summary = safe(str(ctx.params.get("summary", "")), 500)
-    text = (f"Another contact was linked to *{case.ref}*: {user(ctx.params.get('requester'))} "
-            f"reported \u201c{summary}\u201d.")
+    text = (
+        f"Another contact was linked to *{case.ref}*: {user(ctx.params.get('requester'))} "
+        f"reported \u201c{summary}\u201d."
+    )
     return Message(text=f"Contact linked to {case.ref}", blocks=as_dicts([section(text)]))

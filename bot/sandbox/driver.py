@@ -10,6 +10,7 @@ import hmac
 import json
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -109,7 +110,11 @@ class Driver:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
-            "user": {"id": self.user, "username": self._name(self.user), "team_id": self.world.team_id},
+            "user": {
+                "id": self.user,
+                "username": self._name(self.user),
+                "team_id": self.world.team_id,
+            },
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
             "trigger_id": standin.issue_trigger_id(user_id=self.user),
@@ -120,14 +125,19 @@ class Driver:
             payload["view"] = found.view
         else:
             assert found.channel is not None
-            payload["container"] = {"type": "message", "message_ts": found.ts,
-                                     "channel_id": found.channel,
-                                     "is_ephemeral": found.where == "ephemeral"}
+            payload["container"] = {
+                "type": "message",
+                "message_ts": found.ts,
+                "channel_id": found.channel,
+                "is_ephemeral": found.where == "ephemeral",
+            }
             payload["channel"] = {"id": found.channel, "name": self._channel_name(found.channel)}
             payload["response_url"] = standin.issue_response_url(  # fresh with every click
-                user_id=self.user, channel_id=found.channel,
+                user_id=self.user,
+                channel_id=found.channel,
                 ephemeral_ts=found.ts if found.where == "ephemeral" else None,
-                message_ts=found.ts if found.where == "message" else None)
+                message_ts=found.ts if found.where == "message" else None,
+            )
             if found.where == "message":
                 payload["message"] = {"ts": found.ts, "type": "message"}
         return self.send_payload(payload)
@@ -138,25 +148,30 @@ class Driver:
         for found in self._visible_buttons(channel):
             if found.element["text"]["text"].strip().lower() == wanted:
                 return found
-        raise SandboxError(f"no button {label!r} in sight; read the channel or the modal to see "
-                           "which buttons there are")
+        raise SandboxError(
+            f"no button {label!r} in sight; read the channel or the modal to see "
+            "which buttons there are"
+        )
 
     def _visible_buttons(self, channel: str | None) -> list[Found]:
         standin, found = self.world.standin, []
         stack = standin.view_stack(self.user)
         if stack and channel is None:
             view = stack[-1]
-            found += _buttons_in(view.view.get("blocks", []), where="view",
-                                 view={**view.view, "id": view.id, "hash": view.hash})
+            found += _buttons_in(
+                view.view.get("blocks", []),
+                where="view",
+                view={**view.view, "id": view.id, "hash": view.hash},
+            )
         if channel is None:
             for eph in reversed(standin.ephemerals(self.user)):
-                found += _buttons_in(eph.blocks, where="ephemeral", channel=eph.channel,
-                                     ts=eph.ts)
+                found += _buttons_in(eph.blocks, where="ephemeral", channel=eph.channel, ts=eph.ts)
         channels = [channel] if channel else self._readable_channels()
         for channel_id in channels:
             for message in reversed(standin.messages(channel_id)):
-                found += _buttons_in(message.blocks, where="message", channel=channel_id,
-                                     ts=message.ts)
+                found += _buttons_in(
+                    message.blocks, where="message", channel=channel_id, ts=message.ts
+                )
         return found
 
     def _readable_channels(self) -> list[str]:
@@ -202,7 +217,11 @@ class Driver:
         return {
             "type": "view_submission",
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
-            "user": {"id": self.user, "username": self._name(self.user), "team_id": self.world.team_id},
+            "user": {
+                "id": self.user,
+                "username": self._name(self.user),
+                "team_id": self.world.team_id,
+            },
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
             "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
@@ -211,8 +230,9 @@ class Driver:
 
     def send_payload(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         """An interactive payload, form-encoded and signed as Slack sends it."""
-        return self._send(urlencode({"payload": json.dumps(payload)}),
-                          "application/x-www-form-urlencoded")
+        return self._send(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
 
     def cancel(self) -> None:
         self.world.standin.close_views(self.user)
@@ -237,11 +257,16 @@ class Driver:
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
             "user": {"id": self.user, "name": self._name(self.user)},
             "channel": {"id": self.channel, "name": self._channel_name(self.channel)},
-            "message": {"type": "message", "user": message.user, "ts": message.ts,
-                        "text": message.text},
+            "message": {
+                "type": "message",
+                "user": message.user,
+                "ts": message.ts,
+                "text": message.text,
+            },
             "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
-            "response_url": self.world.standin.issue_response_url(user_id=self.user,
-                                                                  channel_id=self.channel),
+            "response_url": self.world.standin.issue_response_url(
+                user_id=self.user, channel_id=self.channel
+            ),
             "message_ts": message.ts,
             "token": "legacy-verification-token",
         }
@@ -249,11 +274,18 @@ class Driver:
 
     def open_home(self) -> None:
         event = {
-            "token": "legacy-verification-token", "team_id": self.world.team_id,
-            "api_app_id": APP_ID, "type": "event_callback",
-            "event_id": f"Ev{int(time.time() * 1000)}", "event_time": int(time.time()),
-            "event": {"type": "app_home_opened", "user": self.user, "tab": "home",
-                      "channel": self.world.standin.dm_channel_id(self.user)},
+            "token": "legacy-verification-token",
+            "team_id": self.world.team_id,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": f"Ev{int(time.time() * 1000)}",
+            "event_time": int(time.time()),
+            "event": {
+                "type": "app_home_opened",
+                "user": self.user,
+                "tab": "home",
+                "channel": self.world.standin.dm_channel_id(self.user),
+            },
         }
         self._send(json.dumps(event), "application/json")
 
@@ -262,10 +294,14 @@ class Driver:
         """Sign like Slack, dispatch into the Bolt app, then deliver the outbox."""
         timestamp = str(int(time.time()))
         base = f"v0:{timestamp}:{raw}".encode()
-        signature = "v0=" + hmac.new(self.world.signing_secret.encode(), base,
-                                     hashlib.sha256).hexdigest()
-        headers = {"content-type": [content_type], "x-slack-request-timestamp": [timestamp],
-                   "x-slack-signature": [signature]}
+        signature = (
+            "v0=" + hmac.new(self.world.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        )
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": [content_type],
+            "x-slack-request-timestamp": [timestamp],
+            "x-slack-signature": [signature],
+        }
         response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
         self.world.runtime.dispatcher.drain(wait_up_to=SETTLE_SECONDS)
         if response.status != 200:
@@ -281,8 +317,9 @@ class Driver:
     def _show_ephemeral(self, response_url: str, body: dict[str, Any]) -> None:
         """Slack shows a command's answer to the caller alone, as an ephemeral message."""
         data = json.dumps({"response_type": "ephemeral", **body}).encode()
-        request = urllib.request.Request(response_url, data=data,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            response_url, data=data, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=5):
             pass
 
@@ -310,22 +347,36 @@ class Driver:
             return channel_id
 
 
-def _buttons_in(blocks: list[dict[str, Any]], *, where: str, channel: str | None = None,
-                ts: str | None = None, view: dict[str, Any] | None = None) -> list[Found]:
+def _buttons_in(
+    blocks: list[dict[str, Any]],
+    *,
+    where: str,
+    channel: str | None = None,
+    ts: str | None = None,
+    view: dict[str, Any] | None = None,
+) -> list[Found]:
     found = []
     for block in blocks:
         if block.get("type") != "actions":
             continue
         for element in block.get("elements", []):
             if element.get("type") == "button":
-                found.append(Found(element=element, block_id=block.get("block_id", ""),
-                                   where=where, channel=channel, ts=ts, view=view))
+                found.append(
+                    Found(
+                        element=element,
+                        block_id=block.get("block_id", ""),
+                        where=where,
+                        channel=channel,
+                        ts=ts,
+                        view=view,
+                    )
+                )
     return found
 
 
 def _input_by_label(view: dict[str, Any], label: str) -> dict[str, Any]:
     wanted = label.strip().lower().rstrip(":")
-    inputs = [b for b in view.get("blocks", []) if b.get("type") == "input"]
+    inputs: list[dict[str, Any]] = [b for b in view.get("blocks", []) if b.get("type") == "input"]
     for exact in (True, False):
         for block in inputs:
             text = block["label"]["text"].lower()

@@ -46,11 +46,23 @@ class Repl:
         self.names = world.standin.display_names()
         self.seen_ephemerals: dict[str, str] = {}
         self.commands: dict[str, Callable[[str], None]] = {
-            "people": self.people, "as": self.act_as, "in": self.move, "say": self.say,
-            "shortcut": self.shortcut, "press": self.press, "modal": self.modal,
-            "fill": self.fill, "submit": self.submit, "cancel": self.cancel, "read": self.read,
-            "dm": self.dm, "ephemeral": self.ephemeral, "channels": self.channels,
-            "home": self.home, "wait": self.wait, "help": lambda _: self.print(HELP),
+            "people": self.people,
+            "as": self.act_as,
+            "in": self.move,
+            "say": self.say,
+            "shortcut": self.shortcut,
+            "press": self.press,
+            "modal": self.modal,
+            "fill": self.fill,
+            "submit": self.submit,
+            "cancel": self.cancel,
+            "read": self.read,
+            "dm": self.dm,
+            "ephemeral": self.ephemeral,
+            "channels": self.channels,
+            "home": self.home,
+            "wait": self.wait,
+            "help": lambda _: self.print(HELP),
         }
 
     def print(self, text: str = "") -> None:
@@ -102,8 +114,9 @@ class Repl:
         self.driver.say(text)
 
     def shortcut(self, rest: str) -> None:
-        messages = [m for m in self.world.standin.messages(self.driver.channel)
-                    if m.user != "UCASEBOT"]
+        messages = [
+            m for m in self.world.standin.messages(self.driver.channel) if m.user != "UCASEBOT"
+        ]
         back = int(rest) if rest.isdigit() else 1
         if len(messages) < back:
             raise SandboxError("no such message here; `say` something first")
@@ -190,11 +203,15 @@ class Repl:
         self.seen_ephemerals = self._ephemeral_snapshot()
         view = self.driver.current_view()
         if announce_modal and view is not None and not self.driver.fills.get(view["id"]):
-            self.print(f"(a modal opened: {view.get('title', {}).get('text', '')}; `modal` shows "
-                       "it, `fill` and `submit` answer it)")
+            self.print(
+                f"(a modal opened: {view.get('title', {}).get('text', '')}; `modal` shows "
+                "it, `fill` and `submit` answer it)"
+            )
 
     def _ephemeral_snapshot(self) -> dict[str, str]:
-        return {e.ts: e.text + str(e.blocks) for e in self.world.standin.ephemerals(self.driver.user)}
+        return {
+            e.ts: e.text + str(e.blocks) for e in self.world.standin.ephemerals(self.driver.user)
+        }
 
     def _show_channel(self, channel: str, count: int) -> None:
         messages = self.world.standin.messages(channel)[-count:]
@@ -214,8 +231,10 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
     world = build_world(settings)
     repl = Repl(world, out)
     interactive = stdin.isatty()
-    repl.print("Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
-               "from the service desk.")
+    repl.print(
+        "Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
+        "from the service desk."
+    )
     try:
         while True:
             if interactive:

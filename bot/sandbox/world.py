@@ -4,10 +4,11 @@ loopback, and the real runtime pointed at it (DESIGN decision 6).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -69,15 +70,29 @@ def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
     )
     everyone = [u["id"] for u in spec["users"]]
     for person in spec["users"]:
-        standin.add_user(person["id"], name=person["name"], real_name=person["real_name"],
-                         email=f"{person['name']}@northwind.example")
+        standin.add_user(
+            person["id"],
+            name=person["name"],
+            real_name=person["real_name"],
+            email=f"{person['name']}@northwind.example",
+        )
     for channel in spec["channels"]:
         members = everyone if channel["members"] == "all" else channel["members"]
         standin.add_channel(channel["id"], name=channel["name"], members=members)
     server = standin.serve()
-    wired = replace(settings, bot_token=bot["token"], signing_secret=bot["signing_secret"],
-                    app_token=None, api_url=server.api_url)
+    wired = replace(
+        settings,
+        bot_token=bot["token"],
+        signing_secret=bot["signing_secret"],
+        app_token=None,
+        api_url=server.api_url,
+    )
     runtime = build_runtime(wired, clock=clock, listener_executor=InlineExecutor())
-    return World(standin=standin, server=server, runtime=runtime,
-                 signing_secret=bot["signing_secret"], team_id=spec["team"]["id"],
-                 team_domain=spec["team"]["domain"])
+    return World(
+        standin=standin,
+        server=server,
+        runtime=runtime,
+        signing_secret=bot["signing_secret"],
+        team_id=spec["team"]["id"],
+        team_domain=spec["team"]["domain"],
+    )

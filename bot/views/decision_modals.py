@@ -17,28 +17,57 @@ DECLINE = "decline"
 
 def override_modal(case: Case) -> View:
     blocks = [
-        SectionBlock(text=f"*{case.ref}*: {safe(case.summary, 300)}\nThe service is not "
-                          "supported. Approving lets the desk work on it."),
-        text_input("reason", "Why approve the work?", optional=False, multiline=True,
-                   max_length=1000),
-        radio("lasting", "For how long?", [
-            option("temporary", "This case only (temporary)"),
-            option("lasting", "Until further notice (lasting)"),
-        ], initial="temporary"),
+        SectionBlock(
+            text=f"*{case.ref}*: {safe(case.summary, 300)}\nThe service is not "
+            "supported. Approving lets the desk work on it."
+        ),
+        text_input(
+            "reason", "Why approve the work?", optional=False, multiline=True, max_length=1000
+        ),
+        radio(
+            "lasting",
+            "For how long?",
+            [
+                option("temporary", "This case only (temporary)"),
+                option("lasting", "Until further notice (lasting)"),
+            ],
+            initial="temporary",
+        ),
     ]
-    return View(type="modal", callback_id=OVERRIDE, title="Approve override", submit="Approve",
-                close="Cancel", blocks=blocks, private_metadata=metadata(case=case.number))
+    return View(
+        type="modal",
+        callback_id=OVERRIDE,
+        title="Approve override",
+        submit="Approve",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata(case=case.number),
+    )
 
 
 def decline_modal(case: Case) -> View:
     blocks = [
-        SectionBlock(text=f"*{case.ref}*: {safe(case.summary, 300)}\nDeclining closes the case "
-                          "with the code \u201cDeclined as unsupported\u201d."),
-        text_input("reason", "Reason (the requester reads this)", optional=False, multiline=True,
-                   max_length=1000),
+        SectionBlock(
+            text=f"*{case.ref}*: {safe(case.summary, 300)}\nDeclining closes the case "
+            "with the code \u201cDeclined as unsupported\u201d."
+        ),
+        text_input(
+            "reason",
+            "Reason (the requester reads this)",
+            optional=False,
+            multiline=True,
+            max_length=1000,
+        ),
     ]
-    return View(type="modal", callback_id=DECLINE, title="Decline case", submit="Decline",
-                close="Cancel", blocks=blocks, private_metadata=metadata(case=case.number))
+    return View(
+        type="modal",
+        callback_id=DECLINE,
+        title="Decline case",
+        submit="Decline",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata(case=case.number),
+    )
 
 
 def parse_decision(view: dict[str, object]) -> tuple[int, str, bool]:

@@ -52,8 +52,7 @@ def select(
     element = StaticSelectElement(
         action_id=VALUE, placeholder="Choose…", options=options, initial_option=chosen
     )
-    return InputBlock(block_id=block_id, label=label, element=element, optional=optional,
-                      hint=hint)
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
 
 
 def text_input(
@@ -74,8 +73,7 @@ def text_input(
         initial_value=clip(initial, max_length) or None,
         placeholder=placeholder,
     )
-    return InputBlock(block_id=block_id, label=label, element=element, optional=optional,
-                      hint=hint)
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
 
 
 def email_input(block_id: str, label: str, *, initial: str = "") -> InputBlock:
@@ -84,8 +82,9 @@ def email_input(block_id: str, label: str, *, initial: str = "") -> InputBlock:
 
 
 def user_input(block_id: str, label: str, *, initial: str, hint: str | None = None) -> InputBlock:
-    element = UserSelectElement(action_id=VALUE, placeholder="Choose a person",
-                                initial_user=initial)
+    element = UserSelectElement(
+        action_id=VALUE, placeholder="Choose a person", initial_user=initial
+    )
     return InputBlock(block_id=block_id, label=label, element=element, optional=False, hint=hint)
 
 

@@ -12,7 +12,6 @@ from slack_sdk.models.views import View
 
 from bot.intake_fields import SUMMARY_MAX, IntakeFields
 from bot.text import plain
-from bot.vocabulary import CATEGORIES, NOT_IN_CATALOG, RECENT_CHANGES, REQUEST_TYPES, UNKNOWN
 from bot.views.inputs import (
     SubmittedState,
     choices,
@@ -22,6 +21,7 @@ from bot.views.inputs import (
     text_input,
     user_input,
 )
+from bot.vocabulary import CATEGORIES, NOT_IN_CATALOG, RECENT_CHANGES, REQUEST_TYPES, UNKNOWN
 from config.policy import Policy
 
 CALLBACK = "intake"
@@ -55,44 +55,88 @@ def service_options(policy: Policy) -> list[tuple[str, str]]:
 def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
     blocks: list[Block] = []
     if prefill.source_permalink:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"Opening a case from <{prefill.source_permalink}|this message>; its text is the "
-                 "description.")]))
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"Opening a case from <{prefill.source_permalink}|this message>; "
+                        "its text is the description."
+                    )
+                ]
+            )
+        )
     blocks += [
-        user_input("requester_id", "Requester (who needs help)", initial=prefill.requester_id,
-                   hint="Change it when you report for another user."),
+        user_input(
+            "requester_id",
+            "Requester (who needs help)",
+            initial=prefill.requester_id,
+            hint="Change it when you report for another user.",
+        ),
         text_input("contact_phone", "Call-back number", max_length=40),
         email_input("contact_email", "E-mail"),
-        text_input("contact_location", "Location", max_length=200,
-                   placeholder="Building, floor, desk or 'remote'"),
-        text_input("summary", "Summary", optional=False, max_length=SUMMARY_MAX,
-                   initial=prefill.summary, placeholder="One line: what is wrong?"),
+        text_input(
+            "contact_location",
+            "Location",
+            max_length=200,
+            placeholder="Building, floor, desk or 'remote'",
+        ),
+        text_input(
+            "summary",
+            "Summary",
+            optional=False,
+            max_length=SUMMARY_MAX,
+            initial=prefill.summary,
+            placeholder="One line: what is wrong?",
+        ),
         DividerBlock(),
-        select("service", "Affected service", choices(service_options(policy)),
-               initial=prefill.service),
+        select(
+            "service", "Affected service", choices(service_options(policy)), initial=prefill.service
+        ),
         text_input("service_name", "If it is not in the list: which service?", max_length=200),
         select("request_type", "Request type", choices(list(REQUEST_TYPES.items()))),
         select("category", "Category", choices(list(CATEGORIES.items()))),
     ]
     for question in policy.impact_questions:
-        blocks.append(select(f"impact_{question.key}", question.label,
-                             choices([(o.value, o.label) for o in question.options])))
+        blocks.append(
+            select(
+                f"impact_{question.key}",
+                question.label,
+                choices([(o.value, o.label) for o in question.options]),
+            )
+        )
     blocks += [
         select("urgency", "How badly is work blocked?", choices(list(policy.urgency_options))),
         DividerBlock(),
-        text_input("description", "What can't you do?", multiline=True,
-                   initial=prefill.description),
-        text_input("failure_looks_like", "What does the failure look like?", multiline=True,
-                   placeholder="Error messages, codes, what you see"),
+        text_input(
+            "description", "What can't you do?", multiline=True, initial=prefill.description
+        ),
+        text_input(
+            "failure_looks_like",
+            "What does the failure look like?",
+            multiline=True,
+            placeholder="Error messages, codes, what you see",
+        ),
         text_input("success_looks_like", "What should happen instead?", multiline=True),
         text_input("steps_to_reproduce", "Steps to reproduce", multiline=True),
-        select("recent_change", "What changed recently?", choices(list(RECENT_CHANGES.items())),
-               hint="Most failures follow a change: new software, a move, a new computer."),
+        select(
+            "recent_change",
+            "What changed recently?",
+            choices(list(RECENT_CHANGES.items())),
+            hint="Most failures follow a change: new software, a move, a new computer.",
+        ),
         text_input("recent_change_details", "Details of the change", multiline=True),
-        text_input("evidence", "Evidence", multiline=True,
-                   placeholder="Links to screenshots, logs, tickets"),
-        text_input("contact_notes", "Other contact details", multiline=True,
-                   placeholder="Best time to call, a colleague to ask..."),
+        text_input(
+            "evidence",
+            "Evidence",
+            multiline=True,
+            placeholder="Links to screenshots, logs, tickets",
+        ),
+        text_input(
+            "contact_notes",
+            "Other contact details",
+            multiline=True,
+            placeholder="Best time to call, a colleague to ask...",
+        ),
     ]
     meta = metadata(
         reporter=prefill.reporter_id,
@@ -101,16 +145,24 @@ def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
         ts=prefill.source_ts,
         link=prefill.source_permalink,
     )
-    return View(type="modal", callback_id=CALLBACK, title="Open a case", submit="Record",
-                close="Cancel", blocks=blocks, private_metadata=meta)
+    return View(
+        type="modal",
+        callback_id=CALLBACK,
+        title="Open a case",
+        submit="Record",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=meta,
+    )
 
 
 def parse_intake(policy: Policy, view: dict[str, object], *, reporter_id: str) -> IntakeFields:
     """The submitted modal as IntakeFields; absent answers become "I don't know" or empty."""
     state = SubmittedState(view)
     meta = state.metadata
-    answers = {q.key: state.choice(f"impact_{q.key}", default=UNKNOWN)
-               for q in policy.impact_questions}
+    answers = {
+        q.key: state.choice(f"impact_{q.key}", default=UNKNOWN) for q in policy.impact_questions
+    }
     via = meta.get("via")
     return IntakeFields(
         summary=plain(state.text("summary")),
@@ -140,8 +192,15 @@ def parse_intake(policy: Policy, view: dict[str, object], *, reporter_id: str) -
     )
 
 
-REQUIRED_BLOCKS = ("summary", "requester_id", "service", "request_type", "category", "urgency",
-                   "recent_change")
+REQUIRED_BLOCKS = (
+    "summary",
+    "requester_id",
+    "service",
+    "request_type",
+    "category",
+    "urgency",
+    "recent_change",
+)
 
 
 def missing_required(policy: Policy, view: dict[str, object]) -> dict[str, str]:
@@ -152,7 +211,7 @@ def missing_required(policy: Policy, view: dict[str, object]) -> dict[str, str]:
     for block_id in required:
         filled = state.text(block_id) or state.choice(block_id) or state.user(block_id)
         if not filled:
-            missing[block_id] = "This is required. Choose \"I don't know\" if you are not sure."
+            missing[block_id] = 'This is required. Choose "I don\'t know" if you are not sure.'
     if "summary" in missing:
         missing["summary"] = "A summary is required: one line saying what is wrong."
     return missing

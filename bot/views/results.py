@@ -31,22 +31,34 @@ def recorded_text(result: Recorded) -> str:
         where = "held for an override decision (unsupported service)"
     verb = "was already recorded as" if result.already else "Recorded"
     head = f"{verb} *{case.ref}* · {case.priority} {case.priority_label} · {where}."
-    return (f"{head}\n{safe(case.summary, 300)}\nRequester {user(case.requester_id)} is told the "
-            f"number; first response due {when(case.first_response_due)}.")
+    return (
+        f"{head}\n{safe(case.summary, 300)}\nRequester {user(case.requester_id)} is told the "
+        f"number; first response due {when(case.first_response_due)}."
+    )
 
 
 def recorded_message(result: Recorded) -> dict[str, Any]:
     """The ephemeral answer to `/case new`, with the button to complete the classification."""
     blocks: list[Block] = [section(recorded_text(result))]
     if not result.already:
-        blocks.append(buttons("recorded", ("Complete the classification", ACTION_COMPLETE,
-                                           str(result.case.number), "primary")))
+        blocks.append(
+            buttons(
+                "recorded",
+                (
+                    "Complete the classification",
+                    ACTION_COMPLETE,
+                    str(result.case.number),
+                    "primary",
+                ),
+            )
+        )
     return {"text": f"Recorded {result.case.ref}", "blocks": as_dicts(blocks)}
 
 
 def recorded_view(result: Recorded) -> View:
-    return View(type="modal", title="Case recorded", close="Done",
-                blocks=[section(recorded_text(result))])
+    return View(
+        type="modal", title="Case recorded", close="Done", blocks=[section(recorded_text(result))]
+    )
 
 
 def _case_line(case: CaseSummary, score: float | None = None) -> str:
@@ -76,13 +88,20 @@ def _candidates(held: HeldForDuplicates) -> list[CaseSummary]:
 def duplicates_view(held: HeldForDuplicates) -> View:
     """The modal's second step: link to one of these, or record a new case."""
     options = [option(NEW_CASE, "Record a new case")]
-    options += [option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75))
-                for c in _candidates(held)]
+    options += [
+        option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75)) for c in _candidates(held)
+    ]
     blocks: list[Block] = [section(line) for line in _duplicate_lines(held)]
     blocks.append(radio("choice", "What should happen?", options, initial=NEW_CASE))
-    return View(type="modal", callback_id=DUPLICATES_CALLBACK, title="Possible duplicates",
-                submit="Continue", close="Cancel", blocks=blocks,
-                private_metadata=metadata(draft=held.draft_id))
+    return View(
+        type="modal",
+        callback_id=DUPLICATES_CALLBACK,
+        title="Possible duplicates",
+        submit="Continue",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata(draft=held.draft_id),
+    )
 
 
 def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
