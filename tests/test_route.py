@@ -111,3 +111,14 @@ def test_route_2_the_card_is_edited_in_place_and_take_it_works(world: World, dan
     assert "already taken" in world.standin.ephemerals("U0NET02")[-1].text + str(
         world.standin.ephemerals("U0NET02")[-1].blocks
     )
+
+
+def test_the_app_home_lists_the_persons_open_cases(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    alex = as_user(world, "alex")
+    alex.open_home()
+    home = str(world.standin.home_view("U0USER01"))
+    assert "CASE-1001" in home and "for you" in home
+    kenji = as_user(world, "kenji")
+    kenji.open_home()
+    assert "no open cases" in str(world.standin.home_view("U0NET01"))

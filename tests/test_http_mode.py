@@ -1,0 +1,101 @@
+"""The Procfile's `web: python -m bot http`, for real: gunicorn workers in a separate process,
+Slack's signed form-encoded requests over HTTP, the Web API calls landing on the stand-in."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from bot.sandbox.standin import SlackStandIn
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "http-mode-secret"
+TOKEN = "xoxb-http-mode"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    standin = SlackStandIn(bot_token=TOKEN, bot_user_id="UCASEBOT")
+    for user in ("U0DESK01", "U0USER01", "U0NET01"):
+        standin.add_user(user, name=user.lower())
+    for channel, name in (("C0ITHELP", "it-help"), ("C0NETQ", "network-queue")):
+        standin.add_channel(channel, name=name, members=["U0DESK01", "U0NET01"])
+    server = standin.serve()
+    yield standin
+    server.close()
+
+
+@pytest.fixture
+def bot_url(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": slack.api_url, "PORT": str(port),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'http.db'}"}
+    env.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "http"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            process.terminate()
+            pytest.fail(f"the bot did not start: {process.communicate(timeout=10)[0]}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def signed(body: str) -> dict[str, str]:
+    stamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+    return {"Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest.hexdigest()}
+
+
+def test_route_2_http_mode_records_and_posts_the_queue_card(
+    slack: SlackStandIn, bot_url: str
+) -> None:
+    health = requests.get(f"{bot_url}/healthz", timeout=5).json()
+    assert health == {"ok": True, "mode": "http"}
+    body = urlencode({
+        "command": "/case", "text": "new VPN drops every hour service=vpn for=<@U0USER01|alex>",
+        "user_id": "U0DESK01", "user_name": "dana", "channel_id": "C0ITHELP",
+        "channel_name": "it-help", "team_id": "T0CASEDESK", "team_domain": "northwind",
+        "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused", "api_app_id": "A1",
+    })
+    answer = requests.post(f"{bot_url}/slack/events", data=body, headers=signed(body), timeout=10)
+    assert answer.status_code == 200 and "CASE-1001" in answer.text
+    forged = requests.post(f"{bot_url}/slack/events", data=body,
+                           headers={**signed(body), "X-Slack-Signature": "v0=bad"}, timeout=10)
+    assert forged.status_code == 401
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not slack.messages("C0NETQ"):
+        time.sleep(0.1)
+    (card,) = slack.messages("C0NETQ")
+    assert "CASE-1001" in card.text
+    dm = slack.messages(slack.dm_channel_id("U0USER01"))
+    assert dm and "CASE-1001" in dm[0].text
