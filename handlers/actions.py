@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -26,6 +27,9 @@ from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
 from handlers.replies import actor_of, tell, tell_error
 
+if TYPE_CHECKING:
+    from store.models import Case
+
 log = logging.getLogger(__name__)
 
 
@@ -45,20 +49,15 @@ def register(app: App, desk: Desk) -> None:
     @app.action(ACTION_TAKE)
     def take_it(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        try:
+
+        def work() -> dict[str, Any]:
             summary = desk.take(_number(body), actor=actor_of(body))
-        except UserFacingError as exc:
-            tell_error(body, client, respond, str(exc))
-            return
-        tell(
-            body,
-            client,
-            respond,
-            {
-                "text": f"You took {summary.ref} and are now its "
-                "coordinator. The requester has been told."
-            },
-        )
+            return {
+                "text": f"You took {summary.ref} and are now its coordinator. The requester "
+                "has been told."
+            }
+
+        _answer(body, client, respond, work)
 
     @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE})$"))
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -68,80 +67,92 @@ def register(app: App, desk: Desk) -> None:
             body,
             client,
             respond,
-            lambda number: desk.read(
-                number, lambda case: classify_modal(desk.policy, case, completing=completing)
-            ),
+            lambda case: classify_modal(desk.policy, case, completing=completing),
         )
 
     @app.action(ACTION_OVERRIDE)
     def override(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        if not desk.policy.has_role(actor_of(body), "override_approvers"):
+        if desk.policy.has_role(actor_of(body), "override_approvers"):
+            _open(body, client, respond, override_modal)
+        else:
             tell_error(
                 body,
                 client,
                 respond,
-                "Only the override approvers role may approve work "
-                "on an unsupported service. Ask a desk manager.",
+                "Only the override approvers role may approve "
+                "work on an unsupported service. Ask a desk manager.",
             )
-            return
-        _open(body, client, respond, lambda number: desk.read(number, override_modal))
 
     @app.action(ACTION_DECLINE)
     def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
-        if not (
-            desk.policy.has_role(actor, "service_desk")
-            or desk.policy.has_role(actor, "override_approvers")
+        if desk.policy.has_role(actor, "service_desk") or desk.policy.has_role(
+            actor, "override_approvers"
         ):
+            _open(body, client, respond, decline_modal)
+        else:
             tell_error(
                 body,
                 client,
                 respond,
                 "Only the service desk or an override approver may decline a case.",
             )
-            return
-        _open(body, client, respond, lambda number: desk.read(number, decline_modal))
 
     @app.action(ACTION_RECORD_ANYWAY)
     def record_anyway(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        try:
-            result = desk.record_draft(_number(body), actor=actor_of(body))
-        except UserFacingError as exc:
-            tell_error(body, client, respond, str(exc))
-            return
-        tell(body, client, respond, recorded_message(result), replace=True)
+        _answer(
+            body,
+            client,
+            respond,
+            lambda: recorded_message(desk.record_draft(_number(body), actor=actor_of(body))),
+            replace=True,
+        )
 
     @app.action(ACTION_LINK)
     def link(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        draft, _, number = _value(body).partition(":")
-        try:
+
+        def work() -> dict[str, Any]:
+            draft, _, number = _value(body).partition(":")
             if not (draft.isdigit() and number.isdigit()):
                 raise UserFacingError("That button is damaged; run `/case new` again.")
             result = desk.link_draft(int(draft), int(number), actor=actor_of(body))
-        except UserFacingError as exc:
-            tell_error(body, client, respond, str(exc))
-            return
-        tell(
-            body,
-            client,
-            respond,
-            {
-                "text": f"Linked to {result.case.ref} instead of opening a "
-                "new case; the caller will get its updates."
-            },
-            replace=True,
-        )
+            return {
+                "text": f"Linked to {result.case.ref} instead of opening a new case; the "
+                "caller will get its updates."
+            }
 
-    def _open(body: dict[str, Any], client: WebClient, respond: Any, build: Any) -> None:
+        _answer(body, client, respond, work, replace=True)
+
+    def _open(
+        body: dict[str, Any], client: WebClient, respond: Any, build: Callable[[Case], View]
+    ) -> None:
+        """Open a modal about the button's case; refusals are answered to the clicker."""
         try:
-            view: View = build(_number(body))
+            view = desk.read(_number(body), build)
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
             tell_error(body, client, respond, "The form could not open in time; click again.")
+
+
+def _answer(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    work: Callable[[], dict[str, Any]],
+    *,
+    replace: bool = False,
+) -> None:
+    """Do the button's work and tell the clicker how it went, success or refusal."""
+    try:
+        message = work()
+    except UserFacingError as exc:
+        tell_error(body, client, respond, str(exc))
+        return
+    tell(body, client, respond, message, replace=replace)

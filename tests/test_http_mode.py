@@ -45,12 +45,23 @@ def slack() -> Iterator[SlackStandIn]:
 @pytest.fixture
 def bot_url(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": slack.api_url, "PORT": str(port),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'http.db'}"}
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "PORT": str(port),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'http.db'}",
+    }
     env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "http"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "http"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,8 +83,11 @@ def bot_url(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
 def signed(body: str) -> dict[str, str]:
     stamp = str(int(time.time()))
     digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
-    return {"Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest.hexdigest()}
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": "v0=" + digest.hexdigest(),
+    }
 
 
 def test_route_2_http_mode_records_and_posts_the_queue_card(
@@ -81,16 +95,29 @@ def test_route_2_http_mode_records_and_posts_the_queue_card(
 ) -> None:
     health = requests.get(f"{bot_url}/healthz", timeout=5).json()
     assert health == {"ok": True, "mode": "http"}
-    body = urlencode({
-        "command": "/case", "text": "new VPN drops every hour service=vpn for=<@U0USER01|alex>",
-        "user_id": "U0DESK01", "user_name": "dana", "channel_id": "C0ITHELP",
-        "channel_name": "it-help", "team_id": "T0CASEDESK", "team_domain": "northwind",
-        "trigger_id": "1.2.3", "response_url": "http://127.0.0.1:9/unused", "api_app_id": "A1",
-    })
+    body = urlencode(
+        {
+            "command": "/case",
+            "text": "new VPN drops every hour service=vpn for=<@U0USER01|alex>",
+            "user_id": "U0DESK01",
+            "user_name": "dana",
+            "channel_id": "C0ITHELP",
+            "channel_name": "it-help",
+            "team_id": "T0CASEDESK",
+            "team_domain": "northwind",
+            "trigger_id": "1.2.3",
+            "response_url": "http://127.0.0.1:9/unused",
+            "api_app_id": "A1",
+        }
+    )
     answer = requests.post(f"{bot_url}/slack/events", data=body, headers=signed(body), timeout=10)
     assert answer.status_code == 200 and "CASE-1001" in answer.text
-    forged = requests.post(f"{bot_url}/slack/events", data=body,
-                           headers={**signed(body), "X-Slack-Signature": "v0=bad"}, timeout=10)
+    forged = requests.post(
+        f"{bot_url}/slack/events",
+        data=body,
+        headers={**signed(body), "X-Slack-Signature": "v0=bad"},
+        timeout=10,
+    )
     assert forged.status_code == 401
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not slack.messages("C0NETQ"):

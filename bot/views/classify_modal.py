@@ -10,9 +10,9 @@ from slack_sdk.models.views import View
 from bot.reclassify import Reclassification
 from bot.render.common import priority_label
 from bot.text import plain
-from bot.views.inputs import SubmittedState, choices, metadata, select, text_input
-from bot.views.intake_modal import service_options
-from bot.vocabulary import CATEGORIES, NOT_IN_CATALOG, REQUEST_TYPES, UNKNOWN
+from bot.views.classification_inputs import Answers, classification_inputs, read_answers
+from bot.views.inputs import SubmittedState, metadata, text_input
+from bot.vocabulary import NOT_IN_CATALOG
 from config.policy import Policy
 from store.models import Case
 
@@ -21,43 +21,16 @@ COMPLETING = "Completing the classification recorded at intake"
 
 
 def classify_modal(policy: Policy, case: Case, *, completing: bool) -> View:
-    blocks: list[Block] = [
-        select(
-            "service",
-            "Affected service",
-            choices(service_options(policy)),
-            initial=case.service_key,
-        ),
-        text_input(
-            "service_name",
-            "If it is not in the list: which service?",
-            initial=case.service_name if case.service_key == NOT_IN_CATALOG else "",
-            max_length=200,
-        ),
-        select(
-            "request_type",
-            "Request type",
-            choices(list(REQUEST_TYPES.items())),
-            initial=case.request_type,
-        ),
-        select("category", "Category", choices(list(CATEGORIES.items())), initial=case.category),
-    ]
-    for question in policy.impact_questions:
-        blocks.append(
-            select(
-                f"impact_{question.key}",
-                question.label,
-                choices([(o.value, o.label) for o in question.options]),
-                initial=case.impact_answers.get(question.key, UNKNOWN),
-            )
-        )
-    blocks += [
-        select(
-            "urgency",
-            "How badly is work blocked?",
-            choices(list(policy.urgency_options)),
-            initial=case.urgency,
-        ),
+    current = Answers(
+        service=case.service_key,
+        service_name=case.service_name if case.service_key == NOT_IN_CATALOG else "",
+        request_type=case.request_type,
+        category=case.category,
+        impact_answers=case.impact_answers,
+        urgency=case.urgency,
+    )
+    blocks: list[Block] = classification_inputs(policy, current)
+    blocks.append(
         text_input(
             "reason",
             "Reason for the change",
@@ -65,15 +38,15 @@ def classify_modal(policy: Policy, case: Case, *, completing: bool) -> View:
             multiline=True,
             initial=COMPLETING if completing else "",
             max_length=1000,
-            hint=f"Now {priority_label(policy, case)}. Priority is recomputed from these "
-            "answers; the reason goes on the timeline.",
-        ),
-    ]
+            hint=f"Now {priority_label(policy, case)}. Priority is recomputed from these answers; "
+            "the reason goes on the timeline.",
+        )
+    )
     title = "Complete classification" if completing else "Reclassify"
     return View(
         type="modal",
         callback_id=CALLBACK,
-        title=f"{title}"[:24],
+        title=title[:24],
         submit="Save",
         close="Cancel",
         blocks=blocks,
@@ -89,15 +62,13 @@ def parse_classification(
     number = state.metadata.get("case")
     if not isinstance(number, int):
         raise ValueError("the modal lost its case number")
-    service = state.choice("service", default=UNKNOWN)
+    answers = read_answers(policy, state)
     change = Reclassification(
-        service=service,
-        service_name=plain(state.text("service_name")) if service == NOT_IN_CATALOG else "",
-        request_type=state.choice("request_type", default=UNKNOWN),
-        category=state.choice("category", default=UNKNOWN),
-        urgency=state.choice("urgency", default=UNKNOWN),
-        impact_answers={
-            q.key: state.choice(f"impact_{q.key}", default=UNKNOWN) for q in policy.impact_questions
-        },
+        service=answers.service,
+        service_name=answers.service_name,
+        request_type=answers.request_type,
+        category=answers.category,
+        urgency=answers.urgency,
+        impact_answers=dict(answers.impact_answers),
     )
     return number, change, plain(state.text("reason"))

@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 
 from bot.intake_fields import SUMMARY_MAX, IntakeFields
 from bot.text import plain
+from bot.views.classification_inputs import Answers, classification_inputs, read_answers
 from bot.views.inputs import (
     SubmittedState,
     choices,
@@ -21,7 +22,7 @@ from bot.views.inputs import (
     text_input,
     user_input,
 )
-from bot.vocabulary import CATEGORIES, NOT_IN_CATALOG, RECENT_CHANGES, REQUEST_TYPES, UNKNOWN
+from bot.vocabulary import RECENT_CHANGES, UNKNOWN
 from config.policy import Policy
 
 CALLBACK = "intake"
@@ -40,16 +41,6 @@ class IntakePrefill:
     source_channel: str | None = None
     source_ts: str | None = None
     source_permalink: str | None = None
-
-
-def service_options(policy: Policy) -> list[tuple[str, str]]:
-    """Catalog services (unsupported ones marked) and "not in this list"."""
-    pairs = [
-        (key, s.name if s.supported and not s.security_violation else f"{s.name} (not supported)")
-        for key, s in policy.services.items()
-    ]
-    pairs.append((NOT_IN_CATALOG, "Something not in this list"))
-    return pairs
 
 
 def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
@@ -89,23 +80,9 @@ def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
             placeholder="One line: what is wrong?",
         ),
         DividerBlock(),
-        select(
-            "service", "Affected service", choices(service_options(policy)), initial=prefill.service
-        ),
-        text_input("service_name", "If it is not in the list: which service?", max_length=200),
-        select("request_type", "Request type", choices(list(REQUEST_TYPES.items()))),
-        select("category", "Category", choices(list(CATEGORIES.items()))),
     ]
-    for question in policy.impact_questions:
-        blocks.append(
-            select(
-                f"impact_{question.key}",
-                question.label,
-                choices([(o.value, o.label) for o in question.options]),
-            )
-        )
+    blocks += classification_inputs(policy, Answers(service=prefill.service))
     blocks += [
-        select("urgency", "How badly is work blocked?", choices(list(policy.urgency_options))),
         DividerBlock(),
         text_input(
             "description", "What can't you do?", multiline=True, initial=prefill.description
@@ -160,9 +137,7 @@ def parse_intake(policy: Policy, view: dict[str, object], *, reporter_id: str) -
     """The submitted modal as IntakeFields; absent answers become "I don't know" or empty."""
     state = SubmittedState(view)
     meta = state.metadata
-    answers = {
-        q.key: state.choice(f"impact_{q.key}", default=UNKNOWN) for q in policy.impact_questions
-    }
+    answers = read_answers(policy, state)
     via = meta.get("via")
     return IntakeFields(
         summary=plain(state.text("summary")),
@@ -174,12 +149,12 @@ def parse_intake(policy: Policy, view: dict[str, object], *, reporter_id: str) -
         contact_email=state.text("contact_email"),
         contact_location=plain(state.text("contact_location")),
         contact_notes=plain(state.text("contact_notes")),
-        service=state.choice("service", default=UNKNOWN),
-        service_name=plain(state.text("service_name")),
-        request_type=state.choice("request_type", default=UNKNOWN),
-        category=state.choice("category", default=UNKNOWN),
-        impact_answers=answers,
-        urgency=state.choice("urgency", default=UNKNOWN),
+        service=answers.service or UNKNOWN,
+        service_name=answers.service_name,
+        request_type=answers.request_type or UNKNOWN,
+        category=answers.category or UNKNOWN,
+        impact_answers=dict(answers.impact_answers),
+        urgency=answers.urgency or UNKNOWN,
         failure_looks_like=plain(state.text("failure_looks_like")),
         success_looks_like=plain(state.text("success_looks_like")),
         steps_to_reproduce=plain(state.text("steps_to_reproduce")),

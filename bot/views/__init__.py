@@ -1,0 +1,1 @@
+"""Modals: each builds a view and reads its submission back."""
