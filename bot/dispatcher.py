@@ -65,8 +65,11 @@ class Final(Exception):
 
 @dataclass
 class Delivered:
+    """Where Slack put it: the channel, the message ts, or a new channel's name."""
+
     channel: str | None = None
     ts: str | None = None
+    name: str | None = None
 
 
 class Dispatcher:
@@ -261,7 +264,7 @@ class Dispatcher:
                 if exc.response.get("error") == "name_taken":
                     continue
                 raise
-            return Delivered(channel=response["channel"]["id"], ts=response["channel"]["name"])
+            return Delivered(channel=response["channel"]["id"], name=response["channel"]["name"])
         raise Final(f"every channel name from {name} to -{NAME_TAKEN_TRIES} is taken")
 
     def _invite(self, channel: str, users: list[str]) -> Delivered:
@@ -295,13 +298,13 @@ class Dispatcher:
             item.slack_channel, item.slack_ts = result.channel, result.ts
             if item.operation == "create_channel" and item.case_id is not None:
                 case = session.get_one(Case, item.case_id)
-                case.channel_id, case.channel_name = result.channel, result.ts
+                case.channel_id, case.channel_name = result.channel, result.name
                 record_event(
                     case,
                     at=now,
                     actor=None,
                     kind="case_channel",
-                    new=result.ts,
+                    new=result.name,
                     detail={"channel": result.channel},
                 )
             elif item.message_key and result.channel and result.ts:

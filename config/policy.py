@@ -134,6 +134,12 @@ class Policy:
     def has_role(self, user_id: str, role: str) -> bool:
         return user_id in self.roles.get(role, frozenset())
 
+    def is_staff(self, user_id: str) -> bool:
+        """Anyone with a desk role or a place in a provider group (not just a requester)."""
+        if any(user_id in members for members in self.roles.values()):
+            return True
+        return any(user_id in (*g.members, g.on_call, g.supervisor) for g in self.groups.values())
+
     def sla_for(self, priority: str, service_key: str | None) -> SlaTargets:
         """SLA-1: the priority's default targets, overridden by the service's own SLA."""
         base = self.sla_targets[priority]

@@ -37,7 +37,7 @@ def register(app: App, desk: Desk) -> None:
                 summary = desk.take(parse_case_ref(rest), actor=user)
                 ack(text=f"You took {summary.ref} and are now its coordinator.")
             elif verb.lower() == "show":
-                ack(**_show(desk, rest))
+                ack(**_show(desk, rest, user))
             elif verb.lower() == "help":
                 ack(text=help_text(desk))
             else:
@@ -66,8 +66,11 @@ def _new_case(desk: Desk, text: str, user: str, command: dict[str, Any]) -> dict
     return recorded_message(result)
 
 
-def _show(desk: Desk, text: str) -> dict[str, Any]:
+def _show(desk: Desk, text: str, user: str) -> dict[str, Any]:
     number = parse_case_ref(text)
+    summary = desk.summary(number)
+    if not desk.policy.is_staff(user) and user != summary.requester_id:
+        raise UserFacingError(f"You can see only your own cases; {summary.ref} is not yours.")
     message = desk.read(
         number,
         lambda case: queue_card(

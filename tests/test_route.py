@@ -122,3 +122,15 @@ def test_the_app_home_lists_the_persons_open_cases(world: World, dana: Driver) -
     kenji = as_user(world, "kenji")
     kenji.open_home()
     assert "no open cases" in str(world.standin.home_view("U0NET01"))
+
+
+def test_case_show_answers_staff_and_the_requester_only(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    for name, user, expected in (
+        ("kenji", "U0NET01", "VPN drops"),
+        ("alex", "U0USER01", "VPN drops"),
+        ("jordan", "U0USER02", "only your own cases"),
+    ):
+        as_user(world, name).command("/case show CASE-1001")
+        eph = world.standin.ephemerals(user)[-1]
+        assert expected in eph.text + str(eph.blocks), name
