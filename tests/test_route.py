@@ -134,3 +134,10 @@ def test_case_show_answers_staff_and_the_requester_only(world: World, dana: Driv
         as_user(world, name).command("/case show CASE-1001")
         eph = world.standin.ephemerals(user)[-1]
         assert expected in eph.text + str(eph.blocks), name
+
+
+def test_route_1_brief_mentions_the_requester_as_a_real_mention(world: World, dana: Driver) -> None:
+    record_p1(dana)
+    (case,) = cases(world)
+    brief = world.standin.messages(case.channel_id or "")[0]
+    assert "<@U0USER01>" in str(brief.blocks) and "&lt;@" not in str(brief.blocks)

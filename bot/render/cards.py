@@ -53,8 +53,12 @@ def queue_card(ctx: RenderContext) -> Message:
 def case_brief(ctx: RenderContext) -> Message:
     """The handoff brief (ROUTE-1/3): enough that nobody asks the customer to repeat the story."""
     case, policy = ctx.case, ctx.policy
-    contact = [f"{user(case.requester_id)}"]
-    contact += [x for x in (case.contact_phone, case.contact_email, case.contact_location) if x]
+    contact = [user(case.requester_id)]
+    contact += [
+        safe(x, 300)
+        for x in (case.contact_phone, case.contact_email, case.contact_location, case.contact_notes)
+        if x
+    ]
     known = [
         ("What is wrong", case.description or case.summary),
         ("What the failure looks like", case.failure_looks_like),
@@ -68,7 +72,7 @@ def case_brief(ctx: RenderContext) -> Message:
         HeaderBlock(text=clip(f"{case.ref} · {priority_label(policy, case)}", 150)),
         section(f"*{safe(case.summary, 300)}*", block_id="summary"),
         fields_section(_classification_fields(ctx)),
-        section("*Customer contact*\n" + safe(" · ".join(contact), 2000)),
+        section("*Customer contact*\n" + " · ".join(contact)),
         DividerBlock(),
         section("\n".join(f"*{k}:* {safe(v, 600)}" for k, v in known if v) or "No details yet."),
         section(
@@ -132,9 +136,14 @@ def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
         ("Coordinator", user(case.coordinator_id)),
         ("Service", service_label(policy, case)),
         ("Type / category", f"{type_label(case)} / {category_label(case)}"),
-        ("Impact / urgency", f"{label({}, case.impact)} / {label({}, case.urgency)}"),
+        ("Impact / urgency", f"{_level(case.impact)} / {_level(case.urgency)}"),
         ("First response due", when(due)),
     ]
+
+
+def _level(value: str) -> str:
+    text = label({}, value)
+    return text[:1].upper() + text[1:]
 
 
 def _status_notes(ctx: RenderContext) -> list[str]:
