@@ -7,7 +7,6 @@ a name Slack did not turn into a mention is not a user we can trust and is refus
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 
 from bot.errors import UserFacingError
@@ -30,6 +29,7 @@ TYPE_ALIASES = {
     "incident": "incident",
 }
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
 _OPTION = re.compile(r"^([A-Za-z_-]+)=(.*)$", re.DOTALL)
 
 
@@ -39,17 +39,25 @@ class Parsed:
     options: dict[str, str]
 
 
-def split_command(text: str) -> Parsed:
-    """Separate `key=value` options from the summary words; quotes keep words together."""
-    try:
-        tokens = shlex.split(text.replace("&quot;", '"'))
-    except ValueError as exc:
+def tokens(text: str) -> list[str]:
+    """Words, with double quotes keeping words together (`service="E-mail and calendars"`).
+
+    Apostrophes are ordinary letters: "Outlook won't open" is three words.
+    """
+    text = text.replace("&quot;", '"').replace("\u201c", '"').replace("\u201d", '"')
+    if text.count('"') % 2:
         raise UserFacingError(
-            f"I could not read that: {exc}. Close the quote and try again."
-        ) from None
+            'I could not read that: a double quote (") is not closed. Close the quote and try '
+            "again."
+        )
+    return [token.replace('"', "") for token in _TOKEN.findall(text)]
+
+
+def split_command(text: str) -> Parsed:
+    """Separate `key=value` options from the summary words."""
     options: dict[str, str] = {}
     words: list[str] = []
-    for token in tokens:
+    for token in tokens(text):
         match = _OPTION.match(token)
         if match is None:
             words.append(token)

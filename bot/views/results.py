@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -16,6 +17,7 @@ from bot.text import clip
 from bot.views.inputs import metadata, option, radio
 from bot.vocabulary import STATES
 
+_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 DUPLICATES_CALLBACK = "intake_duplicates"
 ACTION_LINK = "intake_link"
 ACTION_RECORD_ANYWAY = "intake_record"
@@ -119,7 +121,9 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
 
 
 def error_message(text: str) -> dict[str, Any]:
-    return {"text": clip(text, 3000), "blocks": as_dicts([section(":warning: " + safe(text))])}
+    """A refusal, escaped, except for the people it names (`<@U123>` stays a mention)."""
+    shown = _MENTION.sub(r"<@\1>", safe(text))
+    return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 
 
 HELP = """*Casedesk*: `/case` commands
