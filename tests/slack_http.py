@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from bot.app import Runtime, build_runtime
 from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.standin_state import Call
-from bot.sandbox.world import load_workspace
+from bot.sandbox.world import demo_standin, load_workspace
 from bot.serve import wsgi_app
 from config.settings import load_settings
 from store.models import Case, OutboxItem
@@ -235,25 +235,7 @@ def start_desk(tmp_path: Path) -> SlackDesk:
     spec = load_workspace()
     bot = spec["bot"]
     clock = StandInClock()
-    standin = SlackStandIn(
-        bot_token=bot["token"],
-        team_id=spec["team"]["id"],
-        team_domain=spec["team"]["domain"],
-        bot_user_id=bot["user_id"],
-        enforce_rate_limits=True,
-        clock=clock,
-    )
-    everyone = [u["id"] for u in spec["users"]]
-    for person in spec["users"]:
-        standin.add_user(
-            person["id"],
-            name=person["name"],
-            real_name=person["real_name"],
-            email=f"{person['name']}@northwind.example",
-        )
-    for channel in spec["channels"]:
-        members = everyone if channel["members"] == "all" else channel["members"]
-        standin.add_channel(channel["id"], name=channel["name"], members=members)
+    standin = demo_standin(clock=clock)
     server = standin.serve()
     closers: list[Callable[[], None]] = [server.close]
     try:

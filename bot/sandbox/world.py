@@ -55,9 +55,8 @@ def load_workspace(path: Path = WORKSPACE) -> dict[str, Any]:
     return data
 
 
-def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
-    """A stand-in Slack with the demo desk's people, and the bot wired to it."""
-    clock = clock or Clock()
+def demo_standin(*, clock: Callable[[], float], enforce_rate_limits: bool = True) -> SlackStandIn:
+    """A stand-in Slack holding the demo desk's people and channels (not yet served)."""
     spec = load_workspace()
     bot = spec["bot"]
     standin = SlackStandIn(
@@ -65,8 +64,8 @@ def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
         team_id=spec["team"]["id"],
         team_domain=spec["team"]["domain"],
         bot_user_id=bot["user_id"],
-        enforce_rate_limits=True,
-        clock=lambda: clock.now().timestamp(),
+        enforce_rate_limits=enforce_rate_limits,
+        clock=clock,
     )
     everyone = [u["id"] for u in spec["users"]]
     for person in spec["users"]:
@@ -79,7 +78,16 @@ def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
     for channel in spec["channels"]:
         members = everyone if channel["members"] == "all" else channel["members"]
         standin.add_channel(channel["id"], name=channel["name"], members=members)
+    return standin
+
+
+def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
+    """A stand-in Slack with the demo desk's people, and the bot wired to it."""
+    clock = clock or Clock()
+    spec = load_workspace()
+    standin = demo_standin(clock=lambda: clock.now().timestamp())
     server = standin.serve()
+    bot = spec["bot"]
     wired = replace(
         settings,
         bot_token=bot["token"],

@@ -15,27 +15,12 @@ from slack_sdk.web import SlackResponse
 
 from bot.sandbox import slack_methods_build
 from bot.sandbox.standin import SlackStandIn
+from tests.standin.conftest import FakeClock
 
 TOKEN = "xoxb-sandbox"
 SHARED_METHODS = (
-    Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "slack-api-methods"
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "slack-api-methods"
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 def make_standin(clock: FakeClock, *, enforce_rate_limits: bool = False) -> SlackStandIn:

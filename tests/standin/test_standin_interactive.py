@@ -11,24 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.standin import SlackStandIn
+from tests.standin.conftest import FakeClock
 
 TOKEN = "xoxb-sandbox"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 def served(clock: FakeClock, *, enforce_rate_limits: bool = False) -> SlackStandIn:
