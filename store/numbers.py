@@ -6,7 +6,7 @@ gap (tolerated), and the unique constraint on cases.number is the last line of d
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from store.models import Counter
@@ -31,6 +31,3 @@ def next_case_number(session: Session, *, start: int) -> int:
         return start
     return int(result)
 
-
-def peek_case_number(session: Session) -> int | None:
-    return session.execute(select(Counter.value).where(Counter.name == CASE_COUNTER)).scalar()
