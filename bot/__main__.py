@@ -61,7 +61,7 @@ def _run(command: str, settings: Settings) -> int:
         return 0
     if command == "migrate":
         before, after = migrate(Database(settings.database_url))
-        print(f"database at revision {after} (was {before or 'empty'})")
+        print(f"database at revision {', '.join(after)} (was {', '.join(before) or 'empty'})")
         return 0
     if command == "demo":
         from bot.sandbox.demo import play

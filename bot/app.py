@@ -17,6 +17,8 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
+from bot.reminders import HANDLERS
+from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
 from store.db import Database
@@ -39,6 +41,12 @@ class Runtime:
     desk: Desk
     app: App
     dispatcher: Dispatcher
+    sweeper: Sweeper
+
+    def start_background(self) -> None:
+        """Deliver the outbox and sweep the timers in this process (one call per process)."""
+        self.dispatcher.start()
+        self.sweeper.start()
 
 
 def build_runtime(
@@ -60,6 +68,10 @@ def build_runtime(
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
     dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
     desk.on_commit(dispatcher.wake)
+    sweeper = Sweeper(
+        db=db, policy=policy, clock=clock, handlers=HANDLERS, interval=settings.sweep_seconds
+    )
+    sweeper.on_fired(dispatcher.wake)
 
     from handlers import register  # the composition root is where listeners meet the desk
 
@@ -72,6 +84,7 @@ def build_runtime(
         desk=desk,
         app=app,
         dispatcher=dispatcher,
+        sweeper=sweeper,
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import intake, reclassify, supportability, take
+from bot import intake, reclassify, sla, status_updates, supportability, take, waiting
 from bot.clock import Clock
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
 from bot.intake_fields import FieldError, IntakeFields, check_fields
@@ -27,7 +27,7 @@ from bot.targets import first_response_due
 from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
 from store.db import Database
-from store.models import Case, CaseParty, IntakeDraft, SeenRequest
+from store.models import Case, CaseParty, IntakeDraft, SeenRequest, SlaClock
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -178,7 +178,7 @@ class Desk:
     # -- working a case -----------------------------------------------------------------------
     def take(self, number: int, *, actor: str) -> CaseSummary:
         return self._act(
-            number, lambda s, c: take.take(self.policy, c, actor=actor, now=self.clock.now())
+            number, lambda s, c: take.take(s, self.policy, c, actor=actor, now=self.clock.now())
         )
 
     def reclassify(
@@ -207,9 +207,45 @@ class Desk:
         return self._act(
             number,
             lambda s, c: supportability.decline(
-                self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+                s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
             ),
         )
+
+    def post_update(self, number: int, *, actor: str, text: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: status_updates.post_update(
+                s, self.policy, c, actor=actor, text=text, now=self.clock.now()
+            ),
+        )
+
+    def wait_on_requester(self, number: int, *, actor: str, reason: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: waiting.wait_on_requester(
+                s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+            ),
+        )
+
+    def resume(self, number: int, *, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: waiting.resume(s, self.policy, c, actor=actor, now=self.clock.now()),
+        )
+
+    def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
+        """SLA-1: every clock of the case as of now (`/case sla`)."""
+        with self.db.transaction() as session:
+            case = self._case(session, number)
+            return self._summary(case), sla.views(self.policy, case, now=self.clock.now())
+
+    def case_in_channel(self, channel_id: str) -> int | None:
+        """The case whose channel this is, so commands there need no number."""
+        with self.db.transaction() as session:
+            number = session.execute(
+                select(Case.number).where(Case.channel_id == channel_id)
+            ).scalar_one_or_none()
+            return int(number) if number is not None else None
 
     def summary(self, number: int) -> CaseSummary:
         with self.db.transaction() as session:
@@ -232,6 +268,30 @@ class Desk:
                 .limit(limit)
             ).scalars()
             return [self._summary(case) for case in rows]
+
+    def at_risk(self, user_id: str, *, limit: int = 10) -> list[tuple[CaseSummary, str, datetime]]:
+        """SLA clocks of the cases the person coordinates, soonest due first (App Home)."""
+        with self.db.transaction() as session:
+            rows = session.execute(
+                select(Case, SlaClock.metric, SlaClock.due_at)
+                .join(SlaClock, SlaClock.case_id == Case.id)
+                .join(CaseParty, CaseParty.case_id == Case.id)
+                .where(
+                    CaseParty.user_id == user_id,
+                    CaseParty.role == "coordinator",
+                    CaseParty.until.is_(None),
+                    SlaClock.met_at.is_(None),
+                    SlaClock.due_at.is_not(None),
+                    Case.state.in_(OPEN_STATES),
+                )
+                .order_by(SlaClock.due_at)
+                .limit(limit)
+            ).all()
+            return [
+                (self._summary(case), sla.METRIC_LABELS[metric], due)
+                for case, metric, due in rows
+                if due is not None
+            ]
 
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
         """Run `reader` on the case inside a transaction (for rendering views of it)."""

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.clock import Clock
-from bot.notices import CASE_CHANNEL
+from bot.notices import AVAILABLE, CASE_CHANNEL
 from bot.render import RenderContext, render
 from bot.timeline import record_event
 from config.policy import Policy
@@ -219,7 +219,7 @@ class Dispatcher:
         raise Final(f"unknown outbox operation {operation!r}")
 
     def _post(self, call: dict[str, Any]) -> Delivered:
-        text, blocks, target = call["text"], call["blocks"], call["target"]
+        text, blocks, target = call["text"], call["blocks"], self._present(call["target"])
         existing = call.get("existing")
         if existing is not None:
             channel, ts = existing
@@ -234,6 +234,19 @@ class Dispatcher:
                 self._delete_quietly(channel, ts)
         response = self._post_joining(target, text=text, blocks=blocks)
         return Delivered(channel=response["channel"], ts=response["ts"])
+
+    def _present(self, target: str) -> str:
+        """Resolve an "available" target with Slack's presence (SLA-2: the on-call when the
+        coordinator is away); when presence cannot be read, the first person."""
+        if not target.startswith(AVAILABLE):
+            return target
+        first, _, fallback = target.removeprefix(AVAILABLE).partition(":")
+        try:
+            presence = self.client.users_getPresence(user=first).get("presence")
+        except SlackApiError as exc:
+            log.info("presence of %s unknown (%s)", first, exc.response.get("error"))
+            return first
+        return fallback if presence == "away" else first
 
     def _post_joining(self, channel: str, **kwargs: Any) -> Any:
         """Post; join a public channel first when Slack says the bot is not in it."""

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import notices as n
+from bot import sla, status_updates
 from bot.classification import classify
 from bot.intake_fields import IntakeFields
 from bot.notices import Notice
@@ -152,6 +153,8 @@ def record_case(
     )
     session.flush()
     notices = route(policy, case, actor=fields.reporter_id, at=now, reason="new case")
+    sla.start(session, policy, case, now=now)
+    status_updates.schedule_reminder(session, policy, case, now=now)
     notices.append(n.post(case.requester_id, "requester_ack"))
     return case, notices
 

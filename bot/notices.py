@@ -19,6 +19,12 @@ from store.models import Case
 from store.outbox import add_item
 
 CASE_CHANNEL = "@case-channel"
+AVAILABLE = "@available:"
+
+
+def available(first: str, fallback: str) -> str:
+    """A DM target: `first` if Slack shows them present, else `fallback` (decided at delivery)."""
+    return first if first == fallback else f"{AVAILABLE}{first}:{fallback}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import notices as n
+from bot import sla, status_updates
 from bot.classification import classify
 from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
@@ -94,6 +95,8 @@ def reclassify(
     case.impact, case.priority, case.is_major = klass.impact, klass.priority, klass.is_major
     case.support_status = klass.support_status
     case.updated_at = now
+    sla.refresh(session, policy, case, now=now)
+    status_updates.schedule_reminder(session, policy, case, now=now)
     if case.priority != old_priority:
         record_event(
             case,

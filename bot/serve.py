@@ -72,7 +72,7 @@ def run_http(runtime: Runtime, *, workers: int = 2, threads: int = 16) -> None:
 
     def _post_fork(_server: Any, _worker: Any) -> None:
         runtime.db.engine.dispose(close=False)
-        runtime.dispatcher.start()
+        runtime.start_background()
 
     log.info("HTTP mode on port %s: POST /slack/events, GET /healthz", runtime.settings.port)
     Server().run()
@@ -81,6 +81,6 @@ def run_http(runtime: Runtime, *, workers: int = 2, threads: int = 16) -> None:
 def run_socket_mode(runtime: Runtime) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    runtime.dispatcher.start()
+    runtime.start_background()
     log.info("Socket Mode: connecting to Slack")
     SocketModeHandler(runtime.app, runtime.settings.app_token).start()  # type: ignore[no-untyped-call]

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import notices as n
+from bot import sla, status_updates
 from bot.classification import override_key
 from bot.errors import UserFacingError
 from bot.notices import Notice
@@ -73,10 +74,14 @@ def approve_override(
     )
     case.updated_at = now
     notices = route(policy, case, actor=actor, at=now, reason="override approved")
+    sla.refresh(session, policy, case, now=now)
+    status_updates.schedule_reminder(session, policy, case, now=now)
     return [*notices, *n.refresh_cards(policy, case)]
 
 
-def decline(policy: Policy, case: Case, *, actor: str, reason: str, now: datetime) -> list[Notice]:
+def decline(
+    session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
+) -> list[Notice]:
     """Close the case as declined: unsupported work is not done, and the requester is told why."""
     if not (policy.has_role(actor, "override_approvers") or policy.has_role(actor, "service_desk")):
         raise DecisionRefused("Only the service desk or an override approver may decline a case.")
@@ -102,6 +107,8 @@ def decline(policy: Policy, case: Case, *, actor: str, reason: str, now: datetim
     )
     change_state(case, new="closed", at=now, actor=actor, reason="declined as unsupported")
     case.updated_at = now
+    sla.refresh(session, policy, case, now=now)
+    status_updates.schedule_reminder(session, policy, case, now=now)
     return [
         *n.refresh_cards(policy, case),
         n.post(case.requester_id, "requester_declined", reason=reason.strip()),

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from bot import notices as n
+from bot import sla
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
@@ -30,7 +33,9 @@ def may_take(policy: Policy, case: Case, user_id: str) -> bool:
     return group.key == policy.command_center_group and policy.has_role(user_id, "command_center")
 
 
-def take(policy: Policy, case: Case, *, actor: str, now: datetime) -> list[Notice]:
+def take(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
+) -> list[Notice]:
     """Make `actor` the coordinator and move the case to assigned."""
     group = policy.groups.get(case.group_key or "")
     if case.state != "pending":
@@ -50,6 +55,7 @@ def take(policy: Policy, case: Case, *, actor: str, now: datetime) -> list[Notic
     )
     change_state(case, new="assigned", at=now, actor=actor, reason="taken from the queue")
     record_event(case, at=now, actor=actor, kind="taken", new=actor, reason=group.name)
+    sla.meet(session, policy, case, "first_response", now=now)
     case.updated_at = now
     notices = n.refresh_cards(policy, case)
     if case.channel_id or case.is_major:

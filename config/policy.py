@@ -7,12 +7,14 @@ lives here as plain frozen values, so the workflow reads policy and never parses
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from config.yaml_checks import Checker, PolicyError
 
 __all__ = [
+    "Calendar",
     "ClosureCode",
     "Group",
     "ImpactOption",
@@ -24,13 +26,25 @@ __all__ = [
     "load_policy",
 ]
 
-POLICY_FILES = ("desk.yml", "groups.yml", "catalog.yml", "priority.yml", "sla.yml")
+POLICY_FILES = ("desk.yml", "groups.yml", "catalog.yml", "priority.yml", "sla.yml", "calendars.yml")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CATEGORIES = ("hardware", "software", "network", "security", "other")
 SLA_METRICS = ("first_response", "next_update", "resolution")
 ROLE_NAMES = ("service_desk", "command_center", "managers", "override_approvers")
 USER_ID = r"^[UW][A-Z0-9]{2,}$"
 CHANNEL_ID = r"^[CG][A-Z0-9]{2,}$"
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Calendar:
+    """Business hours in one time zone: open spans per weekday (0 = Monday), closed holidays."""
+
+    key: str
+    timezone: str
+    always_open: bool
+    hours: dict[int, tuple[tuple[time, time], ...]]
+    holidays: frozenset[date]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +59,7 @@ class Group:
     members: tuple[str, ...]
     on_call: str
     supervisor: str
+    calendar: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,6 +85,8 @@ class Service:
     priority_at_least: str | None
     priority_at_most: str | None
     sla_overrides: dict[str, dict[str, timedelta]]
+    calendar: str | None = None
+    business_contacts: tuple[str, ...] = ()
 
     def group_for(self, category: str | None) -> str:
         """The provider group the catalog names for this category (ROUTE-2)."""
@@ -129,6 +146,13 @@ class Policy:
     impact_questions: tuple[ImpactQuestion, ...]
     urgency_options: tuple[tuple[str, str], ...]
     sla_targets: dict[str, SlaTargets]
+    warn_fraction: float
+    pause_while_waiting: bool
+    status_update_every: dict[str, timedelta]
+    breach_contacts: tuple[str, ...]
+    calendars: dict[str, Calendar]
+    default_calendar: str
+    major_calendar: str
     source: Path = field(default=Path("."))
 
     def has_role(self, user_id: str, role: str) -> bool:
@@ -150,6 +174,16 @@ class Policy:
             next_update=overrides.get("next_update", base.next_update),
             resolution=overrides.get("resolution", base.resolution),
         )
+
+    def calendar_for(self, *, priority: str, service_key: str, group_key: str | None) -> Calendar:
+        """The business hours a case's clocks count: 24x7 for major priorities, else the
+        service's calendar, else its group's, else the desk default (SLA-1)."""
+        if self.is_major(priority):
+            return self.calendars[self.major_calendar]
+        service = self.services.get(service_key)
+        group = self.groups.get(group_key or "")
+        key = (service and service.calendar) or (group and group.calendar) or self.default_calendar
+        return self.calendars[key]
 
     def priority_rank(self, priority: str) -> int:
         """0 for the most severe priority; order follows priority.yml."""
@@ -175,14 +209,16 @@ def load_policy(folder: Path) -> Policy:
     catalog = Checker.load(folder / "catalog.yml")
     prio = Checker.load(folder / "priority.yml")
     sla = Checker.load(folder / "sla.yml")
+    cal = Checker.load(folder / "calendars.yml")
 
-    groups = _groups(groups_file)
+    calendars = _calendars(cal)
+    groups = _groups(groups_file, calendars)
     priorities = {key: item.mapping().text("label") for key, item in prio.at("priorities").items()}
     if not priorities:
         prio.at("priorities").fail("no priorities defined", "at least one, e.g. P1: {label: ...}")
     levels = _levels(prio)
     impact_levels, urgency_levels = levels
-    services = _services(catalog, groups, priorities)
+    services = _services(catalog, groups, priorities, calendars)
     major = tuple(prio.at("major_priorities").str_list(allowed=list(priorities)))
     desk_node = desk.at("desk")
     service_desk_group = desk_node.at("service_desk_group").one_of(list(groups))
@@ -214,11 +250,22 @@ def load_policy(folder: Path) -> Policy:
         impact_questions=_impact_questions(prio, impact_levels),
         urgency_options=_urgency_options(prio, urgency_levels),
         sla_targets=_sla_targets(sla, priorities),
+        warn_fraction=sla.at("warn_at_percent").whole(minimum=1) / 100,
+        pause_while_waiting=sla.at("pause_while_waiting_on_requester").flag(),
+        status_update_every={
+            prio_key: item.duration()
+            for prio_key, item in sla.at("status_update_every").items(allowed_keys=list(major))
+        },
+        breach_contacts=tuple(sla.optional("breach_contacts").str_list(pattern=USER_ID)
+                              if sla.optional("breach_contacts").value is not None else ()),
+        calendars=calendars,
+        default_calendar=cal.at("default_calendar").one_of(list(calendars)),
+        major_calendar=cal.at("major_calendar").one_of(list(calendars)),
         source=folder,
     )
 
 
-def _groups(doc: Checker) -> dict[str, Group]:
+def _groups(doc: Checker, calendars: dict[str, Calendar]) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for key, node in doc.at("groups").items(key_pattern=KEY):
         g = node.mapping()
@@ -232,6 +279,7 @@ def _groups(doc: Checker) -> dict[str, Group]:
             members=members,
             on_call=g.at("on_call").matching(USER_ID, "a user id like U0123ABC"),
             supervisor=g.at("supervisor").matching(USER_ID, "a user id like U0123ABC"),
+            calendar=g.optional("calendar").optional_one_of(list(calendars)),
         )
     if not groups:
         doc.at("groups").fail("no provider groups defined", "at least one group")
@@ -239,7 +287,10 @@ def _groups(doc: Checker) -> dict[str, Group]:
 
 
 def _services(
-    doc: Checker, groups: dict[str, Group], priorities: dict[str, str]
+    doc: Checker,
+    groups: dict[str, Group],
+    priorities: dict[str, str],
+    calendars: dict[str, Calendar],
 ) -> dict[str, Service]:
     services: dict[str, Service] = {}
     group_keys = list(groups)
@@ -274,6 +325,12 @@ def _services(
             priority_at_least=at_least,
             priority_at_most=at_most,
             sla_overrides=overrides,
+            calendar=s.optional("calendar").optional_one_of(list(calendars)),
+            business_contacts=tuple(
+                s.optional("business_contacts").str_list(pattern=USER_ID)
+                if s.optional("business_contacts").value is not None
+                else ()
+            ),
         )
     return services
 
@@ -360,3 +417,27 @@ def _sla_targets(doc: Checker, priorities: dict[str, str]) -> dict[str, SlaTarge
         if prio_key not in targets:
             node.fail(f"no SLA targets for {prio_key}", "first_response, next_update, resolution")
     return targets
+
+
+def _calendars(doc: Checker) -> dict[str, Calendar]:
+    calendars: dict[str, Calendar] = {}
+    for key, node in doc.at("calendars").items(key_pattern=KEY):
+        c = node.mapping()
+        zone = c.at("timezone").text()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            c.at("timezone").fail("unknown time zone", "an IANA name such as Europe/London or UTC")
+        always = c.optional("always_open").flag(default=False)
+        hours: dict[int, tuple[tuple[time, time], ...]] = {}
+        for day, spans in c.optional("hours").items(allowed_keys=WEEKDAYS):
+            hours[WEEKDAYS.index(day)] = tuple(span.span() for span in spans.entries())
+        if not always and not hours:
+            c.fail("no opening hours", "`always_open: true`, or `hours:` per weekday")
+        holidays = frozenset(h.day() for h in c.optional("holidays").entries()) if c.optional(
+            "holidays").value is not None else frozenset()
+        calendars[key] = Calendar(key=key, timezone=zone, always_open=always, hours=hours,
+                                  holidays=holidays)
+    if not calendars:
+        doc.at("calendars").fail("no calendars defined", "at least one calendar")
+    return calendars

@@ -35,6 +35,7 @@ class Settings:
     database_url: str
     port: int
     config_dir: Path
+    sweep_seconds: float = 5.0
 
     @property
     def mode(self) -> str:
@@ -86,6 +87,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=_database_url(env),
         port=_port(env),
         config_dir=_config_dir(env),
+        sweep_seconds=_sweep_seconds(env),
     )
 
 
@@ -138,6 +140,22 @@ def _port(env: Mapping[str, str]) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(f"PORT={raw!r} is not a TCP port. Use a number from 1 to 65535.")
     return int(raw)
+
+
+def _sweep_seconds(env: Mapping[str, str]) -> float:
+    raw = _optional(env, "CASEDESK_SWEEP_SECONDS")
+    if raw is None:
+        return 5.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 300:
+        raise SettingsError(
+            f"CASEDESK_SWEEP_SECONDS={raw!r} is not a sweep interval. Use a number of seconds "
+            "from 0.5 to 300 (default 5), or unset it."
+        )
+    return value
 
 
 def _config_dir(env: Mapping[str, str]) -> Path:

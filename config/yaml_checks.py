@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+_SPAN = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 _MISSING = object()
 
@@ -150,6 +151,29 @@ class Checker:
             else:
                 result.append(item.text())
         return result
+
+    def span(self) -> tuple[time, time]:
+        """An opening span "08:00-18:00" (the end may be 24:00)."""
+        match = _SPAN.match(self.value) if isinstance(self.value, str) else None
+        if match is None:
+            self.fail("not an opening span", 'two times "HH:MM-HH:MM", e.g. "08:00-18:00"')
+        assert match is not None
+        start, end = (int(g) for g in match.group(1, 2)), (int(g) for g in match.group(3, 4))
+        sh, sm = start
+        eh, em = end
+        if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em) or (eh, em) <= (sh, sm):
+            self.fail("not an opening span", "a start before the end, within 00:00-24:00")
+        return time(sh, sm), time.max if eh == 24 else time(eh, em)
+
+    def day(self) -> date:
+        """A calendar date, written 2026-12-25."""
+        if isinstance(self.value, date):
+            return self.value
+        try:
+            return date.fromisoformat(str(self.value))
+        except ValueError:
+            self.fail("not a date", "YYYY-MM-DD, e.g. 2026-12-25")
+            raise
 
     def duration(self) -> timedelta:
         match = _DURATION.match(str(self.value)) if isinstance(self.value, (str, int)) else None

@@ -21,10 +21,14 @@ from bot.render.cards import (
     ACTION_OVERRIDE,
     ACTION_RECLASSIFY,
     ACTION_TAKE,
+    queue_card,
 )
+from bot.render.message import RenderContext
+from bot.render.sla_notes import ACTION_POST_UPDATE, ACTION_SHOW
 from bot.views.classify_modal import classify_modal
 from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
+from bot.views.update_modal import update_modal
 from handlers.replies import actor_of, tell, tell_error
 
 if TYPE_CHECKING:
@@ -99,6 +103,34 @@ def register(app: App, desk: Desk) -> None:
                 respond,
                 "Only the service desk or an override approver may decline a case.",
             )
+
+    @app.action(ACTION_POST_UPDATE)
+    def post_update(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        if desk.policy.is_staff(actor_of(body)):
+            _open(body, client, respond, update_modal)
+        else:
+            tell_error(
+                body,
+                client,
+                respond,
+                "Only the desk and its resolver groups can post status updates.",
+            )
+
+    @app.action(ACTION_SHOW)
+    def show(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            message = desk.read(
+                _number(body),
+                lambda case: queue_card(
+                    RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
+                ),
+            )
+            return {"text": message.text, "blocks": message.blocks}
+
+        _answer(body, client, respond, work)
 
     @app.action(ACTION_RECORD_ANYWAY)
     def record_anyway(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:

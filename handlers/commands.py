@@ -1,8 +1,10 @@
-"""`/case`: the intake form, `/case new` free-text intake, show, take and help."""
+"""`/case`: the intake form, `/case new` free-text intake, and the case subcommands."""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -13,6 +15,7 @@ from bot.command_text import fields_from_command
 from bot.desk import Desk, HeldForDuplicates, parse_case_ref
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
+from bot.render.clocks import clocks_message
 from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
@@ -21,29 +24,59 @@ from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 log = logging.getLogger(__name__)
 
 
+Verb = Callable[[Desk, str, dict[str, Any], WebClient], dict[str, Any]]
+REF_ONLY = ("take", "show", "sla", "resume")
+CASE_REF = re.compile(r"^(?:CASE-)?\d+$", re.IGNORECASE)
+
+
 def register(app: App, desk: Desk) -> None:
+    verbs: dict[str, Verb] = {
+        "new": _new_case,
+        "take": _take,
+        "show": _show,
+        "update": _update,
+        "sla": _sla,
+        "wait": _wait,
+        "resume": _resume,
+        "help": lambda d, _r, _c, _w: {"text": help_text(d)},
+    }
+
     @app.command("/case")
     def case_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         text = (command.get("text") or "").strip()
         verb, _, rest = text.partition(" ")
-        user = command["user_id"]
         try:
             if not text:
                 _open_intake(client, desk, command)
                 ack()
-            elif verb.lower() == "new":
-                ack(**_new_case(desk, rest, user, command))
-            elif verb.lower() == "take":
-                summary = desk.take(parse_case_ref(rest), actor=user)
-                ack(text=f"You took {summary.ref} and are now its coordinator.")
-            elif verb.lower() == "show":
-                ack(**_show(desk, rest, user))
-            elif verb.lower() == "help":
-                ack(text=help_text(desk))
+            elif verb.lower() in verbs:
+                ack(**verbs[verb.lower()](desk, rest.strip(), command, client))
             else:
                 ack(**error_message(f"I don't know `/case {verb}`.\n\n{help_text(desk)}"))
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
+
+
+def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> tuple[int, str]:
+    """`CASE-1042 rest...`, or just `rest...` inside the case's own channel."""
+    first, _, rest = text.partition(" ")
+    if CASE_REF.match(first):
+        return parse_case_ref(first), rest.strip()
+    number = desk.case_in_channel(str(command.get("channel_id", "")))
+    if number is None and first and verb in REF_ONLY:
+        parse_case_ref(first)  # says what is wrong with it
+    if number is None:
+        raise UserFacingError(
+            f"Name the case: `/case {verb} CASE-1042 ...`, or run it in the case's own channel."
+        )
+    return number, text
+
+
+def _staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
+    user = str(command["user_id"])
+    if not desk.policy.is_staff(user):
+        raise UserFacingError(f"Only the desk and its resolver groups can {what}.")
+    return user
 
 
 def help_text(desk: Desk) -> str:
@@ -57,17 +90,24 @@ def help_text(desk: Desk) -> str:
     )
 
 
-def _new_case(desk: Desk, text: str, user: str, command: dict[str, Any]) -> dict[str, Any]:
-    fields = fields_from_command(desk.policy, text, reporter_id=user)
-    key = f"command:{command.get('trigger_id') or ''}" if command.get("trigger_id") else None
+def _new_case(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    fields = fields_from_command(desk.policy, text, reporter_id=command["user_id"])
+    key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
     result = desk.intake(fields, request_key=key)
     if isinstance(result, HeldForDuplicates):
         return duplicates_message(result)
     return recorded_message(result)
 
 
-def _show(desk: Desk, text: str, user: str) -> dict[str, Any]:
-    number = parse_case_ref(text)
+def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, _rest = case_and_rest(desk, text, command, "take")
+    summary = desk.take(number, actor=command["user_id"])
+    return {"text": f"You took {summary.ref} and are now its coordinator."}
+
+
+def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, _rest = case_and_rest(desk, text, command, "show")
+    user = command["user_id"]
     summary = desk.summary(number)
     if not desk.policy.is_staff(user) and user != summary.requester_id:
         raise UserFacingError(f"You can see only your own cases; {summary.ref} is not yours.")
@@ -78,6 +118,37 @@ def _show(desk: Desk, text: str, user: str) -> dict[str, Any]:
         ),
     )
     return {"text": message.text, "blocks": message.blocks}
+
+
+def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    user = _staff_only(desk, command, "post status updates")
+    number, update = case_and_rest(desk, text, command, "update")
+    summary = desk.post_update(number, actor=user, text=update)
+    return {"text": f"Update posted on {summary.ref}; everyone following it has it."}
+
+
+def _sla(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    _staff_only(desk, command, "read SLA clocks")
+    number, _rest = case_and_rest(desk, text, command, "sla")
+    summary, views = desk.clocks(number)
+    return clocks_message(summary, views)
+
+
+def _wait(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    user = _staff_only(desk, command, "put a case on hold")
+    number, reason = case_and_rest(desk, text, command, "wait")
+    summary = desk.wait_on_requester(number, actor=user, reason=reason)
+    return {
+        "text": f"{summary.ref} now waits on the requester; its SLA clocks are paused and "
+        "the requester has been told what we need."
+    }
+
+
+def _resume(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    user = _staff_only(desk, command, "take a case off hold")
+    number, _rest = case_and_rest(desk, text, command, "resume")
+    summary = desk.resume(number, actor=user)
+    return {"text": f"{summary.ref} is no longer waiting; its SLA clocks run again."}
 
 
 def _open_intake(client: WebClient, desk: Desk, command: dict[str, Any]) -> None:

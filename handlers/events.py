@@ -17,4 +17,5 @@ def register(app: App, desk: Desk) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
-        client.views_publish(user_id=user, view=home_view(desk.policy, desk.cases_for(user), user))
+        view = home_view(desk.policy, desk.cases_for(user), user, desk.at_risk(user))
+        client.views_publish(user_id=user, view=view)

@@ -17,7 +17,7 @@ from bot.errors import UserFacingError
 from bot.intake_fields import FieldError
 from bot.render.common import section
 from bot.text import escape
-from bot.views import classify_modal, decision_modals, intake_modal
+from bot.views import classify_modal, decision_modals, intake_modal, update_modal
 from bot.views.inputs import SubmittedState
 from bot.views.results import DUPLICATES_CALLBACK, NEW_CASE, duplicates_view, recorded_view
 
@@ -90,6 +90,22 @@ def register(app: App, desk: Desk) -> None:
                 "Classification saved",
                 f"*{summary.ref}* is now {summary.priority} "
                 f"{summary.priority_label}. The coordinator, the desk and the requester are told.",
+            ),
+        )
+
+    @app.view(update_modal.CALLBACK)
+    def status_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, text = update_modal.parse_update(view)
+            summary = desk.post_update(number, actor=body["user"]["id"], text=text)
+        except ValueError as exc:
+            ack(response_action="errors", errors={"text": str(exc)[:2000]})
+            return
+        ack(
+            response_action="update",
+            view=_done(
+                "Update posted",
+                f"*{summary.ref}*: the update is on its way to everyone following the case.",
             ),
         )
 

@@ -21,21 +21,21 @@ def alembic_config() -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
-def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+def current_revisions(connection: Connection) -> tuple[str, ...]:
+    return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
 
 
-def migrate(db: Database) -> tuple[str | None, str | None]:
-    """Upgrade to head; returns (revision before, revision after)."""
+def migrate(db: Database) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Upgrade to the newest revision; returns (revisions before, revisions after)."""
     cfg = alembic_config()
     with db.engine.connect() as connection:
-        before = current_revision(connection)
+        before = current_revisions(connection)
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
         connection.commit()
-        after = current_revision(connection)
+        after = current_revisions(connection)
     return before, after

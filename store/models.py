@@ -12,12 +12,14 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -105,6 +107,7 @@ class Case(Base):
     source_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     source_permalink: Mapped[str | None] = mapped_column(String(500), nullable=True)
     closure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    waiting_on: Mapped[str | None] = mapped_column(String(30), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
@@ -113,6 +116,9 @@ class Case(Base):
     )
     parties: Mapped[list[CaseParty]] = relationship(
         back_populates="case", order_by="CaseParty.id", cascade="all, delete-orphan"
+    )
+    clocks: Mapped[list[SlaClock]] = relationship(
+        back_populates="case", order_by="SlaClock.id", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as is)
@@ -254,3 +260,73 @@ class SeenRequest(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     case_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class SlaClock(Base):
+    """One SLA metric of one case (SLA-1/2): its target in business time, what has elapsed,
+    pauses, and when it warned, breached or was met.
+
+    Elapsed time is folded into `elapsed_seconds` whenever the clock is recomputed, so a new
+    priority or calendar keeps the time already spent.
+    """
+
+    __tablename__ = "sla_clocks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
+    metric: Mapped[str] = mapped_column(String(30), nullable=False)
+    calendar: Mapped[str] = mapped_column(String(60), nullable=False)
+    target_seconds: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    elapsed_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    counting_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    paused_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    paused_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    warn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    breached_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    met_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    case: Mapped[Case] = relationship(back_populates="clocks")
+
+    __table_args__ = (UniqueConstraint("case_id", "metric", name="uq_sla_clocks_case_metric"),)
+
+
+class Timer(Base):
+    """Something that must happen at a time (DESIGN 3): an SLA warning, a reminder, a re-ask.
+
+    The sweep fires due timers once, in the transaction that marks them fired; at most one
+    active timer exists per `key`, so rescheduling moves it instead of adding another.
+    """
+
+    __tablename__ = "timers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    late: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        Index(
+            "ix_timers_active_due",
+            "due_at",
+            sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index(
+            "uq_timers_active_key",
+            "key",
+            unique=True,
+            sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index("ix_timers_case_id", "case_id"),
+    )

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.sandbox.demo import transcript
 from store.db import Database
-from store.migrate import head_revision, migrate
+from store.migrate import head_revisions, migrate
 from store.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def test_the_sandbox_reads_a_script_from_standard_input() -> None:
 def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'schema.db'}")
     before, after = migrate(db)
-    assert before is None and after == head_revision()
+    assert before == () and after == head_revisions()
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.render import cards, notes
+from bot.render import cards, notes, sla_notes
 from bot.render.message import Message, RenderContext
 
 Template = Callable[[RenderContext], Message]
@@ -22,6 +22,13 @@ TEMPLATES: dict[str, Template] = {
     "taken": notes.taken,
     "reclassified": notes.reclassified,
     "contact_linked": notes.contact_linked,
+    "sla_warning": sla_notes.sla_warning,
+    "sla_breach": sla_notes.sla_breach,
+    "requester_management_engaged": sla_notes.requester_management_engaged,
+    "status_update_due": sla_notes.status_update_due,
+    "status_update": sla_notes.status_update,
+    "requester_update": sla_notes.requester_update,
+    "requester_waiting": sla_notes.requester_waiting,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
@@ -11,8 +13,22 @@ from bot.vocabulary import STATES
 from config.policy import Policy
 
 
-def home_view(policy: Policy, cases: list[CaseSummary], viewer: str) -> View:
+def home_view(
+    policy: Policy,
+    cases: list[CaseSummary],
+    viewer: str,
+    at_risk: list[tuple[CaseSummary, str, datetime]] | None = None,
+) -> View:
     blocks: list[Block] = [HeaderBlock(text=f"{policy.desk_name}"[:150])]
+    if at_risk:
+        lines = [
+            f"*{case.ref}* · {case.priority} · {metric} due {when(due)} · {safe(case.summary, 120)}"
+            for case, metric, due in at_risk
+        ]
+        blocks += [
+            section(":hourglass_flowing_sand: *Your cases at risk, soonest first*"),
+            section("\n".join(lines)),
+        ]
     if not cases:
         blocks.append(section("You have no open cases. Type `/case` to open one."))
     for case in cases[:20]:

@@ -303,7 +303,7 @@ class Driver:
             "x-slack-signature": [signature],
         }
         response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
-        self.world.runtime.dispatcher.drain(wait_up_to=SETTLE_SECONDS)
+        self.settle()
         if response.status != 200:
             raise SandboxError(f"the app answered HTTP {response.status}: {response.body}")
         if not response.body:
@@ -313,6 +313,11 @@ class Driver:
         except ValueError:
             return {"text": response.body}
         return parsed if isinstance(parsed, dict) else None
+
+    def settle(self) -> None:
+        """What a running bot would do next: fire due timers, deliver the outbox."""
+        self.world.runtime.sweeper.sweep()
+        self.world.runtime.dispatcher.drain(wait_up_to=SETTLE_SECONDS)
 
     def _show_ephemeral(self, response_url: str, body: dict[str, Any]) -> None:
         """Slack shows a command's answer to the caller alone, as an ephemeral message."""

@@ -19,6 +19,10 @@ EXTRA_REQUIRED: Mapping[str, Sequence[str]] = {
     "views.open": ("trigger_id|interactivity_pointer",),
     "views.push": ("trigger_id|interactivity_pointer",),
 }
+# Methods the bot calls that the scraped reference does not cover, from Slack's method pages.
+EXTRA_METHODS: Mapping[str, Mapping[str, Any]] = {
+    "users.getPresence": {"tier": "t3", "required": ["user"], "errors": ["user_not_found"]},
+}
 EXTRA_ERRORS: Mapping[str, Sequence[str]] = {
     # Slack's older reference lists it; the stand-in refuses over-long text, never truncates.
     "chat.postMessage": ("msg_too_long",),
@@ -41,6 +45,8 @@ def build(source: Path) -> dict[str, dict[str, Any]]:
         table[path.stem] = describe(path.stem, json.loads(path.read_text(encoding="utf-8")))
     if not table:
         raise ValueError(f"no method files in {source}")
+    for method, entry in EXTRA_METHODS.items():
+        table.setdefault(method, dict(entry))
     return table
 
 

@@ -352,6 +352,13 @@ class SlackStandIn:
                 raise KeyError(user_id)
             return self._ws.im_with(user_id).id
 
+    def set_presence(self, user_id: str, presence: str) -> None:
+        """A person goes "away" from Slack or comes back ("active")."""
+        if presence not in ("active", "away"):
+            raise ValueError("presence is active or away")
+        with self._lock:
+            self._ws.users[user_id].presence = presence
+
     def users(self) -> list[User]:
         with self._lock:
             return copy.deepcopy(list(self._ws.users.values()))

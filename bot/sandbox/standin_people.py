@@ -30,6 +30,21 @@ def users_info(ws: Workspace, args: Args) -> dict[str, Any]:
     return {"user": user_json(ws, user, now=ws.clock())}
 
 
+def users_get_presence(ws: Workspace, args: Args) -> dict[str, Any]:
+    """Whether the person is at Slack now ("active") or not ("away")."""
+    user = ws.users.get(args.text("user"))
+    if user is None:
+        raise ApiError("user_not_found")
+    active = user.presence == "active"
+    return {
+        "presence": user.presence,
+        "online": active,
+        "auto_away": False,
+        "manual_away": not active,
+        "connection_count": 1 if active else 0,
+    }
+
+
 def users_list(ws: Workspace, args: Args) -> dict[str, Any]:
     items, cursor = page(list(ws.users.values()), args, limit_error="invalid_arguments")
     now = ws.clock()
@@ -64,6 +79,7 @@ def usergroups_users_list(ws: Workspace, args: Args) -> dict[str, Any]:
 METHODS: dict[str, Callable[[Workspace, Args], dict[str, Any]]] = {
     "auth.test": auth_test,
     "users.info": users_info,
+    "users.getPresence": users_get_presence,
     "users.list": users_list,
     "users.lookupByEmail": users_lookup_by_email,
     "usergroups.list": usergroups_list,

@@ -25,6 +25,7 @@ class User:
     is_bot: bool = False
     deleted: bool = False
     display_name: str = ""
+    presence: str = "active"
 
 
 @dataclass

@@ -1,0 +1,66 @@
+"""Waiting on the requester: the case is on hold for something only the customer can give,
+and its SLA clocks pause (SLA-1) until the wait ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import notices as n
+from bot import sla
+from bot.errors import UserFacingError
+from bot.notices import Notice
+from bot.timeline import record_event
+from config.policy import Policy
+from store.models import Case
+
+
+def wait_on_requester(
+    session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
+) -> list[Notice]:
+    if case.state == "closed":
+        raise UserFacingError(f"{case.ref} is closed.")
+    if case.waiting_on == "requester":
+        raise UserFacingError(f"{case.ref} is already waiting on the requester.")
+    if not reason.strip():
+        raise UserFacingError(
+            "Say what the requester must give: `/case wait CASE-1042 <what "
+            "we need from them>`. They will read it."
+        )
+    case.waiting_on = "requester"
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="waiting",
+        field="waiting_on",
+        new="requester",
+        reason=reason.strip(),
+    )
+    sla.refresh(session, policy, case, now=now)
+    case.updated_at = now
+    return [
+        n.post(case.requester_id, "requester_waiting", reason=reason.strip()),
+        *n.refresh_cards(policy, case),
+    ]
+
+
+def resume(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
+) -> list[Notice]:
+    if case.waiting_on != "requester":
+        raise UserFacingError(f"{case.ref} is not waiting on the requester.")
+    case.waiting_on = None
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="waiting",
+        field="waiting_on",
+        old="requester",
+        reason="the wait is over",
+    )
+    sla.refresh(session, policy, case, now=now)
+    case.updated_at = now
+    return n.refresh_cards(policy, case)
