@@ -1,5 +1,7 @@
 #!/usr/bin/env sh
-# Install Casedesk with its test tools into .venv and run the whole suite: lint, types, tests.
+# Install Casedesk with its test tools into .venv and run the whole suite: lint, types, tests on
+# SQLite, then the same tests on PostgreSQL when its server programs are installed (Debian's
+# postgresql package; .ci/run installs it). Extra arguments go to pytest.
 set -e
 cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3.11}"
@@ -11,4 +13,14 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+echo "== tests on SQLite"
+CASEDESK_TEST_POSTGRES= .venv/bin/python -m pytest "$@"
+if [ -z "${CASEDESK_TEST_POSTGRES:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  CASEDESK_TEST_POSTGRES="$(scripts/pg-test-server)"
+fi
+if [ -n "${CASEDESK_TEST_POSTGRES:-}" ]; then
+  echo "== tests on PostgreSQL"
+  CASEDESK_TEST_POSTGRES="$CASEDESK_TEST_POSTGRES" .venv/bin/python -m pytest "$@"
+else
+  echo "== PostgreSQL is not installed here: the PostgreSQL pass was skipped"
+fi

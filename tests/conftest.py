@@ -4,10 +4,15 @@ driver acting as people, and a database for workflow tests."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from bot.clock import Clock
 from bot.desk import Desk
@@ -24,9 +29,32 @@ def policy() -> Policy:
     return load_policy(SHIPPED_CONFIG)
 
 
+POSTGRES_ADMIN_URL = os.environ.get("CASEDESK_TEST_POSTGRES", "").strip()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'casedesk.db'}"
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh PostgreSQL database when CASEDESK_TEST_POSTGRES names a
+    server's admin URL (test.sh runs the suite both ways)."""
+    if not POSTGRES_ADMIN_URL:
+        yield f"sqlite:///{tmp_path / 'casedesk.db'}"
+        return
+    with fresh_postgres_database(POSTGRES_ADMIN_URL) as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    name = f"casedesk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture
