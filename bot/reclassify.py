@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import notices as n
 from bot import sla, status_updates
-from bot.classification import classify
+from bot.classification import STATED_IMPACT, classify
 from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
 from bot.notices import CASE_CHANNEL, Notice
@@ -130,7 +130,10 @@ def _apply(case: Case, change: Reclassification) -> None:
         if value is not None:
             setattr(case, name, value)
     if change.impact_answers is not None:
-        case.impact_answers = {**case.impact_answers, **change.impact_answers}
+        answers = {**case.impact_answers, **change.impact_answers}
+        if any(v != UNKNOWN for k, v in change.impact_answers.items() if k != STATED_IMPACT):
+            answers.pop(STATED_IMPACT, None)  # answered questions replace a stated impact
+        case.impact_answers = answers
 
 
 def _answers(answers: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -119,6 +119,15 @@ class Sweeper:
     def on_fired(self, listener: Callable[[], None]) -> None:
         """Called after a sweep wrote outbox rows (the dispatcher's wake-up)."""
         self._listeners.append(listener)
+
+    def next_due(self) -> datetime | None:
+        """When the next active timer falls due."""
+        with self.db.transaction() as session:
+            return session.execute(
+                select(func.min(Timer.due_at)).where(
+                    Timer.fired_at.is_(None), Timer.cancelled_at.is_(None)
+                )
+            ).scalar()
 
     def sweep(self) -> SweepResult:
         """Fire everything due now, a batch per transaction, until nothing is due."""

@@ -256,8 +256,11 @@ def load_policy(folder: Path) -> Policy:
             prio_key: item.duration()
             for prio_key, item in sla.at("status_update_every").items(allowed_keys=list(major))
         },
-        breach_contacts=tuple(sla.optional("breach_contacts").str_list(pattern=USER_ID)
-                              if sla.optional("breach_contacts").value is not None else ()),
+        breach_contacts=tuple(
+            sla.optional("breach_contacts").str_list(pattern=USER_ID)
+            if sla.optional("breach_contacts").value is not None
+            else ()
+        ),
         calendars=calendars,
         default_calendar=cal.at("default_calendar").one_of(list(calendars)),
         major_calendar=cal.at("major_calendar").one_of(list(calendars)),
@@ -434,10 +437,14 @@ def _calendars(doc: Checker) -> dict[str, Calendar]:
             hours[WEEKDAYS.index(day)] = tuple(span.span() for span in spans.entries())
         if not always and not hours:
             c.fail("no opening hours", "`always_open: true`, or `hours:` per weekday")
-        holidays = frozenset(h.day() for h in c.optional("holidays").entries()) if c.optional(
-            "holidays").value is not None else frozenset()
-        calendars[key] = Calendar(key=key, timezone=zone, always_open=always, hours=hours,
-                                  holidays=holidays)
+        holidays = (
+            frozenset(h.day() for h in c.optional("holidays").entries())
+            if c.optional("holidays").value is not None
+            else frozenset()
+        )
+        calendars[key] = Calendar(
+            key=key, timezone=zone, always_open=always, hours=hours, holidays=holidays
+        )
     if not calendars:
         doc.at("calendars").fail("no calendars defined", "at least one calendar")
     return calendars

@@ -34,7 +34,7 @@ def cases(world: World) -> list[Case]:
     with world.runtime.db.transaction() as session:
         found = list(session.execute(select(Case).order_by(Case.number)).scalars())
         for case in found:
-            _ = case.parties, case.events  # load while the session is open
+            _ = case.parties, case.events, case.clocks  # load while the session is open
         return found
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -313,6 +314,23 @@ class Driver:
         except ValueError:
             return {"text": response.body}
         return parsed if isinstance(parsed, dict) else None
+
+    def pass_time(self, delta: timedelta) -> datetime:
+        """Let time pass as for a bot that never stops: stop at each timer's due time, sweep and
+        deliver, then go on to the end (the sandbox's `wait`, and tests)."""
+        runtime = self.world.runtime
+        end = runtime.clock.now() + delta
+        while True:
+            due = runtime.sweeper.next_due()
+            if due is None or due > end:
+                break
+            if due > runtime.clock.now():
+                runtime.clock.advance(due - runtime.clock.now())
+            self.settle()
+        if end > runtime.clock.now():
+            runtime.clock.advance(end - runtime.clock.now())
+        self.settle()
+        return runtime.clock.now()
 
     def settle(self) -> None:
         """What a running bot would do next: fire due timers, deliver the outbox."""

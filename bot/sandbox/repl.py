@@ -189,8 +189,7 @@ class Repl:
         units = {"m": "minutes", "h": "hours", "d": "days"}
         if len(rest) < 2 or not rest[:-1].isdigit() or rest[-1] not in units:
             raise SandboxError("write it as: wait 30m (or 2h, 1d)")
-        now = self.world.runtime.clock.advance(timedelta(**{units[rest[-1]]: int(rest[:-1])}))
-        self.driver.settle()
+        now = self.driver.pass_time(timedelta(**{units[rest[-1]]: int(rest[:-1])}))
         self.print(f"(the sandbox clock is now {now:%Y-%m-%d %H:%M} UTC)")
 
     # -- showing what changed -----------------------------------------------------------------
