@@ -20,6 +20,8 @@ COMMANDS = {
     "sandbox": "try the bot in the terminal against a stand-in Slack",
     "demo": "play the scripted walk-through of the demo desk and print the conversation",
     "migrate": "bring the database schema up to date",
+    "sweep": "fire every timer that is due now and deliver the outbox once, then exit",
+    "bench-clocks": "measure the timer sweep and delivery lag at 10,000 and 100,000 open cases",
     "check": "validate the settings and the policy YAML, then exit",
 }
 
@@ -36,14 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="; ".join(f"{k}: {v}" for k, v in COMMANDS.items()),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "bench-clocks":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
         settings = load_settings()
-        return _run(args.command, settings)
+        return _run(args.command, settings, extra)
     except (SettingsError, PolicyError, StartupError) as exc:
         print(f"casedesk: cannot start: {exc}", file=sys.stderr)
         return 2
@@ -51,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _run(command: str, settings: Settings) -> int:
+def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
     if command == "check":
         policy = load_policy(settings.config_dir)
         print(
@@ -63,6 +67,19 @@ def _run(command: str, settings: Settings) -> int:
         before, after = migrate(Database(settings.database_url))
         print(f"database at revision {', '.join(after)} (was {', '.join(before) or 'empty'})")
         return 0
+    if command == "sweep":
+        runtime = build_runtime(settings)
+        result = runtime.sweeper.sweep()
+        delivered = runtime.dispatcher.drain()
+        print(
+            f"fired {result.fired} timers ({result.late} late, {result.failed} failed); "
+            f"delivered {delivered} messages"
+        )
+        return 0
+    if command == "bench-clocks":
+        from bot.bench_clocks import run_benchmark
+
+        return run_benchmark(settings, extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -10,12 +10,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.notices import AVAILABLE, CASE_CHANNEL
@@ -36,6 +37,8 @@ from store.outbox import (
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+WORKERS = 4
+HEADS = 16
 MAX_BACKOFF = 300
 NAME_TAKEN_TRIES = 20
 # Slack errors that a later attempt can cure; all others are final for that item.
@@ -80,49 +83,53 @@ class Dispatcher:
         self.client = client
         self.policy = policy
         self.clock = clock
-        self._wake = threading.Event()
+        self._wake = threading.Condition()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     # -- running ------------------------------------------------------------------------------
     def wake(self) -> None:
-        self._wake.set()
+        with self._wake:
+            self._wake.notify_all()
 
-    def start(self, *, interval: float = 1.0) -> None:
-        """Deliver in a background thread until stop(); wake() skips the wait."""
-        if self._thread is not None:
+    def start(self, *, interval: float = 1.0, workers: int = WORKERS) -> None:
+        """Deliver with `workers` threads until stop(); wake() skips their wait. Slack calls of
+        different cases overlap; one case's messages still go in order (its lane)."""
+        if self._threads:
             return
-        self._thread = threading.Thread(
-            target=self._loop, args=(interval,), name="outbox", daemon=True
-        )
-        self._thread.start()
+        self._stop.clear()
+        for number in range(workers):
+            thread = threading.Thread(
+                target=self._loop, args=(interval,), name=f"outbox-{number}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
 
     def _loop(self, interval: float) -> None:
         while not self._stop.is_set():
             try:
-                delivered = self.deliver_due()
+                delivered = self.deliver_next()
             except Exception:  # the loop must outlive a bad moment of the database
-                log.exception("outbox pass failed")
-                delivered = 0
+                log.exception("outbox delivery failed")
+                delivered = False
             if not delivered:
-                self._wake.wait(interval)
-                self._wake.clear()
+                with self._wake:
+                    self._wake.wait(interval)
 
-    def drain(self, *, max_passes: int = 100, wait_up_to: float = 0.0) -> int:
+    def drain(self, *, max_items: int = 10_000, wait_up_to: float = 0.0) -> int:
         """Deliver everything due now, and retries due within `wait_up_to` seconds (sandbox and
         tests, which want a step's messages complete); returns how many were attempted."""
         total = 0
-        for _ in range(max_passes):
-            done = self.deliver_due()
-            total += done
-            if done:
+        while total < max_items:
+            if self.deliver_next():
+                total += 1
                 continue
             wait = self._seconds_to_next_retry()
             if wait is None or wait > wait_up_to:
@@ -135,41 +142,49 @@ class Dispatcher:
             due = next_due(session)
         return None if due is None else (due - self.clock.now()).total_seconds()
 
-    # -- one pass -----------------------------------------------------------------------------
-    def deliver_due(self, *, limit: int = 50) -> int:
+    # -- one item -----------------------------------------------------------------------------
+    def deliver_next(self) -> bool:
+        """Claim the oldest deliverable item and deliver it; False when nothing is due."""
+        claimed = self._claim_next()
+        if claimed is None:
+            return False
+        item_id, call = claimed
+        if call is not None:
+            try:
+                result = self._call(call)
+            except Retry as retry:
+                self._settle_retry(item_id, retry)
+            except Final as final:
+                self._settle_failed(item_id, str(final))
+            else:
+                self._settle_delivered(item_id, result)
+        return True
+
+    def _claim_next(self) -> tuple[int, dict[str, Any] | None] | None:
+        """In one transaction: take the first due lane head nobody holds, and read what its
+        Slack call needs. A superseded or unpreparable item is settled on the spot (no call)."""
         now = self.clock.now()
         with self.db.transaction() as session:
-            ids = due_heads(session, now=now, limit=limit)
-        attempted = 0
-        for item_id in ids:
-            with self.db.transaction() as session:
-                if not claim(session, item_id, now=self.clock.now(), lease=LEASE):
+            for item_id in due_heads(session, now=now, limit=HEADS):
+                if not claim(session, item_id, now=now, lease=LEASE):
                     continue
-            attempted += 1
-            self._deliver_one(item_id)
-        return attempted
-
-    def _deliver_one(self, item_id: int) -> None:
-        try:
-            with self.db.transaction() as session:
                 item = session.get_one(OutboxItem, item_id)
-                if newer_pending_with_key(session, item) and message_location(
-                    session, item.message_key or ""
+                if (
+                    item.message_key
+                    and newer_pending_with_key(session, item)
+                    and (message_location(session, item.message_key))
                 ):
-                    item.status, item.delivered_at = "superseded", self.clock.now()
-                    return
-                call = self._prepare(session, item)
-            result = self._call(call)
-        except Retry as retry:
-            self._settle_retry(item_id, retry)
-            return
-        except Final as final:
-            self._settle_failed(item_id, str(final))
-            return
-        self._settle_delivered(item_id, result)
+                    item.status, item.delivered_at, item.lease_until = "superseded", now, None
+                    return item_id, None
+                try:
+                    return item_id, self._prepare(session, item)
+                except Final as final:
+                    self._fail(session, item, str(final), now=now)
+                    return item_id, None
+        return None
 
     # -- preparing and calling ----------------------------------------------------------------
-    def _prepare(self, session: Any, item: OutboxItem) -> dict[str, Any]:
+    def _prepare(self, session: Session, item: OutboxItem) -> dict[str, Any]:
         """Everything the Slack call needs, read while the transaction is open."""
         case = session.get(Case, item.case_id) if item.case_id is not None else None
         target = item.target
@@ -334,22 +349,24 @@ class Dispatcher:
         log.info("outbox item %s retries in %ss: %s", item_id, delay, retry)
 
     def _settle_failed(self, item_id: int, error: str) -> None:
-        now = self.clock.now()
         with self.db.transaction() as session:
-            item = session.get_one(OutboxItem, item_id)
-            item.status, item.last_error, item.lease_until = "failed", error, None
-            if item.case_id is not None:
-                case = session.get_one(Case, item.case_id)
-                record_event(
-                    case,
-                    at=now,
-                    actor=None,
-                    kind="delivery_failed",
-                    new=item.operation,
-                    reason=f"Slack refused: {error}",
-                    detail={"template": item.template, "target": item.target},
-                )
-        log.warning("outbox item %s failed for good: %s", item_id, error)
+            self._fail(session, session.get_one(OutboxItem, item_id), error, now=self.clock.now())
+
+    def _fail(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None:
+        """Slack refused for good: the item fails and the case's timeline says so."""
+        item.status, item.last_error, item.lease_until = "failed", error, None
+        if item.case_id is not None:
+            case = session.get_one(Case, item.case_id)
+            record_event(
+                case,
+                at=now,
+                actor=None,
+                kind="delivery_failed",
+                new=item.operation,
+                reason=f"Slack refused: {error}",
+                detail={"template": item.template, "target": item.target},
+            )
+        log.warning("outbox item %s failed for good: %s", item.id, error)
 
 
 def _classify_slack_error(exc: SlackApiError) -> Exception:

@@ -44,16 +44,21 @@ def add_item(
     return item
 
 
-def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
-    """Ids of due items that are first in their lane, oldest first."""
+def _blocked() -> Any:
+    """An earlier item of the same lane is still pending: this one must wait its turn."""
     earlier = aliased(OutboxItem)
-    blocked = exists().where(
+    return exists().where(
         and_(
             earlier.lane == OutboxItem.lane,
             earlier.status == "pending",
             earlier.id < OutboxItem.id,
         )
     )
+
+
+def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Ids of due items that are first in their lane, oldest first."""
+    blocked = _blocked()
     query = (
         select(OutboxItem.id)
         .where(
@@ -112,7 +117,9 @@ def remember_message(session: Session, *, key: str, channel: str, ts: str, now: 
 
 
 def next_due(session: Session) -> datetime | None:
-    """When the earliest pending item may next be tried."""
+    """When the earliest lane head may next be tried (items behind a head wait for it)."""
     return session.execute(
-        select(func.min(OutboxItem.next_attempt_at)).where(OutboxItem.status == "pending")
+        select(func.min(OutboxItem.next_attempt_at)).where(
+            OutboxItem.status == "pending", ~_blocked()
+        )
     ).scalar()

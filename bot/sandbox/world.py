@@ -81,11 +81,15 @@ def demo_standin(*, clock: Callable[[], float], enforce_rate_limits: bool = True
     return standin
 
 
-def build_world(settings: Settings, *, clock: Clock | None = None) -> World:
+def build_world(
+    settings: Settings, *, clock: Clock | None = None, enforce_rate_limits: bool = True
+) -> World:
     """A stand-in Slack with the demo desk's people, and the bot wired to it."""
     clock = clock or Clock()
     spec = load_workspace()
-    standin = demo_standin(clock=lambda: clock.now().timestamp())
+    standin = demo_standin(
+        clock=lambda: clock.now().timestamp(), enforce_rate_limits=enforce_rate_limits
+    )
     server = standin.serve()
     bot = spec["bot"]
     wired = replace(

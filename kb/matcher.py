@@ -1,0 +1,108 @@
+"""Ranking articles for a case's words (KB-2): fuzzy, field-weighted, with a score out of 100.
+
+Two stages. The index (`kb.index`) picks a few dozen candidates by BM25F over normalised terms,
+misspellings mapped to the nearest known word. Each candidate is then scored on three things a
+technician would look at: how much of the query's meaning (words weighted by rarity) the title,
+symptoms and keywords cover, how much the whole article covers, and how alike the query and
+the title read (rapidfuzz, so word order and partial phrases count). The score is out of 100;
+below the threshold nothing is suggested. Feedback nudges an article up or down a little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from kb.index import K1, Index
+from kb.text import terms
+
+DEFAULT_THRESHOLD = 35.0
+CANDIDATES = 40
+QUERY_CHARS = 2000
+QUERY_TERMS = 60
+# Shares of the final score: head coverage, whole-article coverage, title likeness, BM25F.
+W_HEAD = 0.40
+W_ALL = 0.20
+W_TITLE = 0.15
+W_LEXICAL = 0.25
+# Feedback may move an article's score by at most this fraction either way.
+FEEDBACK_SPAN = 0.10
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    score: float
+
+
+class Matcher:
+    """Ranks the documents of one index for free text."""
+
+    def __init__(self, index: Index, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.index = index
+        self.threshold = threshold
+
+    def rank(
+        self,
+        query: str,
+        *,
+        limit: int = 5,
+        allow: Callable[[str], bool] | None = None,
+        boosts: Mapping[str, float] | None = None,
+        threshold: float | None = None,
+    ) -> list[Hit]:
+        """The best `limit` documents scoring at least the threshold, best first."""
+        words = list(dict.fromkeys(terms(query[:QUERY_CHARS])))[:QUERY_TERMS]
+        if not words or not len(self.index):
+            return []
+        index = self.index
+        expanded = index.expand(words)
+        weight: dict[str, float] = {}
+        for qt in expanded:
+            weight[qt.source] = max(weight.get(qt.source, 0.0), index.idf(qt.term))
+        for word in words:
+            weight.setdefault(word, _unknown_idf(index))
+        total = sum(weight.values()) or 1.0
+        lexical: dict[str, float] = {}
+        for qt in expanded:
+            factor = index.idf(qt.term) * qt.closeness
+            for key, value in index.strongest(qt.term):
+                lexical[key] = lexical.get(key, 0.0) + factor * value
+        if allow is not None:
+            lexical = {k: v for k, v in lexical.items() if allow(k)}
+        best = sorted(lexical.items(), key=lambda pair: -pair[1])[:CANDIDATES]
+        ceiling = total * (K1 + 1)
+        query_text = " ".join(words)
+        cutoff = self.threshold if threshold is None else threshold
+        hits = []
+        for key, value in best:
+            analysed = index.analysed[key]
+            head = all_ = 0.0
+            for qt in expanded:
+                share = weight.get(qt.source, 0.0) * qt.closeness
+                if qt.term in analysed.head_terms:
+                    head = head + share
+                if any(qt.term in counts for counts in analysed.fields.values()):
+                    all_ = all_ + share
+            title = fuzz.token_set_ratio(query_text, analysed.head_text) / 100
+            score = 100 * (
+                W_HEAD * min(head / total, 1.0)
+                + W_ALL * min(all_ / total, 1.0)
+                + W_TITLE * title
+                + W_LEXICAL * min(value / ceiling, 1.0)
+            )
+            if boosts:
+                score *= 1 + max(-FEEDBACK_SPAN, min(FEEDBACK_SPAN, boosts.get(key, 0.0)))
+            score = round(min(score, 100.0), 1)
+            if score >= cutoff:
+                hits.append(Hit(key=key, score=score))
+        hits.sort(key=lambda hit: (-hit.score, hit.key))
+        return hits[:limit]
+
+
+def _unknown_idf(index: Index) -> float:
+    """A word no article has weighs like the rarest word: asking about it and finding nothing
+    should lower the score."""
+    return index.idf("\0")
