@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from store.models import Case, CaseEvent, CaseParty
 
 
@@ -30,7 +32,12 @@ def record_event(
         reason=reason,
         detail=detail or {},
     )
-    case.events.append(event)
+    session = object_session(case)
+    if session is None:
+        case.events.append(event)
+    else:  # added beside the case, so appending does not load the whole timeline first
+        event.case = case
+        session.add(event)
     return event
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import Clock
 from bot.notices import Notice, enqueue
@@ -155,7 +155,15 @@ class Sweeper:
             )
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
-            for timer in session.execute(query).scalars().all():
+            timers = session.execute(query).scalars().all()
+            case_ids = {t.case_id for t in timers if t.case_id is not None}
+            if case_ids:  # one query for the cases and their clocks and parties, not one each
+                session.execute(
+                    select(Case)
+                    .where(Case.id.in_(case_ids))
+                    .options(selectinload(Case.clocks), selectinload(Case.parties))
+                ).scalars().all()
+            for timer in timers:
                 is_late = now - timer.due_at > lateness
                 try:
                     with session.begin_nested():
