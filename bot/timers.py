@@ -156,38 +156,59 @@ class Sweeper:
             if not self.db.is_sqlite:
                 query = query.with_for_update(skip_locked=True)
             timers = session.execute(query).scalars().all()
-            case_ids = {t.case_id for t in timers if t.case_id is not None}
-            if case_ids:  # one query for the cases and their clocks and parties, not one each
-                session.execute(
+            # One query for the cases with their clocks and parties, held here so the session
+            # keeps them (its identity map holds objects only weakly) for every firing below.
+            cases = {
+                case.id: case
+                for case in session.execute(
                     select(Case)
-                    .where(Case.id.in_(case_ids))
+                    .where(Case.id.in_({t.case_id for t in timers if t.case_id is not None}))
                     .options(selectinload(Case.clocks), selectinload(Case.parties))
-                ).scalars().all()
-            for timer in timers:
-                is_late = now - timer.due_at > lateness
-                try:
-                    with session.begin_nested():
-                        self._fire(session, timer, now=now, late=is_late)
-                except Exception as exc:  # one broken timer must not stop the others
-                    log.exception("timer %s (%s) failed", timer.id, timer.kind)
-                    timer.fired_at, timer.error = now, f"{type(exc).__name__}: {exc}"[:2000]
-                    failed += 1
-                    continue
-                fired += 1
-                late += is_late
+                ).scalars()
+            }
+            lates = {t.id: now - t.due_at > lateness for t in timers}
+            try:  # the usual case: the whole batch in one savepoint, one flush
+                with session.begin_nested():
+                    for timer in timers:
+                        self._fire(
+                            session,
+                            timer,
+                            cases.get(timer.case_id or 0),
+                            now=now,
+                            late=lates[timer.id],
+                        )
+                fired = len(timers)
+            except Exception:  # one broken timer: fire one by one, so only it is set aside
+                log.warning("a timer failed; firing this batch one by one", exc_info=True)
+                for timer in timers:
+                    try:
+                        with session.begin_nested():
+                            self._fire(
+                                session,
+                                timer,
+                                cases.get(timer.case_id or 0),
+                                now=now,
+                                late=lates[timer.id],
+                            )
+                        fired += 1
+                    except Exception as exc:
+                        log.exception("timer %s (%s) failed", timer.id, timer.kind)
+                        timer.fired_at, timer.error = now, f"{type(exc).__name__}: {exc}"[:2000]
+                        failed += 1
+            late = sum(1 for t in timers if lates[t.id] and t.error is None)
         return SweepResult(fired=fired, late=late, failed=failed)
 
-    def _fire(self, session: Session, timer: Timer, *, now: datetime, late: bool) -> None:
+    def _fire(
+        self, session: Session, timer: Timer, case: Case | None, *, now: datetime, late: bool
+    ) -> None:
         handler = self.handlers.get(timer.kind)
         if handler is None:
             raise LookupError(f"no handler for timer kind {timer.kind!r}")
-        case = session.get(Case, timer.case_id) if timer.case_id is not None else None
         timer.fired_at, timer.late = now, late
         notices = handler(
             Firing(session=session, policy=self.policy, timer=timer, case=case, now=now, late=late)
         )
         if notices and case is not None:
-            session.flush()
             enqueue(session, now=now, case=case, notices=notices)
 
     def start(self) -> Any:

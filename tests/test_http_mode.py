@@ -119,10 +119,13 @@ def test_route_2_http_mode_records_and_posts_the_queue_card(
         timeout=10,
     )
     assert forged.status_code == 401
+    dm_channel = slack.dm_channel_id("U0USER01")
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not slack.messages("C0NETQ"):
+    while time.monotonic() < deadline and not (
+        slack.messages("C0NETQ") and slack.messages(dm_channel)
+    ):
         time.sleep(0.1)
     (card,) = slack.messages("C0NETQ")
     assert "CASE-1001" in card.text
-    dm = slack.messages(slack.dm_channel_id("U0USER01"))
-    assert dm and "CASE-1001" in dm[0].text
+    (dm,) = slack.messages(dm_channel)
+    assert "CASE-1001" in dm.text

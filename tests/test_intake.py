@@ -214,6 +214,18 @@ def test_intake_4_similar_open_case_can_be_linked_instead(world: World, dana: Dr
     assert len(events(world, 1001, "linked_contact")) == 1
 
 
+def test_intake_4_several_open_cases_each_get_a_link_button(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn for=@alex")
+    dana.command("/case new Printer jams service=printers for=@alex")
+    dana.press("Record a new case anyway")
+    dana.command("/case new Laptop fan noisy service=laptops for=@alex")
+    answer = last_ephemeral(world, "U0DESK01")
+    assert "Link to CASE-1001" in answer and "Link to CASE-1002" in answer
+    dana.press("Link to CASE-1002")
+    assert case_count(world) == 2
+    assert len(events(world, 1002, "linked_contact")) == 1
+
+
 def test_intake_4_modal_intake_asks_before_duplicating(world: World, dana: Driver) -> None:
     dana.command("/case")
     fill_and_submit(dana, P1_ANSWERS)

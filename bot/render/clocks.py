@@ -22,12 +22,17 @@ ICONS = {
 def clocks_message(case: CaseSummary, views: list[ClockView]) -> dict[str, Any]:
     lines = []
     for view in views:
-        left = (
-            f"{duration(view.left_seconds)} left"
-            if view.left_seconds >= 0
-            else f"{duration(-view.left_seconds)} over"
+        if view.state.startswith("met"):
+            left = f"met after {duration(view.elapsed_seconds)}"
+        elif view.left_seconds >= 0:
+            left = f"{duration(view.left_seconds)} left"
+        else:
+            left = f"{duration(-view.left_seconds)} over"
+        due = (
+            f" · due {when(view.due_at)}"
+            if view.due_at and not view.state.startswith("met")
+            else ""
         )
-        due = f" · due {when(view.due_at)}" if view.due_at else ""
         paused = f" · paused {duration(view.paused_seconds)}" if view.paused_seconds >= 60 else ""
         lines.append(
             f"{ICONS.get(view.state, '')} *{view.label}* · {view.state} · target "

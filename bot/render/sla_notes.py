@@ -92,7 +92,9 @@ def sla_breach(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
     view = _view(ctx)
     label = view.label if view else "SLA"
-    late_by = duration(-view.left_seconds) if view and view.left_seconds < 0 else "just now"
+    late_by = (
+        duration(-view.left_seconds) if view and view.left_seconds <= -60 else "under a minute"
+    )
     blocks: list[Block] = [
         section(
             f":rotating_light: *{label} target missed: {case.ref}* · "

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from datetime import datetime
 from typing import IO
+from zoneinfo import ZoneInfo
 
+from bot.clock import Clock
 from bot.sandbox.repl import Repl
 from bot.sandbox.world import build_world
 from config.settings import load_settings
@@ -110,12 +113,38 @@ as sam
 /case new Beam me up service=teleporter
 /case new "Laptop fan noisy" for=@nobody
 /case new @channel everything is broken
+## 8. Clocks: a warning at 80 % and a breach (SLA-1, SLA-2)
+## Sam records a certificate problem for Jordan: P3, so one hour to the first response, counted on
+## Network Operations' round-the-clock calendar. Nobody takes it.
+/case new VPN certificate expired at Leeds service=vpn urgency=high impact=moderate for=@jordan
+press Record a new case anyway
+/case sla CASE-1005
+wait 50m
+dm sam 1
+wait 15m
+read #desk-management 1
+dm jordan 1
+## 9. Status updates of a major incident, at the priority's cadence (SLA-3)
+## While time passed, Priya was reminded every 30 minutes that CASE-1001 owes an update.
+dm priya 1
+as priya
+/case update CASE-1001 Mail flows again for 60 % of users; the second cluster catches up by 11:30
+read #major-incidents 1
+dm alex 1
+## 10. Waiting on the requester pauses the clocks (SLA-1)
+as kenji
+/case wait CASE-1002 Please send us the VPN client log from your laptop
+wait 2h
+/case sla CASE-1002
+/case resume CASE-1002
 """
+# A Tuesday morning in London, so the business-hours clocks read the same on every run.
+DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 def play(out: IO[str]) -> int:
     settings = dataclasses.replace(load_settings(), database_url="sqlite://")
-    world = build_world(settings)
+    world = build_world(settings, clock=Clock(start=DEMO_START))
     repl = Repl(world, out)
     try:
         for line in SCRIPT.splitlines():

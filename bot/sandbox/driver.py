@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -343,8 +344,11 @@ class Driver:
         request = urllib.request.Request(
             response_url, data=data, headers={"Content-Type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=5):
-            pass
+        try:
+            with urllib.request.urlopen(request, timeout=5):
+                pass
+        except urllib.error.HTTPError as exc:
+            raise SandboxError(f"Slack refused the answer: {exc.read().decode()}") from None
 
     def _escape_mentions(self, text: str) -> str:
         """Slack's `should_escape`: @name of a real person becomes <@ID|name>."""

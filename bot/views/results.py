@@ -110,9 +110,9 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
     """The same choice as an ephemeral message, for `/case new`."""
     blocks: list[Block] = [section("Nothing is recorded yet. Before opening another case:")]
     blocks += [section(line) for line in _duplicate_lines(held)]
-    specs: list[tuple[str, str, str, str | None]] = [
-        (f"Link to {c.ref}", ACTION_LINK, f"{held.draft_id}:{c.number}", None)
-        for c in _candidates(held)[:4]
+    specs: list[tuple[str, str, str, str | None]] = [  # action ids are unique per block
+        (f"Link to {c.ref}", f"{ACTION_LINK}_{i}", f"{held.draft_id}:{c.number}", None)
+        for i, c in enumerate(_candidates(held)[:4])
     ]
     specs.append(("Record a new case anyway", ACTION_RECORD_ANYWAY, str(held.draft_id), "primary"))
     blocks.append(buttons("duplicates", *specs))
