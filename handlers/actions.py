@@ -143,7 +143,7 @@ def register(app: App, desk: Desk) -> None:
             replace=True,
         )
 
-    @app.action(ACTION_LINK)
+    @app.action(re.compile(f"^{ACTION_LINK}_\\d+$"))
     def link(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
 
