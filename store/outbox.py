@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
-from store.models import OutboxItem, SlackMessage
+from store.models import OutboxItem, SlackMessage, UtcDateTime
 
 
 def add_item(
@@ -44,33 +45,28 @@ def add_item(
     return item
 
 
-def _blocked() -> Any:
-    """An earlier item of the same lane is still pending: this one must wait its turn."""
-    earlier = aliased(OutboxItem)
-    return exists().where(
-        and_(
-            earlier.lane == OutboxItem.lane,
-            earlier.status == "pending",
-            earlier.id < OutboxItem.id,
-        )
+# The first pending item of each lane: later items of a lane wait their turn.
+_LANE_HEADS = (
+    select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending").group_by(OutboxItem.lane)
+)
+_NOW: BindParameter[datetime] = bindparam("now", type_=UtcDateTime)
+# Built once: the statement's cache key is then computed once, not on every claim.
+_DUE_HEADS = (
+    select(OutboxItem.id)
+    .where(
+        OutboxItem.id.in_(_LANE_HEADS),
+        OutboxItem.next_attempt_at <= _NOW,
+        or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < _NOW),
     )
+    .order_by(OutboxItem.id)
+    .limit(bindparam("limit"))
+)
+_NEXT_HEAD_DUE = select(func.min(OutboxItem.next_attempt_at)).where(OutboxItem.id.in_(_LANE_HEADS))
 
 
 def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
     """Ids of due items that are first in their lane, oldest first."""
-    blocked = _blocked()
-    query = (
-        select(OutboxItem.id)
-        .where(
-            OutboxItem.status == "pending",
-            OutboxItem.next_attempt_at <= now,
-            or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
-            ~blocked,
-        )
-        .order_by(OutboxItem.id)
-        .limit(limit)
-    )
-    return list(session.execute(query).scalars())
+    return list(session.execute(_DUE_HEADS, {"now": now, "limit": limit}).scalars())
 
 
 def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) -> bool:
@@ -118,8 +114,4 @@ def remember_message(session: Session, *, key: str, channel: str, ts: str, now: 
 
 def next_due(session: Session) -> datetime | None:
     """When the earliest lane head may next be tried (items behind a head wait for it)."""
-    return session.execute(
-        select(func.min(OutboxItem.next_attempt_at)).where(
-            OutboxItem.status == "pending", ~_blocked()
-        )
-    ).scalar()
+    return session.execute(_NEXT_HEAD_DUE).scalar()
