@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 
 from bot.sandbox import slack_methods_build
 from bot.sandbox.standin import SlackStandIn
-from tests.standin.conftest import FakeClock
+from tests.standin.conftest import TOKEN, FakeClock, error_of, refused
 
-TOKEN = "xoxb-sandbox"
 SHARED_METHODS = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "slack-api-methods"
 )
@@ -50,22 +47,6 @@ def standin(clock: FakeClock) -> Iterator[SlackStandIn]:
     for call in s.calls:
         if call.error and call.error != "unknown_method":
             assert call.error in s.documented_errors(call.method), call
-
-
-@pytest.fixture
-def client(standin: SlackStandIn) -> WebClient:
-    return WebClient(token=TOKEN, base_url=standin.api_url, retry_handlers=[])
-
-
-def refused(call: Callable[[], Any]) -> SlackResponse:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    response: SlackResponse = info.value.response
-    return response
-
-
-def error_of(call: Callable[[], Any]) -> str:
-    return str(refused(call)["error"])
 
 
 # auth and dispatch

@@ -11,9 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.sandbox.standin import SlackStandIn
-from tests.standin.conftest import FakeClock
-
-TOKEN = "xoxb-sandbox"
+from tests.standin.conftest import TOKEN, FakeClock, error_of
 
 
 def served(clock: FakeClock, *, enforce_rate_limits: bool = False) -> SlackStandIn:
@@ -39,17 +37,6 @@ def standin(clock: FakeClock) -> Iterator[SlackStandIn]:
     for call in s.calls:
         if call.error:
             assert call.error in s.documented_errors(call.method), call
-
-
-@pytest.fixture
-def client(standin: SlackStandIn) -> WebClient:
-    return WebClient(token=TOKEN, base_url=standin.api_url, retry_handlers=[])
-
-
-def error_of(call: Callable[[], Any]) -> str:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    return str(info.value.response["error"])
 
 
 def messages_of(call: Callable[[], Any]) -> list[str]:
