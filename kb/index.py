@@ -10,6 +10,7 @@ to the scorer in `kb.matcher`.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,10 +22,10 @@ from kb.text import terms
 
 FIELDS = ("title", "symptoms", "keywords", "body")
 # How much a word counts where it appears: a title or symptom speaks for the whole article.
-FIELD_WEIGHTS = {"title": 3.0, "symptoms": 2.0, "keywords": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 5.0, "symptoms": 3.0, "keywords": 3.0, "body": 1.0}
 # Length normalisation per field (BM25F's b) and term saturation (k1).
-FIELD_B = {"title": 0.5, "symptoms": 0.5, "keywords": 0.3, "body": 0.75}
-K1 = 1.2
+FIELD_B = {"title": 0.5, "symptoms": 0.5, "keywords": 0.3, "body": 0.9}
+K1 = 2.0
 # Postings longer than this are read only down to their strongest entries.
 POSTINGS_CAP = 4000
 FUZZY_MIN = 80.0
@@ -81,6 +82,9 @@ class Index:
         for document in documents:
             self._store(document)
         self._reweigh(self.analysed)
+        for term, postings in self.postings.items():
+            if len(postings) > POSTINGS_CAP:
+                self.strongest(term)  # sorted now, not on some user's first query
 
     def add(self, document: Document) -> None:
         """Add or replace one document (weights use the current average field lengths)."""
@@ -130,11 +134,11 @@ class Index:
         count = max(len(self.analysed), 1)
         averages = {n: max(self._length_sums[n] / count, 1.0) for n in FIELDS}
         for key, analysed in which.items():
-            pseudo: Counter[str] = Counter()
+            pseudo: dict[str, float] = defaultdict(float)
             for name, counts in analysed.fields.items():
                 norm = 1 - FIELD_B[name] + FIELD_B[name] * analysed.lengths[name] / averages[name]
-                for term, tf in counts.items():
-                    pseudo[term] += FIELD_WEIGHTS[name] * tf / norm
+                for term, count in counts.items():
+                    pseudo[term] += FIELD_WEIGHTS[name] * count / norm
             for term, tf in pseudo.items():
                 self.postings[term][key] = tf * (K1 + 1) / (tf + K1)
                 self._strongest.pop(term, None)
@@ -180,6 +184,8 @@ class Index:
         for term, hits in shared.items():
             if hits < needed or abs(len(term) - len(word)) > 3 or term not in self.postings:
                 continue
+            if term == word:
+                continue
             similarity = fuzz.ratio(word, term)
             if similarity >= FUZZY_MIN:
                 scored.append((term, similarity / 100))
@@ -198,7 +204,7 @@ class Index:
         cached = self._strongest.get(term)
         if cached is None:
             postings = self.postings.get(term, {})
-            cached = sorted(postings.items(), key=lambda pair: -pair[1])[:POSTINGS_CAP]
+            cached = heapq.nlargest(POSTINGS_CAP, postings.items(), key=lambda pair: pair[1])
             self._strongest[term] = cached
         return cached
 

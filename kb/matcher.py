@@ -10,6 +10,7 @@ below the threshold nothing is suggested. Feedback nudges an article up or down 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -22,11 +23,15 @@ DEFAULT_THRESHOLD = 35.0
 CANDIDATES = 40
 QUERY_CHARS = 2000
 QUERY_TERMS = 60
+# Postings read per query, shared out rarest term first; a common word is read only down to its
+# strongest entries (where it is in a title or symptom), which is where a match would be anyway.
+POSTINGS_BUDGET = 5000
+POSTINGS_MIN = 300
 # Shares of the final score: head coverage, whole-article coverage, title likeness, BM25F.
-W_HEAD = 0.40
-W_ALL = 0.20
-W_TITLE = 0.15
-W_LEXICAL = 0.25
+W_HEAD = 0.30
+W_ALL = 0.0
+W_TITLE = 0.20
+W_LEXICAL = 0.50
 # Feedback may move an article's score by at most this fraction either way.
 FEEDBACK_SPAN = 0.10
 
@@ -66,13 +71,19 @@ class Matcher:
             weight.setdefault(word, _unknown_idf(index))
         total = sum(weight.values()) or 1.0
         lexical: dict[str, float] = {}
-        for qt in expanded:
+        get = lexical.get
+        rarest_first = sorted(expanded, key=lambda qt: -index.idf(qt.term))
+        budget = POSTINGS_BUDGET
+        for left, qt in enumerate(rarest_first):
             factor = index.idf(qt.term) * qt.closeness
-            for key, value in index.strongest(qt.term):
-                lexical[key] = lexical.get(key, 0.0) + factor * value
+            quota = max(POSTINGS_MIN, budget // (len(rarest_first) - left))
+            postings = index.strongest(qt.term)[:quota]
+            budget -= len(postings)
+            for key, value in postings:
+                lexical[key] = get(key, 0.0) + factor * value
         if allow is not None:
             lexical = {k: v for k, v in lexical.items() if allow(k)}
-        best = sorted(lexical.items(), key=lambda pair: -pair[1])[:CANDIDATES]
+        best = heapq.nlargest(CANDIDATES, lexical.items(), key=lambda pair: pair[1])
         ceiling = total * (K1 + 1)
         query_text = " ".join(words)
         cutoff = self.threshold if threshold is None else threshold

@@ -16,8 +16,14 @@ from functools import lru_cache
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _JOIN = re.compile(r"(?<=[a-z0-9])[-‐‑](?=[a-z0-9])")
 
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
 STOPWORDS = frozenset(
-    """a about above after again all also am an and any anyone anything are as at be been
+    _split(
+        """a about above after again all also am an and any anyone anything are as at be been
     before being best better between both but by can could did do does doing done each either
     else etc even ever every for from further had has have having he her here hers him his how
     however i if in into is it its itself just like me might mine more most much must my
@@ -26,7 +32,10 @@ STOPWORDS = frozenset(
     than that the their theirs them then there these they thing things this those though
     through to too under until up upon us use used using very via want wants was way ways we
     were what whatever when where whether which while who whom whose why will with within
-    without would you your yours yourself""".split()
+    without would you your yours yourself im ive id youre theyre dont doesnt didnt cant
+    couldnt wont wouldnt isnt arent wasnt shouldnt get gets got getting able sure know
+    somehow anyway bit kind sort"""
+    )
 )
 
 # Several words, one meaning: each group maps onto its first word.
@@ -91,6 +100,46 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("day", "daily", "days"),
 )
 
+# Irregular forms a suffix stripper cannot reach.
+IRREGULAR = {
+    "sent": "send",
+    "made": "make",
+    "lost": "lose",
+    "wrote": "write",
+    "written": "write",
+    "took": "take",
+    "taken": "take",
+    "went": "go",
+    "gone": "go",
+    "saw": "see",
+    "seen": "see",
+    "found": "find",
+    "chose": "choose",
+    "chosen": "choose",
+    "gave": "give",
+    "given": "give",
+    "kept": "keep",
+    "left": "leave",
+    "forgot": "forget",
+    "forgotten": "forget",
+    "hid": "hide",
+    "ran": "run",
+    "shown": "show",
+    "knew": "know",
+    "known": "know",
+    "told": "tell",
+    "thought": "think",
+    "bought": "buy",
+    "paid": "pay",
+    "said": "say",
+    "began": "begin",
+    "begun": "begin",
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+}
+
 # Two words written for one: "log in" is "login".
 _PHRASES = {
     ("log", "in"): "login",
@@ -112,7 +161,7 @@ _PHRASES = {
     ("e", "mail"): "email",
 }
 
-_SUFFIXES = (
+_SUFFIXES: tuple[tuple[str, str] | tuple[str, str, int], ...] = (
     ("ational", "ate"),
     ("ization", "ize"),
     ("ations", ""),
@@ -131,7 +180,7 @@ _SUFFIXES = (
     ("ers", "er"),
     ("edly", ""),
     ("ed", ""),
-    ("ly", ""),
+    ("ly", "", 4),
     ("es", ""),
     ("s", ""),
 )
@@ -150,13 +199,18 @@ def stem(word: str) -> str:
     """A light suffix stripper: good enough to meet "configuring" with "configured"."""
     if len(word) <= 3 or word.isdigit() or word.endswith(_KEEP_ENDINGS):
         return word
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+    for suffix, replacement, *shortest in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (shortest or [3])[0]:
             root = word[: -len(suffix)] + replacement
             if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
                 root = root[:-1]  # "running" -> "run"
-            return root.rstrip("e") if len(root) > 4 else root
-    return word.rstrip("e") if len(word) > 4 else word
+            return _drop_e(root)
+    return _drop_e(word)
+
+
+def _drop_e(root: str) -> str:
+    """ "make" and "making" meet at "mak", "delete" and "deleted" at "delet"."""
+    return root[:-1] if len(root) > 3 and root.endswith("e") else root
 
 
 def _canonical_map() -> dict[str, str]:
@@ -179,6 +233,7 @@ def words(text: str) -> list[str]:
 
 def canonical(word: str) -> str:
     """One word's matching form: its synonym group's head, else its stem."""
+    word = IRREGULAR.get(word, word)
     return CANONICAL.get(word) or CANONICAL.get(stem(word)) or stem(word)
 
 

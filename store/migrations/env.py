@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import store.kb_models  # noqa: F401
 from store.models import Base
 
 config = context.config

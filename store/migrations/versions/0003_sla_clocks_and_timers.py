@@ -1,7 +1,7 @@
 """sla clocks and timers
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 00:16:29.136355
 
 """
@@ -15,7 +15,7 @@ ACTIVE = sa.text("fired_at IS NULL AND cancelled_at IS NULL")
 
 # revision identifiers, used by Alembic.
 revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,253 @@
+"""`/kb` and the knowledge-base buttons (WORK-2, KB-1..KB-6). Thin: parse, ask the
+KnowledgeBase, answer. Who may see what is checked twice: staff-only verbs here, restricted
+articles in `kb.service` (KB-5).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.render import kb_cards
+from bot.text import escape, plain
+from bot.views.inputs import SubmittedState
+from config.policy import Policy
+from handlers.replies import actor_of, tell, tell_error
+from kb.articles import BODY_MAX
+from kb.service import KbError, KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+HELP = """*Knowledge base*: `/kb` commands
+• `/kb search <words>` — find articles (only you see the answer)
+• `/kb report` — usage, articles to retire or improve, self-help candidates (staff)
+• `/kb new` — write an article (staff)
+• `/kb edit KB-12` — change an article (staff)"""
+FEEDBACK = {
+    kb_cards.ACTION_FIXED: ("fixed", "fixed"),
+    kb_cards.ACTION_NOT_HELPED: ("not_helped", "did not help with"),
+    kb_cards.ACTION_WORSE: ("made_worse", "made things worse on"),
+}
+_ERROR_FIELDS = (
+    ("title", "title"),
+    ("review", "review"),
+    ("services", "services"),
+    ("request_types", "request_types"),
+    ("categories", "categories"),
+    ("symptoms", "symptoms"),
+    ("keywords", "keywords"),
+    ("body", "body"),
+)
+
+
+def register(
+    app: App,
+    kb: KnowledgeBase,
+    policy: Policy,
+    *,
+    requester_of: Callable[[int], str | None],
+) -> None:
+    services = tuple(policy.services)
+
+    @app.command("/kb")
+    def kb_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        text = plain(command.get("text") or "")
+        verb, _, rest = text.partition(" ")
+        user = str(command.get("user_id", ""))
+        verb = verb.lower()
+        try:
+            if verb == "search":
+                ack(**_search(kb, policy, user, rest.strip()))
+            elif verb in ("report", "new", "edit") and not policy.is_staff(user):
+                ack(**_refusal(f"Only the desk and its resolver groups can use `/kb {verb}`."))
+            elif verb == "report":
+                ack(**kb_cards.report_message(kb.report()))
+            elif verb == "new":
+                _open_form(client, command, kb_cards.article_form(None, services))
+                ack()
+            elif verb == "edit":
+                article = kb.get(_article_ref(rest), for_requester=False)
+                if len(article.body) > kb_cards.BODY_INPUT_MAX:
+                    raise KbError(
+                        f"{article.id} is longer than Slack's form allows "
+                        f"({kb_cards.BODY_INPUT_MAX} characters); edit its Markdown file."
+                    )
+                _open_form(client, command, kb_cards.article_form(article, services))
+                ack()
+            elif verb in ("", "help"):
+                ack(text=escape(HELP))
+            else:
+                ack(**_refusal(f"I don't know `/kb {verb}`.\n\n{HELP}"))
+        except KbError as exc:
+            ack(**_refusal(str(exc)))
+
+    @app.action(re.compile(f"^({'|'.join(FEEDBACK)})$"))
+    def feedback(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        action_id = str((body.get("actions") or [{}])[0].get("action_id", ""))
+        kind, words = FEEDBACK[action_id]
+        try:
+            article_id, case_number = _pressed(body)
+            added = kb.record_feedback(
+                article_id, case_number=case_number, kind=kind, actor=actor_of(body)
+            )
+        except KbError as exc:
+            tell_error(body, client, respond, str(exc))
+            return
+        case = f"CASE-{case_number}" if case_number is not None else "this request"
+        if added:
+            text = f"Noted: {article_id} {words} {case}. Thank you; the ranking learns from it."
+        else:
+            text = f"You already said {article_id} {words} {case}; it counts once."
+        tell(body, client, respond, {"text": text})
+
+    @app.action(kb_cards.ACTION_OPEN)
+    def open_article(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        user = actor_of(body)
+        try:
+            article_id, case_number = _pressed(body)
+            article = kb.get(article_id, for_requester=not policy.is_staff(user))
+            kb.record_opened(article.id, case_number=case_number, actor=user)
+        except KbError as exc:
+            tell_error(body, client, respond, str(exc))
+            return
+        tell(body, client, respond, kb_cards.article_message(article, kb.url(article.id)))
+
+    @app.action(kb_cards.ACTION_SEND)
+    def send_article(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        user = actor_of(body)
+        try:
+            article_id, case_number = _pressed(body)
+            if not policy.is_staff(user):
+                raise KbError("Only the desk and its resolver groups can send articles.")
+            if case_number is None:
+                raise KbError("This button is not on a case, so there is no requester to send to.")
+            requester = requester_of(case_number)
+            if not requester:
+                raise KbError(f"I can't find the requester of CASE-{case_number}.")
+            article = kb.get(article_id, for_requester=True)  # KB-5: refuses restricted ones
+        except KbError as exc:
+            tell_error(body, client, respond, str(exc))
+            return
+        link = f"<{kb.url(article.id)}|{article.id} {escape(article.title)}>"
+        try:
+            client.chat_postMessage(
+                channel=requester,
+                text=f"About CASE-{case_number}: the desk thinks this article may help: {link}",
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("could not send %s to %s: %s", article.id, requester, error)
+            tell_error(body, client, respond, f"Slack did not deliver the link ({error}).")
+            return
+        kb.record_sent(article.id, case_number=case_number, actor=user)
+        tell(body, client, respond, {"text": f"Sent the link to {article.id} to <@{requester}>."})
+
+    @app.view(kb_cards.FORM_CALLBACK)
+    def save_article(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        user = body["user"]["id"]
+        if not policy.is_staff(user):
+            ack(response_action="errors", errors={"title": "Only staff can write articles."})
+            return
+        state = SubmittedState(view)
+        fields, text = _form_fields(state)
+        existing = state.metadata.get("article")
+        try:
+            if isinstance(existing, str):
+                article = kb.update(existing, fields, text, actor=user)
+            else:
+                article = kb.create(fields, text, actor=user)
+        except KbError as exc:
+            ack(response_action="errors", errors={_field_of(str(exc)): str(exc)[:150]})
+            return
+        ack()
+        verb = "Updated" if isinstance(existing, str) else "Created"
+        try:
+            client.chat_postMessage(
+                channel=user,
+                text=f"{verb} <{kb.url(article.id)}|{article.id}> {escape(article.title)} "
+                f"({article.status}).",
+            )
+        except SlackApiError as exc:
+            log.warning(
+                "could not confirm %s to %s: %s", article.id, user, exc.response.get("error")
+            )
+
+
+def _search(kb: KnowledgeBase, policy: Policy, user: str, query: str) -> dict[str, Any]:
+    found = kb.search(query, for_requester=not policy.is_staff(user), limit=5)
+    return kb_cards.search_message(query, found, cut=kb.query_was_cut(query))
+
+
+def _article_ref(text: str) -> str:
+    ref = text.strip().split(" ")[0] if text.strip() else ""
+    if not ref:
+        raise KbError("Name the article: `/kb edit KB-12`.")
+    return ref
+
+
+def _pressed(body: dict[str, Any]) -> tuple[str, int | None]:
+    value = str((body.get("actions") or [{}])[0].get("value") or "")
+    try:
+        return kb_cards.parse_button_value(value)
+    except ValueError:
+        raise KbError("That button does not point at an article; refresh and try again.") from None
+
+
+def _open_form(client: WebClient, command: dict[str, Any], view: Any) -> None:
+    try:
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+    except SlackApiError as exc:
+        log.warning("views.open failed: %s", exc.response.get("error"))
+        raise KbError(
+            "The form could not open in time (Slack allows 3 seconds). Try again."
+        ) from None
+
+
+def _form_fields(state: SubmittedState) -> tuple[dict[str, Any], str]:
+    def listed(block: str, sep: str = ",") -> list[str]:
+        return [part.strip() for part in state.text(block).split(sep) if part.strip()]
+
+    review = state.text("review")
+    fields: dict[str, Any] = {
+        "title": state.text("title"),
+        "kind": state.choice("kind", default="article"),
+        "audience": state.choice("audience", default="user_ready"),
+        "status": state.choice("status", default="draft"),
+        "owner": state.text("owner"),
+        "symptoms": listed("symptoms", "\n"),
+        "keywords": listed("keywords"),
+        "request_types": listed("request_types"),
+        "categories": listed("categories"),
+        "services": listed("services"),
+        "review": review or None,
+    }
+    if review:
+        try:
+            fields["review"] = date.fromisoformat(review)
+        except ValueError:
+            fields["review"] = review  # from_fields names the bad value
+    return fields, state.text("body")[:BODY_MAX]
+
+
+def _field_of(message: str) -> str:
+    lowered = message.lower()
+    for word, block in _ERROR_FIELDS:
+        if word in lowered:
+            return block
+    return "title"
+
+
+def _refusal(text: str) -> dict[str, Any]:
+    return {"text": f":warning: {escape(text)}"}

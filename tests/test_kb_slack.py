@@ -1,0 +1,204 @@
+"""`/kb` and the suggestion buttons through the real Bolt app and the stand-in Slack (WORK-2,
+KB-1..KB-6). The lead has not wired `handlers.kb` yet, so the fixture registers it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.render.kb_cards import suggestion_message
+from bot.sandbox.driver import Driver
+from bot.sandbox.world import World
+from handlers.kb import register
+from kb.__main__ import ARTICLES
+from kb.service import KnowledgeBase
+from tests.conftest import as_user
+from tests.helpers import dm_texts, last_ephemeral, texts
+
+BASE = "https://desk.example.org"
+DESK_QUEUE = "C0DESKQ"
+ALEX = "U0USER01"
+
+
+@pytest.fixture
+def kb(world: World) -> KnowledgeBase:
+    base = KnowledgeBase(
+        world.runtime.db, base_url=BASE, services=tuple(world.runtime.policy.services)
+    )
+    base.sync(ARTICLES)
+    requesters = {1001: ALEX}
+    register(world.runtime.app, base, world.runtime.policy, requester_of=requesters.get)
+    return base
+
+
+def _post_suggestions(world: World, kb: KnowledgeBase, summary: str, case: int = 1001) -> None:
+    """What the workflow will do at intake: post the suggestions into the case's place."""
+    found = kb.suggest(summary, for_requester=False)
+    kb.record_shown([s.article_id for s in found], case_number=case, actor="bot")
+    world.runtime.app.client.chat_postMessage(
+        channel=DESK_QUEUE, **suggestion_message(found, case_number=case)
+    )
+
+
+def _answer(body: dict[str, Any] | None) -> str:
+    assert body is not None
+    return json.dumps(body)
+
+
+# -- /kb search ---------------------------------------------------------------------------
+def test_kb_2_search_answers_only_the_caller_with_ranked_scored_results(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    answer = _answer(dana.command("/kb search vpn wont conect"))
+    assert "KB-4" in answer and "score" in answer and f"{BASE}/kb/KB-4" in answer
+    assert answer.index("KB-4") < answer.index("KB-5")
+    assert "KB-4" in last_ephemeral(world, "U0DESK01")
+    assert not texts(world, "C0ITHELP"), "nothing is posted in the channel"
+
+
+def test_kb_5_requesters_never_see_restricted_articles(world: World, kb: KnowledgeBase) -> None:
+    query = "/kb search I clicked a link in a phishing e-mail"
+    assert "KB-21" in _answer(as_user(world, "dana").command(query))
+    alex = as_user(world, "alex")
+    assert "KB-21" not in _answer(alex.command(query))
+    assert "KB-29" not in _answer(alex.command("/kb search unexpected MFA prompts"))
+
+
+def test_kb_2_bad_searches_get_clear_answers(world: World, kb: KnowledgeBase, dana: Driver) -> None:
+    assert "Type some words to search for" in _answer(dana.command("/kb search"))
+    assert "No article matches" in _answer(dana.command("/kb search xyzzy quux"))
+    long = "printer offline " + "word " * 2500
+    answer = _answer(dana.command(f"/kb search {long}"))
+    assert "KB-10" in answer and "only the first 2,000 characters" in answer
+    assert "I don't know `/kb frobnicate`" in _answer(dana.command("/kb frobnicate"))
+    assert "/kb search" in _answer(dana.command("/kb"))
+
+
+# -- /kb report, /kb new, /kb edit (staff) -------------------------------------------------
+def test_kb_3_report_is_for_staff(world: World, kb: KnowledgeBase, dana: Driver) -> None:
+    kb.record_feedback("KB-5", case_number=1001, kind="made_worse", actor="U0DESK01")
+    answer = _answer(dana.command("/kb report"))
+    assert "Retire or fix now" in answer and "KB-5" in answer and "Self-help candidates" in answer
+    refused = _answer(as_user(world, "alex").command("/kb report"))
+    assert "Only the desk and its resolver groups" in refused
+
+
+def test_kb_6_new_and_edit_from_slack_land_in_the_store(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    dana.command("/kb new")
+    dana.fill("Title", "Badge reader beeps red at the door")
+    dana.fill("Status", "Published")
+    dana.fill("Symptoms", "badge rejected\ndoor will not open")
+    dana.fill("Services", "teleporter")
+    dana.fill("Body", "1. Hold the badge flat.\n2. Ask reception for a new badge.")
+    body = dana.submit()
+    assert body is not None and body["response_action"] == "errors"
+    assert "teleporter" in body["errors"]["services"]
+    dana.fill("Services", "")
+    assert dana.submit() is None
+    assert any("Created" in t and "KB-33" in t for t in dm_texts(world, "U0DESK01"))
+    assert kb.search("badge rejected at the door", for_requester=True)[0].article_id == "KB-33"
+
+    dana.command("/kb edit KB-33")
+    dana.fill("Title", "Badge reader beeps red")
+    dana.fill("Audience", "Restricted")
+    assert dana.submit() is None
+    article = kb.get("KB-33", for_requester=False)
+    assert article.title == "Badge reader beeps red" and article.audience == "restricted"
+    assert "There is no article KB-999" in _answer(dana.command("/kb edit KB-999"))
+    assert "Name the article" in _answer(dana.command("/kb edit"))
+    alex = as_user(world, "alex")
+    assert "Only the desk" in _answer(alex.command("/kb new"))
+    assert alex.current_view() is None
+
+
+# -- suggestion buttons (WORK-2, KB-3, KB-4, KB-5) -----------------------------------------
+def test_work_2_suggestions_carry_scores_and_the_buttons(world: World, kb: KnowledgeBase) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    posted = texts(world, DESK_QUEUE)[-1]
+    assert "CASE-1001" in posted and "score" in posted
+    blocks = world.standin.messages(DESK_QUEUE)[-1].blocks
+    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert labels.count("Fixed it") <= 3
+    for label in ("Fixed it", "Did not help", "Made it worse", "Open", "Send to requester"):
+        assert label in labels
+
+
+def test_kb_4_feedback_buttons_count_once_and_link_the_case(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    found = dana.find_button("Fixed it", channel=DESK_QUEUE)
+    dana.click(found)
+    article = found.element["value"].split(":")[0]
+    assert f"Noted: {article} fixed CASE-1001" in last_ephemeral(world, "U0DESK01")
+    dana.click(found)
+    assert "it counts once" in last_ephemeral(world, "U0DESK01")
+    assert kb.usage(article).fixed == 1
+    assert (article, "resolved") in kb.links_of_case(1001)
+    assert kb.cases_resolved_by(article) == [1001]
+    dana.press("Made it worse", channel=DESK_QUEUE)
+    assert "made things worse on CASE-1001" in last_ephemeral(world, "U0DESK01")
+
+
+def test_work_2_send_to_requester_posts_the_link_never_the_body(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    found = dana.find_button("Send to requester", channel=DESK_QUEUE)
+    article_id = found.element["value"].split(":")[0]
+    dana.click(found)
+    dm = "\n".join(dm_texts(world, ALEX))
+    assert f"{BASE}/kb/{article_id}" in dm and "CASE-1001" in dm
+    assert "Steps" not in dm and "Collect logs" not in dm, "a link, never a pasted copy"
+    assert f"Sent the link to {article_id}" in last_ephemeral(world, "U0DESK01")
+    assert kb.usage(article_id).sent == 1
+
+
+def test_kb_5_restricted_suggestions_have_no_send_button_and_a_forged_press_is_refused(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "I clicked a link in a phishing e-mail")
+    blocks = world.standin.messages(DESK_QUEUE)[-1].blocks
+    restricted = [b for b in blocks if b["type"] == "actions" and b["block_id"] == "kb_KB-21"]
+    assert restricted and "Send to requester" not in json.dumps(restricted)
+    forged = dana.find_button("Open", channel=DESK_QUEUE)
+    forged.element = {**forged.element, "action_id": "kb_send", "value": "KB-21:1001"}
+    dana.click(forged)
+    assert "KB-21 is restricted" in last_ephemeral(world, "U0DESK01")
+    assert not dm_texts(world, ALEX)
+    forged.element = {**forged.element, "value": "KB-4:4242"}
+    dana.click(forged)
+    assert "can't find the requester of CASE-4242" in last_ephemeral(world, "U0DESK01")
+    forged.element = {**forged.element, "value": "garbage"}
+    dana.click(forged)
+    assert "does not point at an article" in last_ephemeral(world, "U0DESK01")
+
+
+def test_kb_5_open_shows_the_article_to_the_clicker_and_restricted_only_to_staff(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    alex = as_user(world, "alex")
+    alex.command("/kb search vpn will not connect")
+    alex.press("Open")
+    assert "Collect logs" in last_ephemeral(world, ALEX)
+    assert kb.usage("KB-4").opened == 1
+    dana.command("/kb search phishing e-mail clicked a link")
+    found = dana.find_button("Open")
+    assert found.element["value"] == "KB-21:"
+    dana.click(found)
+    assert "Desk procedure for reported phishing" in last_ephemeral(world, "U0DESK01")
+    found.element = {**found.element, "value": "KB-21:"}
+    alex.click(found)
+    assert "KB-21 is restricted" in last_ephemeral(world, ALEX)
+
+
+def test_kb_5_requesters_cannot_send_articles(world: World, kb: KnowledgeBase) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    alex = as_user(world, "alex")
+    found = as_user(world, "dana").find_button("Send to requester", channel=DESK_QUEUE)
+    alex.click(found)
+    assert "Only the desk and its resolver groups can send" in last_ephemeral(world, ALEX)
