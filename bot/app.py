@@ -21,6 +21,7 @@ from bot.reminders import HANDLERS
 from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
+from kb.service import KnowledgeBase
 from store.db import Database
 from store.migrate import migrate
 
@@ -42,6 +43,7 @@ class Runtime:
     app: App
     dispatcher: Dispatcher
     sweeper: Sweeper
+    kb: KnowledgeBase
 
     def start_background(self) -> None:
         """Deliver the outbox and sweep the timers in this process (one call per process)."""
@@ -61,7 +63,9 @@ def build_runtime(
     db = Database(settings.database_url)
     migrate(db)
     clock = clock or Clock()
-    desk = Desk(db=db, policy=policy, clock=clock)
+    kb = KnowledgeBase(db, base_url=settings.kb_url, services=tuple(policy.services))
+    _sync_articles(kb, settings)
+    desk = Desk(db=db, policy=policy, clock=clock, kb=kb)
     token = settings.bot_token or ""
     app = _bolt_app(settings, token, listener_executor, verify_token)
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
@@ -75,7 +79,7 @@ def build_runtime(
 
     from handlers import register  # the composition root is where listeners meet the desk
 
-    register(app, desk)
+    register(app, desk, kb)
     return Runtime(
         settings=settings,
         policy=policy,
@@ -85,7 +89,15 @@ def build_runtime(
         app=app,
         dispatcher=dispatcher,
         sweeper=sweeper,
+        kb=kb,
     )
+
+
+def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:
+    """KB-6: the article folder is the source; the store follows it at every start."""
+    report = kb.sync(settings.kb_folder)
+    for problem in report.invalid:
+        log.warning("knowledge base article skipped: %s", problem)
 
 
 def _bolt_app(settings: Settings, token: str, executor: Executor | None, verify_token: bool) -> App:

@@ -17,7 +17,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import intake, reclassify, sla, status_updates, supportability, take, waiting
+from bot import (
+    intake,
+    reclassify,
+    sla,
+    status_updates,
+    suggestions,
+    supportability,
+    take,
+    waiting,
+)
 from bot.clock import Clock
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
 from bot.intake_fields import FieldError, IntakeFields, check_fields
@@ -26,6 +35,7 @@ from bot.reclassify import Reclassification
 from bot.targets import first_response_due
 from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
+from kb.service import KnowledgeBase
 from store.db import Database
 from store.models import Case, CaseParty, IntakeDraft, SeenRequest, SlaClock
 
@@ -72,10 +82,13 @@ class HeldForDuplicates:
 class Desk:
     """One desk: its policy, its database and its clock."""
 
-    def __init__(self, *, db: Database, policy: Policy, clock: Clock) -> None:
+    def __init__(
+        self, *, db: Database, policy: Policy, clock: Clock, kb: KnowledgeBase | None = None
+    ) -> None:
         self.db = db
         self.policy = policy
         self.clock = clock
+        self.kb = kb
         self._listeners: list[Callable[[], None]] = []
 
     def on_commit(self, listener: Callable[[], None]) -> None:
@@ -116,7 +129,28 @@ class Desk:
                         similar=[(self._summary(c), s) for c, s in found.similar],
                     )
             case = self._record(session, fields, effects, request_key)
-            return Recorded(case=self._summary(case))
+            recorded = Recorded(case=self._summary(case))
+        self.suggest(recorded.case.number, actor=fields.reporter_id)
+        return recorded
+
+    def suggest(self, number: int, *, actor: str) -> None:
+        """WORK-2: post the knowledge base's best matches, when they changed. Advisory: a KB
+        failure is logged and never undoes the change that asked for suggestions."""
+        if self.kb is None:
+            return
+        with self.db.transaction() as session:
+            query = suggestions.query_of(self._case(session, number))
+        try:
+            found = suggestions.find(self.kb, query)
+        except Exception:
+            log.exception("knowledge base suggestions failed for CASE-%s", number)
+            return
+        with self._transaction() as (session, effects):
+            case = self._case(session, number)
+            posted = suggestions.post(self.policy, case, found, now=self.clock.now())
+            effects.append((case, posted))
+        if posted:
+            self.kb.record_shown([s.article_id for s in found], case_number=number, actor=actor)
 
     def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
         """The reporter looked at the possible duplicates and wants a new case anyway."""
@@ -127,7 +161,9 @@ class Desk:
                 return self._draft_outcome(session, draft)
             case = self._record(session, fields, effects, key)
             draft.used_at, draft.outcome = self.clock.now(), f"recorded:{case.id}"
-            return Recorded(case=self._summary(case))
+            recorded = Recorded(case=self._summary(case))
+        self.suggest(recorded.case.number, actor=actor)
+        return recorded
 
     def link_draft(self, draft_id: int, number: int, *, actor: str) -> Recorded:
         """The reporter links the contact to an existing open case instead of a new one."""
@@ -186,12 +222,14 @@ class Desk:
     ) -> CaseSummary:
         if not reason.strip():
             raise UserFacingError("Give a reason for the change: it goes on the timeline.")
-        return self._act(
+        summary = self._act(
             number,
             lambda s, c: reclassify.reclassify(
                 s, self.policy, c, change, actor=actor, reason=reason.strip(), now=self.clock.now()
             ),
         )
+        self.suggest(number, actor=actor)
+        return summary
 
     def approve_override(
         self, number: int, *, actor: str, reason: str, lasting: bool

@@ -209,6 +209,10 @@ class Dispatcher:
             location = message_location(session, item.message_key) if item.message_key else None
             if location is not None:
                 call["existing"] = (location.channel, location.ts)
+            parent = item.params.get("thread_key")
+            thread = message_location(session, parent) if parent else None
+            if thread is not None:  # a reply under a keyed message (a card's thread)
+                call["target"], call["thread_ts"] = thread.channel, thread.ts
         elif item.operation == "pin":
             location = message_location(session, item.params["message_key"])
             if location is None:
@@ -247,7 +251,8 @@ class Dispatcher:
                         raise
             else:
                 self._delete_quietly(channel, ts)
-        response = self._post_joining(target, text=text, blocks=blocks)
+        extra = {"thread_ts": call["thread_ts"]} if call.get("thread_ts") else {}
+        response = self._post_joining(target, text=text, blocks=blocks, **extra)
         return Delivered(channel=response["channel"], ts=response["ts"])
 
     def _present(self, target: str) -> str:

@@ -13,6 +13,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.app import Runtime
+from bot.article_page import article_page
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,16 @@ def wsgi_app(runtime: Runtime) -> WsgiApp:
             return slack(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
+        if path.startswith("/kb/") and method == "GET":
+            status, page = article_page(
+                runtime.kb, path.removeprefix("/kb/"), desk_name=runtime.policy.desk_name
+            )
+            data = page.encode()
+            start_response(
+                f"{status} {'OK' if status == 200 else 'Not Found'}",
+                [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))],
+            )
+            return [data]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found: Slack requests go to /slack/events"]
 

@@ -36,6 +36,8 @@ class Settings:
     port: int
     config_dir: Path
     sweep_seconds: float = 5.0
+    kb_url: str = "http://localhost:3000"
+    kb_folder: Path = SHIPPED_CONFIG.parent / "kb" / "articles"
 
     @property
     def mode(self) -> str:
@@ -88,6 +90,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_port(env),
         config_dir=_config_dir(env),
         sweep_seconds=_sweep_seconds(env),
+        kb_url=_kb_url(env),
+        kb_folder=_kb_folder(env),
     )
 
 
@@ -156,6 +160,33 @@ def _sweep_seconds(env: Mapping[str, str]) -> float:
             "from 0.5 to 300 (default 5), or unset it."
         )
     return value
+
+
+def _kb_url(env: Mapping[str, str]) -> str:
+    raw = _optional(env, "CASEDESK_KB_URL")
+    if raw is None:
+        return f"http://localhost:{_port(env)}"
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(
+            f"CASEDESK_KB_URL={raw!r} is not an http(s) URL. Use the public address where "
+            "`python -m bot http` serves /kb/<id> (or your wiki's base), e.g. "
+            "https://casedesk.example.org"
+        )
+    return raw.rstrip("/")
+
+
+def _kb_folder(env: Mapping[str, str]) -> Path:
+    raw = _optional(env, "CASEDESK_KB_FOLDER")
+    if raw is None:
+        return SHIPPED_CONFIG.parent / "kb" / "articles"
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise SettingsError(
+            f"CASEDESK_KB_FOLDER={raw!r} is not a folder. Point it at a folder of Markdown "
+            "articles (see docs/kb.md), or unset it for the shipped articles."
+        )
+    return path
 
 
 def _config_dir(env: Mapping[str, str]) -> Path:

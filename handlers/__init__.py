@@ -5,10 +5,20 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.desk import Desk
+from bot.errors import CaseNotFound
 from handlers import actions, commands, events, shortcuts, views
+from handlers import kb as kb_handlers
+from kb.service import KnowledgeBase
 
 
-def register(app: App, desk: Desk) -> None:
+def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
+    def requester_of(number: int) -> str | None:
+        try:
+            return desk.summary(number).requester_id
+        except CaseNotFound:
+            return None
+
+    kb_handlers.register(app, knowledge, desk.policy, requester_of=requester_of)
     commands.register(app, desk)
     actions.register(app, desk)
     views.register(app, desk)

@@ -56,9 +56,19 @@ def outbox(world: World) -> list[OutboxItem]:
         return list(session.execute(select(OutboxItem).order_by(OutboxItem.id)).scalars())
 
 
-def texts(world: World, channel: str) -> list[str]:
-    """Every message of a channel as one string of its text and block texts."""
-    return [message_text(m.text, m.blocks) for m in world.standin.messages(channel)]
+def texts(world: World, channel: str, *, threads: bool = False) -> list[str]:
+    """The channel's messages (not thread replies, unless asked) as strings of their text and
+    block texts."""
+    return [message_text(m.text, m.blocks) for m in top_level(world, channel, threads=threads)]
+
+
+def top_level(world: World, channel: str, *, threads: bool = False) -> list[Any]:
+    """What the channel shows: messages, without the replies in their threads."""
+    return [
+        m
+        for m in world.standin.messages(channel)
+        if threads or not m.thread_ts or m.thread_ts == m.ts
+    ]
 
 
 def dm_texts(world: World, user: str) -> list[str]:

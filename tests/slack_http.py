@@ -190,9 +190,12 @@ class SlackDesk:
         ]
 
     def posts_to(self, channel: str) -> list[Call]:
-        """Successful chat.postMessage calls addressed to `channel` (an id or a user id)."""
+        """Successful chat.postMessage calls addressed to `channel` (an id or a user id),
+        thread replies (the knowledge base's suggestions) aside."""
         return [
-            c for c in self.calls("chat.postMessage", ok=True) if c.args.get("channel") == channel
+            c
+            for c in self.calls("chat.postMessage", ok=True)
+            if c.args.get("channel") == channel and not c.args.get("thread_ts")
         ]
 
     def texts(self, channel: str) -> list[str]:

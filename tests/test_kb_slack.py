@@ -1,18 +1,21 @@
 """`/kb` and the suggestion buttons through the real Bolt app and the stand-in Slack (WORK-2,
-KB-1..KB-6). The lead has not wired `handlers.kb` yet, so the fixture registers it."""
+KB-1..KB-6), through the runtime that wires them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bot.clock import Clock
+from bot.command_text import fields_from_command
 from bot.render.kb_cards import suggestion_message
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
-from handlers.kb import register
-from kb.__main__ import ARTICLES
+from bot.sandbox.world import World, build_world
+from config.settings import load_settings
 from kb.service import KnowledgeBase
 from tests.conftest import as_user
 from tests.helpers import dm_texts, last_ephemeral, texts
@@ -23,14 +26,25 @@ ALEX = "U0USER01"
 
 
 @pytest.fixture
-def kb(world: World) -> KnowledgeBase:
-    base = KnowledgeBase(
-        world.runtime.db, base_url=BASE, services=tuple(world.runtime.policy.services)
+def world(database_url: str, clock: Clock) -> Iterator[World]:
+    """The sandbox with article links under BASE, and CASE-1001 recorded for Alex."""
+    settings = dataclasses.replace(load_settings({}), database_url=database_url, kb_url=BASE)
+    built = build_world(settings, clock=clock)
+    fields = fields_from_command(
+        built.runtime.policy, "Laptop battery drains overnight", reporter_id="U0DESK01"
     )
-    base.sync(ARTICLES)
-    requesters = {1001: ALEX}
-    register(world.runtime.app, base, world.runtime.policy, requester_of=requesters.get)
-    return base
+    built.runtime.desk.intake(
+        dataclasses.replace(fields, requester_id=ALEX), check_duplicates=False
+    )
+    built.runtime.dispatcher.drain()
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def kb(world: World) -> KnowledgeBase:
+    """The runtime's own knowledge base (synced from the shipped articles at start)."""
+    return world.runtime.kb
 
 
 def _post_suggestions(world: World, kb: KnowledgeBase, summary: str, case: int = 1001) -> None:
@@ -167,9 +181,10 @@ def test_kb_5_restricted_suggestions_have_no_send_button_and_a_forged_press_is_r
     assert restricted and "Send to requester" not in json.dumps(restricted)
     forged = dana.find_button("Open", channel=DESK_QUEUE)
     forged.element = {**forged.element, "action_id": "kb_send", "value": "KB-21:1001"}
+    before = dm_texts(world, ALEX)
     dana.click(forged)
     assert "KB-21 is restricted" in last_ephemeral(world, "U0DESK01")
-    assert not dm_texts(world, ALEX)
+    assert dm_texts(world, ALEX) == before, "nothing more reached the requester"
     forged.element = {**forged.element, "value": "KB-4:4242"}
     dana.click(forged)
     assert "can't find the requester of CASE-4242" in last_ephemeral(world, "U0DESK01")

@@ -10,7 +10,15 @@ from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from store.models import Case
 from tests.conftest import as_user
-from tests.helpers import P1_ANSWERS, cases, dm_texts, events, fill_and_submit, texts
+from tests.helpers import (
+    P1_ANSWERS,
+    cases,
+    dm_texts,
+    events,
+    fill_and_submit,
+    texts,
+    top_level,
+)
 
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 
@@ -102,7 +110,7 @@ def test_route_2_the_card_is_edited_in_place_and_take_it_works(world: World, dan
     (case,) = cases(world)
     assert case.state == "assigned" and case.coordinator_id == "U0NET01"
     assert "U0DESK01" in case.active_parties("interested"), "the old coordinator stays informed"
-    (card,) = world.standin.messages("C0NETQ")
+    (card,) = top_level(world, "C0NETQ")
     assert card.edited and "Take it" not in texts(world, "C0NETQ")[0]
     assert "Kenji" in world.standin.display_names()["U0NET01"]
     assert any("handled by" in t for t in dm_texts(world, "U0USER01"))

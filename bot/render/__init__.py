@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.render import cards, notes, sla_notes
+from bot.render import cards, kb_cards, notes, sla_notes
 from bot.render.message import Message, RenderContext
 
 Template = Callable[[RenderContext], Message]
@@ -29,6 +29,7 @@ TEMPLATES: dict[str, Template] = {
     "status_update": sla_notes.status_update,
     "requester_update": sla_notes.requester_update,
     "requester_waiting": sla_notes.requester_waiting,
+    "kb_suggestions": kb_cards.suggestions_for_case,
 }
 
 

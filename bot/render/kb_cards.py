@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.render.common import as_dicts, buttons, context, safe, section
+from bot.render.message import Message, RenderContext
 from bot.text import clip
 from bot.views.inputs import metadata, option, select, text_input
 from kb.articles import AUDIENCES, CATEGORIES, KINDS, REQUEST_TYPES, STATUSES, Article
@@ -224,3 +225,10 @@ def article_form(article: Article | None, services: Sequence[str]) -> View:
         blocks=blocks,
         private_metadata=metadata(article=a.id if a else None),
     )
+
+
+def suggestions_for_case(ctx: RenderContext) -> Message:
+    """The outbox template of WORK-2's suggestion card (suggestions travel in the params)."""
+    found = [Suggestion(**item) for item in ctx.params.get("suggestions", [])]
+    message = suggestion_message(found, case_number=ctx.case.number)
+    return Message(text=message["text"], blocks=message["blocks"])

@@ -213,11 +213,17 @@ class Repl:
         }
 
     def _show_channel(self, channel: str, count: int) -> None:
-        messages = self.world.standin.messages(channel)[-count:]
-        if not messages:
+        """The last `count` messages of the channel, each followed by its thread's replies."""
+        everything = self.world.standin.messages(channel)
+        top = [m for m in everything if not m.thread_ts or m.thread_ts == m.ts][-count:]
+        if not top:
             self.print("(no messages)")
-        for message in messages:
-            self.print(render_message(message, users=self.names, channels=self._channel_names()))
+        names = self._channel_names()
+        for message in top:
+            self.print(render_message(message, users=self.names, channels=names))
+            for reply in everything:
+                if reply.thread_ts == message.ts and reply.ts != message.ts:
+                    self.print(render_message(reply, users=self.names, channels=names))
 
     def _channel_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.world.standin.channels()}
