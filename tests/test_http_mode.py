@@ -125,7 +125,7 @@ def test_route_2_http_mode_records_and_posts_the_queue_card(
         slack.messages("C0NETQ") and slack.messages(dm_channel)
     ):
         time.sleep(0.1)
-    (card,) = slack.messages("C0NETQ")
+    (card,) = [m for m in slack.messages("C0NETQ") if not m.thread_ts]
     assert "CASE-1001" in card.text
     (dm,) = slack.messages(dm_channel)
     assert "CASE-1001" in dm.text
