@@ -297,3 +297,13 @@ def test_sla_4_a_broken_timer_is_set_aside_and_the_others_still_fire(office: Wor
         broken = session.query(Timer).filter_by(key="bogus").one()
         assert broken.fired_at is not None and "no handler" in (broken.error or "")
     assert events(office, 1001, "sla_warning") and events(office, 1001, "sla_breach")
+
+
+def test_sla_2_the_app_home_lists_cases_at_risk_soonest_first(office: World) -> None:
+    dana = Driver(world=office, user="U0DESK01")
+    dana.command(LAPTOP_P3)
+    dana.command("/case new Payroll export fails service=payroll urgency=low for=@jordan")
+    dana.open_home()
+    home = str(office.standin.home_view("U0DESK01"))
+    assert "Your cases at risk, soonest first" in home
+    assert home.index("CASE-1002") < home.index("CASE-1001"), "payroll's clock is due first"
