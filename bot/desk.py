@@ -285,6 +285,17 @@ class Desk:
             ).scalar_one_or_none()
             return int(number) if number is not None else None
 
+    def send_article_link(
+        self, number: int, article_id: str, title: str, url: str, actor: str
+    ) -> None:
+        """WORK-2's "send to requester": the link (never the text) in the desk's voice."""
+        self._act(
+            number,
+            lambda s, c: suggestions.send_link(
+                c, article_id=article_id, title=title, url=url, actor=actor, now=self.clock.now()
+            ),
+        )
+
     def summary(self, number: int) -> CaseSummary:
         with self.db.transaction() as session:
             return self._summary(self._case(session, number))

@@ -74,3 +74,12 @@ def post(policy: Policy, case: Case, found: list[Suggestion], *, now: datetime) 
     if case.channel_id or case.is_major:
         notices.append(n.post(CASE_CHANNEL, "kb_suggestions", suggestions=payload))
     return notices
+
+
+def send_link(
+    case: Case, *, article_id: str, title: str, url: str, actor: str, now: datetime
+) -> list[Notice]:
+    record_event(case, at=now, actor=actor, kind="kb_sent", new=article_id, reason=title)
+    return [
+        n.post(case.requester_id, "requester_article", article=article_id, title=title, url=url)
+    ]

@@ -18,7 +18,9 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
         except CaseNotFound:
             return None
 
-    kb_handlers.register(app, knowledge, desk.policy, requester_of=requester_of)
+    kb_handlers.register(
+        app, knowledge, desk.policy, requester_of=requester_of, send_link=desk.send_article_link
+    )
     commands.register(app, desk)
     actions.register(app, desk)
     views.register(app, desk)

@@ -53,7 +53,9 @@ def register(
     policy: Policy,
     *,
     requester_of: Callable[[int], str | None],
+    send_link: Callable[[int, str, str, str, str], None],
 ) -> None:
+    """`send_link(case, article id, title, url, actor)` sends the requester the link."""
     services = tuple(policy.services)
 
     @app.command("/kb")
@@ -138,17 +140,8 @@ def register(
         except KbError as exc:
             tell_error(body, client, respond, str(exc))
             return
-        link = f"<{kb.url(article.id)}|{article.id} {escape(article.title)}>"
-        try:
-            client.chat_postMessage(
-                channel=requester,
-                text=f"About CASE-{case_number}: the desk thinks this article may help: {link}",
-            )
-        except SlackApiError as exc:
-            error = exc.response.get("error")
-            log.warning("could not send %s to %s: %s", article.id, requester, error)
-            tell_error(body, client, respond, f"Slack did not deliver the link ({error}).")
-            return
+        # Through the outbox, like every customer-facing message: retried, never lost.
+        send_link(case_number, article.id, article.title, kb.url(article.id), user)
         kb.record_sent(article.id, case_number=case_number, actor=user)
         tell(body, client, respond, {"text": f"Sent the link to {article.id} to <@{requester}>."})
 

@@ -29,6 +29,7 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "same symptom",  # INTAKE-4
         "Link to CASE-1001",
         "Complete the classification",  # INTAKE-1 free text
+        "Knowledge base first",  # WORK-2 suggestions under the queue card
         "P4 Low",  # CLASSIFY-4 recompute
         "Opening a case from",  # INTAKE-1 message shortcut
         "Unsupported; work approved for this case",  # CLASSIFY-2

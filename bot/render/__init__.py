@@ -18,6 +18,7 @@ TEMPLATES: dict[str, Template] = {
     "requester_taken": notes.requester_taken,
     "requester_reclassified": notes.requester_reclassified,
     "requester_declined": notes.requester_declined,
+    "requester_article": notes.requester_article,
     "page": notes.page,
     "taken": notes.taken,
     "reclassified": notes.reclassified,

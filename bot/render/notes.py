@@ -70,6 +70,17 @@ def requester_reclassified(ctx: RenderContext) -> Message:
     return Message(text=f"{case.ref} was updated.", blocks=as_dicts([section(text)]))
 
 
+def requester_article(ctx: RenderContext) -> Message:
+    """A knowledge-base article for the requester: a link, never a pasted copy (WORK-2)."""
+    case = ctx.case
+    p = ctx.params
+    link = f"<{p.get('url', '')}|{p.get('article', '')} {safe(str(p.get('title', '')), 200)}>"
+    text = f"About *{case.ref}*: the desk thinks this article may help you: {link}"
+    return Message(
+        text=f"About {case.ref}: an article that may help", blocks=as_dicts([section(text)])
+    )
+
+
 def requester_declined(ctx: RenderContext) -> Message:
     case = ctx.case
     reason = safe(str(ctx.params.get("reason", "")), 1500)

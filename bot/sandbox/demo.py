@@ -66,11 +66,13 @@ fill How many people = Only the requester
 fill Who is affected = Internal staff only
 fill Is a business-critical = No
 submit
-## Kenji from Network Operations takes it from the queue.
+## Kenji from Network Operations takes it from the queue. The knowledge base answered first,
+## under the card: he sends Alex the best match as a link (WORK-2).
 as kenji
 press Take it in #network-queue
 read #network-queue
-dm alex 2
+press Send to requester in #network-queue
+dm alex 3
 ## 4. From a message in a channel (INTAKE-1's message shortcut keeps the permalink)
 as jordan
 in #it-help
