@@ -44,7 +44,13 @@ def run_benchmark(settings: Settings, argv: Sequence[str], out: IO[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot bench-clocks")
     parser.add_argument("--cases", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--due", type=int, default=1000, help="reminders made due for the lag")
-    parser.add_argument("--interval", type=float, default=1.0, help="sweep interval, seconds")
+    parser.add_argument("--interval", type=float, default=5.0, help="sweep interval, seconds")
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=60.0,
+        help="seconds over which the reminders fall due (small = a burst)",
+    )
     parser.add_argument(
         "--database",
         default=None,
@@ -53,13 +59,17 @@ def run_benchmark(settings: Settings, argv: Sequence[str], out: IO[str]) -> int:
     args = parser.parse_args(list(argv))
     for size in args.cases:
         url = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-        result = _one_size(settings, url, size=size, due=args.due, interval=args.interval)
+        result = _one_size(
+            settings, url, size=size, due=args.due, interval=args.interval, spread=args.spread
+        )
         out.write(result + "\n")
         out.flush()
     return 0
 
 
-def _one_size(settings: Settings, url: str, *, size: int, due: int, interval: float) -> str:
+def _one_size(
+    settings: Settings, url: str, *, size: int, due: int, interval: float, spread: float
+) -> str:
     world = build_world(
         dataclasses.replace(settings, database_url=url, sweep_seconds=interval),
         enforce_rate_limits=False,
@@ -75,12 +85,13 @@ def _one_size(settings: Settings, url: str, *, size: int, due: int, interval: fl
             t0 = time.perf_counter()
             runtime.sweeper.sweep()
             idle.append((time.perf_counter() - t0) * 1000)
-        fired, lags = _lag(runtime, due=due, interval=interval)
+        fired, lags = _lag(runtime, due=due, spread=spread)
         within = sum(1 for lag in lags if lag <= 2 * interval) / len(lags) if lags else 0.0
         backend = runtime.db.engine.dialect.name
         return (
             f"{backend:10} {size:>7} open cases (filled in {fill_s:.1f} s): idle sweep p50 "
-            f"{_pct(idle, 50):.2f} ms, p95 {_pct(idle, 95):.2f} ms; {len(lags)} reminders due: "
+            f"{_pct(idle, 50):.2f} ms, p95 {_pct(idle, 95):.2f} ms; {len(lags)} reminders due "
+            f"over {spread:g} s: "
             f"due to fired p50 {_pct(fired, 50):.2f} s, p95 {_pct(fired, 95):.2f} s; due to "
             f"delivered p50 {_pct(lags, 50):.2f} s, p95 {_pct(lags, 95):.2f} s, max "
             f"{max(lags, default=0):.2f} s; {within:.0%} delivered within two sweep intervals "
@@ -201,11 +212,10 @@ def _case_row(number: int, now: datetime) -> dict[str, object]:
     }
 
 
-def _lag(runtime: Runtime, *, due: int, interval: float) -> tuple[list[float], list[float]]:
+def _lag(runtime: Runtime, *, due: int, spread: float) -> tuple[list[float], list[float]]:
     """Make `due` warnings fall due over a few seconds; seconds from due to fired (the outbox
     row written) and from due to delivered (Slack answered)."""
     start = datetime.now(UTC) + timedelta(seconds=1)
-    spread = 5.0
     with runtime.db.transaction() as session:
         timers = (
             session.execute(
