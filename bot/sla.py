@@ -93,10 +93,6 @@ def refresh(session: Session, policy: Policy, case: Case, *, now: datetime) -> N
         _schedule_timers(session, policy, case, clock, calendar, now)
 
 
-def pause_reason(case: Case) -> str | None:
-    return "waiting on the requester" if case.waiting_on == "requester" else None
-
-
 def views(policy: Policy, case: Case, *, now: datetime) -> list[ClockView]:
     """Every clock of the case, as of now."""
     result = []
