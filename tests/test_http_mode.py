@@ -90,11 +90,15 @@ def signed(body: str) -> dict[str, str]:
     }
 
 
-def test_route_2_http_mode_records_and_posts_the_queue_card(
+def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
     slack: SlackStandIn, bot_url: str
 ) -> None:
     health = requests.get(f"{bot_url}/healthz", timeout=5).json()
     assert health == {"ok": True, "mode": "http"}
+    page = requests.get(f"{bot_url}/kb/KB-4", timeout=5)
+    assert page.status_code == 200 and "VPN will not connect" in page.text
+    restricted = requests.get(f"{bot_url}/kb/KB-21", timeout=5)  # KB-5: staff only
+    assert restricted.status_code == 404 and "staff only" in restricted.text
     body = urlencode(
         {
             "command": "/case",
