@@ -2,7 +2,7 @@
 
 Queries are typed in a hurry ("cant login to outlook", "e-mail wont send"), articles are written
 with care. Both go through `terms`, which lower-cases, folds accents, joins hyphenated words,
-drops filler words, folds word endings (a light stemmer: "deleting", "deleted" and "deletes"
+drops filler words, folds word endings (the Porter stemmer: "deleting", "deleted", "deletes"
 are one term) and maps general synonyms and abbreviations onto one word. The synonym groups
 describe ordinary English and desk vocabulary; none is written for a particular query.
 """
@@ -90,7 +90,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("access", "permission", "permissions", "rights", "privileges"),
     ("automatic", "automatically", "auto", "automate", "automation"),
     ("notification", "notifications", "alert", "alerts", "notify"),
-    ("export", "backup", "download", "save", "archive"),
+    ("export", "backup", "download"),
     ("import", "upload", "load"),
     ("friend", "friends", "follower", "followers"),
     ("private", "privacy", "secret", "confidential"),
@@ -161,30 +161,146 @@ _PHRASES = {
     ("e", "mail"): "email",
 }
 
-_SUFFIXES: tuple[tuple[str, str] | tuple[str, str, int], ...] = (
+# -- the Porter stemmer ---------------------------------------------------------------------
+# M. F. Porter, "An algorithm for suffix stripping" (1980), with the two departures common
+# implementations make (SQLite's FTS5 "porter" tokenizer too): "bli" -> "ble" and "logi" -> "log"
+# in step 2. It gives the same stems as SQLite's tokenizer.
+
+_VOWELS = frozenset("aeiou")
+
+
+def _consonant(word: str, i: int) -> bool:
+    char = word[i]
+    if char in _VOWELS:
+        return False
+    if char == "y":
+        return i == 0 or not _consonant(word, i - 1)
+    return True
+
+
+def _measure(stem_: str) -> int:
+    """m in [C](VC){m}[V]: how many vowel-consonant runs the stem has."""
+    m = 0
+    previous_vowel = False
+    for i in range(len(stem_)):
+        vowel = not _consonant(stem_, i)
+        if previous_vowel and not vowel:
+            m += 1
+        previous_vowel = vowel
+    return m
+
+
+def _has_vowel(stem_: str) -> bool:
+    return any(not _consonant(stem_, i) for i in range(len(stem_)))
+
+
+def _double_consonant(word: str) -> bool:
+    return len(word) >= 2 and word[-1] == word[-2] and _consonant(word, len(word) - 1)
+
+
+def _cvc(word: str) -> bool:
+    """Ends consonant-vowel-consonant, the last not w, x or y ("hop", not "snow")."""
+    if len(word) < 3:
+        return False
+    last = len(word) - 1
+    return (
+        _consonant(word, last)
+        and not _consonant(word, last - 1)
+        and _consonant(word, last - 2)
+        and word[-1] not in "wxy"
+    )
+
+
+_STEP2 = (
     ("ational", "ate"),
+    ("tional", "tion"),
+    ("enci", "ence"),
+    ("anci", "ance"),
+    ("izer", "ize"),
+    ("bli", "ble"),
+    ("alli", "al"),
+    ("entli", "ent"),
+    ("eli", "e"),
+    ("ousli", "ous"),
     ("ization", "ize"),
-    ("ations", ""),
-    ("ation", ""),
-    ("ments", ""),
-    ("ment", ""),
-    ("ness", ""),
-    ("ities", ""),
-    ("ity", ""),
-    ("ings", ""),
-    ("ing", ""),
-    ("ies", "y"),
-    ("ied", "y"),
-    ("ions", ""),
-    ("ion", ""),
-    ("ers", "er"),
-    ("edly", ""),
-    ("ed", ""),
-    ("ly", "", 4),
-    ("es", ""),
-    ("s", ""),
+    ("ation", "ate"),
+    ("ator", "ate"),
+    ("alism", "al"),
+    ("iveness", "ive"),
+    ("fulness", "ful"),
+    ("ousness", "ous"),
+    ("aliti", "al"),
+    ("iviti", "ive"),
+    ("biliti", "ble"),
+    ("logi", "log"),
 )
-_KEEP_ENDINGS = ("ss", "us", "is", "ous")
+_STEP3 = (
+    ("icate", "ic"),
+    ("ative", ""),
+    ("alize", "al"),
+    ("iciti", "ic"),
+    ("ical", "ic"),
+    ("ful", ""),
+    ("ness", ""),
+)
+_STEP4 = _split("al ance ence er ic able ible ant ement ment ent ion ou ism ate iti ous ive ize")
+
+
+def _replace(word: str, rules: tuple[tuple[str, str], ...], min_measure: int) -> str:
+    """The first rule whose suffix ends the word applies, if the stem left is long enough."""
+    for suffix, replacement in rules:
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            return base + replacement if _measure(base) > min_measure else word
+    return word
+
+
+def porter(word: str) -> str:
+    """The Porter stem of a lower-case word ("connections", "connected" -> "connect")."""
+    if len(word) <= 2:
+        return word
+    # Step 1a: plurals.
+    if word.endswith("sses") or word.endswith("ies"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    # Step 1b: -ed and -ing.
+    if word.endswith("eed"):
+        if _measure(word[:-3]) > 0:
+            word = word[:-1]
+    else:
+        for suffix in ("ed", "ing"):
+            if word.endswith(suffix) and _has_vowel(word[: -len(suffix)]):
+                word = word[: -len(suffix)]
+                if word.endswith(("at", "bl", "iz")):
+                    word += "e"
+                elif _double_consonant(word) and word[-1] not in "lsz":
+                    word = word[:-1]
+                elif _measure(word) == 1 and _cvc(word):
+                    word += "e"
+                break
+    # Step 1c: a final y after a vowel-bearing stem becomes i.
+    if word.endswith("y") and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    # Steps 2 and 3: double and single suffixes onto simpler ones.
+    word = _replace(word, _STEP2, 0)
+    word = _replace(word, _STEP3, 0)
+    # Step 4: drop the last suffix from a long enough stem.
+    for suffix in _STEP4:
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            if _measure(base) > 1 and (suffix != "ion" or base.endswith(("s", "t"))):
+                word = base
+            break
+    # Step 5: a final e, and a double l.
+    if word.endswith("e"):
+        base = word[:-1]
+        m = _measure(base)
+        if m > 1 or (m == 1 and not _cvc(base)):
+            word = base
+    if word.endswith("ll") and _measure(word) > 1:
+        word = word[:-1]
+    return word
 
 
 def fold(text: str) -> str:
@@ -196,21 +312,10 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix stripper: good enough to meet "configuring" with "configured"."""
-    if len(word) <= 3 or word.isdigit() or word.endswith(_KEEP_ENDINGS):
+    """A word's Porter stem ("configuring", "configured" -> "configur"); "2fa" stays as it is."""
+    if len(word) <= 2 or not word.isalpha():
         return word
-    for suffix, replacement, *shortest in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= (shortest or [3])[0]:
-            root = word[: -len(suffix)] + replacement
-            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "lsz":
-                root = root[:-1]  # "running" -> "run"
-            return _drop_e(root)
-    return _drop_e(word)
-
-
-def _drop_e(root: str) -> str:
-    """ "make" and "making" meet at "mak", "delete" and "deleted" at "delet"."""
-    return root[:-1] if len(root) > 3 and root.endswith("e") else root
+    return porter(word)
 
 
 def _canonical_map() -> dict[str, str]:

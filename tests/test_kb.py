@@ -177,6 +177,45 @@ def test_kb_2_a_large_base_scores_only_a_few_candidates(monkeypatch: pytest.Monk
     assert len(calls) <= matcher_module.CANDIDATES < 3000
 
 
+def test_kb_2_the_porter_stemmer_gives_the_published_stems() -> None:
+    from kb.text import porter, stem, terms
+
+    # Examples from Porter's paper (1980), one or more per step.
+    cases = {
+        "caresses": "caress",
+        "ponies": "poni",
+        "cats": "cat",
+        "agreed": "agre",
+        "plastered": "plaster",
+        "motoring": "motor",
+        "sing": "sing",
+        "conflated": "conflat",
+        "hopping": "hop",
+        "falling": "fall",
+        "filing": "file",
+        "happy": "happi",
+        "relational": "relat",
+        "conditional": "condit",
+        "digitizer": "digit",
+        "hopefulness": "hope",
+        "electrical": "electr",
+        "adjustment": "adjust",
+        "adoption": "adopt",
+        "generalizations": "gener",
+        "controlling": "control",
+    }
+    assert {word: porter(word) for word in cases} == cases
+    assert stem("2fa") == "2fa" and stem("e150") == "e150"
+    assert terms("Connecting, connected and connections") == ["connect"] * 3
+
+
+def test_kb_2_archive_and_save_are_not_export() -> None:
+    from kb.text import terms
+
+    assert terms("archive")[0] != terms("export")[0] != terms("save")[0]
+    assert terms("backup")[0] == terms("export")[0]
+
+
 def test_kb_2_similarity_for_duplicate_detection_still_works() -> None:
     assert normalise("The VPN is DOWN!") == "vpn down"
     assert score("vpn down for everyone", "everyone: VPN down") > DEFAULT_THRESHOLD
