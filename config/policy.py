@@ -16,6 +16,7 @@ from config.yaml_checks import Checker, PolicyError
 __all__ = [
     "Calendar",
     "ClosureCode",
+    "Coordination",
     "Group",
     "ImpactOption",
     "ImpactQuestion",
@@ -122,6 +123,21 @@ class ClosureCode:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Coordination:
+    """How people work a case together (ROUTE-3..7, WORK-1, WORK-4): the waits before the bot
+    reminds or escalates, and the reaction that pins a message to the timeline."""
+
+    estimate_reminder_after: timedelta = timedelta(minutes=10)
+    handoff_reminder_after: timedelta = timedelta(minutes=15)
+    handoff_escalate_after: timedelta = timedelta(minutes=30)
+    consult_followup_after: timedelta = timedelta(minutes=30)
+    command_center_test_every: timedelta = timedelta(minutes=20)
+    timeline_reaction: str = "pushpin"
+    history_page_size: int = 10
+    join_brief_entries: int = 5
+
+
+@dataclass(frozen=True, kw_only=True)
 class Policy:
     """The whole validated policy of one desk."""
 
@@ -153,10 +169,15 @@ class Policy:
     calendars: dict[str, Calendar]
     default_calendar: str
     major_calendar: str
+    coordination: Coordination = field(default_factory=Coordination)
     source: Path = field(default=Path("."))
 
     def has_role(self, user_id: str, role: str) -> bool:
         return user_id in self.roles.get(role, frozenset())
+
+    def holders(self, role: str) -> tuple[str, ...]:
+        """Who holds a role, in a stable order (a refusal names them, PERM-1)."""
+        return tuple(sorted(self.roles.get(role, frozenset())))
 
     def is_staff(self, user_id: str) -> bool:
         """Anyone with a desk role or a place in a provider group (not just a requester)."""
@@ -264,7 +285,48 @@ def load_policy(folder: Path) -> Policy:
         calendars=calendars,
         default_calendar=cal.at("default_calendar").one_of(list(calendars)),
         major_calendar=cal.at("major_calendar").one_of(list(calendars)),
+        coordination=_coordination(desk.optional("coordination")),
         source=folder,
+    )
+
+
+def _coordination(node: Checker) -> Coordination:
+    """The optional `coordination:` section of desk.yml; a missing key keeps its default."""
+    if node.value is None:
+        return Coordination()
+    node = node.mapping()
+    default = Coordination()
+    durations = {
+        name: node.optional(name).duration()
+        for name in (
+            "estimate_reminder_after",
+            "handoff_reminder_after",
+            "handoff_escalate_after",
+            "consult_followup_after",
+            "command_center_test_every",
+        )
+        if node.optional(name).value is not None
+    }
+    reaction = node.optional("timeline_reaction")
+    pages = node.optional("history_page_size")
+    entries = node.optional("join_brief_entries")
+    known = list(Coordination.__dataclass_fields__)
+    for extra in node.key_names():
+        if extra not in known:
+            node.at(extra).fail("unknown setting", ", ".join(known))
+    return Coordination(
+        **durations,
+        timeline_reaction=(
+            reaction.matching(r"^[a-z0-9_+-]+$", "an emoji name without colons, e.g. pushpin")
+            if reaction.value is not None
+            else default.timeline_reaction
+        ),
+        history_page_size=(
+            pages.whole(minimum=1) if pages.value is not None else default.history_page_size
+        ),
+        join_brief_entries=(
+            entries.whole(minimum=0) if entries.value is not None else default.join_brief_entries
+        ),
     )
 
 

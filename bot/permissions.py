@@ -1,0 +1,122 @@
+"""PERM-1: who may do what to a case, checked on the server for every action.
+
+Each action lists the holders that may do it (a role from desk.yml, the case's coordinator, the
+members of its group ...). A refusal names every holder and who they are, so the person knows
+whom to ask. Buttons are never trusted: the check runs again when the click arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.errors import UserFacingError
+from config.policy import Policy
+from store.models import Case
+
+ROLE_LABELS = {
+    "service_desk": "the service desk role",
+    "command_center": "the command center role",
+    "managers": "the managers role",
+    "override_approvers": "the override approvers role",
+}
+NAMED_AT_MOST = 4
+
+
+class NotAllowed(UserFacingError):
+    """The person lacks the role an action needs; the message names the role and its holders."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Holder:
+    """One way to be allowed: a label for the refusal and the people it covers."""
+
+    label: str
+    users: frozenset[str]
+
+
+def role(policy: Policy, name: str) -> Holder:
+    return Holder(label=ROLE_LABELS.get(name, name), users=frozenset(policy.holders(name)))
+
+
+def coordinator(case: Case) -> Holder:
+    return Holder(label=f"the coordinator of {case.ref}", users=frozenset({case.coordinator_id}))
+
+
+def group_members(policy: Policy, group_key: str | None) -> Holder:
+    group = policy.groups.get(group_key or "")
+    if group is None:
+        return Holder(label="a member of the case's group", users=frozenset())
+    return Holder(
+        label=f"a member of {group.name}", users=frozenset((*group.members, group.supervisor))
+    )
+
+
+def supervisor(policy: Policy, group_key: str | None) -> Holder:
+    group = policy.groups.get(group_key or "")
+    if group is None:
+        return Holder(label="the group's supervisor", users=frozenset())
+    return Holder(label=f"the supervisor of {group.name}", users=frozenset({group.supervisor}))
+
+
+def staff(policy: Policy) -> Holder:
+    """Anyone on the desk or in a resolver group (not a requester)."""
+    users = {u for members in policy.roles.values() for u in members}
+    for group in policy.groups.values():
+        users.update((*group.members, group.on_call, group.supervisor))
+    return Holder(label="a member of the desk or a resolver group", users=frozenset(users))
+
+
+def require(user: str, holders: Sequence[Holder], *, to: str) -> None:
+    """Allow `user` if any holder covers them; otherwise refuse, naming holders and people."""
+    if any(user in holder.users for holder in holders):
+        return
+    named = "; or ".join(f"{h.label} ({_people(h.users)})" for h in holders)
+    raise NotAllowed(f"You can't {to}. It needs {named}. Ask one of them.")
+
+
+def _people(users: Iterable[str]) -> str:
+    ordered = sorted(users)
+    if not ordered:
+        return "nobody holds it yet: ask the desk's administrators"
+    shown = ", ".join(f"<@{u}>" for u in ordered[:NAMED_AT_MOST])
+    more = len(ordered) - NAMED_AT_MOST
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+# -- the actions ------------------------------------------------------------------------------
+def may_coordinate(policy: Policy, case: Case) -> list[Holder]:
+    """Hand over, give estimates, consult: the coordinator, the group's supervisor, managers."""
+    return [
+        coordinator(case),
+        supervisor(policy, case.group_key),
+        role(policy, "managers"),
+    ]
+
+
+def may_reassign(policy: Policy, case: Case) -> list[Holder]:
+    """Escalate or transfer: the coordinator, the group working it, the desk, the center."""
+    return [
+        coordinator(case),
+        group_members(policy, case.group_key),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
+        role(policy, "managers"),
+    ]
+
+
+def may_speak_for_desk(policy: Policy, case: Case) -> list[Holder]:
+    """BCAST-4: the one voice to the customer is the coordinator's or the desk's."""
+    return [
+        coordinator(case),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
+    ]
+
+
+def may_read(policy: Policy, case: Case) -> list[Holder]:
+    """PERM-2: staff read every case; a requester reads only their own."""
+    return [
+        staff(policy),
+        Holder(label=f"the requester of {case.ref}", users=frozenset({case.requester_id})),
+    ]
