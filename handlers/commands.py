@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.command_text import fields_from_command
-from bot.desk import Desk, HeldForDuplicates, parse_case_ref
+from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
@@ -20,26 +18,53 @@ from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
+from handlers.subcommands import Subcommand, case_and_rest, staff_only
 
 log = logging.getLogger(__name__)
 
 
-Verb = Callable[[Desk, str, dict[str, Any], WebClient], dict[str, Any]]
-REF_ONLY = ("take", "show", "sla", "resume")
-CASE_REF = re.compile(r"^(?:CASE-)?\d+$", re.IGNORECASE)
+def subcommands() -> dict[str, Subcommand]:
+    """Every `/case` subcommand, in the order `/case help` lists them."""
+    found = [
+        Subcommand(
+            name="new",
+            usage="<summary> [service=…] [impact=…] [urgency=…] [type=…] [category=…] [for=@user]",
+            summary='record at once; anything not given is "I don\'t know"',
+            run=_new_case,
+            needs_case=False,
+        ),
+        Subcommand(name="show", usage="CASE-1042", summary="the case card", run=_show),
+        Subcommand(
+            name="take",
+            usage="CASE-1042",
+            summary="take a case from your group's queue",
+            run=_take,
+        ),
+        Subcommand(
+            name="update",
+            usage="CASE-1042 <text>",
+            summary="post a status update to everyone following the case",
+            run=_update,
+        ),
+        Subcommand(
+            name="sla",
+            usage="CASE-1042",
+            summary="every SLA clock: target, elapsed, left, paused",
+            run=_sla,
+        ),
+        Subcommand(
+            name="wait",
+            usage="CASE-1042 <what we need>",
+            summary="wait on the requester (SLA clocks pause)",
+            run=_wait,
+        ),
+        Subcommand(name="resume", usage="CASE-1042", summary="stop waiting", run=_resume),
+    ]
+    return {s.name: s for s in found}
 
 
 def register(app: App, desk: Desk) -> None:
-    verbs: dict[str, Verb] = {
-        "new": _new_case,
-        "take": _take,
-        "show": _show,
-        "update": _update,
-        "sla": _sla,
-        "wait": _wait,
-        "resume": _resume,
-        "help": lambda d, _r, _c, _w: {"text": help_text(d)},
-    }
+    verbs = subcommands()
 
     @app.command("/case")
     def case_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -49,39 +74,21 @@ def register(app: App, desk: Desk) -> None:
             if not text:
                 _open_intake(client, desk, command)
                 ack()
+            elif verb.lower() == "help":
+                ack(text=help_text(desk, verbs))
             elif verb.lower() in verbs:
-                ack(**verbs[verb.lower()](desk, rest.strip(), command, client))
+                ack(**verbs[verb.lower()].run(desk, rest.strip(), command, client))
             else:
-                ack(**error_message(f"I don't know `/case {verb}`.\n\n{help_text(desk)}"))
+                ack(**error_message(f"I don't know `/case {verb}`.\n\n{help_text(desk, verbs)}"))
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
 
 
-def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> tuple[int, str]:
-    """`CASE-1042 rest...`, or just `rest...` inside the case's own channel."""
-    first, _, rest = text.partition(" ")
-    if CASE_REF.match(first):
-        return parse_case_ref(first), rest.strip()
-    number = desk.case_in_channel(str(command.get("channel_id", "")))
-    if number is None and first and verb in REF_ONLY:
-        parse_case_ref(first)  # says what is wrong with it
-    if number is None:
-        raise UserFacingError(
-            f"Name the case: `/case {verb} CASE-1042 ...`, or run it in the case's own channel."
-        )
-    return number, text
-
-
-def _staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
-    user = str(command["user_id"])
-    if not desk.policy.is_staff(user):
-        raise UserFacingError(f"Only the desk and its resolver groups can {what}.")
-    return user
-
-
-def help_text(desk: Desk) -> str:
+def help_text(desk: Desk, verbs: dict[str, Subcommand]) -> str:
     policy = desk.policy
+    lines = "\n".join(v.help_line() for v in verbs.values())
     return HELP.format(
+        lines=lines,
         services=", ".join(policy.services),
         impacts=", ".join(policy.impact_levels),
         urgencies=", ".join(policy.urgency_levels),
@@ -121,21 +128,21 @@ def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 
 
 def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
-    user = _staff_only(desk, command, "post status updates")
+    user = staff_only(desk, command, "post status updates")
     number, update = case_and_rest(desk, text, command, "update")
     summary = desk.post_update(number, actor=user, text=update)
     return {"text": f"Update posted on {summary.ref}; everyone following it has it."}
 
 
 def _sla(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
-    _staff_only(desk, command, "read SLA clocks")
+    staff_only(desk, command, "read SLA clocks")
     number, _rest = case_and_rest(desk, text, command, "sla")
     summary, views = desk.clocks(number)
     return clocks_message(summary, views)
 
 
 def _wait(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
-    user = _staff_only(desk, command, "put a case on hold")
+    user = staff_only(desk, command, "put a case on hold")
     number, reason = case_and_rest(desk, text, command, "wait")
     summary = desk.wait_on_requester(number, actor=user, reason=reason)
     return {
@@ -145,7 +152,7 @@ def _wait(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 
 
 def _resume(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
-    user = _staff_only(desk, command, "take a case off hold")
+    user = staff_only(desk, command, "take a case off hold")
     number, _rest = case_and_rest(desk, text, command, "resume")
     summary = desk.resume(number, actor=user)
     return {"text": f"{summary.ref} is no longer waiting; its SLA clocks run again."}

@@ -128,14 +128,7 @@ def error_message(text: str) -> dict[str, Any]:
 
 HELP = """*Casedesk*: `/case` commands
 • `/case` — open the intake form
-• `/case new <summary> [service=…] [impact=…] [urgency=…] [type=…] [category=…] [for=@user]` — \
-record at once; anything not given is "I don't know"
-• `/case show CASE-1042` — the case card
-• `/case take CASE-1042` — take a case from your group's queue
-• `/case update CASE-1042 <text>` — post a status update to everyone following the case
-• `/case sla CASE-1042` — every SLA clock: target, elapsed, left, paused
-• `/case wait CASE-1042 <what we need>` / `/case resume CASE-1042` — wait on the requester \
-(SLA clocks pause) and stop waiting
+{lines}
 • `/case help` — this list
 In a case's own channel the case number can be left out.
 Values: service = {services}; impact = {impacts}; urgency = {urgencies}; type = {types}; \

@@ -1,0 +1,57 @@
+"""The `/case` subcommand registry: each feature module lists its subcommands with a usage line,
+so `/case help` is built from what exists and never drifts from it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.desk import Desk, parse_case_ref
+from bot.errors import UserFacingError
+
+Run = Callable[[Desk, str, dict[str, Any], WebClient], dict[str, Any]]
+CASE_REF = re.compile(r"^(?:CASE-)?\d+$", re.IGNORECASE)
+# Subcommands whose only argument is the case: a stray word there is a mistyped number.
+REF_ONLY = frozenset({"take", "show", "sla", "resume", "history"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subcommand:
+    """`/case <name> <usage>`: what it does in one line, and the function that does it."""
+
+    name: str
+    usage: str
+    summary: str
+    run: Run
+    needs_case: bool = True
+
+    def help_line(self) -> str:
+        usage = f" {self.usage}" if self.usage else ""
+        return f"• `/case {self.name}{usage}` — {self.summary}"
+
+
+def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> tuple[int, str]:
+    """`CASE-1042 rest...`, or just `rest...` inside the case's own channel."""
+    first, _, rest = text.partition(" ")
+    if CASE_REF.match(first):
+        return parse_case_ref(first), rest.strip()
+    number = desk.case_in_channel(str(command.get("channel_id", "")))
+    if number is None and first and verb in REF_ONLY:
+        parse_case_ref(first)  # says what is wrong with it
+    if number is None:
+        raise UserFacingError(
+            f"Name the case: `/case {verb} CASE-1042 ...`, or run it in the case's own channel."
+        )
+    return number, text
+
+
+def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
+    """The acting user, if they are on the desk or in a resolver group (PERM-2)."""
+    user = str(command["user_id"])
+    if not desk.policy.is_staff(user):
+        raise UserFacingError(f"Only the desk and its resolver groups can {what}.")
+    return user
