@@ -31,6 +31,11 @@ ACTION_RECLASSIFY = "case_reclassify"
 ACTION_OVERRIDE = "case_override"
 ACTION_DECLINE = "case_decline"
 ACTION_COMPLETE = "case_complete"
+ACTION_HANDOFF = "case_handoff"
+ACTION_CONSULT = "case_consult"
+ACTION_ESCALATE = "case_escalate"
+ACTION_TRANSFER = "case_transfer"
+ACTION_RETURN = "case_return"
 
 
 def queue_card(ctx: RenderContext) -> Message:
@@ -178,6 +183,13 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
     specs: list[tuple[str, str, str, str | None]] = []
     if case.state == "pending":
         specs.append(("Take it", ACTION_TAKE, value, "primary"))
+    else:
+        specs.append(("Hand over", ACTION_HANDOFF, value, None))
+        specs.append(("Consult", ACTION_CONSULT, value, None))
+    specs.append(("Escalate", ACTION_ESCALATE, value, None))
+    specs.append(("Transfer", ACTION_TRANSFER, value, None))
+    if case.escalations or case.transfers:
+        specs.append(("Return to owner", ACTION_RETURN, value, None))
     specs.append(("Reclassify", ACTION_RECLASSIFY, value, None))
     return [buttons("work", *specs)]
 
