@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
+    estimates,
     intake,
     reclassify,
     sla,
@@ -212,9 +213,28 @@ class Desk:
         return Recorded(case=self._summary(session.get_one(Case, int(case_id))), already=True)
 
     # -- working a case -----------------------------------------------------------------------
-    def take(self, number: int, *, actor: str) -> CaseSummary:
+    def take(self, number: int, *, actor: str, estimate: str = "") -> CaseSummary:
+        """ROUTE-2/WORK-1: take the case; an estimate given with it is promised at once (a bad
+        estimate refuses the whole take, so nothing is half done)."""
+
+        def change(session: Session, case: Case) -> list[Notice]:
+            now = self.clock.now()
+            notices = take.take(session, self.policy, case, actor=actor, now=now)
+            if estimate.strip():
+                notices += estimates.give(
+                    session, self.policy, case, actor=actor, text=estimate, now=now
+                )
+            return notices
+
+        return self._act(number, change)
+
+    def give_estimate(self, number: int, *, actor: str, text: str) -> CaseSummary:
+        """WORK-1: the promise to the requester (next contact or resolution)."""
         return self._act(
-            number, lambda s, c: take.take(s, self.policy, c, actor=actor, now=self.clock.now())
+            number,
+            lambda s, c: estimates.give(
+                s, self.policy, c, actor=actor, text=text, now=self.clock.now()
+            ),
         )
 
     def reclassify(

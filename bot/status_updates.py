@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import estimates, sla
 from bot import notices as n
-from bot import sla
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import record_event
@@ -53,6 +53,7 @@ def post_update(
     sla.meet(session, policy, case, "first_response", now=now)
     sla.meet(session, policy, case, "next_update", now=now)
     schedule_reminder(session, policy, case, now=now)
+    estimates.note_contact(case, now=now)
     case.updated_at = now
     notices: list[Notice] = []
     if case.channel_id or case.is_major:

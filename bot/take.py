@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import estimates, sla
 from bot import notices as n
-from bot import sla
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
@@ -56,6 +56,7 @@ def take(
     change_state(case, new="assigned", at=now, actor=actor, reason="taken from the queue")
     record_event(case, at=now, actor=actor, kind="taken", new=actor, reason=group.name)
     sla.meet(session, policy, case, "first_response", now=now)
+    estimates.expect_estimate(session, policy, case, now=now)
     case.updated_at = now
     notices = n.refresh_cards(policy, case)
     if case.channel_id or case.is_major:

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import estimates, sla
 from bot import notices as n
-from bot import sla
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from bot.timeline import record_event
@@ -39,6 +39,7 @@ def wait_on_requester(
         reason=reason.strip(),
     )
     sla.refresh(session, policy, case, now=now)
+    estimates.note_contact(case, now=now)
     case.updated_at = now
     return [
         n.post(case.requester_id, "requester_waiting", reason=reason.strip()),

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.desk import Desk
 from bot.errors import CaseNotFound
-from handlers import actions, commands, events, shortcuts, views
+from handlers import actions, commands, estimates, events, shortcuts, views
 from handlers import kb as kb_handlers
 from kb.service import KnowledgeBase
 
@@ -26,3 +26,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     views.register(app, desk)
     shortcuts.register(app, desk)
     events.register(app, desk)
+    estimates.register(app, desk)

@@ -29,6 +29,7 @@ from bot.views.classify_modal import classify_modal
 from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
 from bot.views.update_modal import update_modal
+from handlers.commands import took_message
 from handlers.replies import actor_of, tell, tell_error
 
 if TYPE_CHECKING:
@@ -56,10 +57,7 @@ def register(app: App, desk: Desk) -> None:
 
         def work() -> dict[str, Any]:
             summary = desk.take(_number(body), actor=actor_of(body))
-            return {
-                "text": f"You took {summary.ref} and are now its coordinator. The requester "
-                "has been told."
-            }
+            return took_message(desk, summary.number, estimated=False)
 
         _answer(body, client, respond, work)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.render import cards, kb_cards, notes, sla_notes
+from bot.render import cards, estimate_notes, kb_cards, notes, sla_notes
 from bot.render.message import Message, RenderContext
 
 Template = Callable[[RenderContext], Message]
@@ -31,6 +31,10 @@ TEMPLATES: dict[str, Template] = {
     "requester_update": sla_notes.requester_update,
     "requester_waiting": sla_notes.requester_waiting,
     "kb_suggestions": kb_cards.suggestions_for_case,
+    "requester_estimate": estimate_notes.requester_estimate,
+    "estimate_given": estimate_notes.estimate_given,
+    "promise_due": estimate_notes.promise_due,
+    "estimate_needed": estimate_notes.estimate_needed,
 }
 
 

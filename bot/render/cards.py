@@ -21,6 +21,7 @@ from bot.render.common import (
     user,
     when,
 )
+from bot.render.estimate_notes import promise_text
 from bot.render.message import Message, RenderContext
 from bot.targets import first_response_due
 from bot.text import clip
@@ -86,7 +87,7 @@ def case_brief(ctx: RenderContext) -> Message:
         ),
         section(
             f"*Status:* {STATES.get(case.state, case.state)} · coordinator "
-            f"{user(case.coordinator_id)} · next promised contact: none yet"
+            f"{user(case.coordinator_id)} · next promised contact: {promise_text(case)}"
         ),
     ]
     if case.source_permalink:
@@ -159,6 +160,10 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
     if linked:
         notes.append(f"{linked} more contact{'s' if linked > 1 else ''} linked")
+    if case.estimate_at is not None:
+        notes.append(f"Promised: {promise_text(case)}")
+    if case.escalations or case.transfers:
+        notes.append(f"Escalated {case.escalations}× · transferred {case.transfers}×")
     if case.channel_id:
         notes.append(f"Case channel <#{case.channel_id}>")
     if case.closure_code:
