@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
     estimates,
+    home,
     intake,
     reclassify,
     sla,
@@ -30,15 +31,15 @@ from bot import (
 )
 from bot.clock import Clock
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
+from bot.home import HomeData
 from bot.intake_fields import FieldError, IntakeFields, check_fields
 from bot.notices import Notice, enqueue
 from bot.reclassify import Reclassification
 from bot.targets import first_response_due
-from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
 from kb.service import KnowledgeBase
 from store.db import Database
-from store.models import Case, CaseParty, IntakeDraft, SeenRequest, SlaClock
+from store.models import Case, IntakeDraft, SeenRequest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -320,45 +321,10 @@ class Desk:
         with self.db.transaction() as session:
             return self._summary(self._case(session, number))
 
-    def cases_for(self, user_id: str, *, limit: int = 20) -> list[CaseSummary]:
-        """Open cases the person asked for or coordinates, most urgent first (App Home)."""
+    def home(self, user_id: str) -> HomeData:
+        """The App Home's content for one person."""
         with self.db.transaction() as session:
-            theirs = select(CaseParty.case_id).where(
-                CaseParty.user_id == user_id,
-                CaseParty.until.is_(None),
-                CaseParty.role.in_(("requester", "coordinator")),
-            )
-            rows = session.execute(
-                select(Case)
-                .where(Case.id.in_(theirs), Case.state.in_(OPEN_STATES))
-                .order_by(Case.priority, Case.number)
-                .limit(limit)
-            ).scalars()
-            return [self._summary(case) for case in rows]
-
-    def at_risk(self, user_id: str, *, limit: int = 10) -> list[tuple[CaseSummary, str, datetime]]:
-        """SLA clocks of the cases the person coordinates, soonest due first (App Home)."""
-        with self.db.transaction() as session:
-            rows = session.execute(
-                select(Case, SlaClock.metric, SlaClock.due_at)
-                .join(SlaClock, SlaClock.case_id == Case.id)
-                .join(CaseParty, CaseParty.case_id == Case.id)
-                .where(
-                    CaseParty.user_id == user_id,
-                    CaseParty.role == "coordinator",
-                    CaseParty.until.is_(None),
-                    SlaClock.met_at.is_(None),
-                    SlaClock.due_at.is_not(None),
-                    Case.state.in_(OPEN_STATES),
-                )
-                .order_by(SlaClock.due_at)
-                .limit(limit)
-            ).all()
-            return [
-                (self._summary(case), sla.METRIC_LABELS[metric], due)
-                for case, metric, due in rows
-                if due is not None
-            ]
+            return home.load(session, self.policy, user_id, self._summary)
 
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
         """Run `reader` on the case inside a transaction (for rendering views of it)."""

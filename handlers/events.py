@@ -1,4 +1,4 @@
-"""Events: the App Home shows the person's own open cases."""
+"""Events: the App Home shows the person's cases, queues and clocks at risk."""
 
 from __future__ import annotations
 
@@ -17,5 +17,5 @@ def register(app: App, desk: Desk) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
-        view = home_view(desk.policy, desk.cases_for(user), user, desk.at_risk(user))
+        view = home_view(desk.policy, desk.home(user), user)
         client.views_publish(user_id=user, view=view)

@@ -126,7 +126,7 @@ def test_the_app_home_lists_the_persons_open_cases(world: World, dana: Driver) -
     alex = as_user(world, "alex")
     alex.open_home()
     home = str(world.standin.home_view("U0USER01"))
-    assert "CASE-1001" in home and "for you" in home
+    assert "CASE-1001" in home and "You asked for" in home
     kenji = as_user(world, "kenji")
     kenji.open_home()
     assert "no open cases" in str(world.standin.home_view("U0NET01"))
@@ -149,3 +149,25 @@ def test_route_1_brief_mentions_the_requester_as_a_real_mention(world: World, da
     (case,) = cases(world)
     brief = world.standin.messages(case.channel_id or "")[0]
     assert "<@U0USER01>" in str(brief.blocks) and "&lt;@" not in str(brief.blocks)
+
+
+def test_route_2_the_app_home_shows_roles_queues_and_takes_from_the_queue(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    kenji = as_user(world, "kenji")
+    kenji.open_home()
+    home = str(world.standin.home_view("U0NET01"))
+    assert "Queue of Network Operations* (1 waiting)" in home and "CASE-1001" in home
+    kenji.press_on_home("Take it")
+    (case,) = cases(world)
+    assert case.coordinator_id == "U0NET01" and case.state == "assigned"
+    assert any("You took CASE-1001" in t for t in dm_texts(world, "U0NET01"))
+    kenji.open_home()
+    home = str(world.standin.home_view("U0NET01"))
+    assert "You coordinate* (1)" in home and "(0 waiting)" in home
+    dana.open_home()
+    assert "You follow* (1)" in str(world.standin.home_view("U0DESK01"))
+    as_user(world, "alex").open_home()
+    alex_home = str(world.standin.home_view("U0USER01"))
+    assert "You asked for* (1)" in alex_home and "Queue of" not in alex_home

@@ -1,47 +1,69 @@
-"""The App Home tab: the person's own open cases, most urgent first."""
+"""The App Home tab: what needs the person now (handoffs to answer, clocks at risk), then their
+cases by role, then their groups' queues with "Take it"."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 
 from bot.desk import CaseSummary
-from bot.render.common import context, safe, section, user, when
+from bot.home import HomeData
+from bot.render.cards import ACTION_TAKE
+from bot.render.common import buttons, context, safe, section, user, when
 from bot.vocabulary import STATES
 from config.policy import Policy
 
+MAX_BLOCKS = 100
 
-def home_view(
-    policy: Policy,
-    cases: list[CaseSummary],
-    viewer: str,
-    at_risk: list[tuple[CaseSummary, str, datetime]] | None = None,
-) -> View:
-    blocks: list[Block] = [HeaderBlock(text=f"{policy.desk_name}"[:150])]
-    if at_risk:
+
+def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
+    blocks: list[Block] = [HeaderBlock(text=policy.desk_name[:150])]
+    if data.handoffs:
+        blocks.append(section(":handshake: *Handoffs waiting for your answer*"))
+        note = "Accept or decline it from the brief in your DMs"
+        blocks += [_line(case, note) for case in data.handoffs]
+    if data.at_risk:
         lines = [
             f"*{case.ref}* · {case.priority} · {metric} due {when(due)} · {safe(case.summary, 120)}"
-            for case, metric, due in at_risk
+            for case, metric, due in data.at_risk
         ]
         blocks += [
             section(":hourglass_flowing_sand: *Your cases at risk, soonest first*"),
             section("\n".join(lines)),
         ]
-    if not cases:
+    mine = (
+        ("You coordinate", data.coordinating),
+        ("You follow", data.following),
+        ("You asked for", data.requested),
+    )
+    if not any(cases for _, cases in mine):
         blocks.append(section("You have no open cases. Type `/case` to open one."))
-    for case in cases[:20]:
-        role = "you coordinate" if case.coordinator_id == viewer else "for you"
-        blocks += [
-            DividerBlock(),
-            section(
-                f"*{case.ref}* · {case.priority} {case.priority_label} · "
-                f"{STATES.get(case.state, case.state)} · {role}\n{safe(case.summary, 300)}"
-            ),
-            context(
-                f"Coordinator {user(case.coordinator_id)}",
-                f"first response due {when(case.first_response_due)}",
-            ),
-        ]
-    return View(type="home", blocks=blocks[:100])
+    for title, cases in mine:
+        if cases:
+            blocks += [DividerBlock(), section(f"*{title}* ({len(cases)})")]
+            blocks += [_line(case) for case in cases]
+    for group, pending in data.queues:
+        blocks += [DividerBlock(), section(f"*Queue of {group.name}* ({len(pending)} waiting)")]
+        if not pending:
+            blocks.append(context("Nothing waiting."))
+        for case in pending:
+            blocks += [
+                _line(case),
+                buttons(
+                    f"take_{case.number}", ("Take it", ACTION_TAKE, str(case.number), "primary")
+                ),
+            ]
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - 1], context("More in the queues and `/case show`.")]
+    return View(type="home", blocks=blocks)
+
+
+def _line(case: CaseSummary, note: str = "") -> Block:
+    state = STATES.get(case.state, case.state)
+    text = (
+        f"*{case.ref}* · {case.priority} {case.priority_label} · {state} · "
+        f"coordinator {user(case.coordinator_id)}\n{safe(case.summary, 300)}"
+    )
+    if note:
+        text += f"\n_{note}_"
+    return section(text)

@@ -144,6 +144,18 @@ class Driver:
                 payload["message"] = {"ts": found.ts, "type": "message"}
         return self.send_payload(payload)
 
+    def press_on_home(self, label: str) -> dict[str, Any] | None:
+        """Press a button on the person's App Home tab (open it first with `open_home`)."""
+        home = self.world.standin.home_view(self.user)
+        if home is None:
+            raise SandboxError("the App Home is not open; call open_home() first")
+        home["id"] = self.world.standin.home_view_id(self.user)
+        wanted = label.strip().lower()
+        for found in _buttons_in(home.get("blocks", []), where="view", view=home):
+            if found.element["text"]["text"].strip().lower() == wanted:
+                return self.click(found)
+        raise SandboxError(f"no button {label!r} on the App Home")
+
     def find_button(self, label: str, *, channel: str | None = None) -> Found:
         """The newest button with this label that the person can see (modal, ephemeral, channel)."""
         wanted = label.strip().lower()

@@ -385,6 +385,11 @@ class SlackStandIn:
             home = self._ws.homes.get(user_id)
             return copy.deepcopy(home.view) if home is not None else None
 
+    def home_view_id(self, user_id: str) -> str | None:
+        with self._lock:
+            home = self._ws.homes.get(user_id)
+            return home.id if home is not None else None
+
     def bookmarks(self, channel_id: str) -> list[Bookmark]:
         with self._lock:
             return copy.deepcopy(self._ws.bookmarks.get(channel_id, []))
