@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot import sla, status_updates
+from bot import permissions, sla, status_updates
 from bot.classification import STATED_IMPACT, classify
 from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
@@ -52,6 +52,7 @@ def reclassify(
     now: datetime,
 ) -> list[Notice]:
     """Apply the change; every altered field and the priority go on the timeline with `reason`."""
+    permissions.require(actor, [permissions.staff(policy)], to=f"reclassify {case.ref}")
     if case.state == "closed":
         raise UserFacingError(
             f"{case.ref} is closed; reopen it before changing its classification."

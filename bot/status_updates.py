@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, sla
+from bot import estimates, permissions, sla
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -39,6 +39,7 @@ def post_update(
 ) -> list[Notice]:
     """Record an update and send it to the case channel, the broadcast channel (major cases),
     the interested parties and the requester."""
+    permissions.require(actor, [permissions.staff(policy)], to=f"post updates on {case.ref}")
     text = text.strip()
     if not text:
         raise UserFacingError(

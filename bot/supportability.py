@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot import sla, status_updates
+from bot import permissions, sla, status_updates
 from bot.classification import override_key
 from bot.errors import UserFacingError
 from bot.notices import Notice
@@ -26,9 +26,9 @@ class DecisionRefused(UserFacingError):
 
 
 def _check(policy: Policy, case: Case, actor: str, *, role: str, verb: str) -> None:
-    if not policy.has_role(actor, role):
-        needed = role.replace("_", " ")
-        raise DecisionRefused(f"Only the {needed} role may {verb} work on an unsupported service.")
+    permissions.require(
+        actor, [permissions.role(policy, role)], to=f"{verb} work on an unsupported service"
+    )
     if case.support_status not in NEEDS_OVERRIDE:
         raise DecisionRefused(
             f"{case.ref} does not need an override: its service is supported or already approved."
@@ -83,8 +83,11 @@ def decline(
     session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
 ) -> list[Notice]:
     """Close the case as declined: unsupported work is not done, and the requester is told why."""
-    if not (policy.has_role(actor, "override_approvers") or policy.has_role(actor, "service_desk")):
-        raise DecisionRefused("Only the service desk or an override approver may decline a case.")
+    permissions.require(
+        actor,
+        [permissions.role(policy, "service_desk"), permissions.role(policy, "override_approvers")],
+        to=f"decline {case.ref} as unsupported",
+    )
     if case.support_status not in NEEDS_OVERRIDE:
         raise DecisionRefused(
             f"{case.ref} is on a supported service; it cannot be declined as unsupported."

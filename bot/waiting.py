@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, sla
+from bot import estimates, permissions, sla
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import Notice
@@ -19,6 +19,7 @@ from store.models import Case
 def wait_on_requester(
     session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
 ) -> list[Notice]:
+    permissions.require(actor, [permissions.staff(policy)], to=f"put {case.ref} on hold")
     if case.state == "closed":
         raise UserFacingError(f"{case.ref} is closed.")
     if case.waiting_on == "requester":
@@ -50,6 +51,7 @@ def wait_on_requester(
 def resume(
     session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
 ) -> list[Notice]:
+    permissions.require(actor, [permissions.staff(policy)], to=f"take {case.ref} off hold")
     if case.waiting_on != "requester":
         raise UserFacingError(f"{case.ref} is not waiting on the requester.")
     case.waiting_on = None

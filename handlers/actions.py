@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot import permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import (
@@ -75,45 +76,25 @@ def register(app: App, desk: Desk) -> None:
     @app.action(ACTION_OVERRIDE)
     def override(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        if desk.policy.has_role(actor_of(body), "override_approvers"):
+        approvers = [permissions.role(desk.policy, "override_approvers")]
+        if _allowed(body, client, respond, approvers, "approve work on an unsupported service"):
             _open(body, client, respond, override_modal)
-        else:
-            tell_error(
-                body,
-                client,
-                respond,
-                "Only the override approvers role may approve "
-                "work on an unsupported service. Ask a desk manager.",
-            )
 
     @app.action(ACTION_DECLINE)
     def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        actor = actor_of(body)
-        if desk.policy.has_role(actor, "service_desk") or desk.policy.has_role(
-            actor, "override_approvers"
-        ):
+        deciders = [
+            permissions.role(desk.policy, "service_desk"),
+            permissions.role(desk.policy, "override_approvers"),
+        ]
+        if _allowed(body, client, respond, deciders, "decline a case as unsupported"):
             _open(body, client, respond, decline_modal)
-        else:
-            tell_error(
-                body,
-                client,
-                respond,
-                "Only the service desk or an override approver may decline a case.",
-            )
 
     @app.action(ACTION_POST_UPDATE)
     def post_update(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        if desk.policy.is_staff(actor_of(body)):
+        if _allowed(body, client, respond, [permissions.staff(desk.policy)], "post updates"):
             _open(body, client, respond, update_modal)
-        else:
-            tell_error(
-                body,
-                client,
-                respond,
-                "Only the desk and its resolver groups can post status updates.",
-            )
 
     @app.action(ACTION_SHOW)
     def show(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -169,6 +150,22 @@ def register(app: App, desk: Desk) -> None:
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
             tell_error(body, client, respond, "The form could not open in time; click again.")
+
+
+def _allowed(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    holders: list[permissions.Holder],
+    what: str,
+) -> bool:
+    """PERM-1 before a form opens (the workflow checks again when it is submitted)."""
+    try:
+        permissions.require(actor_of(body), holders, to=what)
+    except UserFacingError as exc:
+        tell_error(body, client, respond, str(exc))
+        return False
+    return True
 
 
 def _answer(

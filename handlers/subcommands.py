@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import permissions
 from bot.desk import Desk, parse_case_ref
 from bot.errors import UserFacingError
 
@@ -52,6 +53,5 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
 def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
     """The acting user, if they are on the desk or in a resolver group (PERM-2)."""
     user = str(command["user_id"])
-    if not desk.policy.is_staff(user):
-        raise UserFacingError(f"Only the desk and its resolver groups can {what}.")
+    permissions.require(user, [permissions.staff(desk.policy)], to=what)
     return user

@@ -40,7 +40,8 @@ def test_classify_2_unsupported_service_waits_for_an_override(world: World, dana
     card = texts(world, "C0DESKQ")[-1]
     assert "Approve override" in card and "Take it" not in card
     dana.press("Approve override", channel="C0DESKQ")
-    assert "Only the override approvers role" in last_ephemeral(world, "U0DESK01")
+    refusal = last_ephemeral(world, "U0DESK01")
+    assert "It needs the override approvers role (<@U0CC02>, <@U0MGR01>)" in refusal
     morgan = as_user(world, "morgan")
     morgan.press("Approve override", channel="C0DESKQ")
     morgan.fill("Why approve", "")
