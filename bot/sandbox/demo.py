@@ -46,8 +46,11 @@ read #major-incidents
 dm priya
 dm alex
 ## Priya, the command center's on-call, takes it from her page; the queue card changes in place.
+## Whoever takes a case gives the requester an estimate at once: one tap (WORK-1).
 as priya
 press Take it
+press 30 min
+dm alex 1
 read #command-center
 ## 2. The same symptom again: link instead of duplicating (INTAKE-4)
 as sam
@@ -70,6 +73,7 @@ submit
 ## under the card: he sends Alex the best match as a link (WORK-2).
 as kenji
 press Take it in #network-queue
+press 1 h
 read #network-queue
 press Send to requester in #network-queue
 dm alex 3
@@ -126,6 +130,9 @@ dm sam 1
 wait 15m
 read #desk-management 1
 dm jordan 1
+## Kenji promised Alex a contact within the hour and has not been in touch: the promise was a
+## clock, and it reminds him (WORK-1).
+dm kenji 2
 ## 9. Status updates of a major incident, at the priority's cadence (SLA-3)
 ## While time passed, Priya was reminded every 30 minutes that CASE-1001 owes an update.
 dm priya 1
