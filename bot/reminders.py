@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot import command_center_test, consult, handoff, sla, status_updates
 from bot import notices as n
-from bot import sla, status_updates
 from bot.business_time import is_open
 from bot.notices import Notice
 from bot.timeline import record_event
@@ -125,4 +125,7 @@ HANDLERS: dict[str, Handler] = {
     "sla_warning": sla_warning,
     "sla_breach": sla_breach,
     "status_update": status_update_due,
+    **handoff.HANDLERS,
+    **consult.HANDLERS,
+    **command_center_test.HANDLERS,
 }

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import command_center_test, sla
 from bot import notices as n
-from bot import sla
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
@@ -62,4 +62,4 @@ def take(
         notices.insert(0, n.invite([actor]))
         notices.append(n.post(CASE_CHANNEL, "taken", taker=actor))
     notices.append(n.post(case.requester_id, "requester_taken", taker=actor))
-    return notices
+    return notices + command_center_test.ask(session, policy, case, now=now, actor=actor)

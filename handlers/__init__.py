@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.desk import Desk
 from bot.errors import CaseNotFound
-from handlers import actions, commands, events, shortcuts, views
+from handlers import actions, commands, consult, events, handoff, shortcuts, views
 from handlers import kb as kb_handlers
 from kb.service import KnowledgeBase
 
@@ -26,3 +26,5 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     views.register(app, desk)
     shortcuts.register(app, desk)
     events.register(app, desk)
+    handoff.register(app, desk)
+    consult.register(app, desk)

@@ -18,6 +18,7 @@ from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
+from handlers import consult, handoff
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ def subcommands() -> dict[str, Subcommand]:
             run=_wait,
         ),
         Subcommand(name="resume", usage="CASE-1042", summary="stop waiting", run=_resume),
+        *handoff.SUBCOMMANDS,
+        *consult.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 
