@@ -269,7 +269,15 @@ def remind(f: Firing) -> list[Notice]:
         case=case,
         payload={"handoff": handoff.id},
     )
-    return [n.post(handoff.to_user, "handoff_offer", handoff=handoff.id, reminder=True)]
+    return [
+        n.post(
+            handoff.to_user,
+            "handoff_offer",
+            key=_message_key(handoff, "reminder"),
+            handoff=handoff.id,
+            reminder=True,
+        )
+    ]
 
 
 def escalate(f: Firing) -> list[Notice]:
@@ -292,7 +300,7 @@ def escalate(f: Firing) -> list[Notice]:
         n.post(
             boss,
             "handoff_offer",
-            key=_message_key(handoff, supervisor=True),
+            key=_message_key(handoff, "supervisor"),
             handoff=handoff.id,
             supervisor=True,
         )
@@ -312,19 +320,30 @@ def _offer_message(handoff: Handoff) -> Notice:
 
 
 def _answered(policy: Policy, case: Case, handoff: Handoff, *, by: str) -> list[Notice]:
-    """The offer, and the supervisor's copy if it went that far, edited in place once answered:
-    no buttons are left to press on a closed offer."""
-    copies = [(handoff.to_user, _message_key(handoff), False)]
+    """The offer, its reminder and the supervisor's copy, as far as it went, edited in place
+    once answered: no buttons are left to press on a closed offer."""
+    copies = [(handoff.to_user, "offer")]
+    if handoff.reminded_at is not None:
+        copies.append((handoff.to_user, "reminder"))
     if handoff.escalated_at is not None:
-        copies.append((supervisor_of(policy, case), _message_key(handoff, supervisor=True), True))
+        copies.append((supervisor_of(policy, case), "supervisor"))
     return [
-        n.post(user, "handoff_offer", key=key, handoff=handoff.id, supervisor=boss, by=by)
-        for user, key, boss in copies
+        n.post(
+            user,
+            "handoff_offer",
+            key=_message_key(handoff, copy),
+            handoff=handoff.id,
+            reminder=copy == "reminder",
+            supervisor=copy == "supervisor",
+            by=by,
+        )
+        for user, copy in copies
     ]
 
 
-def _message_key(handoff: Handoff, *, supervisor: bool = False) -> str:
-    return f"handoff:{handoff.id}:{'supervisor' if supervisor else 'offer'}"
+def _message_key(handoff: Handoff, copy: str = "offer") -> str:
+    """Each DM of one offer: "offer", "reminder" or "supervisor"."""
+    return f"handoff:{handoff.id}:{copy}"
 
 
 def _find(session: Session, case: Case, handoff_id: int) -> Handoff:

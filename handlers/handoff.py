@@ -78,7 +78,7 @@ def _handoff(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
 SUBCOMMANDS = [
     Subcommand(
         name="handoff",
-        usage=f"{USAGE} · `/case handoff cancel [CASE-1042]`",
+        usage=f"{USAGE}  ·  cancel [CASE-1042]",
         summary="offer the case to the next coordinator, who must accept",
         run=_handoff,
     )

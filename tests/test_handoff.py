@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import UserFacingError
-from bot.sandbox.driver import Driver
+from bot.sandbox.driver import Driver, SandboxError
 from bot.sandbox.world import World
 from bot.timeline import record_event
 from store.models import Case, Handoff
@@ -147,6 +147,8 @@ def test_route_3_unanswered_offers_are_reminded_then_escalated(world: World, ken
     assert coordinator(world) == "U0NET02"
     assert handoffs(world)[0].answered_by == "U0NET02"
     assert any("nothing for you to do" in t for t in dm_texts(world, "U0MSG01"))
+    with pytest.raises(SandboxError):  # the offer and its reminder were edited: no buttons left
+        as_user(world, "tom").find_button("Accept")
     kinds = [e.kind for e in events(world, 1001) if e.kind.startswith("handoff")]
     assert kinds == [
         "handoff_offered",
