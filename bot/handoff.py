@@ -66,8 +66,13 @@ def offer(
             f"<@{pending.requested_by}>), who has not answered yet. Wait for their answer, or "
             f"cancel it first with `/case handoff cancel {case.ref}`."
         )
-    if pending is not None:
+    replaced: list[Notice] = []
+    if pending is not None:  # an escalated offer passed on: the first person is told
         _close(session, pending, state="cancelled", actor=actor, now=now, reason="handed on")
+        replaced = [
+            *_answered(policy, case, pending, by=actor),
+            n.post(pending.to_user, "handoff_closed", handoff=pending.id, by=actor),
+        ]
         record_event(
             case,
             at=now,
@@ -113,6 +118,7 @@ def offer(
         *case_channel.join(session, case, [to_user]),
         n.post(CASE_CHANNEL, "handoff_offered", handoff=handoff.id, to=to_user, by=actor),
         _offer_message(handoff),
+        *replaced,
     ]
 
 
@@ -148,7 +154,10 @@ def accept(
         *n.refresh_cards(policy, case),
         *_answered(policy, case, handoff, by=actor),
         n.post(CASE_CHANNEL, "handoff_accepted", handoff=handoff.id, old=old, new=actor),
-        n.post(old, "handoff_accepted", handoff=handoff.id, old=old, new=actor),
+        *[
+            n.post(user, "handoff_accepted", handoff=handoff.id, old=old, new=actor)
+            for user in dict.fromkeys((old, handoff.requested_by))
+        ],
         n.post(case.requester_id, "requester_new_coordinator", coordinator=actor),
     ]
     if actor != handoff.to_user:  # the supervisor took it: the named person's offer is closed

@@ -167,6 +167,7 @@ def test_route_3_the_supervisor_may_hand_it_to_someone_else(world: World, kenji:
     olga.submit()
     first, second = handoffs(world)
     assert (first.state, second.state, second.to_user) == ("cancelled", "pending", "U0DESK01")
+    assert any("withdrawn by <@U0NET02>" in t for t in dm_texts(world, "U0MSG01"))
     assert coordinator(world) == "U0NET01"
     as_user(world, "dana").press("Accept")
     assert coordinator(world) == "U0DESK01"
