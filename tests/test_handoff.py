@@ -289,3 +289,27 @@ def test_route_3_a_closed_case_cannot_be_handed_over(world: World, kenji: Driver
     kenji.command("/case handoff CASE-1001 @tom")
     assert "is closed" in last_ephemeral(world, "U0NET01")
     assert handoffs(world) == []
+
+
+def test_route_3_two_offers_at_the_same_moment_leave_one_pending(
+    world: World, kenji: Driver
+) -> None:
+    desk, barrier = world.runtime.desk, threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def offer(to_user: str) -> None:
+        barrier.wait()
+        try:
+            desk.handoff(1001, actor="U0NET01", to_user=to_user, note="")
+            outcomes.append("offered")
+        except UserFacingError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=offer, args=(u,)) for u in ("U0MSG01", "U0DESK01")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[-1] == "offered" and "already being handed" in sorted(outcomes)[0]
+    assert [h.state for h in handoffs(world)] == ["pending"]
+    assert len(events(world, 1001, "handoff_offered")) == 1
