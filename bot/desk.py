@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
+    command_center_test,
+    consult,
     estimates,
+    handoff,
     home,
     intake,
     reclassify,
@@ -290,6 +293,104 @@ class Desk:
         return self._act(
             number,
             lambda s, c: waiting.resume(s, self.policy, c, actor=actor, now=self.clock.now()),
+        )
+
+    # -- coordination: warm handoff (ROUTE-3), consult (ROUTE-5), command-center test (ROUTE-6)
+    def handoff(
+        self, number: int, *, actor: str, to_user: str, note: str, replacing: int | None = None
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: handoff.offer(
+                s,
+                self.policy,
+                c,
+                actor=actor,
+                to_user=to_user,
+                note=note,
+                now=self.clock.now(),
+                replacing=replacing,
+            ),
+        )
+
+    def accept_handoff(self, number: int, handoff_id: int, *, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: handoff.accept(
+                s, self.policy, c, handoff_id=handoff_id, actor=actor, now=self.clock.now()
+            ),
+        )
+
+    def decline_handoff(
+        self, number: int, handoff_id: int, *, actor: str, reason: str
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: handoff.decline(
+                s,
+                self.policy,
+                c,
+                handoff_id=handoff_id,
+                actor=actor,
+                reason=reason,
+                now=self.clock.now(),
+            ),
+        )
+
+    def cancel_handoff(self, number: int, *, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: handoff.cancel(s, self.policy, c, actor=actor, now=self.clock.now()),
+        )
+
+    def consult(
+        self, number: int, *, actor: str, group_key: str, via: str, question: str
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: consult.consult(
+                s,
+                self.policy,
+                c,
+                actor=actor,
+                group_key=group_key,
+                via=via,
+                question=question,
+                now=self.clock.now(),
+            ),
+        )
+
+    def decide_after_consult(
+        self, number: int, consult_id: int, *, actor: str, decision: str
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: consult.decide(
+                s,
+                self.policy,
+                c,
+                consult_id=consult_id,
+                decision=decision,
+                actor=actor,
+                now=self.clock.now(),
+            ),
+        )
+
+    def answer_center_test(
+        self, number: int, *, round_number: int, question: str, value: str, actor: str
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: command_center_test.answer(
+                s,
+                self.policy,
+                c,
+                round_number=round_number,
+                question=question,
+                value=value,
+                actor=actor,
+                now=self.clock.now(),
+            ),
         )
 
     def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:

@@ -120,3 +120,18 @@ def may_read(policy: Policy, case: Case) -> list[Holder]:
         staff(policy),
         Holder(label=f"the requester of {case.ref}", users=frozenset({case.requester_id})),
     ]
+
+
+def may_consult(policy: Policy, case: Case) -> list[Holder]:
+    """ROUTE-5: ask another group for help: the coordinator, the desk, the center, the group."""
+    return [
+        coordinator(case),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
+        group_members(policy, case.group_key),
+    ]
+
+
+def may_answer_cc_test(policy: Policy) -> list[Holder]:
+    """ROUTE-6: only the command center answers its own "can we resolve this here?" test."""
+    return [role(policy, "command_center")]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, sla
+from bot import command_center_test, estimates, sla
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -63,4 +63,4 @@ def take(
         notices.insert(0, n.invite([actor]))
         notices.append(n.post(CASE_CHANNEL, "taken", taker=actor))
     notices.append(n.post(case.requester_id, "requester_taken", taker=actor))
-    return notices
+    return notices + command_center_test.ask(session, policy, case, now=now, actor=actor)

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.desk import Desk
 from bot.errors import CaseNotFound
-from handlers import actions, commands, estimates, events, shortcuts, views
+from handlers import actions, commands, consult, estimates, events, handoff, shortcuts, views
 from handlers import kb as kb_handlers
 from kb.service import KnowledgeBase
 
@@ -27,3 +27,5 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     shortcuts.register(app, desk)
     events.register(app, desk)
     estimates.register(app, desk)
+    handoff.register(app, desk)
+    consult.register(app, desk)

@@ -30,8 +30,8 @@ from bot.views.classify_modal import classify_modal
 from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
 from bot.views.update_modal import update_modal
-from handlers.commands import took_message
-from handlers.replies import actor_of, tell, tell_error
+from handlers.estimates import took_message
+from handlers.replies import actor_of, allowed, answer, tell_error
 
 if TYPE_CHECKING:
     from store.models import Case
@@ -60,7 +60,7 @@ def register(app: App, desk: Desk) -> None:
             summary = desk.take(_number(body), actor=actor_of(body))
             return took_message(desk, summary.number, estimated=False)
 
-        _answer(body, client, respond, work)
+        answer(body, client, respond, work)
 
     @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE})$"))
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -77,7 +77,7 @@ def register(app: App, desk: Desk) -> None:
     def override(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         approvers = [permissions.role(desk.policy, "override_approvers")]
-        if _allowed(body, client, respond, approvers, "approve work on an unsupported service"):
+        if allowed(body, client, respond, approvers, "approve work on an unsupported service"):
             _open(body, client, respond, override_modal)
 
     @app.action(ACTION_DECLINE)
@@ -87,13 +87,13 @@ def register(app: App, desk: Desk) -> None:
             permissions.role(desk.policy, "service_desk"),
             permissions.role(desk.policy, "override_approvers"),
         ]
-        if _allowed(body, client, respond, deciders, "decline a case as unsupported"):
+        if allowed(body, client, respond, deciders, "decline a case as unsupported"):
             _open(body, client, respond, decline_modal)
 
     @app.action(ACTION_POST_UPDATE)
     def post_update(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        if _allowed(body, client, respond, [permissions.staff(desk.policy)], "post updates"):
+        if allowed(body, client, respond, [permissions.staff(desk.policy)], "post updates"):
             _open(body, client, respond, update_modal)
 
     @app.action(ACTION_SHOW)
@@ -109,12 +109,12 @@ def register(app: App, desk: Desk) -> None:
             )
             return {"text": message.text, "blocks": message.blocks}
 
-        _answer(body, client, respond, work)
+        answer(body, client, respond, work)
 
     @app.action(ACTION_RECORD_ANYWAY)
     def record_anyway(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        _answer(
+        answer(
             body,
             client,
             respond,
@@ -136,7 +136,7 @@ def register(app: App, desk: Desk) -> None:
                 "caller will get its updates."
             }
 
-        _answer(body, client, respond, work, replace=True)
+        answer(body, client, respond, work, replace=True)
 
     def _open(
         body: dict[str, Any], client: WebClient, respond: Any, build: Callable[[Case], View]
@@ -150,36 +150,3 @@ def register(app: App, desk: Desk) -> None:
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
             tell_error(body, client, respond, "The form could not open in time; click again.")
-
-
-def _allowed(
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Any,
-    holders: list[permissions.Holder],
-    what: str,
-) -> bool:
-    """PERM-1 before a form opens (the workflow checks again when it is submitted)."""
-    try:
-        permissions.require(actor_of(body), holders, to=what)
-    except UserFacingError as exc:
-        tell_error(body, client, respond, str(exc))
-        return False
-    return True
-
-
-def _answer(
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Any,
-    work: Callable[[], dict[str, Any]],
-    *,
-    replace: bool = False,
-) -> None:
-    """Do the button's work and tell the clicker how it went, success or refusal."""
-    try:
-        message = work()
-    except UserFacingError as exc:
-        tell_error(body, client, respond, str(exc))
-        return
-    tell(body, client, respond, message, replace=replace)

@@ -14,12 +14,12 @@ from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
-from bot.render.estimate_notes import ask_for_estimate, promise_text
 from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import estimates
+from handlers import consult, estimates, handoff
+from handlers.estimates import took_message
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ def subcommands() -> dict[str, Subcommand]:
         ),
         Subcommand(name="resume", usage="CASE-1042", summary="stop waiting", run=_resume),
         *estimates.SUBCOMMANDS,
+        *handoff.SUBCOMMANDS,
+        *consult.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 
@@ -114,15 +116,6 @@ def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
     number, estimate = case_and_rest(desk, text, command, "take")
     summary = desk.take(number, actor=command["user_id"], estimate=estimate)
     return took_message(desk, summary.number, estimated=bool(estimate.strip()))
-
-
-def took_message(desk: Desk, number: int, *, estimated: bool) -> dict[str, Any]:
-    """WORK-1: the taker is asked at once for the requester's estimate, unless given."""
-    lead = f"You took CASE-{number} and are now its coordinator. The requester has been told."
-    if estimated:
-        promised = desk.read(number, promise_text)
-        return {"text": f"{lead} Promised: {promised}."}
-    return {"text": lead, "blocks": desk.read(number, lambda c: ask_for_estimate(c, lead))}
 
 
 def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:

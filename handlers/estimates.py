@@ -13,7 +13,12 @@ from slack_sdk.errors import SlackApiError
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.estimates import PRESETS
-from bot.render.estimate_notes import ACTION_ESTIMATE_OTHER, ACTION_ESTIMATE_PRESET, promise_text
+from bot.render.estimate_notes import (
+    ACTION_ESTIMATE_OTHER,
+    ACTION_ESTIMATE_PRESET,
+    ask_for_estimate,
+    promise_text,
+)
 from bot.views import estimate_modal
 from handlers.replies import actor_of, tell, tell_error
 from handlers.subcommands import Subcommand, case_and_rest
@@ -88,3 +93,12 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={field: str(exc)[:2000]})
             return
         ack()
+
+
+def took_message(desk: Desk, number: int, *, estimated: bool) -> dict[str, Any]:
+    """WORK-1: the taker is asked at once for the requester's estimate, unless given."""
+    lead = f"You took CASE-{number} and are now its coordinator. The requester has been told."
+    if estimated:
+        promised = desk.read(number, promise_text)
+        return {"text": f"{lead} Promised: {promised}."}
+    return {"text": lead, "blocks": desk.read(number, lambda c: ask_for_estimate(c, lead))}

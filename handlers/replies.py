@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import permissions
+from bot.errors import UserFacingError
 from bot.views.results import error_message
 
 log = logging.getLogger(__name__)
@@ -53,3 +56,36 @@ def actor_of(body: dict[str, Any]) -> str:
     if isinstance(user, dict) and isinstance(user.get("id"), str):
         return str(user["id"])
     return str(body.get("user_id", ""))
+
+
+def allowed(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    holders: list[permissions.Holder],
+    what: str,
+) -> bool:
+    """PERM-1 before a form opens (the workflow checks again when it is submitted)."""
+    try:
+        permissions.require(actor_of(body), holders, to=what)
+    except UserFacingError as exc:
+        tell_error(body, client, respond, str(exc))
+        return False
+    return True
+
+
+def answer(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Any,
+    work: Callable[[], dict[str, Any]],
+    *,
+    replace: bool = False,
+) -> None:
+    """Do the button's work and tell the clicker how it went, success or refusal."""
+    try:
+        message = work()
+    except UserFacingError as exc:
+        tell_error(body, client, respond, str(exc))
+        return
+    tell(body, client, respond, message, replace=replace)

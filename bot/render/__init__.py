@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.render import cards, estimate_notes, kb_cards, notes, sla_notes
+from bot.render import (
+    cards,
+    cc_test_notes,
+    consult_notes,
+    estimate_notes,
+    handoff_notes,
+    kb_cards,
+    notes,
+    sla_notes,
+)
 from bot.render.message import Message, RenderContext
 
 Template = Callable[[RenderContext], Message]
@@ -35,6 +44,18 @@ TEMPLATES: dict[str, Template] = {
     "estimate_given": estimate_notes.estimate_given,
     "promise_due": estimate_notes.promise_due,
     "estimate_needed": estimate_notes.estimate_needed,
+    # ROUTE-3, ROUTE-5, ROUTE-6: handoff, consult, the command-center test
+    "handoff_offer": handoff_notes.handoff_offer,
+    "handoff_offered": handoff_notes.handoff_offered,
+    "handoff_accepted": handoff_notes.handoff_accepted,
+    "handoff_declined": handoff_notes.handoff_declined,
+    "handoff_closed": handoff_notes.handoff_closed,
+    "requester_new_coordinator": handoff_notes.requester_new_coordinator,
+    "consult_page": consult_notes.consult_page,
+    "consulted": consult_notes.consulted,
+    "consult_followup": consult_notes.consult_followup,
+    "cc_test": cc_test_notes.cc_test,
+    "cc_test_outcome": cc_test_notes.cc_test_outcome,
 }
 
 

@@ -98,6 +98,14 @@ class Driver:
     def press(self, label: str, *, channel: str | None = None) -> dict[str, Any] | None:
         return self.click(self.find_button(label, channel=channel))
 
+    def press_action(self, action_id: str, *, channel: str | None = None) -> dict[str, Any] | None:
+        """Press the newest visible button with this action id (for cards whose labels repeat,
+        such as the Yes / No of each question)."""
+        for found in self._visible_buttons(channel):
+            if found.element.get("action_id") == action_id:
+                return self.click(found)
+        raise SandboxError(f"no button with action id {action_id!r} in sight")
+
     def click(self, found: Found) -> dict[str, Any] | None:
         """Press a button found earlier (pressing it twice is a double click)."""
         standin = self.world.standin

@@ -1,0 +1,147 @@
+"""ROUTE-5 and ROUTE-6 in Slack: `/case consult`, the "Consult" button and modal, Keep it /
+Transfer it after a consult, and the Yes / No answers of the command-center test."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+
+from bot import permissions
+from bot.consult import CALL_TREE
+from bot.desk import Desk
+from bot.errors import UserFacingError
+from bot.render.cards import ACTION_CONSULT
+from bot.render.cc_test_notes import ACTION_PREFIX
+from bot.render.consult_notes import ACTION_CONSULT_KEEP, ACTION_CONSULT_TRANSFER
+from bot.text import plain
+from bot.views import consult_modal
+from handlers.modal_buttons import done, open_about, pair
+from handlers.replies import actor_of, answer
+from handlers.subcommands import Subcommand, case_and_rest
+from store.models import Case
+
+CALLED = {
+    "oncall": "oncall",
+    "on-call": "oncall",
+    "1": "oncall",
+    "supervisor": "supervisor",
+    "2": "supervisor",
+}
+PAGED = {"oncall": "on-call technician", "supervisor": "supervisor"}
+
+
+def _consult(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, rest = case_and_rest(desk, text, command, "consult")
+    words = rest.split()
+    if not words:
+        raise UserFacingError(
+            f"Name the group: `/case consult CASE-{number} <group> [oncall|supervisor] "
+            f"[question]`. Groups: {', '.join(sorted(desk.policy.groups))}."
+        )
+    group, words = words[0].lower(), words[1:]
+    via = "oncall"
+    if words and words[0].lower() in CALLED:
+        via, words = CALLED[words[0].lower()], words[1:]
+    summary = desk.consult(
+        number,
+        actor=str(command["user_id"]),
+        group_key=group,
+        via=via,
+        question=plain(" ".join(words)),
+    )
+    name = desk.policy.groups[group].name
+    return {
+        "text": f"Paged the {PAGED[via]} of {name} about {summary.ref}. They join its channel as "
+        "an interested party; you stay coordinator and will be asked later whether to keep it."
+    }
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        name="consult",
+        usage="[CASE-1042] <group> [oncall|supervisor] [question]",
+        summary="ask a group for help without handing the case over",
+        run=_consult,
+    )
+]
+
+
+def register(app: App, desk: Desk) -> None:
+    policy = desk.policy
+
+    @app.action(ACTION_CONSULT)
+    def consult_button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        actor = actor_of(body)
+
+        def build(case: Case, _row: int) -> View:
+            permissions.require(
+                actor, permissions.may_consult(policy, case), to=f"consult on {case.ref}"
+            )
+            return consult_modal.consult_modal(policy, case)
+
+        open_about(desk, body, client, respond, build)
+
+    @app.view(consult_modal.CALLBACK)
+    def consulted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, group, via, question = consult_modal.parse_consult(view)
+            if not group:
+                raise UserFacingError("Choose the group to consult.")
+            summary = desk.consult(
+                number, actor=body["user"]["id"], group_key=group, via=via, question=question
+            )
+        except ValueError as exc:  # UserFacingError is a ValueError
+            ack(response_action="errors", errors={"group": str(exc)[:2000]})
+            return
+        ack(
+            response_action="update",
+            view=done(
+                "Consult sent",
+                f"*{summary.ref}*: {CALL_TREE[via].split(': ', 1)[1]} of "
+                f"{policy.groups[group].name} is paged and joins the case channel.",
+            ),
+        )
+
+    @app.action(re.compile(f"^({ACTION_CONSULT_KEEP}|{ACTION_CONSULT_TRANSFER})$"))
+    def decide(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        keep = (body.get("actions") or [{}])[0].get("action_id") == ACTION_CONSULT_KEEP
+
+        def work() -> dict[str, Any]:
+            number, consult_id = pair(body)
+            summary = desk.decide_after_consult(
+                number, consult_id, actor=actor_of(body), decision="keep" if keep else "transfer"
+            )
+            if keep:
+                return {"text": f"Recorded: you keep {summary.ref}."}
+            return {
+                "text": f"Recorded: {summary.ref} should be transferred. Use `/case transfer "
+                f"{summary.ref} <group> <reason>` or the Transfer button on the case card."
+            }
+
+        answer(body, client, respond, work)
+
+    @app.action(re.compile(f"^{ACTION_PREFIX}[a-z]+_(yes|no)$"))
+    def center_test(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+            number, round_number, question, answer = ([*value.split(":"), "", "", "", ""])[:4]
+            if not (number.isdigit() and round_number.isdigit()):
+                raise UserFacingError("That button is damaged; answer on the newest card.")
+            summary = desk.answer_center_test(
+                int(number),
+                round_number=int(round_number),
+                question=question,
+                value=answer,
+                actor=actor_of(body),
+            )
+            return {"text": f"Answer recorded on {summary.ref}."}
+
+        answer(body, client, respond, work)
