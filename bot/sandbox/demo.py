@@ -52,6 +52,15 @@ press Take it
 press 30 min
 dm alex 1
 read #command-center
+## Can the command center resolve this here (ROUTE-6)? Three questions in the case channel, one
+## tap each: no architectural change, not outside our skills, and yes, within 20 minutes.
+in #case-1001-email-is-down-for-everyone
+read #case-1001-email-is-down-for-everyone 2
+press No #1
+press No #1
+press Yes
+read #case-1001-email-is-down-for-everyone 1
+in #it-help
 ## 2. The same symptom again: link instead of duplicating (INTAKE-4)
 as sam
 /case new e-mail down for everyone for=@jordan
@@ -146,6 +155,21 @@ as kenji
 wait 2h
 /case sla CASE-1002
 /case resume CASE-1002
+## 11. A major incident worked together (ROUTE-5, ROUTE-3)
+## Priya asks Messaging for help without giving the case away: the call tree pages Tom, their
+## on-call, who joins the case channel as an interested party.
+as priya
+in #case-1001-email-is-down-for-everyone
+/case consult messaging 1 Is the mail store healthy after the failover?
+dm tom 1
+## Priya's shift ends. She hands the case to Marco, who gets the brief and must accept: until he
+## does, Priya stays the coordinator.
+/case handoff @marco Shift change: failover under way; Tom from Messaging is checking the mail store
+dm marco 1
+as marco
+press Accept
+dm alex 1
+dm priya 1
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))

@@ -95,8 +95,24 @@ class Driver:
         return body
 
     # -- buttons ------------------------------------------------------------------------------
-    def press(self, label: str, *, channel: str | None = None) -> dict[str, Any] | None:
-        return self.click(self.find_button(label, channel=channel))
+    def press(
+        self, label: str, *, channel: str | None = None, nth: int = 1
+    ) -> dict[str, Any] | None:
+        """Press the newest button with this label; `nth` picks among repeats of the label on
+        that same message or view (the third "No" of a card of questions)."""
+        first = self.find_button(label, channel=channel)
+        if nth == 1:
+            return self.click(first)
+        wanted = label.strip().lower()
+        same_place = [
+            found
+            for found in self._visible_buttons(channel)
+            if (found.where, found.channel, found.ts) == (first.where, first.channel, first.ts)
+            and found.element["text"]["text"].strip().lower() == wanted
+        ]
+        if len(same_place) < nth:
+            raise SandboxError(f"there are only {len(same_place)} {label!r} buttons there")
+        return self.click(same_place[nth - 1])
 
     def press_action(self, action_id: str, *, channel: str | None = None) -> dict[str, Any] | None:
         """Press the newest visible button with this action id (for cards whose labels repeat,

@@ -7,6 +7,7 @@ Reads standard input line by line, so it works the same from a keyboard or a scr
 from __future__ import annotations
 
 import dataclasses
+import re
 import shlex
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +19,7 @@ from bot.sandbox.transcript import render_message, render_view
 from bot.sandbox.world import World, build_world
 from config.settings import Settings
 
+NTH = re.compile(r"^(.*?)\s+#(\d+)$")  # "No #3": the third "No" on that message
 HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   people                      who is here (act as anyone by name)
   as <name>                   act as that person, e.g. `as dana`
@@ -25,7 +27,8 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   /case ...                   a slash command, e.g. `/case new Printer jams service=printers`
   say <text>                  post a message in the current channel
   shortcut [<n>]              "Open a case" on the latest message here (or the n-th from last)
-  press <label> [in #chan]    press the newest button with that label you can see
+  press <label> [#n] [in #chan]  press the newest button with that label you can see
+                              (#3: the third one of that label on the same message)
   modal                       show the open modal
   fill <label> = <value>      answer a modal field (a choice by its text, a person by name)
   submit | cancel             submit or close the modal
@@ -126,7 +129,9 @@ class Repl:
     def press(self, rest: str) -> None:
         label, _, channel = rest.partition(" in ")
         where = self.driver.resolve_channel(channel.strip()) if channel else None
-        self.driver.press(label.strip().strip('"'), channel=where)
+        repeat = NTH.match(label.strip())
+        label, nth = (repeat.group(1), int(repeat.group(2))) if repeat else (label.strip(), 1)
+        self.driver.press(label.strip('"'), channel=where, nth=nth)
         self._after()
 
     def modal(self, _: str) -> None:
