@@ -24,6 +24,8 @@ from bot import (
     handoff,
     home,
     intake,
+    reassign,
+    reassign_report,
     reclassify,
     sla,
     status_updates,
@@ -392,6 +394,37 @@ class Desk:
                 now=self.clock.now(),
             ),
         )
+
+    # -- escalate, transfer (ROUTE-4), return to owner (ROUTE-7) --------------------------------
+    def reassign(
+        self, number: int, *, how: str, to_group: str, reason: str, actor: str
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: reassign.reassign(
+                s,
+                self.policy,
+                c,
+                how=how,
+                to_group=to_group,
+                reason=reason,
+                actor=actor,
+                now=self.clock.now(),
+            ),
+        )
+
+    def return_to_owner(self, number: int, *, note: str, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: reassign.return_to_owner(
+                s, self.policy, c, note=note, actor=actor, now=self.clock.now()
+            ),
+        )
+
+    def reassignment_figures(self, *, days: int) -> reassign_report.ReassignmentFigures:
+        with self.db.transaction() as session:
+            since = self.clock.now() - timedelta(days=days)
+            return reassign_report.figures(session, since=since)
 
     def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
         """SLA-1: every clock of the case as of now (`/case sla`)."""

@@ -99,3 +99,16 @@ def enqueue(session: Session, *, now: datetime, case: Case, notices: Iterable[No
         )
         count += 1
     return count
+
+
+def dedupe(notices: list[Notice]) -> list[Notice]:
+    """A card re-rendered twice in one change needs one delivery."""
+    seen: set[tuple[str, str, str | None]] = set()
+    unique = []
+    for notice in notices:
+        marker = (notice.operation, notice.target, notice.message_key or str(notice.params))
+        if notice.message_key and marker in seen:
+            continue
+        seen.add(marker)
+        unique.append(notice)
+    return unique

@@ -184,17 +184,4 @@ def _consequences(
         desk = policy.groups[policy.service_desk_group].queue_channel
         notices.append(n.post(desk, "reclassified", **summary))
     notices.append(n.post(case.requester_id, "requester_reclassified", **summary))
-    return _dedupe(notices)
-
-
-def _dedupe(notices: list[Notice]) -> list[Notice]:
-    """A card re-rendered twice in one change needs one delivery."""
-    seen: set[tuple[str, str, str | None]] = set()
-    unique = []
-    for notice in notices:
-        marker = (notice.operation, notice.target, notice.message_key or str(notice.params))
-        if notice.message_key and marker in seen:
-            continue
-        seen.add(marker)
-        unique.append(notice)
-    return unique
+    return n.dedupe(notices)

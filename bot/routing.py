@@ -41,7 +41,7 @@ def route(policy: Policy, case: Case, *, actor: str, at: datetime, reason: str) 
         return _hold_for_override(policy, case, actor=actor, at=at)
     if case.is_major:
         return route_major(policy, case, actor=actor, at=at, reason=reason)
-    return _to_queue(policy, case, group=group_for(policy, case), actor=actor, at=at, reason=reason)
+    return to_queue(policy, case, group=group_for(policy, case), actor=actor, at=at, reason=reason)
 
 
 def route_major(
@@ -49,7 +49,7 @@ def route_major(
 ) -> list[Notice]:
     """ROUTE-1: warm handoff to the command center with a case channel and a broadcast."""
     group = policy.groups[policy.command_center_group]
-    notices = _to_queue(policy, case, group=group.key, actor=actor, at=at, reason=reason)
+    notices = to_queue(policy, case, group=group.key, actor=actor, at=at, reason=reason)
     first_time = not any(e.kind == "major" for e in case.events)
     recorder = case.reporter_id if policy.has_role(case.reporter_id, "service_desk") else None
     if recorder:
@@ -77,7 +77,7 @@ def route_major(
     ]
 
 
-def _to_queue(
+def to_queue(
     policy: Policy, case: Case, *, group: str, actor: str, at: datetime, reason: str
 ) -> list[Notice]:
     """ROUTE-2: pending in the group's queue, one card per case edited in place."""
@@ -108,7 +108,7 @@ def _to_queue(
 
 def _hold_for_override(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notice]:
     """CLASSIFY-2: unsupported work waits in the desk's queue for an override decision."""
-    notices = _to_queue(
+    notices = to_queue(
         policy,
         case,
         group=policy.service_desk_group,

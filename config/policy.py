@@ -368,10 +368,17 @@ def _services(
         }
         if "default" not in by_category:
             mapping.fail("no `default` group", "a `default:` provider group key")
-        routes = {
-            source: tuple(item.str_list(allowed=group_keys))
-            for source, item in s.optional("escalation_routes").items(allowed_keys=group_keys)
-        }
+        routes: dict[str, tuple[str, ...]] = {}
+        for source, item in s.optional("escalation_routes").items(allowed_keys=group_keys):
+            routes[source] = tuple(item.str_list(allowed=group_keys))
+            for target in routes[source]:
+                if groups[target].tier <= groups[source].tier:
+                    item.fail(
+                        f"{source} (tier {groups[source].tier}) -> {target} (tier "
+                        f"{groups[target].tier}) is not an escalation",
+                        "groups of a higher tier; another focus area at the same tier is a "
+                        "transfer: name that group under `groups:` instead",
+                    )
         at_least = s.optional("priority_at_least").optional_one_of(list(priorities))
         at_most = s.optional("priority_at_most").optional_one_of(list(priorities))
         overrides: dict[str, dict[str, timedelta]] = {}

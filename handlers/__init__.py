@@ -6,7 +6,17 @@ from slack_bolt import App
 
 from bot.desk import Desk
 from bot.errors import CaseNotFound
-from handlers import actions, commands, consult, estimates, events, handoff, shortcuts, views
+from handlers import (
+    actions,
+    commands,
+    consult,
+    estimates,
+    events,
+    handoff,
+    reassign,
+    shortcuts,
+    views,
+)
 from handlers import kb as kb_handlers
 from kb.service import KnowledgeBase
 
@@ -29,3 +39,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     estimates.register(app, desk)
     handoff.register(app, desk)
     consult.register(app, desk)
+    reassign.register(app, desk)

@@ -18,7 +18,7 @@ from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import consult, estimates, handoff
+from handlers import consult, estimates, handoff, reassign
 from handlers.estimates import took_message
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 
@@ -65,6 +65,7 @@ def subcommands() -> dict[str, Subcommand]:
         *estimates.SUBCOMMANDS,
         *handoff.SUBCOMMANDS,
         *consult.SUBCOMMANDS,
+        *reassign.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

@@ -3,27 +3,31 @@ Transfer it after a consult, and the Yes / No answers of the command-center test
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot import permissions
 from bot.consult import CALL_TREE
 from bot.desk import Desk
 from bot.errors import UserFacingError
+from bot.reassign import TRANSFER, routes
 from bot.render.cards import ACTION_CONSULT
 from bot.render.cc_test_notes import ACTION_PREFIX
 from bot.render.consult_notes import ACTION_CONSULT_KEEP, ACTION_CONSULT_TRANSFER
 from bot.text import plain
-from bot.views import consult_modal
+from bot.views import consult_modal, reassign_modal
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer
 from handlers.subcommands import Subcommand, case_and_rest
 from store.models import Case
 
+log = logging.getLogger(__name__)
 CALLED = {
     "oncall": "oncall",
     "on-call": "oncall",
@@ -119,12 +123,26 @@ def register(app: App, desk: Desk) -> None:
             )
             if keep:
                 return {"text": f"Recorded: you keep {summary.ref}."}
+            _open_transfer(number, body, client)
             return {
-                "text": f"Recorded: {summary.ref} should be transferred. Use `/case transfer "
-                f"{summary.ref} <group> <reason>` or the Transfer button on the case card."
+                "text": f"Recorded: {summary.ref} should be transferred. Choose the group in the "
+                f"form, or use `/case transfer {summary.ref} <group> <reason>`."
             }
 
         answer(body, client, respond, work)
+
+    def _open_transfer(number: int, body: dict[str, Any], client: WebClient) -> None:
+        """Straight on to the transfer form; if it cannot open, the answer says how instead."""
+        try:
+            view = desk.read(
+                number,
+                lambda case: reassign_modal.reassign_modal(
+                    case, TRANSFER, routes(policy, case, TRANSFER)
+                ),
+            )
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as exc:
+            log.warning("views.open failed: %s", exc.response.get("error"))
 
     @app.action(re.compile(f"^{ACTION_PREFIX}[a-z]+_(yes|no)$"))
     def center_test(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:

@@ -102,7 +102,7 @@ def test_route_5_after_a_consult_the_coordinator_keeps_it(world: World, kenji: D
         kenji.find_button("Keep it")
 
 
-def test_route_5_transfer_records_the_decision_and_points_to_the_transfer(
+def test_route_5_transfer_records_the_decision_and_opens_the_transfer_form(
     world: World, kenji: Driver
 ) -> None:
     kenji.command("/case consult CASE-1001 identity")
@@ -111,6 +111,8 @@ def test_route_5_transfer_records_the_decision_and_points_to_the_transfer(
     kenji.click(answer)
     assert "/case transfer CASE-1001 <group> <reason>" in last_ephemeral(world, "U0NET01")
     assert consults(world)[0].decision == "transfer"
+    assert "Transfer CASE-1001" in str(kenji.current_view()), "the transfer form is open"
+    kenji.cancel()
     kenji.click(answer)
     assert "Already decided: transfer" in last_ephemeral(world, "U0NET01")
     assert len(events(world, 1001, "consult_decision")) == 1

@@ -12,6 +12,7 @@ from bot.render import (
     handoff_notes,
     kb_cards,
     notes,
+    reassign_notes,
     sla_notes,
 )
 from bot.render.message import Message, RenderContext
@@ -56,6 +57,10 @@ TEMPLATES: dict[str, Template] = {
     "consult_followup": consult_notes.consult_followup,
     "cc_test": cc_test_notes.cc_test,
     "cc_test_outcome": cc_test_notes.cc_test_outcome,
+    # ROUTE-4, ROUTE-7: escalate, transfer, return to owner
+    "reassigned": reassign_notes.reassigned,
+    "requester_reassigned": reassign_notes.requester_reassigned,
+    "returned_to_owner": reassign_notes.returned_to_owner,
 }
 
 
