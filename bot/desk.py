@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
+    case_notes,
     command_center_test,
     consult,
     estimates,
     handoff,
     home,
     intake,
+    permissions,
     reassign,
     reassign_report,
     reclassify,
@@ -40,11 +42,14 @@ from bot.home import HomeData
 from bot.intake_fields import FieldError, IntakeFields, check_fields
 from bot.notices import Notice, enqueue
 from bot.reclassify import Reclassification
+from bot.render.history import history_message
 from bot.targets import first_response_due
+from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
 from kb.service import KnowledgeBase
 from store.db import Database
-from store.models import Case, IntakeDraft, SeenRequest
+from store.models import Case, IntakeDraft, OutboxItem, SeenRequest
+from store.outbox import add_item
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -425,6 +430,88 @@ class Desk:
         with self.db.transaction() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
+
+    # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
+    def add_note(
+        self, number: int, *, actor: str, text: str, source: case_notes.Source | None = None
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: case_notes.add_note(
+                s, self.policy, c, actor=actor, text=text, now=self.clock.now(), source=source
+            ),
+        )
+
+    def tell(self, number: int, *, actor: str, text: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: case_notes.tell(
+                s, self.policy, c, actor=actor, text=text, now=self.clock.now()
+            ),
+        )
+
+    def requester_reply(
+        self, number: int, *, actor: str, text: str, source: case_notes.Source
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: case_notes.requester_reply(
+                s, self.policy, c, actor=actor, text=text, now=self.clock.now(), source=source
+            ),
+        )
+
+    def history(self, number: int, *, viewer: str, page: int) -> dict[str, object]:
+        """PERM-2: staff read the whole timeline; a requester only their own case's
+        customer-facing part; anyone else is refused."""
+        with self.db.transaction() as session:
+            case = self._case(session, number)
+            permissions.require(
+                viewer, permissions.may_read(self.policy, case), to=f"read {case.ref}"
+            )
+            requester_view = not self.policy.is_staff(viewer)
+            events = case_notes.visible_events(case, requester_view=requester_view)
+            return history_message(
+                case,
+                events,
+                page=page,
+                page_size=self.policy.coordination.history_page_size,
+                requester_view=requester_view,
+            )
+
+    def message_person(self, user: str, text: str) -> None:
+        """A plain DM about no case in particular, delivered (and retried) by the outbox."""
+        with self.db.transaction() as session:
+            add_item(
+                session,
+                now=self.clock.now(),
+                lane=f"user:{user}",
+                case_id=None,
+                operation="post",
+                target=user,
+                params={"text": text},
+            )
+        for listener in self._listeners:
+            listener()
+
+    def open_cases_of(self, requester: str) -> list[CaseSummary]:
+        with self.db.transaction() as session:
+            found = session.execute(
+                select(Case)
+                .where(Case.requester_id == requester, Case.state.in_(OPEN_STATES))
+                .order_by(Case.number)
+            ).scalars()
+            return [self._summary(c) for c in found]
+
+    def case_of_message(self, channel: str, ts: str) -> int | None:
+        """The case a bot message was about (a requester's thread reply names its case)."""
+        with self.db.transaction() as session:
+            number = session.execute(
+                select(Case.number)
+                .join(OutboxItem, OutboxItem.case_id == Case.id)
+                .where(OutboxItem.slack_channel == channel, OutboxItem.slack_ts == ts)
+                .limit(1)
+            ).scalar_one_or_none()
+            return int(number) if number is not None else None
 
     def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
         """SLA-1: every clock of the case as of now (`/case sla`)."""

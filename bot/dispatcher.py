@@ -198,9 +198,12 @@ class Dispatcher:
             "case_id": item.case_id,
             "params": dict(item.params),
         }
-        if item.operation == "post":
-            if case is None:
+        if item.operation == "post" and case is None:  # a plain note to a person, no case
+            if not item.params.get("text"):
                 raise Final(f"template {item.template} needs a case")
+            call["text"], call["blocks"] = str(item.params["text"]), []
+        elif item.operation == "post":
+            assert case is not None
             ctx = RenderContext(
                 case=case, policy=self.policy, params=item.params, now=self.clock.now()
             )

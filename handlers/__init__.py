@@ -15,6 +15,7 @@ from handlers import (
     handoff,
     reassign,
     shortcuts,
+    timeline,
     views,
 )
 from handlers import kb as kb_handlers
@@ -40,3 +41,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     handoff.register(app, desk)
     consult.register(app, desk)
     reassign.register(app, desk)
+    timeline.register(app, desk)

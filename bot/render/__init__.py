@@ -14,6 +14,7 @@ from bot.render import (
     notes,
     reassign_notes,
     sla_notes,
+    voice_notes,
 )
 from bot.render.message import Message, RenderContext
 
@@ -57,6 +58,11 @@ TEMPLATES: dict[str, Template] = {
     "consult_followup": consult_notes.consult_followup,
     "cc_test": cc_test_notes.cc_test,
     "cc_test_outcome": cc_test_notes.cc_test_outcome,
+    # BCAST-4: one voice to the requester, and their replies
+    "requester_message": voice_notes.requester_message,
+    "customer_message_sent": voice_notes.customer_message_sent,
+    "requester_replied": voice_notes.requester_replied,
+    "requester_reply_received": voice_notes.requester_reply_received,
     # ROUTE-4, ROUTE-7: escalate, transfer, return to owner
     "reassigned": reassign_notes.reassigned,
     "requester_reassigned": reassign_notes.requester_reassigned,

@@ -11,6 +11,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -311,21 +312,73 @@ class Driver:
         return self.send_payload(payload)
 
     def open_home(self) -> None:
-        event = {
-            "token": "legacy-verification-token",
-            "team_id": self.world.team_id,
-            "api_app_id": APP_ID,
-            "type": "event_callback",
-            "event_id": f"Ev{int(time.time() * 1000)}",
-            "event_time": int(time.time()),
-            "event": {
+        self.send_event(
+            {
                 "type": "app_home_opened",
                 "user": self.user,
                 "tab": "home",
                 "channel": self.world.standin.dm_channel_id(self.user),
-            },
+            }
+        )
+
+    def react(self, ts: str, name: str, *, channel: str | None = None) -> None:
+        """Add an emoji reaction to a message (the bot hears `reaction_added`)."""
+        where = channel or self.channel
+        message = next((m for m in self.world.standin.messages(where) if m.ts == ts), None)
+        self.send_event(
+            {
+                "type": "reaction_added",
+                "user": self.user,
+                "reaction": name,
+                "item_user": message.user if message else None,
+                "item": {"type": "message", "channel": where, "ts": ts},
+                "event_ts": f"{time.time():.6f}",
+            }
+        )
+
+    def join(self, channel: str) -> None:
+        """Join a channel (the bot hears `member_joined_channel`)."""
+        self.world.standin.add_member(channel, self.user)
+        self.send_event(
+            {
+                "type": "member_joined_channel",
+                "user": self.user,
+                "channel": channel,
+                "channel_type": "C",
+                "team": self.world.team_id,
+            }
+        )
+
+    def write_to_bot(self, text: str, *, thread_ts: str | None = None) -> str:
+        """Send the bot a direct message (a `message` event from the IM); returns its ts."""
+        im = self.world.standin.dm_channel_id(self.user)
+        message = self.world.standin.post_as_user(self.user, im, text, thread_ts=thread_ts)
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel_type": "im",
+            "channel": im,
+            "user": self.user,
+            "text": text,
+            "ts": message.ts,
+            "event_ts": message.ts,
         }
-        self._send(json.dumps(event), "application/json")
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        self.send_event(event)
+        return message.ts
+
+    def send_event(self, event: dict[str, Any]) -> None:
+        """One Events API delivery, signed, with a fresh event id."""
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": self.world.team_id,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        self._send(json.dumps(envelope), "application/json")
 
     # -- plumbing -----------------------------------------------------------------------------
     def _send(self, raw: str, content_type: str) -> dict[str, Any] | None:

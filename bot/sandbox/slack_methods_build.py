@@ -22,6 +22,22 @@ EXTRA_REQUIRED: Mapping[str, Sequence[str]] = {
 # Methods the bot calls that the scraped reference does not cover, from Slack's method pages.
 EXTRA_METHODS: Mapping[str, Mapping[str, Any]] = {
     "users.getPresence": {"tier": "t3", "required": ["user"], "errors": ["user_not_found"]},
+    "conversations.history": {
+        "tier": "t3",
+        "required": ["channel"],
+        "errors": ["channel_not_found", "invalid_cursor", "invalid_limit", "not_in_channel"],
+    },
+    "conversations.replies": {
+        "tier": "t3",
+        "required": ["channel", "ts"],
+        "errors": [
+            "channel_not_found",
+            "invalid_cursor",
+            "invalid_limit",
+            "not_in_channel",
+            "thread_not_found",
+        ],
+    },
 }
 EXTRA_ERRORS: Mapping[str, Sequence[str]] = {
     # Slack's older reference lists it; the stand-in refuses over-long text, never truncates.

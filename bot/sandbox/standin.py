@@ -244,6 +244,15 @@ class SlackStandIn:
                 user=user_id, channel=channel_id, ephemeral_ts=ephemeral_ts, message_ts=message_ts
             )
 
+    def add_member(self, channel_id: str, user_id: str) -> None:
+        """A person joins a channel by themselves (not invited by the bot)."""
+        with self._lock:
+            if user_id not in self._ws.users:
+                raise KeyError(user_id)
+            channel = self._ws.channels[channel_id]
+            if user_id not in channel.members:
+                channel.members.append(user_id)
+
     def post_as_user(
         self, user_id: str, channel_id: str, text: str, thread_ts: str | None = None
     ) -> Message:

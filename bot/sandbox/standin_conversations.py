@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from bot.sandbox.standin_checks import channel_name_error
-from bot.sandbox.standin_shapes import channel_json
+from bot.sandbox.standin_shapes import channel_json, message_json
 from bot.sandbox.standin_state import ApiError, Bookmark, Channel
 from bot.sandbox.standin_workspace import Args, Workspace
 
@@ -224,7 +224,62 @@ def bookmarks_add(ws: Workspace, args: Args) -> dict[str, Any]:
     }
 
 
+def _readable(ws: Workspace, args: Args) -> Channel:
+    """A channel whose messages the bot may read: one it is in, or its own DM."""
+    channel = ws.channel_for(args.text("channel"))
+    if not ws.is_member(channel, ws.bot_user_id):
+        raise ApiError("not_in_channel")
+    return channel
+
+
+def history(ws: Workspace, args: Args) -> dict[str, Any]:
+    """Top-level messages, newest first, between `oldest` and `latest` (`inclusive` keeps the
+    bounds themselves), as Slack returns them."""
+    channel = _readable(ws, args)
+    latest = float(args.text("latest")) if args.has("latest") else float("inf")
+    oldest = float(args.text("oldest")) if args.has("oldest") else 0.0
+    inclusive = args.has("inclusive") and args.text("inclusive").lower() in ("true", "1")
+
+    def within(ts: float) -> bool:
+        if inclusive:
+            return oldest <= ts <= latest
+        return oldest < ts < latest
+
+    found = [
+        m
+        for m in reversed(ws.messages.get(channel.id, []))
+        if (not m.thread_ts or m.thread_ts == m.ts) and within(float(m.ts))
+    ]
+    shown, cursor = page(found, args)
+    return {
+        "messages": [message_json(ws, m) for m in shown],
+        "has_more": bool(cursor),
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
+def replies(ws: Workspace, args: Args) -> dict[str, Any]:
+    """A thread, parent first; a reply's own ts gives that reply (as Slack does)."""
+    channel = _readable(ws, args)
+    ts = args.text("ts")
+    message = ws.find_message(channel.id, ts)
+    if message is None:
+        raise ApiError("thread_not_found")
+    if message.thread_ts and message.thread_ts != message.ts:
+        thread = [message]
+    else:
+        thread = [m for m in ws.messages.get(channel.id, []) if m.ts == ts or m.thread_ts == ts]
+    shown, cursor = page(thread, args)
+    return {
+        "messages": [message_json(ws, m) for m in shown],
+        "has_more": bool(cursor),
+        "response_metadata": {"next_cursor": cursor},
+    }
+
+
 METHODS: dict[str, Callable[[Workspace, Args], dict[str, Any]]] = {
+    "conversations.history": history,
+    "conversations.replies": replies,
     "conversations.create": create,
     "conversations.invite": invite,
     "conversations.info": info,
