@@ -33,6 +33,15 @@ LABELS = {
     "handoff_declined": "declined the handoff",
     "consult": "consulted",
     "waiting": "waiting on the requester",
+    "cc_test_asked": "command-center test asked, round",
+    "cc_test": "command-center test answer",
+    "cc_test_outcome": "command-center test outcome",
+    "status_update_due": "reminded to post a status update",
+    "sla_warning": "SLA warning",
+    "sla_breach": "SLA breach",
+    "taken": "took the case from the queue of",
+    "routed": "routed",
+    "promise_due": "promised contact due",
 }
 CUSTOMER_TEXT = {"customer_update", "requester_reply", "status_update", "waiting"}
 ENTRY_MAX = 150
@@ -82,6 +91,9 @@ def _line(event: CaseEvent, *, requester_view: bool) -> str:
         old = _value(event.old_value)
         new = _value(event.new_value)
         change = f": {old} → {new}" if event.old_value else f": {new}"
+    author = str((event.detail or {}).get("author") or "")
+    if event.kind == "note" and author and author != event.actor_id:
+        what = f"note of {user(author)}'s message"
     why = ""
     if event.reason and (not requester_view or event.kind in CUSTOMER_TEXT):
         why = f" — {safe(event.reason, ENTRY_MAX)}"

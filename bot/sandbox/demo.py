@@ -170,6 +170,44 @@ as marco
 press Accept
 dm alex 1
 dm priya 1
+## Marco records what he tried: a note on the timeline, internal, never sent to Alex (WORK-4).
+## Pinning a message with :pushpin: records it too.
+/case note Restarted the transport service on both mail servers; queues drain, OWA still 503
+as tom
+say The mail store database is corrupt on the second cluster; a repair needs Messaging
+as marco
+react pushpin
+/case history
+## The mail store needs Messaging's engineers: Marco escalates along the catalog's route, with a
+## reason (ROUTE-4). He stays coordinator until someone in Messaging takes it; Alex is told in
+## plain words and the old estimate is void.
+/case escalate messaging The mail store database needs a repair by Messaging
+read #messaging-queue 1
+dm alex 1
+## One voice to the customer (BCAST-4): Marco writes to Alex through the desk; Alex's reply in
+## the DM comes back to the case channel.
+/case tell The cause is found: a damaged mail database. Engineers are repairing it now.
+as alex
+write CASE-1001: thanks. Can I use my phone for mail in the meantime?
+read #case-1001-email-is-down-for-everyone 1
+## 12. A P3 taken from the queue, transferred and returned (ROUTE-2, WORK-1, ROUTE-4, ROUTE-7)
+as ravi
+in #it-help
+press Take it in #euc-queue
+press 4 h
+/case transfer CASE-1003 network The printer is fine; its switch port on floor 2 is dead
+dm jordan 1
+## Kenji's App Home shows his group's queue with the case and its Take it button.
+as kenji
+home
+press Take it in #network-queue
+press 1 h
+## The port is fine after all: Kenji returns the case to its owner with the standard note.
+/case return CASE-1003 The switch port tests fine; the printer's own network card is faulty
+dm ravi 1
+## Escalations and transfers are counted apart; reassignments per case is a desk figure.
+as dana
+/case reassignments
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))

@@ -11,7 +11,7 @@ import re
 import shlex
 from collections.abc import Callable
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from bot.errors import UserFacingError
 from bot.sandbox.driver import Driver, SandboxError
@@ -26,7 +26,11 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   in #<channel>               where your commands and messages go (default #it-help)
   /case ...                   a slash command, e.g. `/case new Printer jams service=printers`
   say <text>                  post a message in the current channel
-  shortcut [<n>]              "Open a case" on the latest message here (or the n-th from last)
+  shortcut [timeline] [<n>]   "Open a case" (or "Add to case timeline") on the latest message
+                              here (or the n-th from last)
+  react <emoji> [<n>]         react to the latest message here, e.g. `react pushpin`
+  join #<channel>             join a channel yourself
+  write <text>                send the bot a direct message (a requester replying)
   press <label> [#n] [in #chan]  press the newest button with that label you can see
                               (#3: the third one of that label on the same message)
   modal                       show the open modal
@@ -53,6 +57,9 @@ class Repl:
             "as": self.act_as,
             "in": self.move,
             "say": self.say,
+            "react": self.react,
+            "join": self.join,
+            "write": self.write,
             "shortcut": self.shortcut,
             "press": self.press,
             "modal": self.modal,
@@ -116,15 +123,37 @@ class Repl:
     def say(self, text: str) -> None:
         self.driver.say(text)
 
+    def react(self, rest: str) -> None:
+        emoji, _, back = rest.partition(" ")
+        self.driver.react(self._people_message(back).ts, emoji.strip(":") or "pushpin")
+        self._after()
+
+    def join(self, channel: str) -> None:
+        self.driver.join(self.driver.resolve_channel(channel))
+        self._after()
+
+    def write(self, text: str) -> None:
+        self.driver.write_to_bot(text)
+        self._after()
+
     def shortcut(self, rest: str) -> None:
+        name, _, back = rest.partition(" ")
+        if name.isdigit() or not name:
+            name, back = "open_case_from_message", name
+        elif name == "timeline":
+            name = "add_to_timeline"
+        self.driver.shortcut(name, ts=self._people_message(back).ts)
+        self._after()
+
+    def _people_message(self, back: str) -> Any:
+        """The newest message a person posted here (or the n-th from last)."""
         messages = [
             m for m in self.world.standin.messages(self.driver.channel) if m.user != "UCASEBOT"
         ]
-        back = int(rest) if rest.isdigit() else 1
-        if len(messages) < back:
+        count = int(back) if back.strip().isdigit() else 1
+        if len(messages) < count:
             raise SandboxError("no such message here; `say` something first")
-        self.driver.shortcut("open_case_from_message", ts=messages[-back].ts)
-        self._after()
+        return messages[-count]
 
     def press(self, rest: str) -> None:
         label, _, channel = rest.partition(" in ")
