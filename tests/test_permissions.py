@@ -68,3 +68,13 @@ def test_perm_1_reclassify_and_override_are_checked_on_the_server(
         before.state,
         before.version,
     )
+
+
+def test_case_help_lists_every_subcommand(world: World, dana: Driver) -> None:
+    dana.command("/case help")
+    shown = last_ephemeral(world, "U0DESK01")
+    for verb in (
+        "new", "show", "take", "estimate", "handoff", "consult", "escalate", "transfer",
+        "return", "reassignments", "note", "tell", "history", "update", "sla", "wait", "resume",
+    ):  # fmt: skip
+        assert f"`/case {verb}" in shown, verb
