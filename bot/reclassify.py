@@ -93,6 +93,18 @@ def reclassify(
             new=new,
             reason=reason,
         )
+    for name, value in (("impact", klass.impact), ("support_status", klass.support_status)):
+        if getattr(case, name) != value:  # derived from the answers: on the timeline too
+            record_event(
+                case,
+                at=now,
+                actor=actor,
+                kind="reclassified",
+                field=name,
+                old=str(getattr(case, name)),
+                new=value,
+                reason=reason,
+            )
     case.impact, case.priority, case.is_major = klass.impact, klass.priority, klass.is_major
     case.support_status = klass.support_status
     case.updated_at = now

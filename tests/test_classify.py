@@ -166,6 +166,8 @@ def test_classify_4_a_raise_to_major_starts_route_1_at_once(world: World, dana: 
     (case,) = cases(world)
     assert case.is_major and case.priority == "P1" and case.group_key == "command-center"
     assert case.channel_id is not None
+    (impact,) = [e for e in events(world, 1001, "reclassified") if e.field == "impact"]
+    assert impact.new_value == case.impact == "extensive" and impact.old_value != "extensive"
     assert any("Major incident CASE-1001" in t for t in texts(world, "C0MAJOR"))
     assert not texts(world, "C0NETQ"), "the card left the network queue"
     assert any("CASE-1001" in t for t in texts(world, "C0CMDQ"))
