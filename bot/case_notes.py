@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, permissions
+from bot import estimates, permissions, waiting
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -147,9 +147,17 @@ def requester_reply(
     session.flush()
     case.updated_at = now
     relay = CASE_CHANNEL if case.channel_id else case.coordinator_id
+    resumed = (
+        waiting.end_wait(
+            session, policy, case, actor=actor, now=now, reason="the requester answered"
+        )
+        if case.waiting_on == "requester"
+        else []
+    )
     return [
         n.post(relay, "requester_replied", event=event.id),
         n.post(case.requester_id, "requester_reply_received"),
+        *resumed,
     ]
 
 

@@ -54,6 +54,13 @@ def resume(
     permissions.require(actor, [permissions.staff(policy)], to=f"take {case.ref} off hold")
     if case.waiting_on != "requester":
         raise UserFacingError(f"{case.ref} is not waiting on the requester.")
+    return end_wait(session, policy, case, actor=actor, now=now, reason="the wait is over")
+
+
+def end_wait(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime, reason: str
+) -> list[Notice]:
+    """The clocks run again: by a technician's resume, or because the requester answered."""
     case.waiting_on = None
     record_event(
         case,
@@ -62,7 +69,7 @@ def resume(
         kind="waiting",
         field="waiting_on",
         old="requester",
-        reason="the wait is over",
+        reason=reason,
     )
     sla.refresh(session, policy, case, now=now)
     case.updated_at = now

@@ -100,6 +100,9 @@ def test_work_4_history_pages_with_who_when_old_new_and_why(world: World, dana: 
     assert "state: New → Pending" in older or "state: new → pending" in older
     priya.press("Newer")
     assert "page 1 of" in last_ephemeral(world, PRIYA)
+    priya.command("/case history 2")
+    assert "Timeline of CASE-1001" in last_ephemeral(world, PRIYA)
+    assert "page 2 of" in last_ephemeral(world, PRIYA), "in its channel a bare number is a page"
     priya.command("/case history CASE-1001 two")
     assert "Give the page as a number" in last_ephemeral(world, PRIYA)
 
@@ -201,3 +204,16 @@ def test_work_4_bad_notes_are_answered_and_change_nothing(world: World, dana: Dr
     priya.command("/case tell")
     assert "The message is empty" in last_ephemeral(world, PRIYA)
     assert len(events(world, 1001)) == before
+
+
+def test_bcast_4_a_reply_ends_the_wait_on_the_requester(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops every hour service=vpn urgency=medium for=@alex")
+    kenji = as_user(world, "kenji")
+    kenji.command("/case take CASE-1001 1h")
+    kenji.command("/case wait CASE-1001 Please send the VPN client log")
+    assert cases(world)[0].waiting_on == "requester"
+    as_user(world, "alex").write_to_bot("Here is the log: vpn-client.log attached")
+    (case,) = cases(world)
+    assert case.waiting_on is None, "the answer the desk waited for ends the wait"
+    assert [e.reason for e in events(world, 1001, "waiting")][-1] == "the requester answered"
+    assert any("Here is the log" in t for t in dm_texts(world, "U0NET01"))
