@@ -154,7 +154,9 @@ def register(app: App, desk: Desk) -> None:
 
     @app.event("message")
     def direct_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("subtype") not in (None, "file_share"):  # edits, joins, deletions ...
             return
         user = str(event.get("user", ""))
         if not user or user == context.bot_user_id:
@@ -193,7 +195,10 @@ def register(app: App, desk: Desk) -> None:
 
 def _relay_reply(desk: Desk, event: dict[str, Any], user: str) -> None:
     """BCAST-4: which case a requester's DM is about, then onto its timeline."""
-    text = str(event.get("text") or "")
+    files = [str(f.get("name") or f.get("title") or "a file") for f in event.get("files") or []]
+    text = " ".join([str(event.get("text") or ""), *(f"(shared {name})" for name in files)]).strip()
+    if not text:
+        return
     channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
     number = None
     if event.get("thread_ts"):

@@ -217,3 +217,24 @@ def test_bcast_4_a_reply_ends_the_wait_on_the_requester(world: World, dana: Driv
     assert case.waiting_on is None, "the answer the desk waited for ends the wait"
     assert [e.reason for e in events(world, 1001, "waiting")][-1] == "the requester answered"
     assert any("Here is the log" in t for t in dm_texts(world, "U0NET01"))
+
+
+def test_bcast_4_a_file_the_requester_shares_is_on_the_timeline(world: World, dana: Driver) -> None:
+    major_case(world, dana)
+    alex = as_user(world, "alex")
+    im = world.standin.dm_channel_id(ALEX)
+    message = world.standin.post_as_user(ALEX, im, "")
+    event = {
+        "type": "message",
+        "subtype": "file_share",
+        "channel_type": "im",
+        "channel": im,
+        "user": ALEX,
+        "text": "",
+        "ts": message.ts,
+        "files": [{"id": "F01", "name": "outlook-error.png"}],
+    }
+    alex.send_event(event)
+    alex.send_event({**event, "subtype": "message_changed"})
+    (reply,) = events(world, 1001, "requester_reply")
+    assert reply.new_value == "(shared outlook-error.png)"
