@@ -15,6 +15,7 @@ from config.yaml_checks import Checker, PolicyError
 
 __all__ = [
     "Calendar",
+    "Closure",
     "ClosureCode",
     "Coordination",
     "Group",
@@ -138,6 +139,25 @@ class Coordination:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Closure:
+    """The end of a case's life (CLOSE-1..6): the drop-down values of the close form, and the
+    waits before the bot reminds a silent requester or archives a case channel."""
+
+    root_causes: tuple[str, ...] = (
+        "Hardware failure",
+        "Software defect",
+        "Configuration change",
+        "Capacity",
+        "Third-party or vendor",
+        "User error or training",
+        "Unknown",
+    )
+    verify_reminder_after: timedelta = timedelta(hours=8)
+    verify_give_up_after: timedelta = timedelta(hours=24)
+    channel_archive_after: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Policy:
     """The whole validated policy of one desk."""
 
@@ -170,6 +190,7 @@ class Policy:
     default_calendar: str
     major_calendar: str
     coordination: Coordination = field(default_factory=Coordination)
+    closure: Closure = field(default_factory=Closure)
     source: Path = field(default=Path("."))
 
     def has_role(self, user_id: str, role: str) -> bool:
@@ -286,6 +307,7 @@ def load_policy(folder: Path) -> Policy:
         default_calendar=cal.at("default_calendar").one_of(list(calendars)),
         major_calendar=cal.at("major_calendar").one_of(list(calendars)),
         coordination=_coordination(desk.optional("coordination")),
+        closure=_closure(desk.optional("closure")),
         source=folder,
     )
 
@@ -327,6 +349,34 @@ def _coordination(node: Checker) -> Coordination:
         join_brief_entries=(
             entries.whole(minimum=0) if entries.value is not None else default.join_brief_entries
         ),
+    )
+
+
+def _closure(node: Checker) -> Closure:
+    """The optional `closure:` section of desk.yml; a missing key keeps its default."""
+    if node.value is None:
+        return Closure()
+    node = node.mapping()
+    known = list(Closure.__dataclass_fields__)
+    for extra in node.key_names():
+        if extra not in known:
+            node.at(extra).fail("unknown setting", ", ".join(known))
+    default = Closure()
+
+    def wait(name: str, fallback: timedelta) -> timedelta:
+        value = node.optional(name)
+        return value.duration() if value.value is not None else fallback
+
+    causes = node.optional("root_causes")
+    return Closure(
+        root_causes=(
+            tuple(causes.str_list(non_empty=True))
+            if causes.value is not None
+            else default.root_causes
+        ),
+        verify_reminder_after=wait("verify_reminder_after", default.verify_reminder_after),
+        verify_give_up_after=wait("verify_give_up_after", default.verify_give_up_after),
+        channel_archive_after=wait("channel_archive_after", default.channel_archive_after),
     )
 
 

@@ -115,6 +115,13 @@ class Case(Base):
     reassignments: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     escalations: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     transfers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    first_contact_resolution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
