@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
     case_notes,
+    closure,
     command_center_test,
     consult,
     estimates,
@@ -430,6 +431,43 @@ class Desk:
         with self.db.transaction() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
+
+    # -- resolve, verify, close (CLOSE-1, CLOSE-2, CLOSE-4) ------------------------------------
+    def propose_resolution(
+        self, number: int, *, actor: str, attempt: closure.Attempt
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.propose(
+                s, self.policy, c, actor=actor, attempt=attempt, now=self.clock.now()
+            ),
+        )
+
+    def ask_requester(self, number: int, *, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.ask_requester(
+                s, self.policy, c, actor=actor, now=self.clock.now()
+            ),
+        )
+
+    def answer_verification(
+        self, number: int, *, actor: str, working: bool, words: str = ""
+    ) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.answer(
+                s, self.policy, c, actor=actor, working=working, words=words, now=self.clock.now()
+            ),
+        )
+
+    def close(self, number: int, *, actor: str, record: closure.ClosureRecord) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.close(
+                s, self.policy, c, actor=actor, record=record, now=self.clock.now()
+            ),
+        )
 
     # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
     def add_note(

@@ -234,6 +234,8 @@ class Dispatcher:
                 return self._invite(call["target"], call["params"]["users"])
             if operation == "pin":
                 return self._pin(call["target"], call["ts"])
+            if operation == "archive":
+                return self._archive(call["target"])
         except SlackApiError as exc:
             raise _classify_slack_error(exc) from None
         except (SlackRequestError, URLError, TimeoutError, ConnectionError, OSError) as exc:
@@ -280,6 +282,15 @@ class Dispatcher:
                 raise
             self.client.conversations_join(channel=channel)
             return self.client.chat_postMessage(channel=channel, **kwargs)
+
+    def _archive(self, channel: str) -> Delivered:
+        """CLOSE-5: a closed case's channel is archived after its grace period."""
+        try:
+            self.client.conversations_archive(channel=channel)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_archived":
+                raise
+        return Delivered(channel=channel, ts=None)
 
     def _delete_quietly(self, channel: str, ts: str) -> None:
         """A card that moved queues leaves its old queue; a failure here must not block it."""

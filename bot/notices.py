@@ -53,6 +53,10 @@ def invite(users: Iterable[str]) -> Notice:
     return Notice(operation="invite", target=CASE_CHANNEL, params={"users": sorted(set(users))})
 
 
+def archive_case_channel() -> Notice:
+    return Notice(operation="archive", target=CASE_CHANNEL)
+
+
 def pin(key: str) -> Notice:
     return Notice(operation="pin", target=CASE_CHANNEL, params={"message_key": key})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import command_center_test, consult, estimates, handoff, sla, status_updates
+from bot import closure, command_center_test, consult, estimates, handoff, sla, status_updates
 from bot import notices as n
 from bot.business_time import is_open
 from bot.notices import Notice
@@ -126,6 +126,7 @@ HANDLERS: dict[str, Handler] = {
     "sla_breach": sla_breach,
     "status_update": status_update_due,
     **estimates.HANDLERS,
+    **closure.HANDLERS,
     **handoff.HANDLERS,
     **consult.HANDLERS,
     **command_center_test.HANDLERS,

@@ -48,7 +48,7 @@ STATES: dict[str, str] = {
 # Who may move a case where; everything else is refused with the allowed list.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("pending", "assigned", "closed"),
-    "pending": ("assigned", "in_progress", "closed"),
+    "pending": ("assigned", "in_progress", "waiting_on_coordinator", "closed"),
     "assigned": ("in_progress", "pending", "waiting_on_coordinator", "closed"),
     "in_progress": ("pending", "waiting_on_coordinator", "resolved", "closed"),
     "waiting_on_coordinator": ("in_progress", "resolved", "closed"),

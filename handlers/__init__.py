@@ -8,6 +8,7 @@ from bot.desk import Desk
 from bot.errors import CaseNotFound
 from handlers import (
     actions,
+    closure,
     commands,
     consult,
     estimates,
@@ -42,3 +43,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     consult.register(app, desk)
     reassign.register(app, desk)
     timeline.register(app, desk)
+    closure.register(app, desk)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.render import (
     cards,
     cc_test_notes,
+    closure_notes,
     consult_notes,
     estimate_notes,
     handoff_notes,
@@ -58,6 +59,15 @@ TEMPLATES: dict[str, Template] = {
     "consult_followup": consult_notes.consult_followup,
     "cc_test": cc_test_notes.cc_test,
     "cc_test_outcome": cc_test_notes.cc_test_outcome,
+    # CLOSE-1..5: attempt, verification, reopen, close
+    "resolution_proposed": closure_notes.resolution_proposed,
+    "verify_request": closure_notes.verify_request,
+    "verified": closure_notes.verified,
+    "verify_unanswered": closure_notes.verify_unanswered,
+    "reopened": closure_notes.reopened,
+    "requester_reopened": closure_notes.requester_reopened,
+    "requester_closed": closure_notes.requester_closed,
+    "case_closed": closure_notes.case_closed,
     # BCAST-4: one voice to the requester, and their replies
     "requester_message": voice_notes.requester_message,
     "customer_message_sent": voice_notes.customer_message_sent,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
+from bot.render.closure_notes import ACTION_CLOSE, ACTION_RESOLVE, ACTION_VERIFY
 from bot.render.common import (
     as_dicts,
     buttons,
@@ -166,8 +167,12 @@ def _status_notes(ctx: RenderContext) -> list[str]:
         notes.append(f"Escalated {case.escalations}× · transferred {case.transfers}×")
     if case.channel_id:
         notes.append(f"Case channel <#{case.channel_id}>")
+    if case.reopen_count:
+        notes.append(f"Reopened {case.reopen_count}×")
     if case.closure_code:
         notes.append(f"Closed: {case.closure_code.replace('_', ' ')}")
+    if case.first_contact_resolution:
+        notes.append("First-contact resolution")
     return notes
 
 
@@ -188,7 +193,12 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
     specs: list[tuple[str, str, str, str | None]] = []
     if case.state == "pending":
         specs.append(("Take it", ACTION_TAKE, value, "primary"))
-    else:
+    elif case.state in ("assigned", "in_progress", "reopened"):
+        specs.append(("Resolve", ACTION_RESOLVE, value, "primary"))
+    elif case.state == "waiting_on_coordinator":
+        specs.append(("Verify with the requester", ACTION_VERIFY, value, "primary"))
+    specs.append(("Close", ACTION_CLOSE, value, None))
+    if case.state != "pending":
         specs.append(("Hand over", ACTION_HANDOFF, value, None))
         specs.append(("Consult", ACTION_CONSULT, value, None))
     specs.append(("Escalate", ACTION_ESCALATE, value, None))

@@ -1,0 +1,347 @@
+"""The end of a case's life: the resolver's attempt (CLOSE-1), verification with the customer
+(CLOSE-2), the close with its mandatory record (CLOSE-4), what follows it (CLOSE-5) and the
+first-contact-resolution figure (CLOSE-6).
+
+A fix is only a proposal until the requester confirms it: the coordinator asks, the requester
+answers Yes or No, and No reopens the case to its resolver with the requester's own words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot import notices as n
+from bot import permissions, sla, timers
+from bot.errors import UserFacingError
+from bot.notices import CASE_CHANNEL, Notice
+from bot.states import check_transition
+from bot.timeline import change_state, record_event
+from bot.timers import Firing
+from config.policy import ClosureCode, Policy
+from store.models import Case
+
+FIX_KINDS = {"fix": "Permanent fix", "workaround": "Workaround"}
+KB_USE = {
+    "applied": "A knowledge-base article was applied",
+    "reviewed": "Articles reviewed, none applied",
+    "none": "No article was relevant",
+}
+RESTORED = {"restored": "Service fully restored", "follow_up": "Follow-up needed"}
+TEXT_MAX = 3000
+NO_RESPONSE = "no_response"
+
+
+class ClosureRefused(UserFacingError):
+    """The step is not allowed now or the record is incomplete; the message says what to do."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attempt:
+    """What the resolver did (CLOSE-1)."""
+
+    done: str
+    fix: str
+    articles: tuple[str, ...] = ()
+    made_worse: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosureRecord:
+    """The close form's answers (CLOSE-4): every one of them is mandatory."""
+
+    code: str
+    root_cause: str
+    fix: str
+    kb: str
+    restored: str
+    follow_up: str = ""
+
+
+def verify_key(case: Case) -> str:
+    return f"verify:{case.id}"
+
+
+def archive_key(case: Case) -> str:
+    return f"archive:{case.id}"
+
+
+# -- CLOSE-1: the attempt ---------------------------------------------------------------------
+def propose(
+    session: Session, policy: Policy, case: Case, *, actor: str, attempt: Attempt, now: datetime
+) -> list[Notice]:
+    """The resolver proposes a solution; the coordinator is alerted at once to verify it."""
+    permissions.require(
+        actor,
+        [
+            permissions.coordinator(case),
+            permissions.group_members(policy, case.group_key),
+            permissions.role(policy, "service_desk"),
+            permissions.role(policy, "command_center"),
+        ],
+        to=f"propose a resolution for {case.ref}",
+    )
+    if case.state == "pending" and actor != case.coordinator_id:
+        raise ClosureRefused(f"{case.ref} is still in the queue: take it before resolving it.")
+    if case.state == "reopened":
+        change_state(case, new="in_progress", at=now, actor=actor, reason="work resumed")
+    check_transition(case.state, "waiting_on_coordinator")
+    done = attempt.done.strip()
+    if not done:
+        raise ClosureRefused("Say what was done: it is what the requester will be asked about.")
+    if len(done) > TEXT_MAX:
+        raise ClosureRefused(f"What was done is {len(done):,} characters; keep it to {TEXT_MAX:,}.")
+    if attempt.fix not in FIX_KINDS:
+        raise ClosureRefused("Say whether it is a permanent fix or a workaround.")
+    case.resolution = {**asdict(attempt), "done": done, "by": actor, "at": now.isoformat()}
+    case.resolved_by = actor
+    change_state(
+        case, new="waiting_on_coordinator", at=now, actor=actor, reason="resolution proposed"
+    )
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="resolution_proposed",
+        new=FIX_KINDS[attempt.fix],
+        reason=done,
+        detail={"articles": list(attempt.articles), "made_worse": list(attempt.made_worse)},
+    )
+    case.updated_at = now
+    notices = [n.post(case.coordinator_id, "resolution_proposed", by=actor)]
+    if case.channel_id:
+        notices.append(n.post(CASE_CHANNEL, "resolution_proposed", by=actor))
+    return [*notices, *n.refresh_cards(policy, case)]
+
+
+# -- CLOSE-2: verification with the customer --------------------------------------------------
+def ask_requester(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
+) -> list[Notice]:
+    """ "Is it working now?" goes to the requester, in the desk's voice."""
+    permissions.require(
+        actor, permissions.may_speak_for_desk(policy, case), to=f"ask about {case.ref}"
+    )
+    if case.state != "waiting_on_coordinator":
+        raise ClosureRefused(
+            f"{case.ref} has no proposed resolution to verify (it is "
+            f"{case.state.replace('_', ' ')}). The resolver proposes one first: `/case resolve`."
+        )
+    change_state(case, new="resolved", at=now, actor=actor, reason="asked the requester to confirm")
+    record_event(case, at=now, actor=actor, kind="verification_asked", new=case.requester_id)
+    timers.schedule(
+        session,
+        key=verify_key(case),
+        kind="verify_reminder",
+        due_at=now + policy.closure.verify_reminder_after,
+        now=now,
+        case=case,
+        payload={"asked": now.isoformat()},
+    )
+    sla.refresh(session, policy, case, now=now)
+    case.updated_at = now
+    return [
+        n.post(case.requester_id, "verify_request", key=verify_key(case)),
+        *n.refresh_cards(policy, case),
+    ]
+
+
+def answer(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    working: bool,
+    words: str,
+    now: datetime,
+) -> list[Notice]:
+    """The requester's Yes confirms the fix; No reopens it to the resolver with their words."""
+    if actor != case.requester_id:
+        raise ClosureRefused(f"Only the requester of {case.ref} can confirm whether it works.")
+    if case.state != "resolved" or case.verified_at is not None:
+        raise ClosureRefused(f"{case.ref} is not waiting for your answer any more; thank you.")
+    timers.cancel(session, verify_key(case), now=now)
+    case.updated_at = now
+    asked = n.post(case.requester_id, "verify_request", key=verify_key(case))  # buttons go
+    if working:
+        case.verified_at = now
+        record_event(case, at=now, actor=actor, kind="verified", new="yes")
+        return [asked, n.post(case.coordinator_id, "verified"), *n.refresh_cards(policy, case)]
+    words = words.strip()
+    if not words:
+        raise ClosureRefused("Tell us what still does not work, so the technician can go on.")
+    case.reopen_count += 1
+    change_state(case, new="reopened", at=now, actor=actor, reason=words[:TEXT_MAX])
+    change_state(case, new="in_progress", at=now, actor=None, reason="back to the resolver")
+    record_event(
+        case, at=now, actor=actor, kind="reopened", new=str(case.reopen_count), reason=words
+    )
+    sla.refresh(session, policy, case, now=now)
+    resolver = case.resolved_by or case.coordinator_id
+    told = dict.fromkeys([resolver, case.coordinator_id])
+    notices = [n.post(user, "reopened", words=words[:TEXT_MAX]) for user in told]
+    if case.channel_id:
+        notices.append(n.post(CASE_CHANNEL, "reopened", words=words[:TEXT_MAX]))
+    notices.append(n.post(case.requester_id, "requester_reopened"))
+    return [asked, *notices, *n.refresh_cards(policy, case)]
+
+
+# -- CLOSE-4..6: the close --------------------------------------------------------------------
+def close(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    record: ClosureRecord,
+    now: datetime,
+) -> list[Notice]:
+    """Close with the mandatory record; requester, followers and channels are told."""
+    _may_close(policy, case, actor)
+    code = _check_record(policy, case, record, now=now)
+    check_transition(case.state, "closed")
+    timers.cancel(session, verify_key(case), now=now)
+    if code.resolved:
+        sla.meet(session, policy, case, "resolution", now=now)
+    case.closure = {**asdict(record), "by": actor}
+    case.closure_code, case.closed_at = record.code, now
+    case.first_contact_resolution = code.resolved and first_contact_resolution(policy, case)
+    change_state(case, new="closed", at=now, actor=actor, reason=code.label)
+    record_event(
+        case,
+        at=now,
+        actor=actor,
+        kind="closed",
+        field="closure_code",
+        new=record.code,
+        reason=f"{record.root_cause}; {FIX_KINDS[record.fix]}; {RESTORED[record.restored]}",
+        detail={**asdict(record), "first_contact_resolution": case.first_contact_resolution},
+    )
+    sla.refresh(session, policy, case, now=now)
+    case.updated_at = now
+    notices = [n.post(case.requester_id, "requester_closed")]
+    followers = set(case.active_parties("interested")) - {actor, case.requester_id}
+    notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
+    if case.channel_id:
+        timers.schedule(
+            session,
+            key=archive_key(case),
+            kind="archive_channel",
+            due_at=now + policy.closure.channel_archive_after,
+            now=now,
+            case=case,
+        )
+        notices.append(n.post(CASE_CHANNEL, "case_closed", by=actor, archive=True))
+    return [*notices, *n.refresh_cards(policy, case)]
+
+
+def first_contact_resolution(policy: Policy, case: Case) -> bool:
+    """CLOSE-6, from the record: resolved by the service desk (tier 1) without escalation,
+    transfer, handoff or reopen, and never routed away from the desk's first contact."""
+    resolver = case.resolved_by or ""
+    return (
+        policy.has_role(resolver, "service_desk")
+        and case.reassignments == 0
+        and case.reopen_count == 0
+        and not any(e.kind == "handoff_accepted" for e in case.events)
+    )
+
+
+def _may_close(policy: Policy, case: Case, actor: str) -> None:
+    if case.is_major:
+        permissions.require(
+            actor,
+            [permissions.role(policy, "command_center")],
+            to=f"close {case.ref}, a major incident",
+        )
+        return
+    permissions.require(
+        actor,
+        [permissions.coordinator(case), permissions.role(policy, "service_desk")],
+        to=f"close {case.ref}",
+    )
+
+
+def _check_record(
+    policy: Policy, case: Case, record: ClosureRecord, *, now: datetime
+) -> ClosureCode:
+    if case.state == "closed":
+        raise ClosureRefused(f"{case.ref} is already closed.")
+    code = policy.closure_code(record.code)
+    if code is None:
+        raise ClosureRefused(
+            f"{record.code!r} is not a closure code. Codes: "
+            f"{', '.join(c.code for c in policy.closure_codes)}."
+        )
+    missing = [
+        label
+        for label, value, allowed in (
+            ("root-cause category", record.root_cause, policy.closure.root_causes),
+            ("fix or workaround", record.fix, tuple(FIX_KINDS)),
+            ("knowledge base applied", record.kb, tuple(KB_USE)),
+            ("service restored or follow-up", record.restored, tuple(RESTORED)),
+        )
+        if value not in allowed
+    ]
+    if missing:
+        raise ClosureRefused(f"Every field of the close is required: choose {', '.join(missing)}.")
+    if record.restored == "follow_up" and not record.follow_up.strip():
+        raise ClosureRefused("Follow-up needed: give the RFC or follow-up record (e.g. RFC-2231).")
+    if code.resolved and case.verified_at is None:
+        raise ClosureRefused(
+            f"<@{case.requester_id}> has not confirmed that it works. Ask them first (Verify "
+            f"with the requester, or `/case verify {case.ref}`); if they do not answer within "
+            f'{_hours(policy.closure.verify_give_up_after)}, close with the code "no response".'
+        )
+    if record.code == NO_RESPONSE:
+        asked = next((e.at for e in reversed(case.events) if e.kind == "verification_asked"), None)
+        if asked is None or now - asked < policy.closure.verify_give_up_after:
+            raise ClosureRefused(
+                '"No response" needs the requester to have been asked and to have stayed silent '
+                f"for {_hours(policy.closure.verify_give_up_after)}."
+            )
+    return code
+
+
+def _hours(wait: timedelta) -> str:
+    seconds = int(wait.total_seconds())
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds // 60} min"
+
+
+# -- timers -----------------------------------------------------------------------------------
+def verify_reminder(f: Firing) -> list[Notice]:
+    """The requester has not answered: remind them once, then tell the coordinator they may
+    close with "no response" when the give-up time has passed."""
+    case = f.case
+    if case is None or case.state != "resolved" or case.verified_at is not None:
+        return []
+    asked = datetime.fromisoformat(str(f.timer.payload.get("asked")))
+    if f.now - asked >= f.policy.closure.verify_give_up_after:
+        record_event(case, at=f.now, actor=None, kind="verification_unanswered")
+        return [n.post(case.coordinator_id, "verify_unanswered")]
+    record_event(case, at=f.now, actor=None, kind="verification_reminded")
+    timers.schedule(
+        f.session,
+        key=verify_key(case),
+        kind="verify_reminder",
+        due_at=asked + f.policy.closure.verify_give_up_after,
+        now=f.now,
+        case=case,
+        payload=f.timer.payload,
+    )
+    return [n.post(case.requester_id, "verify_request", reminder=True)]
+
+
+def archive_channel(f: Firing) -> list[Notice]:
+    """CLOSE-5: the grace period is over; a case still closed has its channel archived."""
+    case = f.case
+    if case is None or case.state != "closed" or case.channel_id is None:
+        return []
+    record_event(case, at=f.now, actor=None, kind="channel_archived", new=case.channel_name)
+    return [n.archive_case_channel()]
+
+
+HANDLERS = {"verify_reminder": verify_reminder, "archive_channel": archive_channel}

@@ -1,0 +1,124 @@
+"""CLOSE-1..5's messages: the proposal to the coordinator, "Is it working now?" to the
+requester, the reopen with the requester's words, and the close told to everyone."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from bot.render.common import as_dicts, buttons, context, safe, section, user
+from bot.render.message import Message, RenderContext
+
+ACTION_RESOLVE = "case_resolve"
+ACTION_VERIFY = "case_verify"
+ACTION_CLOSE = "case_close"
+ACTION_WORKS = "verify_works"
+ACTION_BROKEN = "verify_broken"
+
+
+def _attempt(ctx: RenderContext) -> str:
+    resolution = ctx.case.resolution or {}
+    kind = "Workaround" if resolution.get("fix") == "workaround" else "Fix"
+    return f"*{kind}:* {safe(str(resolution.get('done', '')), 1500)}"
+
+
+def resolution_proposed(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = (
+        f":white_check_mark: {user(ctx.params.get('by'))} proposes a resolution for *{case.ref}* "
+        f"({safe(case.summary, 200)}).\n{_attempt(ctx)}\nVerify it with "
+        f"{user(case.requester_id)} before closing."
+    )
+    blocks: list[Block] = [section(text)]
+    if case.state == "waiting_on_coordinator":
+        blocks.append(
+            buttons(
+                "verify",
+                ("Verify with the requester", ACTION_VERIFY, str(case.number), "primary"),
+            )
+        )
+    return Message(text=f"{case.ref}: a resolution is proposed", blocks=as_dicts(blocks))
+
+
+def verify_request(ctx: RenderContext) -> Message:
+    case = ctx.case
+    lead = "A reminder: " if ctx.params.get("reminder") else ""
+    text = (
+        f"{lead}*{case.ref}* · {safe(case.summary, 200)}\nWe believe this is fixed. "
+        f"{_attempt(ctx)}\n*Is it working now?*"
+    )
+    blocks: list[Block] = [section(text)]
+    if case.state == "resolved" and case.verified_at is None:
+        value = str(case.number)
+        blocks.append(
+            buttons(
+                "answer",
+                ("Yes, it works", ACTION_WORKS, value, "primary"),
+                ("No, still broken", ACTION_BROKEN, value, "danger"),
+            )
+        )
+    blocks.append(context(f"{ctx.policy.desk_name} · {case.ref}"))
+    return Message(text=f"{case.ref}: is it working now?", blocks=as_dicts(blocks))
+
+
+def verified(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = f":tada: {user(case.requester_id)} confirmed that *{case.ref}* works. Close it now."
+    blocks: list[Block] = [section(text)]
+    if case.state != "closed":
+        blocks.append(buttons("close", ("Close the case", ACTION_CLOSE, str(case.number), None)))
+    return Message(text=f"{case.ref}: the requester confirmed the fix", blocks=as_dicts(blocks))
+
+
+def verify_unanswered(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = (
+        f":hourglass: {user(case.requester_id)} has not answered whether *{case.ref}* works. "
+        'You may close it with the code "No response".'
+    )
+    blocks: list[Block] = [section(text)]
+    if case.state != "closed":
+        blocks.append(buttons("close", ("Close the case", ACTION_CLOSE, str(case.number), None)))
+    return Message(text=f"{case.ref}: no answer from the requester", blocks=as_dicts(blocks))
+
+
+def reopened(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = (
+        f":leftwards_arrow_with_hook: *{case.ref}* is reopened (reopen {case.reopen_count}): "
+        f"{user(case.requester_id)} says it still does not work:\n>"
+        f"{safe(str(ctx.params.get('words', '')), 2000)}"
+    )
+    return Message(
+        text=f"{case.ref} was reopened by the requester", blocks=as_dicts([section(text)])
+    )
+
+
+def requester_reopened(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = (
+        f"Thank you. *{case.ref}* is open again and back with {user(case.coordinator_id)}, "
+        "who has your words. You do not need to repeat anything."
+    )
+    return Message(text=f"{case.ref} is open again", blocks=as_dicts([section(text)]))
+
+
+def requester_closed(ctx: RenderContext) -> Message:
+    case, policy = ctx.case, ctx.policy
+    code = policy.closure_code(case.closure_code or "")
+    text = (
+        f"*{case.ref}* is closed: {code.label if code else case.closure_code}.\n"
+        f"_{safe(case.summary, 300)}_\nIf the problem comes back, reply here or type `/case`."
+    )
+    return Message(text=f"{case.ref} is closed", blocks=as_dicts([section(text)]))
+
+
+def case_closed(ctx: RenderContext) -> Message:
+    case, policy = ctx.case, ctx.policy
+    code = policy.closure_code(case.closure_code or "")
+    label = code.label if code else case.closure_code
+    fcr = " · first-contact resolution" if case.first_contact_resolution else ""
+    text = f":lock: {user(ctx.params.get('by'))} closed *{case.ref}*: {label}{fcr}."
+    if ctx.params.get("archive"):
+        hours = int(policy.closure.channel_archive_after.total_seconds() // 3600)
+        text += f"\nThis channel will be archived in {hours} h."
+    return Message(text=f"{case.ref} is closed", blocks=as_dicts([section(text)]))

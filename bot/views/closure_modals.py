@@ -1,0 +1,132 @@
+"""CLOSE-1's "Resolve" form, CLOSE-2's "still broken" form and CLOSE-4's close form (every
+close field a mandatory drop-down, INTAKE-6's rule for classification fields)."""
+
+from __future__ import annotations
+
+import re
+
+from slack_sdk.models.blocks import SectionBlock
+from slack_sdk.models.views import View
+
+from bot.closure import FIX_KINDS, KB_USE, RESTORED, TEXT_MAX, Attempt, ClosureRecord
+from bot.render.common import safe
+from bot.views.inputs import SubmittedState, metadata, option, radio, select, text_input
+from config.policy import Policy
+from store.models import Case
+
+RESOLVE = "resolve"
+BROKEN = "still_broken"
+CLOSE = "close"
+ARTICLE = re.compile(r"\bKB-\d+\b", re.IGNORECASE)
+
+
+def _head(case: Case, note: str) -> SectionBlock:
+    return SectionBlock(text=f"*{case.ref}*: {safe(case.summary, 300)}\n{note}")
+
+
+def _number(state: SubmittedState) -> int:
+    number = state.metadata.get("case")
+    if not isinstance(number, int):
+        raise ValueError("the form lost its case number; open it again from the case")
+    return number
+
+
+def resolve_modal(case: Case) -> View:
+    return View(
+        type="modal",
+        callback_id=RESOLVE,
+        title="Propose a resolution",
+        submit="Propose",
+        close="Cancel",
+        blocks=[
+            _head(case, "The coordinator is alerted at once and verifies it with the requester."),
+            text_input(
+                "done", "What was done", optional=False, multiline=True, max_length=TEXT_MAX
+            ),
+            radio("fix", "Fix or workaround", [option(k, v) for k, v in FIX_KINDS.items()]),
+            text_input(
+                "articles",
+                "Knowledge-base articles used or reviewed",
+                max_length=200,
+                placeholder="KB-5, KB-12",
+            ),
+            text_input("worse", "Any that made it worse?", max_length=200, placeholder="KB-7"),
+        ],
+        private_metadata=metadata(case=case.number),
+    )
+
+
+def parse_resolve(view: dict[str, object]) -> tuple[int, Attempt]:
+    state = SubmittedState(view)
+    return _number(state), Attempt(
+        done=state.text("done"),
+        fix=state.choice("fix"),
+        articles=tuple(a.upper() for a in ARTICLE.findall(state.text("articles"))),
+        made_worse=tuple(a.upper() for a in ARTICLE.findall(state.text("worse"))),
+    )
+
+
+def broken_modal(case: Case) -> View:
+    return View(
+        type="modal",
+        callback_id=BROKEN,
+        title="Still not working",
+        submit="Send",
+        close="Cancel",
+        blocks=[
+            _head(case, "Your words go straight to the technician."),
+            text_input(
+                "words",
+                "What still does not work?",
+                optional=False,
+                multiline=True,
+                max_length=TEXT_MAX,
+            ),
+        ],
+        private_metadata=metadata(case=case.number),
+    )
+
+
+def parse_broken(view: dict[str, object]) -> tuple[int, str]:
+    state = SubmittedState(view)
+    return _number(state), state.text("words")
+
+
+def close_modal(policy: Policy, case: Case) -> View:
+    codes = [option(c.code, c.label) for c in policy.closure_codes]
+    return View(
+        type="modal",
+        callback_id=CLOSE,
+        title=f"Close {case.ref}"[:24],
+        submit="Close the case",
+        close="Cancel",
+        blocks=[
+            _head(case, "Every field is required: the record is what the figures are made of."),
+            select("code", "Closure code", codes),
+            select(
+                "cause", "Root-cause category", [option(c, c) for c in policy.closure.root_causes]
+            ),
+            select("fix", "Fix or workaround", [option(k, v) for k, v in FIX_KINDS.items()]),
+            select("kb", "Knowledge base", [option(k, v) for k, v in KB_USE.items()]),
+            select("restored", "Service", [option(k, v) for k, v in RESTORED.items()]),
+            text_input(
+                "follow_up",
+                "RFC or follow-up record (when follow-up is needed)",
+                max_length=60,
+                placeholder="RFC-2231",
+            ),
+        ],
+        private_metadata=metadata(case=case.number),
+    )
+
+
+def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
+    state = SubmittedState(view)
+    return _number(state), ClosureRecord(
+        code=state.choice("code"),
+        root_cause=state.choice("cause"),
+        fix=state.choice("fix"),
+        kb=state.choice("kb"),
+        restored=state.choice("restored"),
+        follow_up=state.text("follow_up"),
+    )

@@ -1,0 +1,199 @@
+"""CLOSE-1, CLOSE-2 and CLOSE-4 in Slack: `/case resolve`, `/case verify`, `/case close`, the
+Resolve / Verify with the requester / Close buttons, the requester's Yes / No, and the forms."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+
+from bot.closure import Attempt
+from bot.desk import Desk
+from bot.errors import UserFacingError
+from bot.render.closure_notes import (
+    ACTION_BROKEN,
+    ACTION_CLOSE,
+    ACTION_RESOLVE,
+    ACTION_VERIFY,
+    ACTION_WORKS,
+)
+from bot.text import plain
+from bot.views import closure_modals
+from handlers.modal_buttons import done, open_about
+from handlers.replies import actor_of, answer
+from handlers.subcommands import Subcommand, case_and_rest
+from store.models import Case
+
+log = logging.getLogger(__name__)
+
+
+def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
+    number, what = case_and_rest(desk, text, command, "resolve")
+    if not what.strip():
+        _open_form(desk, client, command, number, closure_modals.resolve_modal)
+        return {"text": f"The resolution form for CASE-{number} is open."}
+    fix = "workaround" if what.lower().startswith("workaround") else "fix"
+    summary = desk.propose_resolution(
+        number, actor=str(command["user_id"]), attempt=Attempt(done=plain(what), fix=fix)
+    )
+    return {"text": f"Proposed on {summary.ref}; its coordinator is asked to verify it."}
+
+
+def _verify(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, _rest = case_and_rest(desk, text, command, "verify")
+    summary = desk.ask_requester(number, actor=str(command["user_id"]))
+    return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
+
+
+def _close(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
+    number, _rest = case_and_rest(desk, text, command, "close")
+    _open_form(
+        desk, client, command, number, lambda case: closure_modals.close_modal(desk.policy, case)
+    )
+    return {"text": f"The close form for CASE-{number} is open."}
+
+
+def _open_form(
+    desk: Desk,
+    client: WebClient,
+    command: dict[str, Any],
+    number: int,
+    build: Callable[[Case], View],
+) -> None:
+    try:
+        client.views_open(trigger_id=command["trigger_id"], view=desk.read(number, build))
+    except SlackApiError as exc:
+        log.warning("views.open failed: %s", exc.response.get("error"))
+        raise UserFacingError(
+            "The form could not open in time (Slack allows 3 seconds); run it again."
+        ) from None
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        name="resolve",
+        usage="[CASE-1042] [what was done]",
+        summary="propose a resolution (the form without text); the coordinator verifies it",
+        run=_resolve,
+    ),
+    Subcommand(
+        name="verify",
+        usage="[CASE-1042]",
+        summary='ask the requester "Is it working now?"',
+        run=_verify,
+    ),
+    Subcommand(
+        name="close",
+        usage="[CASE-1042]",
+        summary="the close form: code, root cause, fix, knowledge base, service restored",
+        run=_close,
+    ),
+]
+
+
+def register(app: App, desk: Desk) -> None:
+    policy = desk.policy
+
+    def opener(build: Any) -> Any:
+        def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+            ack()
+            open_about(desk, body, client, respond, lambda case, _row: build(case))
+
+        return opened
+
+    app.action(ACTION_RESOLVE)(opener(closure_modals.resolve_modal))
+    app.action(ACTION_CLOSE)(opener(lambda case: closure_modals.close_modal(policy, case)))
+    app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
+
+    @app.action(ACTION_VERIFY)
+    def verify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            number = _button_case(body)
+            summary = desk.ask_requester(number, actor=actor_of(body))
+            return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
+
+        answer(body, client, respond, work)
+
+    @app.action(ACTION_WORKS)
+    def works(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            summary = desk.answer_verification(
+                _button_case(body), actor=actor_of(body), working=True
+            )
+            return {"text": f"Thank you: {summary.ref} will be closed."}
+
+        answer(body, client, respond, work)
+
+    @app.view(closure_modals.RESOLVE)
+    def resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, attempt = closure_modals.parse_resolve(view)
+            summary = desk.propose_resolution(number, actor=body["user"]["id"], attempt=attempt)
+        except ValueError as exc:
+            field = "fix" if "fix or a workaround" in str(exc) else "done"
+            ack(response_action="errors", errors={field: str(exc)[:2000]})
+            return
+        ack(
+            response_action="update",
+            view=done(
+                "Proposed", f"*{summary.ref}*: the coordinator verifies it with the requester."
+            ),
+        )
+
+    @app.view(closure_modals.BROKEN)
+    def broken(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, words = closure_modals.parse_broken(view)
+            summary = desk.answer_verification(
+                number, actor=body["user"]["id"], working=False, words=words
+            )
+        except ValueError as exc:
+            ack(response_action="errors", errors={"words": str(exc)[:2000]})
+            return
+        ack(response_action="update", view=done("Sent", f"*{summary.ref}* is open again."))
+
+    @app.view(closure_modals.CLOSE)
+    def closed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, record = closure_modals.parse_close(view)
+        except ValueError as exc:
+            ack(response_action="errors", errors={"code": str(exc)})
+            return
+        empty = {
+            block: "Required."
+            for block, value in (
+                ("code", record.code),
+                ("cause", record.root_cause),
+                ("fix", record.fix),
+                ("kb", record.kb),
+                ("restored", record.restored),
+            )
+            if not value
+        }
+        if record.restored == "follow_up" and not record.follow_up:
+            empty["follow_up"] = "Give the RFC or follow-up record."
+        if empty:
+            ack(response_action="errors", errors=empty)
+            return
+        try:
+            summary = desk.close(number, actor=body["user"]["id"], record=record)
+        except ValueError as exc:
+            ack(response_action="errors", errors={"code": str(exc)[:2000]})
+            return
+        ack(response_action="update", view=done("Closed", f"*{summary.ref}* is closed."))
+
+
+def _button_case(body: dict[str, Any]) -> int:
+    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+    if not value.isdigit():
+        raise UserFacingError("That button does not point at a case; refresh and try again.")
+    return int(value)

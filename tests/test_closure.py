@@ -1,0 +1,192 @@
+"""CLOSE-1 (the resolver's attempt), CLOSE-2 (verification with the customer, reopen, silence),
+CLOSE-4 (the close and its mandatory record), CLOSE-5 (who hears of it, the channel archived)
+and CLOSE-6 (first-contact resolution from the record)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.sandbox.driver import Driver
+from bot.sandbox.world import World
+from tests.conftest import as_user
+from tests.helpers import (
+    P1_ANSWERS,
+    cases,
+    dm_texts,
+    events,
+    fill_and_submit,
+    last_ephemeral,
+    texts,
+)
+
+PRINTER = "/case new Printer on floor 2 jams service=printers urgency=medium for=@alex"
+RAVI, ALEX = "U0EUC01", "U0USER01"
+CLOSE_ANSWERS = {
+    "Closure code": "Resolved",
+    "Root-cause category": "Hardware failure",
+    "Fix or workaround": "Permanent fix",
+    "Knowledge base": "No article was relevant",
+    "Service": "Service fully restored",
+}
+
+
+def proposed(world: World, dana: Driver, number: int = 1001) -> Driver:
+    dana.command(PRINTER)
+    ravi = as_user(world, "ravi")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.press("1 h")
+    ravi.command(f"/case resolve CASE-{number} Replaced the fuser unit; test pages print cleanly")
+    return ravi
+
+
+def asked(world: World, dana: Driver) -> tuple[Driver, Driver]:
+    ravi = proposed(world, dana)
+    ravi.press("Verify with the requester")
+    return ravi, as_user(world, "alex")
+
+
+def close_with(driver: Driver, answers: dict[str, str]) -> dict[str, object] | None:
+    driver.command("/case close CASE-1001")
+    return fill_and_submit(driver, answers)
+
+
+def test_close_1_a_proposal_waits_on_the_coordinator(world: World, dana: Driver) -> None:
+    proposed(world, dana)
+    (case,) = cases(world)
+    assert case.state == "waiting_on_coordinator" and case.resolved_by == RAVI
+    assert case.resolution and case.resolution["fix"] == "fix"
+    (row,) = events(world, 1001, "resolution_proposed")
+    assert row.reason == "Replaced the fuser unit; test pages print cleanly"
+    alert = dm_texts(world, RAVI)[-1]
+    assert "proposes a resolution for *CASE-1001*" in alert and "Verify with the requester" in alert
+
+
+def test_close_1_the_form_records_articles_and_what_made_it_worse(
+    world: World, dana: Driver
+) -> None:
+    dana.command(PRINTER)
+    ravi = as_user(world, "ravi")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.press("Resolve", channel="C0EUCQ")
+    answer = ravi.submit()
+    assert answer is not None and "done" in answer["errors"]
+    ravi.fill("What was done", "Cleared the jam and reset the tray sensor")
+    ravi.fill("Fix or workaround", "Workaround")
+    ravi.fill("Knowledge-base articles used", "kb-6, KB-9")
+    ravi.fill("Any that made it worse?", "KB-9")
+    ravi.submit()
+    (row,) = events(world, 1001, "resolution_proposed")
+    assert row.detail == {"articles": ["KB-6", "KB-9"], "made_worse": ["KB-9"]}
+    assert row.new_value == "Workaround"
+
+
+def test_close_2_yes_confirms_and_the_coordinator_closes(world: World, dana: Driver) -> None:
+    ravi, alex = asked(world, dana)
+    question = dm_texts(world, ALEX)[-1]
+    assert "Is it working now?" in question and "CASE-1001" in question
+    assert cases(world)[0].state == "resolved"
+    alex.press("Yes, it works")
+    assert cases(world)[0].verified_at is not None
+    assert "confirmed that *CASE-1001* works" in dm_texts(world, RAVI)[-1]
+    close_with(ravi, CLOSE_ANSWERS)
+    (case,) = cases(world)
+    assert (case.state, case.closure_code) == ("closed", "resolved")
+    assert case.closure and case.closure["root_cause"] == "Hardware failure"
+    assert "*CASE-1001* is closed: Resolved" in dm_texts(world, ALEX)[-1]
+    card = texts(world, "C0EUCQ")[0]
+    assert (
+        "Closed: resolved" in card
+        and "Take it" not in card
+        and "Close" not in card.split("Closed")[0].split("\n")[-1]
+    )
+    resolution = next(c for c in case.clocks if c.metric == "resolution")
+    assert resolution.met_at is not None
+
+
+def test_close_2_no_reopens_to_the_resolver_with_the_requesters_words(
+    world: World, dana: Driver
+) -> None:
+    _ravi, alex = asked(world, dana)
+    alex.press("No, still broken")
+    answer = alex.submit()
+    assert answer is not None and "words" in answer["errors"]
+    alex.fill("What still does not work?", "It jams again on every A3 page")
+    alex.submit()
+    (case,) = cases(world)
+    assert (case.state, case.reopen_count, case.verified_at) == ("in_progress", 1, None)
+    told = dm_texts(world, RAVI)[-1]
+    assert "reopened (reopen 1)" in told and "It jams again on every A3 page" in told
+    assert "Reopened 1×" in texts(world, "C0EUCQ")[0]
+    resolution = next(c for c in case.clocks if c.metric == "resolution")
+    assert resolution.met_at is None and resolution.due_at is not None, "the clock runs again"
+
+
+def test_close_2_silence_reminds_then_allows_no_response(world: World, dana: Driver) -> None:
+    ravi, _alex = asked(world, dana)
+    answer = close_with(ravi, CLOSE_ANSWERS)
+    assert answer is not None and "has not confirmed that it works" in answer["errors"]["code"]
+    answer = close_with(ravi, {**CLOSE_ANSWERS, "Closure code": "No response from the requester"})
+    assert answer is not None and "stayed silent for 24 h" in answer["errors"]["code"]
+    ravi.pass_time(timedelta(hours=8, minutes=1))
+    assert "A reminder: *CASE-1001*" in dm_texts(world, ALEX)[-1]
+    ravi.pass_time(timedelta(hours=16))
+    assert 'close it with the code "No response"' in dm_texts(world, RAVI)[-1]
+    close_with(ravi, {**CLOSE_ANSWERS, "Closure code": "No response from the requester"})
+    assert cases(world)[0].closure_code == "no_response"
+
+
+def test_close_4_bad_closes_are_answered_and_change_nothing(world: World, dana: Driver) -> None:
+    ravi, alex = asked(world, dana)
+    forged = world.runtime.desk
+    try:
+        forged.answer_verification(1001, actor="U0USER02", working=True)
+    except ValueError as exc:
+        assert "Only the requester of CASE-1001" in str(exc)
+    else:
+        raise AssertionError("someone else verified Alex's case")
+    yes = alex.find_button("Yes, it works")
+    alex.click(yes)
+    assert "Yes, it works" not in dm_texts(world, ALEX)[-1], "answered: the buttons are gone"
+    answer = close_with(ravi, {"Closure code": "Resolved"})
+    assert answer is not None and set(answer["errors"]) == {"cause", "fix", "kb", "restored"}
+    answer = close_with(ravi, {**CLOSE_ANSWERS, "Service": "Follow-up needed"})
+    assert answer is not None and "follow_up" in answer["errors"]
+    alex.click(yes)  # a second click on the same button
+    assert "not waiting for your answer" in last_ephemeral(world, ALEX)
+    (case,) = cases(world)
+    assert case.state == "resolved" and case.closure is None and not events(world, 1001, "closed")
+
+
+def test_close_4_a_major_case_is_closed_only_by_the_command_center(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case")
+    fill_and_submit(dana, P1_ANSWERS)
+    answer = close_with(dana, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    assert answer is not None and "It needs the command center role" in answer["errors"]["code"]
+    assert cases(world)[0].state == "pending"
+    priya = as_user(world, "priya")
+    close_with(priya, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    (case,) = cases(world)
+    assert case.state == "closed"
+    assert any("Closed:" in t for t in texts(world, "C0MAJOR"))
+    assert any("will be archived in 24 h" in t for t in texts(world, case.channel_id or ""))
+    priya.pass_time(timedelta(hours=24, minutes=1))
+    assert world.standin.channel(case.channel_id or "").is_archived
+
+
+def test_close_6_first_contact_resolution_comes_from_the_record(world: World, dana: Driver) -> None:
+    dana.command("/case new Password expired for Alex service=identity urgency=medium for=@alex")
+    dana.command("/case resolve CASE-1001 Reset the password with Alex on the phone")
+    dana.command("/case verify CASE-1001")
+    as_user(world, "alex").press("Yes, it works")
+    close_with(dana, CLOSE_ANSWERS)
+    (case,) = cases(world)
+    assert case.first_contact_resolution is True
+    assert "First-contact resolution" in texts(world, "C0IDMQ")[0]
+    ravi = proposed(world, dana, 1002)  # worked in End-User Computing: not FCR
+    ravi.command("/case verify CASE-1002")
+    as_user(world, "alex").press("Yes, it works")
+    ravi.command("/case close CASE-1002")
+    fill_and_submit(ravi, CLOSE_ANSWERS)
+    assert cases(world)[1].first_contact_resolution is False
