@@ -161,7 +161,7 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
     if linked:
         notes.append(f"{linked} more contact{'s' if linked > 1 else ''} linked")
-    if case.estimate_at is not None:
+    if case.estimate_at is not None and case.state != "closed":
         notes.append(f"Promised: {promise_text(case)}")
     if case.escalations or case.transfers:
         notes.append(f"Escalated {case.escalations}× · transferred {case.transfers}×")

@@ -208,6 +208,43 @@ dm ravi 1
 ## Escalations and transfers are counted apart; reassignments per case is a desk figure.
 as dana
 /case reassignments
+## 13. Resolve, verify with the customer, close (CLOSE-1, CLOSE-2, CLOSE-4, CLOSE-5)
+## Ravi replaces the printer's network card and proposes the fix; as coordinator he is asked to
+## verify it with Jordan, who answers with one tap. Only then can the case be closed, with a
+## closure record whose every field is required.
+as ravi
+/case resolve CASE-1003 Replaced the printer's network card; test pages print from floor 2
+press Verify with the requester
+as jordan
+dm jordan 1
+press Yes, it works
+as ravi
+/case close CASE-1003
+fill Closure code = Resolved
+fill Root-cause category = Hardware failure
+fill Fix or workaround = Permanent fix
+fill Knowledge base = No article was relevant
+fill Service = Service fully restored
+submit
+dm jordan 1
+read #euc-queue 1
+## 14. First-contact resolution (CLOSE-6): Dana resets Alex's password while on the phone.
+as dana
+/case new Password expired, cannot log in service=identity urgency=medium for=@alex
+press Record a new case anyway
+/case resolve CASE-1006 Reset the password with Alex on the phone
+/case verify CASE-1006
+as alex
+press Yes, it works
+as dana
+/case close CASE-1006
+fill Closure code = Resolved
+fill Root-cause category = User error or training
+fill Fix or workaround = Permanent fix
+fill Knowledge base = A knowledge-base article was applied
+fill Service = Service fully restored
+submit
+read #identity-queue 1
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
