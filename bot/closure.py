@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -199,10 +200,97 @@ def close(
     record: ClosureRecord,
     now: datetime,
 ) -> list[Notice]:
-    """Close with the mandatory record; requester, followers and channels are told."""
+    """Close with the mandatory record; requester, followers and channels are told. Where
+    CLOSE-3 asks for a manager's approval, the record waits for it instead."""
     _may_close(policy, case, actor)
     code = _check_record(policy, case, record, now=now)
     check_transition(case.state, "closed")
+    if policy.closure.needs_approval(priority=case.priority, service_key=case.service_key):
+        return _request_approval(policy, case, actor=actor, record=record, now=now)
+    return _finish(session, policy, case, actor=actor, record=record, code=code, now=now)
+
+
+def approve(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
+) -> list[Notice]:
+    """CLOSE-3: a manager approves the waiting close; it then happens as it was asked."""
+    pending = _awaiting(policy, case, actor, verb="approve")
+    record = ClosureRecord(**{k: pending[k] for k in ClosureRecord.__dataclass_fields__})
+    code = policy.closure_code(record.code)
+    if code is None:  # the codes changed since it was asked
+        raise ClosureRefused(f"{record.code!r} is no longer a closure code; reject and re-close.")
+    record_event(case, at=now, actor=actor, kind="closure_approved", new=record.code)
+    return _finish(
+        session, policy, case, actor=str(pending["by"]), record=record, code=code, now=now
+    )
+
+
+def reject(
+    session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
+) -> list[Notice]:
+    """CLOSE-3: a manager sends the close back, with the reason, to the coordinator."""
+    pending = _awaiting(policy, case, actor, verb="reject")
+    reason = reason.strip()
+    if not reason:
+        raise ClosureRefused("Give the reason for rejecting: the coordinator needs it to act.")
+    case.closure = None
+    record_event(
+        case, at=now, actor=actor, kind="closure_rejected", old=str(pending["code"]), reason=reason
+    )
+    case.updated_at = now
+    told = dict.fromkeys([case.coordinator_id, str(pending["by"])])
+    return [
+        *(n.post(user, "closure_rejected", by=actor, reason=reason) for user in told),
+        *n.refresh_cards(policy, case),
+    ]
+
+
+def _request_approval(
+    policy: Policy, case: Case, *, actor: str, record: ClosureRecord, now: datetime
+) -> list[Notice]:
+    if awaiting_approval(case):
+        raise ClosureRefused(f"{case.ref} already waits for a manager's approval to close.")
+    case.closure = {**asdict(record), "by": actor, "status": "awaiting_approval"}
+    record_event(case, at=now, actor=actor, kind="closure_requested", new=record.code)
+    case.updated_at = now
+    managers = policy.holders("managers")
+    return [
+        *(n.post(m, "approval_request", by=actor) for m in managers if m != actor),
+        *n.refresh_cards(policy, case),
+    ]
+
+
+def awaiting_approval(case: Case) -> bool:
+    return bool(case.closure and case.closure.get("status") == "awaiting_approval")
+
+
+def _awaiting(policy: Policy, case: Case, actor: str, *, verb: str) -> dict[str, Any]:
+    permissions.require(
+        actor, [permissions.role(policy, "managers")], to=f"{verb} the close of {case.ref}"
+    )
+    if case.state == "closed":
+        raise ClosureRefused(f"{case.ref} is already closed.")
+    if not awaiting_approval(case) or case.closure is None:
+        raise ClosureRefused(f"{case.ref} has no close waiting for approval.")
+    if actor in (case.closure.get("by"), case.resolved_by):
+        others = [m for m in policy.holders("managers") if m not in (actor, case.resolved_by)]
+        who = ", ".join(f"<@{m}>" for m in others) or "another manager"
+        raise ClosureRefused(
+            f"You cannot {verb} your own resolution or close of {case.ref}; ask {who}."
+        )
+    return dict(case.closure)
+
+
+def _finish(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    record: ClosureRecord,
+    code: ClosureCode,
+    now: datetime,
+) -> list[Notice]:
     timers.cancel(session, verify_key(case), now=now)
     if code.resolved:
         sla.meet(session, policy, case, "resolution", now=now)

@@ -469,6 +469,20 @@ class Desk:
             ),
         )
 
+    def approve_close(self, number: int, *, actor: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.approve(s, self.policy, c, actor=actor, now=self.clock.now()),
+        )
+
+    def reject_close(self, number: int, *, actor: str, reason: str) -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.reject(
+                s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+            ),
+        )
+
     # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
     def add_note(
         self, number: int, *, actor: str, text: str, source: case_notes.Source | None = None

@@ -155,6 +155,12 @@ class Closure:
     verify_reminder_after: timedelta = timedelta(hours=8)
     verify_give_up_after: timedelta = timedelta(hours=24)
     channel_archive_after: timedelta = timedelta(hours=24)
+    approval_priorities: frozenset[str] = frozenset()
+    approval_services: frozenset[str] = frozenset()
+
+    def needs_approval(self, *, priority: str, service_key: str) -> bool:
+        """CLOSE-3: these cases close only after a manager approves."""
+        return priority in self.approval_priorities or service_key in self.approval_services
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -307,7 +313,7 @@ def load_policy(folder: Path) -> Policy:
         default_calendar=cal.at("default_calendar").one_of(list(calendars)),
         major_calendar=cal.at("major_calendar").one_of(list(calendars)),
         coordination=_coordination(desk.optional("coordination")),
-        closure=_closure(desk.optional("closure")),
+        closure=_closure(desk.optional("closure"), priorities=list(priorities), services=services),
         source=folder,
     )
 
@@ -352,7 +358,7 @@ def _coordination(node: Checker) -> Coordination:
     )
 
 
-def _closure(node: Checker) -> Closure:
+def _closure(node: Checker, *, priorities: list[str], services: dict[str, Service]) -> Closure:
     """The optional `closure:` section of desk.yml; a missing key keeps its default."""
     if node.value is None:
         return Closure()
@@ -368,7 +374,17 @@ def _closure(node: Checker) -> Closure:
         return value.duration() if value.value is not None else fallback
 
     causes = node.optional("root_causes")
+    approve_prio = node.optional("approval_priorities")
+    approve_services = node.optional("approval_services")
     return Closure(
+        approval_priorities=frozenset(
+            approve_prio.str_list(allowed=priorities) if approve_prio.value is not None else ()
+        ),
+        approval_services=frozenset(
+            approve_services.str_list(allowed=list(services))
+            if approve_services.value is not None
+            else ()
+        ),
         root_causes=(
             tuple(causes.str_list(non_empty=True))
             if causes.value is not None

@@ -16,8 +16,10 @@ from bot.closure import Attempt
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.closure_notes import (
+    ACTION_APPROVE,
     ACTION_BROKEN,
     ACTION_CLOSE,
+    ACTION_REJECT,
     ACTION_RESOLVE,
     ACTION_VERIFY,
     ACTION_WORKS,
@@ -74,6 +76,18 @@ def _open_form(
         ) from None
 
 
+def _approve(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, _rest = case_and_rest(desk, text, command, "approve")
+    summary = desk.approve_close(number, actor=str(command["user_id"]))
+    return {"text": f"Approved: {summary.ref} is closed."}
+
+
+def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, reason = case_and_rest(desk, text, command, "reject")
+    summary = desk.reject_close(number, actor=str(command["user_id"]), reason=plain(reason))
+    return {"text": f"Rejected the close of {summary.ref}; the coordinator has your reason."}
+
+
 SUBCOMMANDS = [
     Subcommand(
         name="resolve",
@@ -92,6 +106,18 @@ SUBCOMMANDS = [
         usage="[CASE-1042]",
         summary="the close form: code, root cause, fix, knowledge base, service restored",
         run=_close,
+    ),
+    Subcommand(
+        name="approve",
+        usage="[CASE-1042]",
+        summary="managers: approve a close that waits for approval",
+        run=_approve,
+    ),
+    Subcommand(
+        name="reject",
+        usage="[CASE-1042] <reason>",
+        summary="managers: send a close back to the coordinator, with the reason",
+        run=_reject,
     ),
 ]
 
@@ -132,6 +158,28 @@ def register(app: App, desk: Desk) -> None:
             return {"text": f"Thank you: {summary.ref} will be closed."}
 
         answer(body, client, respond, work)
+
+    @app.action(ACTION_APPROVE)
+    def approve(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            summary = desk.approve_close(_button_case(body), actor=actor_of(body))
+            return {"text": f"Approved: {summary.ref} is closed."}
+
+        answer(body, client, respond, work)
+
+    app.action(ACTION_REJECT)(opener(closure_modals.reject_modal))
+
+    @app.view(closure_modals.REJECT)
+    def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            number, reason = closure_modals.parse_reject(view)
+            summary = desk.reject_close(number, actor=body["user"]["id"], reason=reason)
+        except ValueError as exc:
+            ack(response_action="errors", errors={"reason": str(exc)[:2000]})
+            return
+        ack(response_action="update", view=done("Rejected", f"*{summary.ref}* stays open."))
 
     @app.view(closure_modals.RESOLVE)
     def resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -189,7 +237,16 @@ def register(app: App, desk: Desk) -> None:
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)[:2000]})
             return
-        ack(response_action="update", view=done("Closed", f"*{summary.ref}* is closed."))
+        if summary.state == "closed":
+            ack(response_action="update", view=done("Closed", f"*{summary.ref}* is closed."))
+            return
+        ack(
+            response_action="update",
+            view=done(
+                "Sent for approval",
+                f"*{summary.ref}* closes once a manager approves; they have been asked.",
+            ),
+        )
 
 
 def _button_case(body: dict[str, Any]) -> int:

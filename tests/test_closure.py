@@ -166,7 +166,9 @@ def test_close_4_a_major_case_is_closed_only_by_the_command_center(
     assert answer is not None and "It needs the command center role" in answer["errors"]["code"]
     assert cases(world)[0].state == "pending"
     priya = as_user(world, "priya")
-    close_with(priya, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    answer = close_with(priya, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    assert answer is not None and "Sent for approval" in str(answer), "P1 needs a manager (CLOSE-3)"
+    as_user(world, "morgan").press("Approve the close")
     (case,) = cases(world)
     assert case.state == "closed"
     assert any("Closed:" in t for t in texts(world, "C0MAJOR"))
@@ -190,3 +192,60 @@ def test_close_6_first_contact_resolution_comes_from_the_record(world: World, da
     ravi.command("/case close CASE-1002")
     fill_and_submit(ravi, CLOSE_ANSWERS)
     assert cases(world)[1].first_contact_resolution is False
+
+
+PAYROLL = "/case new Payroll export fails with E42 service=payroll urgency=medium for=@jordan"
+
+
+def payroll_verified(world: World, dana: Driver, resolver: str = "hana") -> Driver:
+    dana.command(PAYROLL)
+    hana = as_user(world, "hana")
+    hana.press("Take it", channel="C0PAYQ")
+    hana.press("1 h")
+    as_user(world, resolver).command("/case resolve CASE-1001 Re-ran the export with the fix")
+    hana.command("/case verify CASE-1001")
+    as_user(world, "jordan").press("Yes, it works")
+    return hana
+
+
+def test_close_3_a_configured_service_closes_only_with_a_managers_approval(
+    world: World, dana: Driver
+) -> None:
+    hana = payroll_verified(world, dana)
+    answer = close_with(hana, CLOSE_ANSWERS)
+    assert answer is not None and "closes once a manager approves" in str(answer)
+    (case,) = cases(world)
+    assert (
+        case.state == "resolved" and case.closure and case.closure["status"] == "awaiting_approval"
+    )
+    assert "close awaiting a manager's approval" in texts(world, "C0PAYQ")[0]
+    assert "asks to close *CASE-1001*" in dm_texts(world, "U0MGR01")[-1]
+    as_user(world, "kenji").command("/case approve CASE-1001")
+    assert "It needs the managers role (<@U0MGR01>)" in last_ephemeral(world, "U0NET01")
+    as_user(world, "morgan").press("Approve the close")
+    (case,) = cases(world)
+    assert case.state == "closed" and case.closure_code == "resolved"
+    kinds = [e.kind for e in events(world, 1001) if e.kind.startswith("clos")]
+    assert kinds == ["closure_requested", "closure_approved", "closed"]
+
+
+def test_close_3_a_rejection_needs_a_reason_and_goes_back(world: World, dana: Driver) -> None:
+    hana = payroll_verified(world, dana)
+    close_with(hana, CLOSE_ANSWERS)
+    morgan = as_user(world, "morgan")
+    morgan.command("/case reject CASE-1001")
+    assert "Give the reason for rejecting" in last_ephemeral(world, "U0MGR01")
+    morgan.command("/case reject CASE-1001 Check the export totals with Finance first")
+    (case,) = cases(world)
+    assert case.state == "resolved" and case.closure is None
+    (row,) = events(world, 1001, "closure_rejected")
+    assert row.reason == "Check the export totals with Finance first"
+    assert "Check the export totals" in dm_texts(world, "U0APP01")[-1]
+
+
+def test_close_3_nobody_approves_their_own_resolution(world: World, dana: Driver) -> None:
+    hana = payroll_verified(world, dana, resolver="morgan")
+    close_with(hana, CLOSE_ANSWERS)
+    as_user(world, "morgan").command("/case approve CASE-1001")
+    assert "cannot approve your own resolution" in last_ephemeral(world, "U0MGR01")
+    assert cases(world)[0].state == "resolved"

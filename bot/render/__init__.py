@@ -68,6 +68,8 @@ TEMPLATES: dict[str, Template] = {
     "requester_reopened": closure_notes.requester_reopened,
     "requester_closed": closure_notes.requester_closed,
     "case_closed": closure_notes.case_closed,
+    "approval_request": closure_notes.approval_request,
+    "closure_rejected": closure_notes.closure_rejected,
     # BCAST-4: one voice to the requester, and their replies
     "requester_message": voice_notes.requester_message,
     "customer_message_sent": voice_notes.customer_message_sent,

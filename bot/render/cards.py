@@ -167,6 +167,8 @@ def _status_notes(ctx: RenderContext) -> list[str]:
         notes.append(f"Escalated {case.escalations}× · transferred {case.transfers}×")
     if case.channel_id:
         notes.append(f"Case channel <#{case.channel_id}>")
+    if case.closure and case.closure.get("status") == "awaiting_approval":
+        notes.append(":hourglass: close awaiting a manager's approval")
     if case.reopen_count:
         notes.append(f"Reopened {case.reopen_count}×")
     if case.closure_code:

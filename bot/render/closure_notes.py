@@ -122,3 +122,40 @@ def case_closed(ctx: RenderContext) -> Message:
         hours = int(policy.closure.channel_archive_after.total_seconds() // 3600)
         text += f"\nThis channel will be archived in {hours} h."
     return Message(text=f"{case.ref} is closed", blocks=as_dicts([section(text)]))
+
+
+ACTION_APPROVE = "close_approve"
+ACTION_REJECT = "close_reject"
+
+
+def approval_request(ctx: RenderContext) -> Message:
+    case, policy = ctx.case, ctx.policy
+    record = case.closure or {}
+    code = policy.closure_code(str(record.get("code", "")))
+    label = code.label if code else str(record.get("code"))
+    text = (
+        f":ballot_box_with_check: {user(ctx.params.get('by'))} asks to close *{case.ref}* "
+        f"({case.priority}, {safe(case.summary, 200)}): {label}"
+        f" · {safe(str(record.get('root_cause', '')), 100)}.\n{_attempt(ctx)}\n"
+        "It closes only with a manager's approval."
+    )
+    blocks: list[Block] = [section(text)]
+    if case.state != "closed" and record.get("status") == "awaiting_approval":
+        value = str(case.number)
+        blocks.append(
+            buttons(
+                "approval",
+                ("Approve the close", ACTION_APPROVE, value, "primary"),
+                ("Reject", ACTION_REJECT, value, "danger"),
+            )
+        )
+    return Message(text=f"{case.ref}: approve its close?", blocks=as_dicts(blocks))
+
+
+def closure_rejected(ctx: RenderContext) -> Message:
+    case = ctx.case
+    text = (
+        f":no_entry: {user(ctx.params.get('by'))} rejected the close of *{case.ref}*:\n>"
+        f"{safe(str(ctx.params.get('reason', '')), 1500)}"
+    )
+    return Message(text=f"{case.ref}: the close was rejected", blocks=as_dicts([section(text)]))

@@ -17,6 +17,7 @@ from store.models import Case
 RESOLVE = "resolve"
 BROKEN = "still_broken"
 CLOSE = "close"
+REJECT = "close_reject"
 ARTICLE = re.compile(r"\bKB-\d+\b", re.IGNORECASE)
 
 
@@ -130,3 +131,25 @@ def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
         restored=state.choice("restored"),
         follow_up=state.text("follow_up"),
     )
+
+
+def reject_modal(case: Case) -> View:
+    return View(
+        type="modal",
+        callback_id=REJECT,
+        title="Reject the close",
+        submit="Reject",
+        close="Cancel",
+        blocks=[
+            _head(case, "The coordinator gets your reason; the case stays open."),
+            text_input(
+                "reason", "Why not close it yet?", optional=False, multiline=True, max_length=1500
+            ),
+        ],
+        private_metadata=metadata(case=case.number),
+    )
+
+
+def parse_reject(view: dict[str, object]) -> tuple[int, str]:
+    state = SubmittedState(view)
+    return _number(state), state.text("reason")
