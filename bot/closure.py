@@ -311,6 +311,8 @@ def _finish(
     sla.refresh(session, policy, case, now=now)
     case.updated_at = now
     notices = [n.post(case.requester_id, "requester_closed")]
+    if code.resolved and record.kb != "applied":  # CLOSE-5: the fix becomes knowledge
+        notices.append(n.post(actor, "write_article_prompt"))
     followers = set(case.active_parties("interested")) - {actor, case.requester_id}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
     if case.channel_id:

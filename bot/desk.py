@@ -47,7 +47,7 @@ from bot.render.history import history_message
 from bot.targets import first_response_due
 from bot.vocabulary import OPEN_STATES
 from config.policy import Policy
-from kb.service import KnowledgeBase
+from kb.service import KbError, KnowledgeBase
 from store.db import Database
 from store.models import Case, IntakeDraft, OutboxItem, SeenRequest
 from store.outbox import add_item
@@ -462,18 +462,39 @@ class Desk:
         )
 
     def close(self, number: int, *, actor: str, record: closure.ClosureRecord) -> CaseSummary:
-        return self._act(
+        summary = self._act(
             number,
             lambda s, c: closure.close(
                 s, self.policy, c, actor=actor, record=record, now=self.clock.now()
             ),
         )
+        self._link_articles(summary, actor=actor)
+        return summary
 
     def approve_close(self, number: int, *, actor: str) -> CaseSummary:
-        return self._act(
+        summary = self._act(
             number,
             lambda s, c: closure.approve(s, self.policy, c, actor=actor, now=self.clock.now()),
         )
+        self._link_articles(summary, actor=actor)
+        return summary
+
+    def _link_articles(self, summary: CaseSummary, *, actor: str) -> None:
+        """KB-4 at close: the articles the resolver used are linked to the case, as applied
+        (and resolved) when the close says an article was applied, else as reviewed. A KB
+        failure is logged and never undoes the close."""
+        if self.kb is None or summary.state != "closed":
+            return
+        record = self.read(summary.number, lambda c: (c.resolution or {}, c.closure or {}))
+        resolution, closed = record
+        applied = closed.get("kb") == "applied"
+        relations = ("applied", "resolved") if applied else ("reviewed",)
+        for article in resolution.get("articles") or []:
+            for relation in relations:
+                try:
+                    self.kb.link(summary.number, str(article), relation, actor=actor)
+                except KbError:
+                    log.info("CASE-%s names %s, which is not an article", summary.number, article)
 
     def reject_close(self, number: int, *, actor: str, reason: str) -> CaseSummary:
         return self._act(

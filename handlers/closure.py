@@ -23,7 +23,9 @@ from bot.render.closure_notes import (
     ACTION_RESOLVE,
     ACTION_VERIFY,
     ACTION_WORKS,
+    ACTION_WRITE_ARTICLE,
 )
+from bot.render.kb_cards import article_form
 from bot.text import plain
 from bot.views import closure_modals
 from handlers.modal_buttons import done, open_about
@@ -170,6 +172,16 @@ def register(app: App, desk: Desk) -> None:
         answer(body, client, respond, work)
 
     app.action(ACTION_REJECT)(opener(closure_modals.reject_modal))
+    app.action(ACTION_WRITE_ARTICLE)(
+        opener(
+            lambda case: article_form(
+                None,
+                list(policy.services),
+                draft=closure_modals.article_draft(case),
+                case_number=case.number,
+            )
+        )
+    )
 
     @app.view(closure_modals.REJECT)
     def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -165,6 +165,9 @@ def register(
             ack(response_action="errors", errors={_field_of(str(exc)): str(exc)[:150]})
             return
         ack()
+        case_number = state.metadata.get("case")
+        if isinstance(case_number, int):  # CLOSE-5/KB-4: written from this case's resolution
+            kb.link(case_number, article.id, "resolved", actor=user)
         verb = "Updated" if isinstance(existing, str) else "Created"
         try:
             client.chat_postMessage(

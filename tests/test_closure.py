@@ -249,3 +249,37 @@ def test_close_3_nobody_approves_their_own_resolution(world: World, dana: Driver
     as_user(world, "morgan").command("/case approve CASE-1001")
     assert "cannot approve your own resolution" in last_ephemeral(world, "U0MGR01")
     assert cases(world)[0].state == "resolved"
+
+
+def test_close_5_no_article_applied_asks_for_one_prefilled_from_the_resolution(
+    world: World, dana: Driver
+) -> None:
+    ravi, alex = asked(world, dana)
+    alex.press("Yes, it works")
+    close_with(ravi, CLOSE_ANSWERS)
+    prompt = dm_texts(world, RAVI)[-1]
+    assert "closed without a knowledge-base article" in prompt
+    ravi.press("Write an article from this resolution")
+    view = str(ravi.current_view())
+    assert "Printer on floor 2 jams" in view and "Replaced the fuser unit" in view
+    ravi.submit()
+    kb = world.runtime.kb
+    (found,) = [a for a in kb.search("printer floor 2 jams fuser", for_requester=False)][:1]
+    assert kb.cases_resolved_by(found.article_id) == [1001]
+
+
+def test_close_5_articles_used_are_linked_to_the_case(world: World, dana: Driver) -> None:
+    dana.command(PRINTER)
+    ravi = as_user(world, "ravi")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.press("Resolve", channel="C0EUCQ")
+    ravi.fill("What was done", "Followed the paper-jam article")
+    ravi.fill("Fix or workaround", "Permanent fix")
+    ravi.fill("Knowledge-base articles used", "KB-6")
+    ravi.submit()
+    ravi.press("Verify with the requester")
+    as_user(world, "alex").press("Yes, it works")
+    close_with(ravi, {**CLOSE_ANSWERS, "Knowledge base": "A knowledge-base article was applied"})
+    links = world.runtime.kb.links_of_case(1001)
+    assert ("KB-6", "applied") in links and ("KB-6", "resolved") in links
+    assert "closed without a knowledge-base article" not in dm_texts(world, RAVI)[-1]

@@ -70,6 +70,7 @@ TEMPLATES: dict[str, Template] = {
     "case_closed": closure_notes.case_closed,
     "approval_request": closure_notes.approval_request,
     "closure_rejected": closure_notes.closure_rejected,
+    "write_article_prompt": closure_notes.write_article_prompt,
     # BCAST-4: one voice to the requester, and their replies
     "requester_message": voice_notes.requester_message,
     "customer_message_sent": voice_notes.customer_message_sent,

@@ -159,3 +159,24 @@ def closure_rejected(ctx: RenderContext) -> Message:
         f"{safe(str(ctx.params.get('reason', '')), 1500)}"
     )
     return Message(text=f"{case.ref}: the close was rejected", blocks=as_dicts([section(text)]))
+
+
+ACTION_WRITE_ARTICLE = "kb_from_case"
+
+
+def write_article_prompt(ctx: RenderContext) -> Message:
+    """CLOSE-5: no article was applied, so the resolution should become one."""
+    case = ctx.case
+    text = (
+        f":books: *{case.ref}* closed without a knowledge-base article. Write one from this "
+        "resolution (the form is filled in from the case), or update the article that came "
+        "closest with `/kb edit KB-n`, so the next person finds the answer first."
+    )
+    blocks: list[Block] = [
+        section(text),
+        buttons(
+            "article",
+            ("Write an article from this resolution", ACTION_WRITE_ARTICLE, str(case.number), None),
+        ),
+    ]
+    return Message(text=f"{case.ref}: write a knowledge-base article?", blocks=as_dicts(blocks))

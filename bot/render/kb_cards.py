@@ -7,7 +7,7 @@ case), so a press names everything the handler needs without a lookup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -148,12 +148,26 @@ def report_message(report: Report) -> dict[str, Any]:
     return {"text": "Knowledge base report", "blocks": as_dicts(blocks)}
 
 
-def article_form(article: Article | None, services: Sequence[str]) -> View:
-    """The `/kb new` and `/kb edit` modal; one input per front-matter field."""
+def article_form(
+    article: Article | None,
+    services: Sequence[str],
+    *,
+    draft: Mapping[str, str] | None = None,
+    case_number: int | None = None,
+) -> View:
+    """The `/kb new` and `/kb edit` modal; one input per front-matter field. A `draft` fills a
+    new article (CLOSE-5: written from a case's resolution, which `case_number` names)."""
     a = article
+    d = draft or {}
     title = f"Edit {a.id}" if a else "New article"
     blocks: list[Block] = [
-        text_input("title", "Title", initial=a.title if a else "", optional=False, max_length=200),
+        text_input(
+            "title",
+            "Title",
+            initial=a.title if a else d.get("title", ""),
+            optional=False,
+            max_length=200,
+        ),
         select(
             "kind",
             "Kind",
@@ -175,29 +189,31 @@ def article_form(article: Article | None, services: Sequence[str]) -> View:
         text_input(
             "symptoms",
             "Symptoms (one a line)",
-            initial="\n".join(a.symptoms) if a else "",
+            initial="\n".join(a.symptoms) if a else d.get("symptoms", ""),
             multiline=True,
             max_length=2000,
         ),
         text_input(
-            "keywords", "Keywords (comma-separated)", initial=", ".join(a.keywords) if a else ""
+            "keywords",
+            "Keywords (comma-separated)",
+            initial=", ".join(a.keywords) if a else d.get("keywords", ""),
         ),
         text_input(
             "request_types",
             "Request types",
-            initial=", ".join(a.request_types) if a else "",
+            initial=", ".join(a.request_types) if a else d.get("request_types", ""),
             hint=", ".join(REQUEST_TYPES),
         ),
         text_input(
             "categories",
             "Categories",
-            initial=", ".join(a.categories) if a else "",
+            initial=", ".join(a.categories) if a else d.get("categories", ""),
             hint=", ".join(CATEGORIES),
         ),
         text_input(
             "services",
             "Services",
-            initial=", ".join(a.services) if a else "",
+            initial=", ".join(a.services) if a else d.get("services", ""),
             hint=clip(", ".join(services), 150),
         ),
         text_input("owner", "Owner", initial=a.owner if a else ""),
@@ -210,7 +226,7 @@ def article_form(article: Article | None, services: Sequence[str]) -> View:
         text_input(
             "body",
             "Body (Markdown: steps, when to escalate)",
-            initial=a.body if a else "",
+            initial=a.body if a else d.get("body", ""),
             multiline=True,
             optional=False,
             max_length=BODY_INPUT_MAX,
@@ -223,7 +239,7 @@ def article_form(article: Article | None, services: Sequence[str]) -> View:
         submit="Save",
         close="Cancel",
         blocks=blocks,
-        private_metadata=metadata(article=a.id if a else None),
+        private_metadata=metadata(article=a.id if a else None, case=case_number),
     )
 
 

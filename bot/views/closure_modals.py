@@ -153,3 +153,23 @@ def reject_modal(case: Case) -> View:
 def parse_reject(view: dict[str, object]) -> tuple[int, str]:
     state = SubmittedState(view)
     return _number(state), state.text("reason")
+
+
+def article_draft(case: Case) -> dict[str, str]:
+    """CLOSE-5: a new article pre-filled from the case and its resolution."""
+    resolution = case.resolution or {}
+    symptoms = [line for line in (case.failure_looks_like, case.summary) if line]
+    body = (
+        f"## Symptoms\n{case.description or case.summary}\n\n"
+        f"## {'Workaround' if resolution.get('fix') == 'workaround' else 'Fix'}\n"
+        f"{resolution.get('done', '')}\n\n"
+        f"_Written from {case.ref}._"
+    )
+    return {
+        "title": case.summary,
+        "symptoms": "\n".join(symptoms),
+        "services": case.service_key if case.support_status == "supported" else "",
+        "categories": case.category if case.category != "unknown" else "",
+        "request_types": case.request_type if case.request_type != "unknown" else "",
+        "body": body,
+    }
