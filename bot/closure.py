@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot import permissions, sla, timers
+from bot import permissions, sla, surveys, timers
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
@@ -313,6 +313,7 @@ def _finish(
     notices = [n.post(case.requester_id, "requester_closed")]
     if code.resolved and record.kb != "applied":  # CLOSE-5: the fix becomes knowledge
         notices.append(n.post(actor, "write_article_prompt"))
+    notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
     followers = set(case.active_parties("interested")) - {actor, case.requester_id}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
     if case.channel_id:

@@ -34,6 +34,7 @@ from bot import (
     status_updates,
     suggestions,
     supportability,
+    surveys,
     take,
     waiting,
 )
@@ -503,6 +504,18 @@ class Desk:
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
             ),
         )
+
+    def answer_survey(self, number: int, *, actor: str, question: str, choice: str) -> None:
+        self._act(
+            number,
+            lambda s, c: surveys.answer(
+                s, c, actor=actor, question=question, choice=choice, now=self.clock.now()
+            ),
+        )
+
+    def survey_figures(self, *, days: int) -> surveys.SurveyFigures:
+        with self.db.transaction() as session:
+            return surveys.figures(session, days=days, now=self.clock.now())
 
     # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
     def add_note(

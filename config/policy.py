@@ -157,6 +157,7 @@ class Closure:
     channel_archive_after: timedelta = timedelta(hours=24)
     approval_priorities: frozenset[str] = frozenset()
     approval_services: frozenset[str] = frozenset()
+    survey_at_most_every: timedelta = timedelta(days=30)
 
     def needs_approval(self, *, priority: str, service_key: str) -> bool:
         """CLOSE-3: these cases close only after a manager approves."""
@@ -393,6 +394,7 @@ def _closure(node: Checker, *, priorities: list[str], services: dict[str, Servic
         verify_reminder_after=wait("verify_reminder_after", default.verify_reminder_after),
         verify_give_up_after=wait("verify_give_up_after", default.verify_give_up_after),
         channel_archive_after=wait("channel_archive_after", default.channel_archive_after),
+        survey_at_most_every=wait("survey_at_most_every", default.survey_at_most_every),
     )
 
 

@@ -4,6 +4,7 @@ Resolve / Verify with the requester / Close buttons, the requester's Yes / No, a
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,14 +27,16 @@ from bot.render.closure_notes import (
     ACTION_WRITE_ARTICLE,
 )
 from bot.render.kb_cards import article_form
+from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
 from handlers.modal_buttons import done, open_about
 from handlers.replies import actor_of, answer
-from handlers.subcommands import Subcommand, case_and_rest
+from handlers.subcommands import Subcommand, case_and_rest, staff_only
 from store.models import Case
 
 log = logging.getLogger(__name__)
+MAX_DAYS = 366
 
 
 def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
@@ -90,6 +93,20 @@ def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
     return {"text": f"Rejected the close of {summary.ref}; the coordinator has your reason."}
 
 
+def _surveys(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    staff_only(desk, command, "read the survey figures")
+    days = text.strip() or "30"
+    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+        raise UserFacingError(f"Give the period in days, 1 to {MAX_DAYS}: `/case surveys 30`.")
+    found = desk.survey_figures(days=int(days))
+    mean = f"{found.overall_mean:.1f} / 5" if found.overall_mean is not None else "no answers yet"
+    return {
+        "text": f"*Surveys, last {days} days*: {found.sent} sent, {found.answered} answered "
+        f"({found.answer_rate:.0%} answer rate), {found.completed} complete; overall "
+        f"satisfaction {mean}."
+    }
+
+
 SUBCOMMANDS = [
     Subcommand(
         name="resolve",
@@ -108,6 +125,13 @@ SUBCOMMANDS = [
         usage="[CASE-1042]",
         summary="the close form: code, root cause, fix, knowledge base, service restored",
         run=_close,
+    ),
+    Subcommand(
+        name="surveys",
+        usage="[days]",
+        summary="survey figures: sent, answer rate, overall satisfaction",
+        run=_surveys,
+        needs_case=False,
     ),
     Subcommand(
         name="approve",
@@ -192,6 +216,22 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
         ack(response_action="update", view=done("Rejected", f"*{summary.ref}* stays open."))
+
+    @app.action(re.compile(f"^{SURVEY_PREFIX}[a-z]+_[a-z0-9]+$"))
+    def survey_answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        question, _, choice = (
+            str(action.get("action_id", "")).removeprefix(SURVEY_PREFIX).partition("_")
+        )
+
+        def work() -> dict[str, Any]:
+            desk.answer_survey(
+                _button_case(body), actor=actor_of(body), question=question, choice=choice
+            )
+            return {"text": "Thank you: noted."}
+
+        answer(body, client, respond, work)
 
     @app.view(closure_modals.RESOLVE)
     def resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -247,6 +247,21 @@ class Consult(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+class Survey(Base):
+    """QUAL-1: the satisfaction survey sent when a case closes, and its one-tap answers."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, unique=True)
+    requester_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    request_type: Mapped[str] = mapped_column(String(30), nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
 class IntakeDraft(Base):
     """An intake held back while the reporter decides about possible duplicates (INTAKE-4)."""
 

@@ -15,6 +15,7 @@ from bot.render import (
     notes,
     reassign_notes,
     sla_notes,
+    survey_notes,
     voice_notes,
 )
 from bot.render.message import Message, RenderContext
@@ -71,6 +72,7 @@ TEMPLATES: dict[str, Template] = {
     "approval_request": closure_notes.approval_request,
     "closure_rejected": closure_notes.closure_rejected,
     "write_article_prompt": closure_notes.write_article_prompt,
+    "survey": survey_notes.survey,
     # BCAST-4: one voice to the requester, and their replies
     "requester_message": voice_notes.requester_message,
     "customer_message_sent": voice_notes.customer_message_sent,

@@ -226,7 +226,14 @@ fill Fix or workaround = Permanent fix
 fill Knowledge base = No article was relevant
 fill Service = Service fully restored
 submit
-dm jordan 1
+## Jordan hears it is closed, and gets a short survey: one tap per question (QUAL-1).
+dm jordan 2
+as jordan
+press Yes
+press Fast
+press Satisfied
+as dana
+/case surveys
 read #euc-queue 1
 ## 14. First-contact resolution (CLOSE-6): Dana resets Alex's password while on the phone.
 as dana
