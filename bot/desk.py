@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import (
     case_notes,
+    changes,
     closure,
     command_center_test,
     consult,
@@ -202,6 +203,7 @@ class Desk:
         request_key: str | None,
     ) -> Case:
         case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
+        changes.flag_at_intake(session, case, now=self.clock.now())
         effects.append((case, notices))
         if request_key is not None:
             session.add(SeenRequest(key=request_key, case_id=case.id, at=self.clock.now()))
@@ -516,6 +518,53 @@ class Desk:
     def survey_figures(self, *, days: int) -> surveys.SurveyFigures:
         with self.db.transaction() as session:
             return surveys.figures(session, days=days, now=self.clock.now())
+
+    # -- the forward schedule of change (WORK-3) ---------------------------------------------
+    def add_change(self, *, actor: str, text: str) -> changes.Window:
+        zone = self.policy.calendars[self.policy.default_calendar].timezone
+        with self.db.transaction() as session:
+            change = changes.add(
+                session, self.policy, actor=actor, text=text, now=self.clock.now(), zone=zone
+            )
+            return changes.Window(
+                ref=change.ref,
+                service_key=change.service_key,
+                title=change.title,
+                starts_at=change.starts_at,
+                ends_at=change.ends_at,
+            )
+
+    def planned_changes(self, *, service_key: str | None = None) -> list[changes.Window]:
+        with self.db.transaction() as session:
+            return changes.windows(session, now=self.clock.now(), service_key=service_key)
+
+    def close_planned_outage(self, number: int, *, actor: str) -> CaseSummary:
+        """WORK-3's one click: closed with the code "planned outage" and the change as the
+        follow-up record."""
+
+        def change(session: Session, case: Case) -> list[Notice]:
+            window = changes.planned_outage_of(case)
+            if window is None:
+                raise UserFacingError(
+                    f"{case.ref} was not recorded inside a planned change; close it with the "
+                    "close form instead."
+                )
+            causes = self.policy.closure.root_causes
+            record = closure.ClosureRecord(
+                code="planned_outage",
+                root_cause="Configuration change"
+                if "Configuration change" in causes
+                else causes[0],
+                fix="workaround",
+                kb="none",
+                restored="follow_up",
+                follow_up=window[0],
+            )
+            return closure.close(
+                session, self.policy, case, actor=actor, record=record, now=self.clock.now()
+            )
+
+        return self._act(number, change)
 
     # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
     def add_note(

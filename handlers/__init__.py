@@ -8,6 +8,7 @@ from bot.desk import Desk
 from bot.errors import CaseNotFound
 from handlers import (
     actions,
+    changes,
     closure,
     commands,
     consult,
@@ -44,3 +45,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     reassign.register(app, desk)
     timeline.register(app, desk)
     closure.register(app, desk)
+    changes.register(app, desk)

@@ -262,6 +262,24 @@ class Survey(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+class Change(Base):
+    """WORK-3: one window of the forward schedule of change on one service."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_key: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    @property
+    def ref(self) -> str:
+        return f"CHG-{self.id}"
+
+
 class IntakeDraft(Base):
     """An intake held back while the reporter decides about possible duplicates (INTAKE-4)."""
 

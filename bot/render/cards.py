@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
+from bot.changes import planned_outage_of
 from bot.render.closure_notes import ACTION_CLOSE, ACTION_RESOLVE, ACTION_VERIFY
 from bot.render.common import (
     as_dicts,
@@ -38,6 +39,7 @@ ACTION_CONSULT = "case_consult"
 ACTION_ESCALATE = "case_escalate"
 ACTION_TRANSFER = "case_transfer"
 ACTION_RETURN = "case_return"
+ACTION_PLANNED_OUTAGE = "case_planned_outage"
 
 
 def queue_card(ctx: RenderContext) -> Message:
@@ -169,6 +171,9 @@ def _status_notes(ctx: RenderContext) -> list[str]:
         notes.append(f"Case channel <#{case.channel_id}>")
     if case.closure and case.closure.get("status") == "awaiting_approval":
         notes.append(":hourglass: close awaiting a manager's approval")
+    planned = planned_outage_of(case)
+    if planned is not None and case.state != "closed":
+        notes.append(f":construction: inside planned change {planned[0]}: {safe(planned[1], 100)}")
     if case.reopen_count:
         notes.append(f"Reopened {case.reopen_count}×")
     if case.closure_code:
@@ -199,6 +204,8 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
         specs.append(("Resolve", ACTION_RESOLVE, value, "primary"))
     elif case.state == "waiting_on_coordinator":
         specs.append(("Verify with the requester", ACTION_VERIFY, value, "primary"))
+    if planned_outage_of(case) is not None:
+        specs.append(("Close: planned outage", ACTION_PLANNED_OUTAGE, value, None))
     specs.append(("Close", ACTION_CLOSE, value, None))
     if case.state != "pending":
         specs.append(("Hand over", ACTION_HANDOFF, value, None))

@@ -4,8 +4,11 @@ the on-call page, and notes to the coordinator and the desk.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk.models.blocks import Block
 
+from bot.changes import planned_outage_of
 from bot.render.cards import ACTION_TAKE
 from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user, when
 from bot.render.message import Message, RenderContext
@@ -33,6 +36,14 @@ def requester_ack(ctx: RenderContext) -> Message:
     if case.support_status in ("unsupported", "not_in_catalog"):
         text += (
             "\nThe desk is checking whether this service is supported; you will hear either way."
+        )
+    planned = planned_outage_of(case)
+    if planned is not None:
+        ref, title, ends = planned
+        until = when(datetime.fromisoformat(ends)) if ends else "later today"
+        text += (
+            f"\n:construction: There is planned work on this service until {until} "
+            f"({ref}: {safe(title, 150)}); it may explain what you see."
         )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
     blocks = as_dicts([section(text), context(foot)])

@@ -1,0 +1,78 @@
+"""WORK-3 in Slack: `/change add` and `/change list` (the forward schedule of change), and the
+one-click "Close: planned outage" on a case recorded inside a planned window."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.desk import Desk
+from bot.errors import UserFacingError
+from bot.render.cards import ACTION_PLANNED_OUTAGE
+from bot.render.common import when
+from bot.text import escape
+from bot.views.results import error_message
+from handlers.replies import actor_of, answer
+
+HELP = """*Forward schedule of change*: `/change` commands
+• `/change add <service> <YYYY-MM-DDTHH:MM> <end, or a length like 2h> <title>` — a planned \
+window (desk's time zone); cases on that service recorded inside it are flagged and close in \
+one click
+• `/change list [service]` — current and upcoming windows"""
+
+
+def register(app: App, desk: Desk) -> None:
+    @app.command("/change")
+    def change_command(ack: Ack, command: dict[str, Any]) -> None:
+        text = (command.get("text") or "").strip()
+        verb, _, rest = text.partition(" ")
+        try:
+            if verb.lower() == "add":
+                window = desk.add_change(actor=str(command["user_id"]), text=rest.strip())
+                ack(
+                    text=f"Added *{window.ref}* on `{window.service_key}`: {escape(window.title)} "
+                    f"({when(window.starts_at)} – {when(window.ends_at)}). Cases on that service "
+                    "recorded in the window are flagged."
+                )
+            elif verb.lower() == "list":
+                ack(text=_listing(desk, rest.strip().lower() or None))
+            else:
+                ack(text=HELP)
+        except UserFacingError as exc:
+            ack(**error_message(str(exc)))
+
+    @app.action(ACTION_PLANNED_OUTAGE)
+    def planned(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+            if not value.isdigit():
+                raise UserFacingError("That button does not point at a case; refresh and retry.")
+            summary = desk.close_planned_outage(int(value), actor=actor_of(body))
+            done = "closed" if summary.state == "closed" else "sent for a manager's approval"
+            return {"text": f"{summary.ref} is {done} as a planned outage."}
+
+        answer(body, client, respond, work)
+
+
+def _listing(desk: Desk, service: str | None) -> str:
+    if service is not None and service not in desk.policy.services:
+        raise UserFacingError(
+            f"`{service}` is not a service in the catalog. Services: "
+            f"{', '.join(desk.policy.services)}."
+        )
+    found = desk.planned_changes(service_key=service)
+    if not found:
+        return (
+            "No planned changes ahead."
+            if service is None
+            else f"No planned changes on `{service}`."
+        )
+    lines = [
+        f"• *{w.ref}* `{w.service_key}` {when(w.starts_at)} – {when(w.ends_at)}: {escape(w.title)}"
+        for w in found[:30]
+    ]
+    return "*Forward schedule of change*\n" + "\n".join(lines)

@@ -1,0 +1,72 @@
+"""WORK-3: the forward schedule of change; a case inside a planned window is told so at intake
+and closes in one click with the code "planned outage"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.sandbox.driver import Driver
+from bot.sandbox.world import World
+from tests.conftest import as_user
+from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def window(world: World, *, start_in: timedelta, length: str = "2h") -> str:
+    start = (world.runtime.clock.now() + start_in).astimezone(LONDON)
+    return f"{start:%Y-%m-%dT%H:%M} {length}"
+
+
+def test_work_3_a_case_inside_a_planned_window_is_flagged_and_closes_in_one_click(
+    world: World, dana: Driver
+) -> None:
+    dana.command(f"/change add email {window(world, start_in=-timedelta(minutes=5))} Mail patching")
+    assert "Added *CHG-1* on `email`" in last_ephemeral(world, "U0DESK01")
+    dana.command("/case new Outlook cannot connect service=email urgency=medium for=@alex")
+    (flag,) = events(world, 1001, "planned_outage")
+    assert (flag.new_value, flag.reason) == ("CHG-1", "Mail patching")
+    assert "planned work on this service" in dm_texts(world, "U0USER01")[-1]
+    card = texts(world, "C0MSGQ")[0]
+    assert "inside planned change CHG-1" in card and "Close: planned outage" in card
+    dana.press("Close: planned outage", channel="C0MSGQ")
+    (case,) = cases(world)
+    assert (case.state, case.closure_code) == ("closed", "planned_outage")
+    assert case.closure and case.closure["follow_up"] == "CHG-1"
+
+
+def test_work_3_outside_the_window_nothing_is_flagged(world: World, dana: Driver) -> None:
+    dana.command(f"/change add email {window(world, start_in=timedelta(hours=3))} Mail patching")
+    dana.command("/change list")
+    assert "CHG-1" in last_ephemeral(world, "U0DESK01")
+    dana.command("/case new Outlook cannot connect service=email urgency=medium for=@alex")
+    assert not events(world, 1001, "planned_outage")
+    assert "Close: planned outage" not in texts(world, "C0MSGQ")[0]
+    with pytest.raises(ValueError, match="not recorded inside a planned change"):
+        world.runtime.desk.close_planned_outage(1001, actor="U0DESK01")
+    assert cases(world)[0].state == "pending"
+
+
+@pytest.mark.parametrize(
+    ("who", "text", "problem"),
+    [
+        ("dana", "/change add email", "Something is missing"),
+        ("dana", "/change add teleporter 2026-12-01T10:00 2h Beam", "not a service in the catalog"),
+        ("dana", "/change add email tomorrow 2h Patch", "can't read 'tomorrow'"),
+        ("dana", "/change add email 2026-02-30T10:00 2h Patch", "not a real date"),
+        ("dana", "/change add email 2026-12-01T10:00 2026-12-01T09:00 Patch", "end after it"),
+        ("dana", "/change add email 2026-12-01T10:00 30d Patch", "at most 14 days"),
+        ("dana", "/change add email 2020-01-01T10:00 2h Patch", "already over"),
+        ("alex", "/change add email 2026-12-01T10:00 2h Patch", "You can't enter planned changes"),
+    ],
+)
+def test_work_3_bad_windows_are_refused_and_nothing_is_added(
+    world: World, who: str, text: str, problem: str
+) -> None:
+    person = as_user(world, who)
+    person.command(text)
+    assert problem in last_ephemeral(world, person.user)
+    assert world.runtime.desk.planned_changes() == []
