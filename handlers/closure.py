@@ -131,7 +131,6 @@ SUBCOMMANDS = [
         usage="[days]",
         summary="survey figures: sent, answer rate, overall satisfaction",
         run=_surveys,
-        needs_case=False,
     ),
     Subcommand(
         name="approve",

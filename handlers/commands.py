@@ -33,7 +33,6 @@ def subcommands() -> dict[str, Subcommand]:
             usage="<summary> [service=…] [impact=…] [urgency=…] [type=…] [category=…] [for=@user]",
             summary='record at once; anything not given is "I don\'t know"',
             run=_new_case,
-            needs_case=False,
         ),
         Subcommand(name="show", usage="CASE-1042", summary="the case card", run=_show),
         Subcommand(

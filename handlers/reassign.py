@@ -121,7 +121,6 @@ SUBCOMMANDS = [
         usage="[days]",
         summary="escalations and transfers per group, and reassignments per case",
         run=_figures,
-        needs_case=False,
     ),
 ]
 

@@ -28,7 +28,6 @@ class Subcommand:
     usage: str
     summary: str
     run: Run
-    needs_case: bool = True
 
     def help_line(self) -> str:
         usage = f" {self.usage}" if self.usage else ""
