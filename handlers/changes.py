@@ -14,6 +14,7 @@ from bot.render.cards import ACTION_PLANNED_OUTAGE
 from bot.render.common import when
 from bot.text import escape
 from bot.views.results import error_message
+from handlers.modal_buttons import pair
 from handlers.replies import actor_of, answer
 
 HELP = """*Forward schedule of change*: `/change` commands
@@ -48,10 +49,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-            if not value.isdigit():
-                raise UserFacingError("That button does not point at a case; refresh and retry.")
-            summary = desk.close_planned_outage(int(value), actor=actor_of(body))
+            summary = desk.close_planned_outage(pair(body)[0], actor=actor_of(body))
             done = "closed" if summary.state == "closed" else "sent for a manager's approval"
             return {"text": f"{summary.ref} is {done} as a planned outage."}
 

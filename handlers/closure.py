@@ -30,13 +30,12 @@ from bot.render.kb_cards import article_form
 from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
-from handlers.modal_buttons import done, open_about
+from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer
-from handlers.subcommands import Subcommand, case_and_rest, staff_only
+from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
 from store.models import Case
 
 log = logging.getLogger(__name__)
-MAX_DAYS = 366
 
 
 def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
@@ -95,10 +94,8 @@ def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _surveys(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the survey figures")
-    days = text.strip() or "30"
-    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
-        raise UserFacingError(f"Give the period in days, 1 to {MAX_DAYS}: `/case surveys 30`.")
-    found = desk.survey_figures(days=int(days))
+    days = period_days(text, "surveys")
+    found = desk.survey_figures(days=days)
     mean = f"{found.overall_mean:.1f} / 5" if found.overall_mean is not None else "no answers yet"
     return {
         "text": f"*Surveys, last {days} days*: {found.sent} sent, {found.answered} answered "
@@ -166,7 +163,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            number = _button_case(body)
+            number = pair(body)[0]
             summary = desk.ask_requester(number, actor=actor_of(body))
             return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
@@ -177,9 +174,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            summary = desk.answer_verification(
-                _button_case(body), actor=actor_of(body), working=True
-            )
+            summary = desk.answer_verification(pair(body)[0], actor=actor_of(body), working=True)
             return {"text": f"Thank you: {summary.ref} will be closed."}
 
         answer(body, client, respond, work)
@@ -189,7 +184,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            summary = desk.approve_close(_button_case(body), actor=actor_of(body))
+            summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
             return {"text": f"Approved: {summary.ref} is closed."}
 
         answer(body, client, respond, work)
@@ -226,7 +221,7 @@ def register(app: App, desk: Desk) -> None:
 
         def work() -> dict[str, Any]:
             desk.answer_survey(
-                _button_case(body), actor=actor_of(body), question=question, choice=choice
+                pair(body)[0], actor=actor_of(body), question=question, choice=choice
             )
             return {"text": "Thank you: noted."}
 
@@ -298,10 +293,3 @@ def register(app: App, desk: Desk) -> None:
                 f"*{summary.ref}* closes once a manager approves; they have been asked.",
             ),
         )
-
-
-def _button_case(body: dict[str, Any]) -> int:
-    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    if not value.isdigit():
-        raise UserFacingError("That button does not point at a case; refresh and try again.")
-    return int(value)

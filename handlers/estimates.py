@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.desk import Desk
 from bot.errors import UserFacingError
@@ -20,6 +19,7 @@ from bot.render.estimate_notes import (
     promise_text,
 )
 from bot.views import estimate_modal
+from handlers.modal_buttons import open_about, pair
 from handlers.replies import actor_of, tell, tell_error
 from handlers.subcommands import Subcommand, case_and_rest
 
@@ -55,30 +55,20 @@ def register(app: App, desk: Desk) -> None:
         ack()
         action = (body.get("actions") or [{}])[0]
         chosen = str(action.get("action_id", "")).removeprefix(f"{ACTION_ESTIMATE_PRESET}_")
-        value = str(action.get("value") or "")
         try:
-            if not value.isdigit():
-                raise UserFacingError("That button does not point at a case; refresh and retry.")
-            desk.give_estimate(int(value), actor=actor_of(body), text=f"contact {chosen}")
+            number = pair(body)[0]
+            desk.give_estimate(number, actor=actor_of(body), text=f"contact {chosen}")
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
-        tell(body, client, respond, {"text": _promised(desk, int(value))}, replace=True)
+        tell(body, client, respond, {"text": _promised(desk, number)}, replace=True)
 
     @app.action(ACTION_ESTIMATE_OTHER)
     def other(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        value = str((body.get("actions") or [{}])[0].get("value") or "")
-        try:
-            if not value.isdigit():
-                raise UserFacingError("That button does not point at a case; refresh and retry.")
-            view = desk.read(int(value), estimate_modal.estimate_modal)
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-        except UserFacingError as exc:
-            tell_error(body, client, respond, str(exc))
-        except SlackApiError as exc:
-            log.warning("views.open failed: %s", exc.response.get("error"))
-            tell_error(body, client, respond, "The form could not open in time; click again.")
+        open_about(
+            desk, body, client, respond, lambda case, _row: estimate_modal.estimate_modal(case)
+        )
 
     @app.view(estimate_modal.CALLBACK)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -19,11 +19,8 @@ from bot.text import plain
 from bot.views import reassign_modal
 from handlers.modal_buttons import done, open_about
 from handlers.replies import actor_of
-from handlers.subcommands import Subcommand, case_and_rest, staff_only
+from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
 from store.models import Case
-
-DEFAULT_DAYS = 30
-MAX_DAYS = 366
 
 
 def _move(how: str) -> Any:
@@ -69,13 +66,7 @@ def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _figures(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the reassignment figures")
-    days = DEFAULT_DAYS
-    if text.strip():
-        if not text.strip().isdigit() or not 1 <= int(text) <= MAX_DAYS:
-            raise UserFacingError(
-                f"Give the period in days, 1 to {MAX_DAYS}: `/case reassignments 30`."
-            )
-        days = int(text)
+    days = period_days(text, "reassignments")
     return {"text": figures_text(desk, desk.reassignment_figures(days=days), days)}
 
 

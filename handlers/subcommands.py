@@ -57,3 +57,15 @@ def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
     user = str(command["user_id"])
     permissions.require(user, [permissions.staff(desk.policy)], to=what)
     return user
+
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 366
+
+
+def period_days(text: str, verb: str) -> int:
+    """The `[days]` of a figures subcommand: 30 when left out, 1 to 366 when given."""
+    days = text.strip() or str(DEFAULT_DAYS)
+    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+        raise UserFacingError(f"Give the period in days, 1 to {MAX_DAYS}: `/case {verb} 30`.")
+    return int(days)

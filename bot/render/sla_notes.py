@@ -155,7 +155,7 @@ def status_update_due(ctx: RenderContext) -> Message:
 def status_update(ctx: RenderContext) -> Message:
     """BCAST-1: an update as the case channel, the broadcast channel and followers see it."""
     case, policy = ctx.case, ctx.policy
-    event = _event(ctx)
+    event = event_of(ctx)
     text = event.new_value if event else ""
     by = user(event.actor_id) if event else "the desk"
     blocks: list[Block] = [
@@ -171,7 +171,7 @@ def status_update(ctx: RenderContext) -> Message:
 def requester_update(ctx: RenderContext) -> Message:
     """The same update, in the desk's voice to the requester (BCAST-4's single point of contact)."""
     case, policy = ctx.case, ctx.policy
-    event = _event(ctx)
+    event = event_of(ctx)
     text = event.new_value if event else ""
     blocks: list[Block] = [
         section(f"*Update on your request {case.ref}*\n{safe(text or '', 2500)}"),
@@ -208,7 +208,8 @@ def _blocker(ctx: RenderContext) -> str:
     return "Nothing reported; the coordinator is working on it"
 
 
-def _event(ctx: RenderContext) -> CaseEvent | None:
+def event_of(ctx: RenderContext) -> CaseEvent | None:
+    """The timeline row a message is about (its id travels in the outbox params)."""
     wanted = ctx.params.get("event")
     return next((e for e in ctx.case.events if e.id == wanted), None)
 

@@ -7,19 +7,14 @@ from slack_sdk.models.blocks import Block
 
 from bot.render.common import as_dicts, context, safe, section, user
 from bot.render.message import Message, RenderContext
+from bot.render.sla_notes import event_of
 from bot.text import clip
-from store.models import CaseEvent
-
-
-def _event(ctx: RenderContext) -> CaseEvent | None:
-    wanted = ctx.params.get("event")
-    return next((e for e in ctx.case.events if e.id == wanted), None)
 
 
 def requester_message(ctx: RenderContext) -> Message:
     """A message from the coordinator, sent by the bot in the desk's name."""
     case, policy = ctx.case, ctx.policy
-    event = _event(ctx)
+    event = event_of(ctx)
     text = (event.new_value or "") if event else ""
     blocks: list[Block] = [
         section(f"*{case.ref}* · {safe(case.summary, 200)}\n{safe(text, 2800)}"),
@@ -34,7 +29,7 @@ def requester_message(ctx: RenderContext) -> Message:
 def customer_message_sent(ctx: RenderContext) -> Message:
     """The team sees what the requester was told (so nobody contradicts it)."""
     case = ctx.case
-    event = _event(ctx)
+    event = event_of(ctx)
     text = (event.new_value or "") if event else ""
     by = user(event.actor_id) if event else "the desk"
     line = f":outbox_tray: {by} wrote to the requester of *{case.ref}*:\n>{safe(text, 2800)}"
@@ -45,7 +40,7 @@ def customer_message_sent(ctx: RenderContext) -> Message:
 
 def requester_replied(ctx: RenderContext) -> Message:
     case = ctx.case
-    event = _event(ctx)
+    event = event_of(ctx)
     text = (event.new_value or "") if event else ""
     line = (
         f":inbox_tray: {user(case.requester_id)} replied about *{case.ref}*:\n>{safe(text, 2800)}"
