@@ -1,0 +1,170 @@
+"""The front door's plumbing: one transaction per action, the case it acts on, the outbox
+rows it wrote, and the plain summary handed back to handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot import suggestions
+from bot.clock import Clock
+from bot.errors import CaseChanged, CaseNotFound, UserFacingError
+from bot.notices import Notice, enqueue
+from bot.targets import first_response_due
+from config.policy import Policy
+from kb.service import KnowledgeBase
+from store.db import Database
+from store.models import Case
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+STALE_RETRIES = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSummary:
+    """What a handler needs to answer the person who acted, read inside the transaction."""
+
+    number: int
+    ref: str
+    summary: str
+    state: str
+    priority: str
+    priority_label: str
+    is_major: bool
+    requester_id: str
+    coordinator_id: str
+    group_name: str | None
+    support_status: str
+    first_response_due: datetime
+    channel_id: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    case: CaseSummary
+    already: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class HeldForDuplicates:
+    """INTAKE-4: nothing recorded yet; the reporter chooses between these and a new case."""
+
+    draft_id: int
+    requester_open: list[CaseSummary]
+    similar: list[tuple[CaseSummary, float]]
+
+
+class DeskCore:
+    """One desk: its policy, its database and its clock."""
+
+    def __init__(
+        self, *, db: Database, policy: Policy, clock: Clock, kb: KnowledgeBase | None = None
+    ) -> None:
+        self.db = db
+        self.policy = policy
+        self.clock = clock
+        self.kb = kb
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Called after every commit that wrote outbox rows (the dispatcher's wake-up)."""
+        self._listeners.append(listener)
+
+    def summary(self, number: int) -> CaseSummary:
+        with self.db.transaction() as session:
+            return self._summary(self._case(session, number))
+
+    def suggest(self, number: int, *, actor: str) -> None:
+        """WORK-2: post the knowledge base's best matches, when they changed. Advisory: a KB
+        failure is logged and never undoes the change that asked for suggestions."""
+        if self.kb is None:
+            return
+        with self.db.transaction() as session:
+            query = suggestions.query_of(self._case(session, number))
+        try:
+            found = suggestions.find(self.kb, query)
+        except Exception:
+            log.exception("knowledge base suggestions failed for CASE-%s", number)
+            return
+        with self._transaction() as (session, effects):
+            case = self._case(session, number)
+            posted = suggestions.post(self.policy, case, found, now=self.clock.now())
+            effects.append((case, posted))
+        if posted:
+            self.kb.record_shown([s.article_id for s in found], case_number=number, actor=actor)
+
+    def read(self, number: int, reader: Callable[[Case], T]) -> T:
+        """Run `reader` on the case inside a transaction (for rendering views of it)."""
+        with self.db.transaction() as session:
+            return reader(self._case(session, number))
+
+    def _act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
+        """Apply a change to one case; a concurrent change makes it re-read and try again."""
+        for attempt in range(STALE_RETRIES):
+            try:
+                with self._transaction() as (session, effects):
+                    case = self._case(session, number)
+                    effects.append((case, change(session, case)))
+                    session.flush()
+                    return self._summary(case)
+            except (StaleDataError, IntegrityError):
+                log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
+        raise CaseChanged(
+            f"CASE-{number} was changed by someone else at the same moment; "
+            "look at it again and retry."
+        )
+
+    # -- plumbing -----------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
+        effects: list[tuple[Case, list[Notice]]] = []
+        with self.db.transaction() as session:
+            yield session, effects
+            for case, notices in effects:
+                session.flush()
+                enqueue(session, now=self.clock.now(), case=case, notices=notices)
+        if any(notices for _, notices in effects):
+            for listener in self._listeners:
+                listener()
+
+    def _case(self, session: Session, number: int) -> Case:
+        case = session.execute(select(Case).where(Case.number == number)).scalar_one_or_none()
+        if case is None:
+            raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
+        return case
+
+    def _summary(self, case: Case) -> CaseSummary:
+        group = self.policy.groups.get(case.group_key or "")
+        return CaseSummary(
+            number=case.number,
+            ref=case.ref,
+            summary=case.summary,
+            state=case.state,
+            priority=case.priority,
+            priority_label=self.policy.priorities.get(case.priority, ""),
+            is_major=case.is_major,
+            requester_id=case.requester_id,
+            coordinator_id=case.coordinator_id,
+            group_name=group.name if group else None,
+            support_status=case.support_status,
+            first_response_due=first_response_due(self.policy, case),
+            channel_id=case.channel_id,
+        )
+
+
+def parse_case_ref(text: str) -> int:
+    """`CASE-1042`, `case-1042` or `1042` to 1042; a clear error otherwise."""
+    raw = text.strip().upper().removeprefix("CASE-").removeprefix("#")
+    if not raw.isdigit():
+        raise UserFacingError(f"{text.strip()!r} is not a case number. Write it as CASE-1042.")
+    return int(raw)

@@ -1,0 +1,134 @@
+"""Recording contacts (INTAKE-*) and the knowledge base's suggestions for them (WORK-2)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from bot import (
+    changes,
+    intake,
+    suggestions,
+)
+from bot.desk.core import DeskCore, HeldForDuplicates, Recorded
+from bot.errors import UserFacingError
+from bot.intake_fields import FieldError, IntakeFields, check_fields
+from bot.notices import Notice
+from store.models import Case, IntakeDraft, SeenRequest
+
+DRAFT_LIFETIME = timedelta(hours=12)
+
+
+class IntakeDoor(DeskCore):
+    """Record a contact, hold possible duplicates, suggest articles."""
+
+    # -- intake -------------------------------------------------------------------------------
+    def check(self, fields: IntakeFields) -> list[FieldError]:
+        return check_fields(fields, self.policy)
+
+    def intake(
+        self, fields: IntakeFields, *, request_key: str | None = None, check_duplicates: bool = True
+    ) -> Recorded | HeldForDuplicates:
+        """Record the contact, or hold it as a draft when it may duplicate an open case."""
+        errors = self.check(fields)
+        if errors:
+            raise UserFacingError("\n".join(e.message for e in errors))
+        with self._transaction() as (session, effects):
+            if request_key is not None:
+                seen = session.get(SeenRequest, request_key)
+                if seen is not None and seen.case_id is not None:
+                    return Recorded(
+                        case=self._summary(session.get_one(Case, seen.case_id)), already=True
+                    )
+            if check_duplicates:
+                found = intake.find_duplicates(session, fields)
+                if found:
+                    draft = IntakeDraft(
+                        reporter_id=fields.reporter_id,
+                        fields=asdict(fields),
+                        created_at=self.clock.now(),
+                    )
+                    session.add(draft)
+                    session.flush()
+                    return HeldForDuplicates(
+                        draft_id=draft.id,
+                        requester_open=[self._summary(c) for c in found.requester_open],
+                        similar=[(self._summary(c), s) for c, s in found.similar],
+                    )
+            case = self._record(session, fields, effects, request_key)
+            recorded = Recorded(case=self._summary(case))
+        self.suggest(recorded.case.number, actor=fields.reporter_id)
+        return recorded
+
+    def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
+        """The reporter looked at the possible duplicates and wants a new case anyway."""
+        with self._transaction() as (session, effects):
+            draft, fields = self._open_draft(session, draft_id, actor)
+            key = f"draft:{draft_id}"
+            if draft.used_at is not None:
+                return self._draft_outcome(session, draft)
+            case = self._record(session, fields, effects, key)
+            draft.used_at, draft.outcome = self.clock.now(), f"recorded:{case.id}"
+            recorded = Recorded(case=self._summary(case))
+        self.suggest(recorded.case.number, actor=actor)
+        return recorded
+
+    def link_draft(self, draft_id: int, number: int, *, actor: str) -> Recorded:
+        """The reporter links the contact to an existing open case instead of a new one."""
+        with self._transaction() as (session, effects):
+            draft, fields = self._open_draft(session, draft_id, actor)
+            if draft.used_at is not None:
+                return self._draft_outcome(session, draft)
+            case = self._case(session, number)
+            if case.state == "closed":
+                raise UserFacingError(f"{case.ref} is closed; record a new case instead.")
+            effects.append(
+                (case, intake.link_contact(self.policy, case, fields, now=self.clock.now()))
+            )
+            draft.used_at, draft.outcome = self.clock.now(), f"linked:{case.id}"
+            return Recorded(case=self._summary(case))
+
+    def _record(
+        self,
+        session: Session,
+        fields: IntakeFields,
+        effects: list[tuple[Case, list[Notice]]],
+        request_key: str | None,
+    ) -> Case:
+        case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
+        changes.flag_at_intake(session, case, now=self.clock.now())
+        effects.append((case, notices))
+        if request_key is not None:
+            session.add(SeenRequest(key=request_key, case_id=case.id, at=self.clock.now()))
+        return case
+
+    def _open_draft(
+        self, session: Session, draft_id: int, actor: str
+    ) -> tuple[IntakeDraft, IntakeFields]:
+        draft = session.get(IntakeDraft, draft_id)
+        if draft is None or draft.reporter_id != actor:
+            raise UserFacingError(
+                "That intake is not yours or no longer exists; start again with /case."
+            )
+        if draft.used_at is None and self.clock.now() - draft.created_at > DRAFT_LIFETIME:
+            raise UserFacingError("That intake is more than 12 hours old; start again with /case.")
+        fields = dict(draft.fields)
+        return draft, IntakeFields(**fields)
+
+    def _draft_outcome(self, session: Session, draft: IntakeDraft) -> Recorded:
+        """A second click on the same choice answers with what the first one did."""
+        _, case_id = (draft.outcome or ":").split(":", 1)
+        return Recorded(case=self._summary(session.get_one(Case, int(case_id))), already=True)
+
+    def send_article_link(
+        self, number: int, article_id: str, title: str, url: str, actor: str
+    ) -> None:
+        """WORK-2's "send to requester": the link (never the text) in the desk's voice."""
+        self._act(
+            number,
+            lambda s, c: suggestions.send_link(
+                c, article_id=article_id, title=title, url=url, actor=actor, now=self.clock.now()
+            ),
+        )
