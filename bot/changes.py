@@ -102,12 +102,15 @@ def _moment(text: str, zone: str) -> datetime:
     return local.astimezone(UTC)
 
 
-def windows(session: Session, *, now: datetime, service_key: str | None = None) -> list[Window]:
-    """Current and upcoming windows, soonest first."""
+def windows(
+    session: Session, policy: Policy, *, now: datetime, service_key: str | None = None
+) -> list[Window]:
+    """Current and upcoming windows, soonest first: those entered in Slack and those of the
+    desk's changes.yml."""
     query = select(Change).where(Change.ends_at > now).order_by(Change.starts_at)
     if service_key is not None:
         query = query.where(Change.service_key == service_key)
-    return [
+    found = [
         Window(
             ref=c.ref,
             service_key=c.service_key,
@@ -117,12 +120,26 @@ def windows(session: Session, *, now: datetime, service_key: str | None = None) 
         )
         for c in session.execute(query).scalars()
     ]
+    found += [
+        Window(
+            ref=w.ref,
+            service_key=w.service_key,
+            title=w.title,
+            starts_at=w.starts_at,
+            ends_at=w.ends_at,
+        )
+        for w in policy.planned_windows
+        if w.ends_at > now and service_key in (None, w.service_key)
+    ]
+    return sorted(found, key=lambda w: (w.starts_at, w.ref))
 
 
-def flag_at_intake(session: Session, case: Case, *, now: datetime) -> None:
+def flag_at_intake(session: Session, policy: Policy, case: Case, *, now: datetime) -> None:
     """WORK-3: the case's service is inside a planned window now: say so on the case."""
     current = [
-        w for w in windows(session, now=now, service_key=case.service_key) if w.starts_at <= now
+        w
+        for w in windows(session, policy, now=now, service_key=case.service_key)
+        if w.starts_at <= now
     ]
     if not current:
         return

@@ -116,6 +116,6 @@ def classify(
         impact=impact,
         urgency=urgency,
         priority=priority,
-        is_major=policy.is_major(priority),
+        is_major=policy.is_major(priority, service_key),
         support_status=status,
     )

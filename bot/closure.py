@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import major, permissions, problems, sla, surveys, timers
 from bot import notices as n
-from bot import permissions, sla, surveys, timers
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
@@ -311,6 +311,9 @@ def _finish(
     sla.refresh(session, policy, case, now=now)
     case.updated_at = now
     notices = [n.post(case.requester_id, "requester_closed")]
+    major.close_children(session, policy, case, actor=actor, now=now)  # WORK-6
+    if problems.opens_for(policy, case, code):  # CLOSE-5: the problem case
+        notices += problems.open_for(session, policy, case, now=now)
     if code.resolved and record.kb != "applied":  # CLOSE-5: the fix becomes knowledge
         notices.append(n.post(actor, "write_article_prompt"))
     notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import major, permissions, sla, status_updates
 from bot import notices as n
-from bot import permissions, sla, status_updates
 from bot.classification import STATED_IMPACT, classify
 from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
@@ -105,7 +105,8 @@ def reclassify(
                 new=value,
                 reason=reason,
             )
-    case.impact, case.priority, case.is_major = klass.impact, klass.priority, klass.is_major
+    case.impact, case.priority = klass.impact, klass.priority
+    case.is_major = klass.is_major or major.meets_link_count(session, policy, case)  # WORK-6
     case.support_status = klass.support_status
     case.updated_at = now
     sla.refresh(session, policy, case, now=now)

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import closure, command_center_test, consult, estimates, handoff, sla, status_updates
+from bot import (
+    closure,
+    command_center_test,
+    consult,
+    estimates,
+    handoff,
+    problems,
+    sla,
+    status_updates,
+)
 from bot import notices as n
 from bot.business_time import is_open
 from bot.notices import Notice
@@ -130,4 +139,5 @@ HANDLERS: dict[str, Handler] = {
     **handoff.HANDLERS,
     **consult.HANDLERS,
     **command_center_test.HANDLERS,
+    **problems.HANDLERS,
 }

@@ -11,18 +11,32 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.work_policy import (
+    CatalogItem,
+    MajorIncident,
+    PlannedWindow,
+    Problems,
+    catalog_items,
+    major_incident,
+    planned_windows,
+    problems,
+)
 from config.yaml_checks import Checker, PolicyError
 
 __all__ = [
     "Calendar",
+    "CatalogItem",
     "Closure",
     "ClosureCode",
     "Coordination",
     "Group",
     "ImpactOption",
     "ImpactQuestion",
+    "MajorIncident",
+    "PlannedWindow",
     "Policy",
     "PolicyError",
+    "Problems",
     "Service",
     "SlaTargets",
     "load_policy",
@@ -198,6 +212,11 @@ class Policy:
     major_calendar: str
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
+    major_incident: MajorIncident = field(default_factory=MajorIncident)
+    problems: Problems = field(default_factory=Problems)
+    requests: dict[str, CatalogItem] = field(default_factory=dict)
+    planned_windows: tuple[PlannedWindow, ...] = ()
+    change_queue_channel: str | None = None
     source: Path = field(default=Path("."))
 
     def has_role(self, user_id: str, role: str) -> bool:
@@ -227,7 +246,7 @@ class Policy:
     def calendar_for(self, *, priority: str, service_key: str, group_key: str | None) -> Calendar:
         """The business hours a case's clocks count: 24x7 for major priorities, else the
         service's calendar, else its group's, else the desk default (SLA-1)."""
-        if self.is_major(priority):
+        if self.is_major(priority, service_key):
             return self.calendars[self.major_calendar]
         service = self.services.get(service_key)
         group = self.groups.get(group_key or "")
@@ -238,8 +257,13 @@ class Policy:
         """0 for the most severe priority; order follows priority.yml."""
         return list(self.priorities).index(priority)
 
-    def is_major(self, priority: str) -> bool:
-        return priority in self.major_priorities
+    def is_major(self, priority: str, service_key: str | None = None) -> bool:
+        """ROUTE-1/WORK-6: a major priority, or a priority at or above the one the
+        `major_incident.services` setting names for this service."""
+        if priority in self.major_priorities:
+            return True
+        floor = self.major_incident.services.get(service_key or "")
+        return floor is not None and self.priority_rank(priority) <= self.priority_rank(floor)
 
     def closure_code(self, code: str) -> ClosureCode | None:
         return next((c for c in self.closure_codes if c.code == code), None)
@@ -315,6 +339,25 @@ def load_policy(folder: Path) -> Policy:
         major_calendar=cal.at("major_calendar").one_of(list(calendars)),
         coordination=_coordination(desk.optional("coordination")),
         closure=_closure(desk.optional("closure"), priorities=list(priorities), services=services),
+        major_incident=major_incident(
+            desk.optional("major_incident"), priorities=list(priorities), services=list(services)
+        ),
+        problems=problems(
+            desk.optional("problems"),
+            priorities=list(priorities),
+            fallback_channel=desk_node.at("management_channel").value,
+        ),
+        requests=catalog_items(catalog.optional("requests"), services=list(services)),
+        planned_windows=planned_windows(
+            folder / "changes.yml",
+            services=list(services),
+            zone=calendars[cal.at("default_calendar").one_of(list(calendars))].timezone,
+        ),
+        change_queue_channel=(
+            desk_node.at("change_queue_channel").matching(CHANNEL_ID, "a channel id")
+            if desk_node.optional("change_queue_channel").value is not None
+            else None
+        ),
         source=folder,
     )
 

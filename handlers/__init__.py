@@ -15,6 +15,7 @@ from handlers import (
     estimates,
     events,
     handoff,
+    problems,
     reassign,
     shortcuts,
     timeline,
@@ -46,3 +47,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     timeline.register(app, desk)
     closure.register(app, desk)
     changes.register(app, desk)
+    problems.register(app, desk)

@@ -122,6 +122,8 @@ class Case(Base):
     closure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     first_contact_resolution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
@@ -278,6 +280,85 @@ class Change(Base):
     @property
     def ref(self) -> str:
         return f"CHG-{self.id}"
+
+
+class Problem(Base):
+    """A problem case (CLOSE-5, QUAL-3) opened when a severe case closes: the case's timeline as
+    it was at close, a review, preventive actions, and management's approval of the report."""
+
+    __tablename__ = "problems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, unique=True)
+    state: Mapped[str] = mapped_column(String(30), nullable=False, default="open")
+    owner_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    review: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    reviewed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+    case: Mapped[Case] = relationship()
+    actions: Mapped[list[ProblemAction]] = relationship(
+        back_populates="problem", order_by="ProblemAction.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def ref(self) -> str:
+        return f"PRB-{self.id}"
+
+
+class ProblemAction(Base):
+    """One preventive action of a problem (QUAL-3): who does what by when, and when it was done."""
+
+    __tablename__ = "problem_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    owner_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    done_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    done_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    problem: Mapped[Problem] = relationship(back_populates="actions")
+
+    __table_args__ = (
+        UniqueConstraint("problem_id", "number", name="uq_problem_actions_problem_number"),
+    )
+
+    @property
+    def ref(self) -> str:
+        return f"A{self.number}"
+
+
+class Rfc(Base):
+    """WORK-5: a new-service request turned into a request for change, or a standard change the
+    desk implements from a catalog template."""
+
+    __tablename__ = "rfcs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, unique=True)
+    item_key: Mapped[str] = mapped_column(String(60), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    state: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    implemented_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    implemented_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    @property
+    def ref(self) -> str:
+        return f"RFC-{self.id}"
 
 
 class IntakeDraft(Base):

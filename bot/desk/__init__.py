@@ -10,12 +10,21 @@ from __future__ import annotations
 from bot.desk.closing import ClosingDoor
 from bot.desk.contact import ContactDoor
 from bot.desk.core import CaseSummary, DeskCore, HeldForDuplicates, Recorded, parse_case_ref
+from bot.desk.follow_up import FollowUpDoor, ProblemSummary
 from bot.desk.intake import IntakeDoor
 from bot.desk.work import WorkDoor
 
 
-class Desk(IntakeDoor, WorkDoor, ClosingDoor, ContactDoor):
+class Desk(IntakeDoor, WorkDoor, ClosingDoor, FollowUpDoor, ContactDoor):
     """One desk: its policy, its database and its clock, with every action people take."""
 
 
-__all__ = ["CaseSummary", "Desk", "DeskCore", "HeldForDuplicates", "Recorded", "parse_case_ref"]
+__all__ = [
+    "CaseSummary",
+    "Desk",
+    "DeskCore",
+    "HeldForDuplicates",
+    "ProblemSummary",
+    "Recorded",
+    "parse_case_ref",
+]

@@ -124,7 +124,9 @@ class ClosingDoor(DeskCore):
 
     def planned_changes(self, *, service_key: str | None = None) -> list[changes.Window]:
         with self.db.transaction() as session:
-            return changes.windows(session, now=self.clock.now(), service_key=service_key)
+            return changes.windows(
+                session, self.policy, now=self.clock.now(), service_key=service_key
+            )
 
     def close_planned_outage(self, number: int, *, actor: str) -> CaseSummary:
         """WORK-3's one click: closed with the code "planned outage" and the change as the

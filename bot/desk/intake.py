@@ -98,7 +98,7 @@ class IntakeDoor(DeskCore):
         request_key: str | None,
     ) -> Case:
         case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
-        changes.flag_at_intake(session, case, now=self.clock.now())
+        changes.flag_at_intake(session, self.policy, case, now=self.clock.now())
         effects.append((case, notices))
         if request_key is not None:
             session.add(SeenRequest(key=request_key, case_id=case.id, at=self.clock.now()))

@@ -12,6 +12,7 @@ from bot import (
     consult,
     estimates,
     handoff,
+    major,
     reassign,
     reassign_report,
     reclassify,
@@ -88,12 +89,18 @@ class WorkDoor(DeskCore):
         )
 
     def post_update(self, number: int, *, actor: str, text: str) -> CaseSummary:
-        return self._act(
-            number,
-            lambda s, c: status_updates.post_update(
-                s, self.policy, c, actor=actor, text=text, now=self.clock.now()
-            ),
-        )
+        """BCAST-1; on a major incident the update also reaches its linked cases' requesters."""
+
+        def change(session: Session, case: Case) -> list[Notice]:
+            now = self.clock.now()
+            notices = status_updates.post_update(
+                session, self.policy, case, actor=actor, text=text, now=now
+            )
+            update = next(e for e in reversed(case.events) if e.kind == "status_update")
+            major.share_update(session, case, event_id=update.id, actor=actor, now=now)
+            return notices
+
+        return self._act(number, change)
 
     def wait_on_requester(self, number: int, *, actor: str, reason: str) -> CaseSummary:
         return self._act(

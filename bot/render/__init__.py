@@ -12,7 +12,9 @@ from bot.render import (
     estimate_notes,
     handoff_notes,
     kb_cards,
+    major_notes,
     notes,
+    problem_notes,
     reassign_notes,
     sla_notes,
     survey_notes,
@@ -24,6 +26,21 @@ Template = Callable[[RenderContext], Message]
 
 TEMPLATES: dict[str, Template] = {
     "queue_card": cards.queue_card,
+    # CLOSE-5, QUAL-3: problem cases
+    "problem_card": problem_notes.problem_card,
+    "problem_assigned": problem_notes.problem_assigned,
+    "problem_action_assigned": problem_notes.problem_action_assigned,
+    "problem_action_due": problem_notes.problem_action_due,
+    "problem_action_done": problem_notes.problem_action_done,
+    "problem_approval_request": problem_notes.problem_approval_request,
+    "problem_decided": problem_notes.problem_decided,
+    # WORK-6: cases linked to a major incident
+    "requester_part_of_major": major_notes.requester_part_of_major,
+    "requester_unlinked": major_notes.requester_unlinked,
+    "linked_to_parent": major_notes.linked_to_parent,
+    "child_linked": major_notes.child_linked,
+    "requester_parent_update": major_notes.requester_parent_update,
+    "requester_closed_with_parent": major_notes.requester_closed_with_parent,
     "case_brief": cards.case_brief,
     "broadcast_notice": cards.broadcast_notice,
     "requester_ack": notes.requester_ack,

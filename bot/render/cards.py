@@ -5,6 +5,8 @@ the queue card (ROUTE-2), the handoff brief in the case channel (ROUTE-1), the b
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from bot.changes import planned_outage_of
 from bot.render.closure_notes import ACTION_CLOSE, ACTION_RESOLVE, ACTION_VERIFY
@@ -28,6 +30,7 @@ from bot.render.message import Message, RenderContext
 from bot.targets import first_response_due
 from bot.text import clip
 from bot.vocabulary import NEEDS_OVERRIDE, RECENT_CHANGES, STATES, SUPPORT_STATUSES, label
+from store.models import Case
 
 ACTION_TAKE = "case_take"
 ACTION_RECLASSIFY = "case_reclassify"
@@ -161,6 +164,9 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     if case.support_status not in ("supported", "unknown"):
         notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
+    family = _family(case)
+    if family:
+        notes.append(family)
     if linked:
         notes.append(f"{linked} more contact{'s' if linked > 1 else ''} linked")
     if case.estimate_at is not None and case.state != "closed":
@@ -181,6 +187,28 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     if case.first_contact_resolution:
         notes.append("First-contact resolution")
     return notes
+
+
+def _family(case: Case) -> str:
+    """WORK-6 on the card: the parent a case is part of, or the cases linked to it."""
+    session = object_session(case)
+    if session is None:
+        return ""
+    if case.parent_id is not None:
+        parent = session.get(Case, case.parent_id)
+        return f":link: part of {parent.ref}" if parent else ""
+    linked = (
+        session.execute(select(Case.number).where(Case.parent_id == case.id).order_by(Case.number))
+        .scalars()
+        .all()
+    )
+    if not linked:
+        return ""
+    refs = [f"CASE-{number}" for number in linked]
+    more = f" and {len(refs) - 5} more" if len(refs) > 5 else ""
+    return (
+        f":link: {len(refs)} linked case{'s' if len(refs) > 1 else ''}: {', '.join(refs[:5])}{more}"
+    )
 
 
 def _case_actions(ctx: RenderContext) -> list[Block]:

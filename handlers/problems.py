@@ -1,0 +1,136 @@
+"""CLOSE-5 and QUAL-3 in Slack: `/problem` (show, list, review, action, done, submit, approve,
+reject) and the buttons of the problem card."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.desk import Desk, ProblemSummary
+from bot.errors import UserFacingError
+from bot.render.problem_notes import ACTION_APPROVE, ACTION_DONE, ACTION_SUBMIT
+from bot.text import plain
+from bot.views.results import error_message
+from handlers.replies import actor_of, answer
+
+HELP = """*Problem cases*: `/problem` commands
+• `/problem list` — open problems
+• `/problem show PRB-1` — state, review and preventive actions
+• `/problem review PRB-1 <what happened, why, what will prevent it>` — write the review
+• `/problem action PRB-1 @owner <2026-12-15 or 14d> <what will be done>` — a preventive action
+• `/problem done PRB-1 A1 [note]` — record an action as done
+• `/problem submit PRB-1` — send the report for management's approval
+• `/problem approve PRB-1` · `/problem reject PRB-1 <reason>` — managers decide"""
+ACTION_NUMBER = re.compile(r"^A?(\d{1,3})$", re.IGNORECASE)
+
+
+def register(app: App, desk: Desk) -> None:
+    @app.command("/problem")
+    def problem_command(ack: Ack, command: dict[str, Any]) -> None:
+        try:
+            ack(text=_run(desk, (command.get("text") or "").strip(), str(command["user_id"])))
+        except UserFacingError as exc:
+            ack(**error_message(str(exc)))
+
+    @app.action(re.compile(f"^{ACTION_DONE}_\\d+$"))
+    def done(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            problem_id, number = _button(body)
+            found = desk.complete_problem_action(f"PRB-{problem_id}", number, actor=actor_of(body))
+            return {"text": f"A{number} of {found.ref} is recorded as done. {_state(found)}"}
+
+        answer(body, client, respond, work)
+
+    @app.action(ACTION_SUBMIT)
+    def submit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            found = desk.submit_problem(f"PRB-{_button(body)[0]}", actor=actor_of(body))
+            return {"text": f"{found.ref} is submitted for management's approval."}
+
+        answer(body, client, respond, work)
+
+    @app.action(ACTION_APPROVE)
+    def approve(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+
+        def work() -> dict[str, Any]:
+            found = desk.decide_problem(
+                f"PRB-{_button(body)[0]}", actor=actor_of(body), approve=True
+            )
+            return {"text": f"You approved {found.ref}. {_state(found)}"}
+
+        answer(body, client, respond, work)
+
+
+def _button(body: dict[str, Any]) -> tuple[int, int]:
+    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+    problem, _, number = value.partition(":")
+    if not problem.isdigit() or (number and not number.isdigit()):
+        raise UserFacingError("That button does not point at a problem; refresh and try again.")
+    return int(problem), int(number or 0)
+
+
+def _run(desk: Desk, text: str, actor: str) -> str:
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if verb == "list":
+        return _listing(desk.open_problems())
+    if verb not in ("show", "review", "action", "done", "submit", "approve", "reject"):
+        return HELP
+    ref, _, rest = rest.partition(" ")
+    if not ref:
+        raise UserFacingError(f"Name the problem: `/problem {verb} PRB-1 ...`.")
+    rest = rest.strip()
+    if verb == "show":
+        return _shown(desk.problem(ref))
+    if verb == "review":
+        return f"Review saved on {desk.review_problem(ref, actor=actor, text=plain(rest)).ref}."
+    if verb == "action":
+        found = desk.add_problem_action(ref, actor=actor, text=rest)
+        return f"Action A{found.actions} added to {found.ref}; its owner is told and reminded."
+    if verb == "done":
+        number_text, _, note = rest.partition(" ")
+        number = ACTION_NUMBER.match(number_text)
+        if number is None:
+            raise UserFacingError(f"Name the action: `/problem done {ref} A1 [note]`.")
+        found = desk.complete_problem_action(
+            ref, int(number.group(1)), actor=actor, note=plain(note)
+        )
+        return f"A{number.group(1)} of {found.ref} is recorded as done. {_state(found)}"
+    if verb == "submit":
+        return f"{desk.submit_problem(ref, actor=actor).ref} is submitted for approval."
+    approve = verb == "approve"
+    found = desk.decide_problem(ref, actor=actor, approve=approve, reason=plain(rest))
+    if approve:
+        return f"You approved {found.ref}. {_state(found)}"
+    return f"{found.ref} is sent back to <@{found.owner_id}> with your reason."
+
+
+def _state(found: ProblemSummary) -> str:
+    return f"{found.ref}: {found.state_label} ({found.open_actions} of {found.actions} open)."
+
+
+def _shown(found: ProblemSummary) -> str:
+    review = "written" if found.reviewed else "not written yet"
+    return (
+        f"*{found.ref}* from {found.case_ref} · {found.state_label} · owner <@{found.owner_id}> · "
+        f"review {review} · {found.actions} action(s), {found.open_actions} open. The card in "
+        "the problems channel shows them all."
+    )
+
+
+def _listing(found: list[ProblemSummary]) -> str:
+    if not found:
+        return "No open problems."
+    return "*Open problems*\n" + "\n".join(
+        f"• *{p.ref}* from {p.case_ref} · {p.state_label} · owner <@{p.owner_id}> · "
+        f"{p.open_actions} of {p.actions} action(s) open"
+        for p in found[:50]
+    )
