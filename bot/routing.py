@@ -60,7 +60,8 @@ def route_major(
         actor=actor,
         kind="major",
         new=case.priority,
-        reason=f"{case.priority} is a major priority: handed to {policy.command_center_name}",
+        reason=f"{policy.major_reason(case.priority, case.service_key) or reason}: handed to "
+        f"{policy.command_center_name}",
     )
     channel = []
     if first_time and case.channel_id is None:

@@ -265,6 +265,14 @@ class Policy:
         floor = self.major_incident.services.get(service_key or "")
         return floor is not None and self.priority_rank(priority) <= self.priority_rank(floor)
 
+    def major_reason(self, priority: str, service_key: str | None) -> str | None:
+        """Why these make a case major, in words for the timeline; None if they do not."""
+        if priority in self.major_priorities:
+            return f"{priority} is a major priority"
+        if self.is_major(priority, service_key):
+            return f"{priority} on {service_key} is major for this desk"
+        return None
+
     def closure_code(self, code: str) -> ClosureCode | None:
         return next((c for c in self.closure_codes if c.code == code), None)
 
