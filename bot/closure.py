@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import major, permissions, problems, sla, surveys, timers
+from bot import major, permissions, problems, requests, sla, surveys, timers
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -86,6 +86,9 @@ def propose(
     )
     if case.state == "pending" and actor != case.coordinator_id:
         raise ClosureRefused(f"{case.ref} is still in the queue: take it before resolving it.")
+    blocked = requests.ready_to_resolve(policy, case)  # WORK-5: the procedure comes first
+    if blocked:
+        raise ClosureRefused(blocked)
     if case.state == "reopened":
         change_state(case, new="in_progress", at=now, actor=actor, reason="work resumed")
     check_transition(case.state, "waiting_on_coordinator")
@@ -98,6 +101,7 @@ def propose(
         raise ClosureRefused("Say whether it is a permanent fix or a workaround.")
     case.resolution = {**asdict(attempt), "done": done, "by": actor, "at": now.isoformat()}
     case.resolved_by = actor
+    requests.on_resolution(session, case, actor=actor, now=now)
     change_state(
         case, new="waiting_on_coordinator", at=now, actor=actor, reason="resolution proposed"
     )

@@ -164,6 +164,7 @@ class Closure:
         "Capacity",
         "Third-party or vendor",
         "User error or training",
+        "Request (no fault)",
         "Unknown",
     )
     verify_reminder_after: timedelta = timedelta(hours=8)

@@ -17,6 +17,7 @@ from handlers import (
     handoff,
     problems,
     reassign,
+    requests,
     shortcuts,
     timeline,
     views,
@@ -48,3 +49,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     closure.register(app, desk)
     changes.register(app, desk)
     problems.register(app, desk)
+    requests.register(app, desk)

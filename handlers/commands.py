@@ -18,7 +18,7 @@ from bot.render.message import RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import closure, consult, estimates, handoff, major, reassign, timeline
+from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
 from handlers.estimates import took_message
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 
@@ -68,6 +68,7 @@ def subcommands() -> dict[str, Subcommand]:
         *timeline.SUBCOMMANDS,
         *closure.SUBCOMMANDS,
         *major.SUBCOMMANDS,
+        *requests.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

@@ -7,15 +7,15 @@ The door is split by area, one module each; `Desk` is all of them together.
 
 from __future__ import annotations
 
-from bot.desk.closing import ClosingDoor
 from bot.desk.contact import ContactDoor
 from bot.desk.core import CaseSummary, DeskCore, HeldForDuplicates, Recorded, parse_case_ref
 from bot.desk.follow_up import FollowUpDoor, ProblemSummary
 from bot.desk.intake import IntakeDoor
+from bot.desk.requests import RequestDoor
 from bot.desk.work import WorkDoor
 
 
-class Desk(IntakeDoor, WorkDoor, ClosingDoor, FollowUpDoor, ContactDoor):
+class Desk(IntakeDoor, WorkDoor, RequestDoor, FollowUpDoor, ContactDoor):
     """One desk: its policy, its database and its clock, with every action people take."""
 
 

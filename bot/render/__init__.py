@@ -16,6 +16,7 @@ from bot.render import (
     notes,
     problem_notes,
     reassign_notes,
+    request_notes,
     sla_notes,
     survey_notes,
     voice_notes,
@@ -26,6 +27,14 @@ Template = Callable[[RenderContext], Message]
 
 TEMPLATES: dict[str, Template] = {
     "queue_card": cards.queue_card,
+    # WORK-5: requests that are not incidents
+    "information_answer": request_notes.information_answer,
+    "request_procedure": request_notes.request_procedure,
+    "request_authorization": request_notes.request_authorization,
+    "requester_request_waits": request_notes.requester_request_waits,
+    "requester_request_decided": request_notes.requester_request_decided,
+    "requester_rfc": request_notes.requester_rfc,
+    "rfc_card": request_notes.rfc_card,
     # CLOSE-5, QUAL-3: problem cases
     "problem_card": problem_notes.problem_card,
     "problem_assigned": problem_notes.problem_assigned,
