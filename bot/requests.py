@@ -26,6 +26,7 @@ from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.states import check_transition
 from bot.timeline import change_state, record_event
+from bot.vocabulary import REQUEST_TYPES
 from config.policy import CatalogItem, Policy
 from store.models import Case, Rfc
 
@@ -151,8 +152,8 @@ def apply_item(
         )
     if case.request_type not in (item.kind, "unknown"):
         raise RequestRefused(
-            f"{case.ref} is a {case.request_type.replace('_', ' ')} request and `{item.key}` is "
-            f"for {item.kind.replace('_', ' ')}; reclassify the case first."
+            f"{case.ref} is recorded as {REQUEST_TYPES[case.request_type].lower()} and "
+            f"`{item.key}` is for {REQUEST_TYPES[item.kind].lower()}; reclassify the case first."
         )
     if case.request_type == "unknown":
         record_event(
