@@ -23,8 +23,9 @@ def _link(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
     if len(words) != 2:
         raise UserFacingError(f"Name two cases. {LINK_USAGE}")
     child, parent = (parse_case_ref(w) for w in words)
+    was_major = desk.summary(parent).is_major
     summary = desk.link_cases(child, parent, actor=str(command["user_id"]))
-    major = " It is now a major incident." if summary.is_major else ""
+    major = " It is now a major incident." if summary.is_major and not was_major else ""
     return {
         "text": f"Linked CASE-{child} to {summary.ref}: its requester gets {summary.ref}'s "
         f"updates and it closes with it.{major}"

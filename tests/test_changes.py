@@ -3,13 +3,18 @@ and closes in one click with the code "planned outage"."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
+from bot.sandbox.world import World, build_world
+from config.settings import SHIPPED_CONFIG, load_settings
 from tests.conftest import as_user
 from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
 
@@ -69,4 +74,29 @@ def test_work_3_bad_windows_are_refused_and_nothing_is_added(
     person = as_user(world, who)
     person.command(text)
     assert problem in last_ephemeral(world, person.user)
-    assert world.runtime.desk.planned_changes() == []
+    shipped = {w.ref for w in world.runtime.policy.planned_windows}
+    assert {w.ref for w in world.runtime.desk.planned_changes()} == shipped, "none added"
+
+
+def test_work_3_windows_from_the_changes_file_flag_cases_too(
+    tmp_path: Path, database_url: str, clock: Clock
+) -> None:
+    folder = tmp_path / "config"
+    shutil.copytree(SHIPPED_CONFIG, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    start = (clock.now() - timedelta(hours=1)).astimezone(LONDON)
+    (folder / "changes.yml").write_text(
+        "windows:\n"
+        f"  - {{ref: CHG-7001, service: vpn, start: '{start:%Y-%m-%dT%H:%M}',\n"
+        f"     end: '{start + timedelta(hours=4):%Y-%m-%dT%H:%M}', title: VPN concentrator swap}}\n"
+    )
+    settings = dataclasses.replace(load_settings({}), database_url=database_url, config_dir=folder)
+    world = build_world(settings, clock=clock)
+    try:
+        dana = Driver(world=world, user="U0DESK01")
+        dana.command("/change list vpn")
+        assert "*CHG-7001* `vpn`" in last_ephemeral(world, "U0DESK01")
+        dana.command("/case new VPN will not connect service=vpn urgency=medium for=@alex")
+        (flag,) = events(world, 1001, "planned_outage")
+        assert (flag.new_value, flag.reason) == ("CHG-7001", "VPN concentrator swap")
+    finally:
+        world.close()

@@ -127,6 +127,46 @@ def _broken(tmp_path: Path, file: str, edit: object) -> Path:
             ["desk.yml", "desk.broadcast_channel", "missing"],
         ),
         ("sla.yml", lambda d: d["targets"].pop("P5"), ["sla.yml", "targets", "P5"]),
+        (
+            "desk.yml",
+            lambda d: d["major_incident"].update(services={"teleporter": "P3"}),
+            ["desk.yml", "major_incident.services.teleporter", "unknown key"],
+        ),
+        (
+            "desk.yml",
+            lambda d: d["major_incident"].update(linked_cases=1),
+            ["desk.yml", "major_incident.linked_cases", "at least 2"],
+        ),
+        (
+            "desk.yml",
+            lambda d: d["problems"].update(channel="#problems"),
+            ["desk.yml", "problems.channel", "channel id"],
+        ),
+        (
+            "catalog.yml",
+            lambda d: d["requests"]["new-laptop"].update(type="gift"),
+            ["catalog.yml", "requests.new-laptop.type", "fulfillment, new_service"],
+        ),
+        (
+            "catalog.yml",
+            lambda d: d["requests"]["distribution-list"].update(estimate="2h"),
+            ["catalog.yml", "requests.distribution-list.type", "not a fulfilment procedure"],
+        ),
+        (
+            "changes.yml",
+            lambda d: d["windows"][0].update(end="2026-12-31T19:00"),
+            ["changes.yml", "windows.0.end", "not after the start"],
+        ),
+        (
+            "changes.yml",
+            lambda d: d["windows"][0].update(start="new year's eve"),
+            ["changes.yml", "windows.0.start", "YYYY-MM-DDTHH:MM"],
+        ),
+        (
+            "changes.yml",
+            lambda d: d["windows"].append(dict(d["windows"][0])),
+            ["changes.yml", "windows.1.ref", "used twice"],
+        ),
     ],
 )
 def test_a_policy_error_names_file_key_value_and_what_is_allowed(

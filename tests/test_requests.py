@@ -158,7 +158,8 @@ def test_work_5_new_services_become_an_rfc_or_a_standard_change(world: World, da
         ("/case request CASE-1001", "Name the catalog item"),
         (
             "/case request CASE-1002 new-laptop",
-            "CASE-1002 is recorded as incident resolution and `new-laptop` is for service fulfillment",
+            "CASE-1002 is recorded as incident resolution and `new-laptop` is for service "
+            "fulfillment",
         ),
         ("/case prereq CASE-1001 9", "has 2 prerequisite(s)"),
         ("/case prereq CASE-1001 first", "Give the prerequisite's number"),

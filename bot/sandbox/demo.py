@@ -261,6 +261,76 @@ press Record a new case anyway
 dm jordan 1
 press Close: planned outage in #euc-queue
 read #euc-queue 1
+## 16. One outage, many reports (WORK-6): Jordan's "Outlook says disconnected" is the same mail
+## outage. Sam links it to CASE-1001: Jordan hears the incident's updates and its close.
+as sam
+/case new Outlook keeps saying disconnected service=email urgency=medium for=@jordan
+press Record a new case anyway
+/case link CASE-1008 CASE-1001
+dm jordan 1
+as marco
+/case update CASE-1001 The mail database is repaired; mail is flowing again for everyone
+dm jordan 1
+## Tom of Messaging takes the escalated case, repairs the store and proposes the fix; Alex
+## confirms it works; Marco (command center) closes it and, as a P1, it waits for a manager.
+as tom
+/case take CASE-1001 1h
+/case resolve CASE-1001 Repaired the mail store database and re-seeded the second cluster
+press Verify with the requester
+as alex
+press Yes, it works
+as marco
+/case close CASE-1001
+fill Closure code = Resolved
+fill Root-cause category = Capacity
+fill Fix or workaround = Permanent fix
+fill Knowledge base = No article was relevant
+fill Service = Service fully restored
+submit
+as morgan
+press Approve the close
+## Jordan's linked case closed with it, in words about his own report.
+dm jordan 2
+## 17. The problem case (CLOSE-5, QUAL-3): a P1 close opens PRB-1 with the case's timeline
+## attached; Messaging's supervisor owns it. Tom writes the review and preventive actions with
+## owners and due dates (each reminded when due); management approves the report.
+read #problem-management 1
+as tom
+/problem review PRB-1 The second mail store's disk filled overnight and corrupted its database; no alert fired. Failover worked but needed a manual repair.
+/problem action PRB-1 @tom 14d Alert at 80 % disk on every mail store
+/problem action PRB-1 @kenji 30d Add the mail stores to the weekly capacity report
+/problem submit PRB-1
+as morgan
+dm morgan 1
+press Approve
+dm tom 1
+read #problem-management 1
+## 18. An information request (WORK-5) is answered with knowledge-base links, not pasted text,
+## and closes when the requester confirms receipt.
+as dana
+/case new How do I set an out-of-office reply? type=info service=email for=@jordan
+press Record a new case anyway
+/case answer CASE-1009 KB-31
+as jordan
+dm jordan 1
+press Got it, thanks
+read #messaging-queue 1
+## 19. A service request follows the catalog (WORK-5): prerequisites, a manager's authorisation,
+## and the catalog's estimate promised to the requester.
+as dana
+/case new New laptop for Jordan, the old one is four years old type=fulfillment service=laptops for=@jordan
+press Record a new case anyway
+/case request CASE-1010 new-laptop
+dm dana 1
+as morgan
+press Authorise
+dm jordan 2
+## A new service is a request for change for the change queue (or a standard change).
+as dana
+/case new A payroll report by cost centre type=new service=payroll for=@alex
+press Record a new case anyway
+/case request CASE-1011 payroll-report
+read #change-queue 1
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
