@@ -321,7 +321,8 @@ def _finish(
     if code.resolved and record.kb != "applied":  # CLOSE-5: the fix becomes knowledge
         notices.append(n.post(actor, "write_article_prompt"))
     notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
-    followers = set(case.active_parties("interested")) - {actor, case.requester_id}
+    linked = {child.requester_id for child in major.children(session, case)}  # told apart
+    followers = set(case.active_parties("interested")) - {actor, case.requester_id, *linked}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
     if case.channel_id:
         timers.schedule(

@@ -154,8 +154,10 @@ def _check_link(session: Session, child: Case, parent: Case) -> None:
 def share_update(
     session: Session, parent: Case, *, event_id: int, actor: str, now: datetime
 ) -> int:
-    """A status update on the parent reaches each open child's requester; returns how many."""
+    """A status update on the parent reaches each open child's requester (unless they follow
+    the parent already, and so have it); returns how many were told."""
     told = 0
+    already = {parent.requester_id, *parent.active_parties("interested")}  # get it as followers
     for child in children(session, parent):
         if child.state == "closed":
             continue
@@ -168,6 +170,8 @@ def share_update(
             detail={"event": event_id},
         )
         child.updated_at = now
+        if child.requester_id in already:
+            continue
         enqueue(
             session,
             now=now,

@@ -35,6 +35,13 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Unsupported; work approved for this case",  # CLASSIFY-2
         "Major incident CASE-1002",  # CLASSIFY-4 raise to major starts ROUTE-1
         "`teleporter` is not a service",  # bad input
+        "is part of a wider incident, CASE-1001",  # WORK-6 link
+        "*CASE-1001 is resolved*, and with it your request CASE-1008",  # WORK-6 close
+        "*PRB-1* · problem from *CASE-1001* (P1)",  # CLOSE-5 problem case
+        "You approved PRB-1",  # QUAL-3 approval
+        "[ Got it, thanks ]",  # WORK-5 information
+        "*Authorisation:* :white_check_mark: authorised",  # WORK-5 fulfillment
+        "*RFC-1* · request for change from *CASE-1011*",  # WORK-5 new service
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

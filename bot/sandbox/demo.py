@@ -296,7 +296,7 @@ dm jordan 2
 ## owners and due dates (each reminded when due); management approves the report.
 read #problem-management 1
 as tom
-/problem review PRB-1 The second mail store's disk filled overnight and corrupted its database; no alert fired. Failover worked but needed a manual repair.
+/problem review PRB-1 The second mail store's disk filled and corrupted its database; no alert
 /problem action PRB-1 @tom 14d Alert at 80 % disk on every mail store
 /problem action PRB-1 @kenji 30d Add the mail stores to the weekly capacity report
 /problem submit PRB-1
@@ -318,13 +318,17 @@ read #messaging-queue 1
 ## 19. A service request follows the catalog (WORK-5): prerequisites, a manager's authorisation,
 ## and the catalog's estimate promised to the requester.
 as dana
-/case new New laptop for Jordan, the old one is four years old type=fulfillment service=laptops for=@jordan
+/case new New laptop for Jordan, his is 4 years old type=request service=laptops for=@jordan
 press Record a new case anyway
 /case request CASE-1010 new-laptop
 dm dana 1
 as morgan
 press Authorise
 dm jordan 2
+as dana
+press 1. met
+press 2. met
+dm dana 1
 ## A new service is a request for change for the change queue (or a standard change).
 as dana
 /case new A payroll report by cost centre type=new service=payroll for=@alex
