@@ -291,6 +291,9 @@ as morgan
 press Approve the close
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
+## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this
+## month, and a requester gets at most one per 30 days (QUAL-1).
+dm alex 1
 ## 17. The problem case (CLOSE-5, QUAL-3): a P1 close opens PRB-1 with the case's timeline
 ## attached; Messaging's supervisor owns it. Tom writes the review and preventive actions with
 ## owners and due dates (each reminded when due); management approves the report.
