@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
+from bot.event_retries import once_per_event
 from bot.reminders import HANDLERS
 from bot.timers import Sweeper
 from config import Settings, load_policy
@@ -68,6 +69,7 @@ def build_runtime(
     desk = Desk(db=db, policy=policy, clock=clock, kb=kb)
     token = settings.bot_token or ""
     app = _bolt_app(settings, token, listener_executor, verify_token)
+    app.middleware(once_per_event(db, clock))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
     dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)

@@ -4,6 +4,8 @@ rows it wrote, and the plain summary handed back to handlers."""
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +29,8 @@ from store.models import Case
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-STALE_RETRIES = 3
+STALE_RETRIES = 6
+BACKOFF_SECONDS = 0.02  # times the attempt number, jittered: busy cases spread their retries
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +122,7 @@ class DeskCore:
                     return self._summary(case)
             except (StaleDataError, IntegrityError):
                 log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
         raise CaseChanged(
             f"CASE-{number} was changed by someone else at the same moment; "
             "look at it again and retry."

@@ -49,6 +49,7 @@ class Driver:
     user: str
     channel: str = "C0ITHELP"
     fills: dict[str, dict[str, Any]] = field(default_factory=dict)
+    last_event: tuple[dict[str, Any], str] | None = None  # the event and id last sent
 
     # -- who and where ------------------------------------------------------------------------
     def act_as(self, who: str) -> str:
@@ -367,21 +368,30 @@ class Driver:
         self.send_event(event)
         return message.ts
 
-    def send_event(self, event: dict[str, Any]) -> None:
-        """One Events API delivery, signed, with a fresh event id."""
+    def send_event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int = 0
+    ) -> str:
+        """One Events API delivery, signed, with a fresh event id (or `event_id` again, as
+        Slack's retry number `retry` does); returns the event id."""
+        event_id = event_id or f"Ev{uuid.uuid4().hex[:12].upper()}"
+        self.last_event = (event, event_id)
         envelope = {
             "token": "legacy-verification-token",
             "team_id": self.world.team_id,
             "api_app_id": APP_ID,
             "type": "event_callback",
-            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_id": event_id,
             "event_time": int(time.time()),
             "event": event,
         }
-        self._send(json.dumps(envelope), "application/json")
+        extra = {"x-slack-retry-num": [str(retry)], "x-slack-retry-reason": ["http_timeout"]}
+        self._send(json.dumps(envelope), "application/json", extra if retry else None)
+        return event_id
 
     # -- plumbing -----------------------------------------------------------------------------
-    def _send(self, raw: str, content_type: str) -> dict[str, Any] | None:
+    def _send(
+        self, raw: str, content_type: str, extra: dict[str, list[str]] | None = None
+    ) -> dict[str, Any] | None:
         """Sign like Slack, dispatch into the Bolt app, then deliver the outbox."""
         timestamp = str(int(time.time()))
         base = f"v0:{timestamp}:{raw}".encode()
@@ -392,6 +402,7 @@ class Driver:
             "content-type": [content_type],
             "x-slack-request-timestamp": [timestamp],
             "x-slack-signature": [signature],
+            **(extra or {}),
         }
         response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
         self.settle()
