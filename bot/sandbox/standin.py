@@ -19,6 +19,8 @@ from importlib import resources
 from typing import Any
 
 from bot.sandbox import standin_chat, standin_conversations, standin_people, standin_views
+from bot.sandbox.standin_chaos import DROP, Chaos
+from bot.sandbox.standin_chaos import chaos as make_chaos
 from bot.sandbox.standin_checks import channel_name_error, parse_view
 from bot.sandbox.standin_http import Reply, StandInServer
 from bot.sandbox.standin_limits import RateLimiter
@@ -113,6 +115,7 @@ class SlackStandIn:
         self._methods = load_methods()
         self._limiter = RateLimiter(clock) if enforce_rate_limits else None
         self._faults: dict[str, list[Fault]] = {}
+        self._chaos: Chaos | None = None
         self._calls: list[Call] = []
         self._server: StandInServer | None = None
 
@@ -341,6 +344,29 @@ class SlackStandIn:
                 Fault(status=status, retry_after=max(1, retry_after), error=code, times=times)
             )
 
+    def chaos(
+        self,
+        rate: float,
+        *,
+        methods: Iterable[str] | None = None,
+        kinds: Iterable[str] = ("429", "500", "slow", "drop"),
+        slow_seconds: float = 0.2,
+        seed: int = 0,
+    ) -> Chaos:
+        """From now on a `rate` share of calls (to `methods`, or all) fail at random: 429 with
+        Retry-After, 500, a slow answer or a dropped connection. `calm()` ends it."""
+        for method in methods or ():
+            if method not in _HANDLERS:
+                raise ValueError(f"unknown method {method}")
+        made = make_chaos(rate, methods=methods, kinds=kinds, slow_seconds=slow_seconds, seed=seed)
+        with self._lock:
+            self._chaos = made
+        return made
+
+    def calm(self) -> None:
+        with self._lock:
+            self._chaos = None
+
     # inspection (copies, so callers never race the server threads)
 
     def channels(self) -> list[Channel]:
@@ -418,8 +444,15 @@ class SlackStandIn:
         self, method: str, args: dict[str, Any], *, authorization: str, is_json: bool
     ) -> Reply:
         """One Web API call, recorded in `calls` (token removed)."""
+        chaos = self._chaos
+        fault = chaos.pick(method) if chaos is not None else None
+        if fault == "slow" and chaos is not None:
+            time.sleep(chaos.slow_seconds)  # outside the lock: other calls go on meanwhile
         with self._lock:
-            reply = self._dispatch(method, args, authorization=authorization, is_json=is_json)
+            if fault in ("429", "500", "drop"):
+                reply = _chaos_reply(fault)
+            else:
+                reply = self._dispatch(method, args, authorization=authorization, is_json=is_json)
             body = reply.body if isinstance(reply.body, dict) else {}
             log.debug("%s -> %s %s", method, reply.status, body.get("error") or "ok")
             self._calls.append(
@@ -509,6 +542,14 @@ def _field_errors(view: View, errors: Any) -> dict[str, str]:
 
 def _error(code: str) -> Reply:
     return Reply(200, {"ok": False, "error": code})
+
+
+def _chaos_reply(kind: str | None) -> Reply:
+    if kind == "429":
+        return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+    if kind == "drop":
+        return Reply(DROP, "")
+    return Reply(500, {"ok": False, "error": "internal_error"})
 
 
 def _fault_reply(fault: Fault) -> Reply:

@@ -132,6 +132,10 @@ def _handler_for(backend: Backend) -> type[BaseHTTPRequestHandler]:
             return Reply(404, "not_found")
 
         def _send(self, reply: Reply) -> None:
+            if reply.status == 0:  # an injected drop: close the connection, answer nothing
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if isinstance(reply.body, str):
                 payload, kind = reply.body.encode("utf-8"), "text/plain; charset=utf-8"
             else:
