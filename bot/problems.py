@@ -62,7 +62,7 @@ def parse_ref(text: str) -> int:
 
 
 def find(session: Session, problem_id: int) -> Problem:
-    problem = session.get(Problem, problem_id)
+    problem = session.get(Problem, problem_id) if 0 < problem_id < 2**31 else None
     if problem is None:
         raise ProblemRefused(f"There is no PRB-{problem_id}. `/problem list` shows open problems.")
     return problem

@@ -14,6 +14,7 @@ from handlers import (
     consult,
     estimates,
     events,
+    fallback,
     handoff,
     problems,
     reassign,
@@ -50,3 +51,4 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     changes.register(app, desk)
     problems.register(app, desk)
     requests.register(app, desk)
+    fallback.register(app)  # last: only what no other listener took

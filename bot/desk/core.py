@@ -30,6 +30,7 @@ from store.models import Case
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 STALE_RETRIES = 6
+LARGEST_ID = 2**31 - 1  # the database's integer columns hold no more
 BACKOFF_SECONDS = 0.02  # times the attempt number, jittered: busy cases spread their retries
 
 
@@ -142,6 +143,8 @@ class DeskCore:
                 listener()
 
     def _case(self, session: Session, number: int) -> Case:
+        if not 0 < number <= LARGEST_ID:  # a forged or mistyped number: no such case
+            raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         case = session.execute(select(Case).where(Case.number == number)).scalar_one_or_none()
         if case is None:
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
