@@ -63,9 +63,14 @@ def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
     return [data]
 
 
-def run_http(runtime: Runtime, *, workers: int = 2, threads: int = 16) -> None:
-    """gunicorn with threads; each worker runs its own dispatcher (claims keep them apart)."""
+def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = 16) -> None:
+    """gunicorn with threads; each worker runs its own dispatcher (claims keep them apart).
+    On SQLite one worker: its threads take turns at the single writer lock in order, where two
+    processes would meet in SQLite's busy handler and its growing sleeps."""
     from gunicorn.app.base import BaseApplication
+
+    if workers is None:
+        workers = 1 if runtime.db.is_sqlite else 2
 
     application = wsgi_app(runtime)
 

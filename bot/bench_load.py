@@ -1,0 +1,294 @@
+"""`python -m bot bench-load`: acknowledgement latency of HTTP mode under load.
+
+Signed slash commands and button presses go over loopback, `concurrency` at a time, to
+`python -m bot http` (gunicorn, the production server) on SQLite or PostgreSQL, and in the same
+run to a bare Bolt app under the same gunicorn settings that only acknowledges. Both talk to the
+stand-in Slack. Printed per target and concurrency: p50 / p95 / p99 milliseconds from sending the
+request to its answer (Slack waits up to 3,000 ms).
+
+The traffic is a desk's: `/case new` (records a case, or holds it as a possible duplicate),
+`/case show`, and "Take it" presses on existing cases (the first takes, later ones are refused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlencode
+
+import requests
+
+from bot.sandbox.standin import SlackStandIn
+from bot.sandbox.world import demo_standin
+
+SECRET = "bench-signing-secret"
+ROOT = Path(__file__).resolve().parent.parent
+DESK, REQUESTERS, MEMBER = "U0DESK01", ("U0USER01", "U0USER02"), "U0EUC01"
+START_TIMEOUT = 90.0
+POOL = 64  # keep-alive connections, at least the highest concurrency
+BARE_APP = """
+import sys
+from slack_bolt import App
+from gunicorn.app.base import BaseApplication
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from slack_sdk import WebClient
+
+client = WebClient(token="xoxb-sandbox-token", base_url=sys.argv[3])
+app = App(client=client, signing_secret=sys.argv[2])
+
+@app.command("/case")
+def case(ack):
+    ack(text="ok")
+
+@app.action("case_take")
+def take(ack):
+    ack()
+
+handler = SlackRequestHandler(app)
+
+def application(environ, start_response):
+    if environ.get("PATH_INFO") == "/healthz":
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"ok": true}']
+    return handler(environ, start_response)
+
+class Server(BaseApplication):
+    def load_config(self):
+        self.cfg.set("bind", "127.0.0.1:" + sys.argv[1])
+        self.cfg.set("workers", 2)
+        self.cfg.set("threads", 16)
+        self.cfg.set("worker_class", "gthread")
+        self.cfg.set("loglevel", "warning")
+    def load(self):
+        return application
+
+Server().run()
+"""
+
+
+@dataclass(frozen=True)
+class Figures:
+    target: str
+    concurrency: int
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+
+
+def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot bench-load")
+    parser.add_argument("--requests", type=int, default=300, help="per target and concurrency")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(list(argv))
+    standin = demo_standin(clock=time.time, enforce_rate_limits=False)
+    server = standin.serve()
+    results: list[Figures] = []
+    with tempfile.TemporaryDirectory() as folder:
+        database = args.database or f"sqlite:///{Path(folder) / 'bench.db'}"
+        backend = "postgresql" if database.startswith("postgresql") else "sqlite"
+        targets: dict[str, Callable[[int], subprocess.Popen[str]]] = {
+            "bare bolt": lambda port: _bare_app(port, standin),
+            f"casedesk ({backend})": lambda port: _casedesk(port, standin, database),
+        }
+        for name, start in targets.items():
+            port = _free_port()
+            process = start(port)
+            try:
+                url = _wait_until_up(port, process)
+                for concurrency in args.concurrency:
+                    traffic = Traffic(url=url, standin=standin)
+                    results.append(_measure(name, traffic, concurrency, args.requests))
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+    server.close()
+    if args.json:
+        out.write(json.dumps([r.__dict__ for r in results], indent=2) + "\n")
+    else:
+        out.write(_table(results))
+    return 0
+
+
+def _casedesk(port: int, standin: SlackStandIn, database: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-sandbox-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "PORT": str(port),
+        "DATABASE_URL": database,
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "http"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _bare_app(port: int, standin: SlackStandIn) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", BARE_APP, str(port), SECRET, standin.api_url],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def _wait_until_up(port: int, process: subprocess.Popen[str]) -> str:
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return url
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"the server on port {port} did not start in {START_TIMEOUT:.0f} s")
+
+
+class Traffic:
+    """The requests a desk sends: new cases, looks at cases, Take it presses."""
+
+    def __init__(self, *, url: str, standin: SlackStandIn) -> None:
+        self.url = url
+        self.standin = standin
+        self.session = requests.Session()
+        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=POOL))
+
+    def request(self, n: int) -> Callable[[], int]:
+        kind = n % 4
+        if kind in (0, 1):
+            requester = REQUESTERS[n % 2]
+            text = f"new Printer {n} prints blank pages service=printers for=<@{requester}>"
+            return lambda: self._post(self._command(text))
+        if kind == 2:
+            return lambda: self._post(self._command(f"show CASE-{1001 + n % 20}"))
+        return lambda: self._post(self._press(1001 + n % 20))
+
+    def _command(self, text: str) -> str:
+        return urlencode(
+            {
+                "team_id": "T0CASEDESK",
+                "channel_id": "C0ITHELP",
+                "user_id": DESK,
+                "command": "/case",
+                "text": text,
+                "api_app_id": "A0CASEDESK",
+                "response_url": self.standin.issue_response_url(
+                    user_id=DESK, channel_id="C0ITHELP"
+                ),
+                "trigger_id": self.standin.issue_trigger_id(user_id=DESK),
+            }
+        )
+
+    def _press(self, number: int) -> str:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": "T0CASEDESK", "domain": "northwind-sandbox"},
+            "user": {"id": MEMBER, "team_id": "T0CASEDESK"},
+            "api_app_id": "A0CASEDESK",
+            "channel": {"id": "C0EUCQ"},
+            "container": {"type": "message", "channel_id": "C0EUCQ", "message_ts": "1.000001"},
+            "trigger_id": self.standin.issue_trigger_id(user_id=MEMBER),
+            "response_url": self.standin.issue_response_url(user_id=MEMBER, channel_id="C0EUCQ"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": "case_take",
+                    "block_id": "work",
+                    "value": str(number),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    def _post(self, body: str) -> int:
+        stamp = str(int(time.time()))
+        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": "v0=" + digest.hexdigest(),
+        }
+        response = self.session.post(
+            f"{self.url}/slack/events", data=body, headers=headers, timeout=10
+        )
+        return response.status_code
+
+
+def _measure(name: str, traffic: Traffic, concurrency: int, count: int) -> Figures:
+    calls = [traffic.request(n) for n in range(count)]
+    for warm in calls[: min(10, count)]:
+        warm()
+
+    def timed(call: Callable[[], int]) -> tuple[float, bool]:
+        started = time.perf_counter()
+        try:
+            ok = call() == 200
+        except requests.RequestException:
+            ok = False
+        return (time.perf_counter() - started) * 1000, ok
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        outcomes = list(pool.map(timed, calls))
+    times = sorted(t for t, _ in outcomes)
+    return Figures(
+        target=name,
+        concurrency=concurrency,
+        requests=count,
+        p50_ms=round(statistics.median(times), 1),
+        p95_ms=round(_percentile(times, 95), 1),
+        p99_ms=round(_percentile(times, 99), 1),
+        errors=sum(1 for _, ok in outcomes if not ok),
+    )
+
+
+def _percentile(ordered: list[float], pct: int) -> float:
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _table(results: list[Figures]) -> str:
+    lines = [
+        f"{'target':<22} {'conc.':>5} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>6}"
+    ]
+    for r in results:
+        lines.append(
+            f"{r.target:<22} {r.concurrency:>5} {r.requests:>8} {r.p50_ms:>8} {r.p95_ms:>8} "
+            f"{r.p99_ms:>8} {r.errors:>6}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
