@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
+from bot.errors import TRY_AGAIN, is_database_outage
 from bot.event_retries import once_per_event
 from bot.reminders import HANDLERS
 from bot.timers import Sweeper
@@ -124,9 +125,12 @@ def _bolt_app(settings: Settings, token: str, executor: Executor | None, verify_
 
 
 def _report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
-    """An unexpected failure: logged with an id; the person gets a plain apology, no trace."""
+    """An unexpected failure: logged with an id; the person gets a plain apology, no trace (or,
+    when the database is out of reach, "try again in a moment")."""
     incident = uuid.uuid4().hex[:8]
     logger.exception("listener failed (error id %s)", incident, exc_info=error)
+    if is_database_outage(error):
+        return BoltResponse(status=200, body=f"{TRY_AGAIN} (error id {incident})")
     return BoltResponse(
         status=200,
         body=f"Something went wrong on our side (error id {incident}); nothing was changed. "

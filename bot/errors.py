@@ -13,3 +13,19 @@ class CaseNotFound(UserFacingError):
 
 class CaseChanged(UserFacingError):
     """Someone else changed the case at the same moment; trying again is safe."""
+
+
+TRY_AGAIN = (
+    "The desk's database is not answering right now, so nothing was changed. Please try again "
+    "in a moment."
+)
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """The database could not be reached or was busy: the action failed whole and a retry in
+    a moment is the answer (a restart of PostgreSQL, SQLite's writer lock held too long)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import permissions
-from bot.errors import UserFacingError
+from bot.errors import TRY_AGAIN, UserFacingError, is_database_outage
 from bot.views.results import error_message
 
 log = logging.getLogger(__name__)
@@ -87,5 +87,11 @@ def answer(
         message = work()
     except UserFacingError as exc:
         tell_error(body, client, respond, str(exc))
+        return
+    except Exception as exc:
+        if not is_database_outage(exc):
+            raise
+        log.warning("database out of reach during a button's work: %s", exc)
+        tell_error(body, client, respond, TRY_AGAIN)
         return
     tell(body, client, respond, message, replace=replace)

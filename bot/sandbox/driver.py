@@ -50,6 +50,7 @@ class Driver:
     channel: str = "C0ITHELP"
     fills: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_event: tuple[dict[str, Any], str] | None = None  # the event and id last sent
+    settle_after: bool = True  # deliver and sweep after each request, as a running bot would
 
     # -- who and where ------------------------------------------------------------------------
     def act_as(self, who: str) -> str:
@@ -405,7 +406,8 @@ class Driver:
             **(extra or {}),
         }
         response = self.world.runtime.app.dispatch(BoltRequest(body=raw, headers=headers))
-        self.settle()
+        if self.settle_after:
+            self.settle()
         if response.status != 200:
             raise SandboxError(f"the app answered HTTP {response.status}: {response.body}")
         if not response.body:
