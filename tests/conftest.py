@@ -22,6 +22,7 @@ from config.policy import Policy, load_policy
 from config.settings import SHIPPED_CONFIG, load_settings
 from store.db import Database
 from store.migrate import migrate
+from tests.pg_server import own_postgres  # noqa: F401 (a fixture: a PostgreSQL server of its own)
 
 
 @pytest.fixture(scope="session")

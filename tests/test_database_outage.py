@@ -6,85 +6,21 @@ programs are installed (CI installs them); it starts a server of its own."""
 from __future__ import annotations
 
 import dataclasses
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
 
 from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
 from config.settings import load_settings
 from tests.helpers import case_count, last_ephemeral, outbox
+from tests.pg_server import NEEDED, Server
 
-BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-pytestmark = pytest.mark.skipif(
-    not BINARIES, reason="PostgreSQL's server programs are not installed"
-)
-
-
-@dataclass
-class Server:
-    url: str
-    data: Path
-    options: str
-
-    def start(self) -> None:
-        self.ctl("-l", str(self.data / "server.log"), "-o", self.options, "start")
-
-    def ctl(self, *args: str) -> None:
-        command = [f"{BINARIES[-1]}/pg_ctl", "-D", str(self.data), "-w", *args]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture
-def postgres() -> Iterator[Server]:
-    tmp_path = Path(tempfile.mkdtemp(prefix="casedesk-outage-"))  # the postgres user reaches it
-    data = tmp_path / "pg"
-    data.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(tmp_path, "postgres")
-        shutil.chown(data, "postgres")
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*prefix, f"{BINARIES[-1]}/initdb", "-D", str(data), "--auth=trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = Server(
-        url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-        data=data,
-        options=f"-p {port} -k {tmp_path} -c listen_addresses=127.0.0.1 -c fsync=off",
-    )
-    server.start()
-    try:
-        yield server
-    finally:
-        subprocess.run(
-            [*prefix, f"{BINARIES[-1]}/pg_ctl", "-D", str(data), "stop", "-m", "immediate"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(tmp_path, ignore_errors=True)
+pytestmark = NEEDED
 
 
 def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
-    postgres: Server,
+    own_postgres: Server,
 ) -> None:
-    settings = dataclasses.replace(load_settings({}), database_url=postgres.url)
+    settings = dataclasses.replace(load_settings({}), database_url=own_postgres.url)
     world: World = build_world(settings, clock=Clock())
     try:
         dana = Driver(world=world, user="U0DESK01")
@@ -92,7 +28,7 @@ def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
         assert case_count(world) == 1
         sent = len(outbox(world))
 
-        postgres.ctl("stop", "-m", "fast")
+        own_postgres.ctl("stop", "-m", "fast")
         down = Driver(world=world, user="U0DESK01", settle_after=False)
         answer = down.command("/case new Scanner offline service=printers urgency=low for=@jordan")
         assert answer is not None and "try again in a moment" in str(answer["text"])
@@ -102,7 +38,7 @@ def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
         ravi.click(take)
         assert "try again in a moment" in last_ephemeral(world, "U0EUC01")
 
-        postgres.start()
+        own_postgres.start()
         assert case_count(world) == 1, "nothing was half-written during the outage"
         assert len(outbox(world)) == sent
         dana.command("/case new Scanner offline service=printers urgency=low for=@jordan")

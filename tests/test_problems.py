@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from store.models import Problem
@@ -101,38 +99,36 @@ def test_qual_3_review_actions_approval_reminders_and_done(world: World, dana: D
     assert len(events(world, 1001, "problem_action_reminded")) == reminders_before
 
 
-@pytest.mark.parametrize(
-    ("who", "line", "problem"),
-    [
-        ("marco", "/problem submit PRB-1", "PRB-1 needs a review"),
-        ("alex", "/problem review PRB-1 It was bad", "You can't review PRB-1"),
-        ("marco", "/problem review PRB-1", "Write the review"),
-        ("marco", "/problem action PRB-1 tom 14d Fix it", "Name the action's owner with an"),
-        ("marco", "/problem action PRB-1 @tom someday Fix it", "can't read 'someday' as a due"),
-        ("marco", "/problem action PRB-1 @tom 2020-01-01 Fix it", "That due date has passed"),
-        ("marco", "/problem action PRB-1 @tom 400d Fix it", "within a year"),
-        ("marco", "/problem action PRB-1 @tom", "Something is missing"),
-        ("marco", "/problem approve PRB-1", "You can't approve PRB-1"),
-        ("morgan", "/problem approve PRB-1", "is not waiting for approval"),
-        ("marco", "/problem done PRB-1 A7", "has no action A7"),
-        ("marco", "/problem show PRB-9", "There is no PRB-9"),
-        ("marco", "/problem show banana", "'banana' is not a problem reference"),
-    ],
-)
-def test_qual_3_bad_steps_are_refused_and_change_nothing(
-    world: World, dana: Driver, who: str, line: str, problem: str
-) -> None:
+BAD_STEPS = [
+    ("marco", "/problem submit PRB-1", "PRB-1 needs a review"),
+    ("alex", "/problem review PRB-1 It was bad", "You can't review PRB-1"),
+    ("marco", "/problem review PRB-1", "Write the review"),
+    ("marco", "/problem action PRB-1 tom 14d Fix it", "Name the action's owner with an"),
+    ("marco", "/problem action PRB-1 @tom someday Fix it", "can't read 'someday' as a due"),
+    ("marco", "/problem action PRB-1 @tom 2020-01-01 Fix it", "That due date has passed"),
+    ("marco", "/problem action PRB-1 @tom 400d Fix it", "within a year"),
+    ("marco", "/problem action PRB-1 @tom", "Something is missing"),
+    ("marco", "/problem approve PRB-1", "You can't approve PRB-1"),
+    ("morgan", "/problem approve PRB-1", "is not waiting for approval"),
+    ("marco", "/problem done PRB-1 A7", "has no action A7"),
+    ("marco", "/problem show PRB-9", "There is no PRB-9"),
+    ("marco", "/problem show banana", "'banana' is not a problem reference"),
+]
+
+
+def test_qual_3_bad_steps_are_refused_and_change_nothing(world: World, dana: Driver) -> None:
     closed_p1(world, dana)
     before = problems(world)[0]
-    person = as_user(world, who)
-    person.command(line)
-    assert problem in last_ephemeral(world, person.user)
-    after = problems(world)[0]
-    assert (after.state, after.review, len(after.actions)) == (
-        before.state,
-        before.review,
-        len(before.actions),
-    )
+    for who, line, problem in BAD_STEPS:
+        person = as_user(world, who)
+        person.command(line)
+        assert problem in last_ephemeral(world, person.user), line
+        after = problems(world)[0]
+        assert (after.state, after.review, len(after.actions)) == (
+            before.state,
+            before.review,
+            len(before.actions),
+        ), line
 
 
 def test_qual_3_nobody_approves_their_own_review_and_a_rejection_needs_a_reason(

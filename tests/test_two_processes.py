@@ -1,0 +1,202 @@
+"""Issue 7, several processes: two `python -m bot http` processes (each gunicorn with its own
+workers, dispatchers and sweepers) on one PostgreSQL database, with Slack's requests spread
+across both, run a scripted day of cases: every case is recorded once, taken once, noted once;
+every reminder fires once; every message is delivered once. `CASEDESK_PROCESS_CASES` sets the
+size (60 in CI; 200 for the full run)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot.bench_load import SECRET, _casedesk, _free_port, _wait_until_up
+from bot.sandbox.standin import SlackStandIn
+from bot.sandbox.world import demo_standin
+from store.db import Database
+from store.models import Case, CaseEvent, OutboxItem, Timer
+from tests.pg_server import NEEDED, Server
+
+pytestmark = NEEDED
+CASES = int(os.environ.get("CASEDESK_PROCESS_CASES", "60"))
+RAVI = "U0EUC01"
+WAIT_FOR_REMINDERS = 150.0
+
+
+class Slack:
+    """Signed requests as Slack sends them, to whichever process the load balancer picks."""
+
+    def __init__(self, standin: SlackStandIn, urls: list[str]) -> None:
+        self.standin, self.urls = standin, urls
+        self.session = requests.Session()
+
+    def command(self, n: int, user: str, text: str) -> dict[str, Any]:
+        body = urlencode(
+            {
+                "team_id": "T0CASEDESK",
+                "channel_id": "C0ITHELP",
+                "user_id": user,
+                "command": "/case",
+                "text": text,
+                "api_app_id": "A0CASEDESK",
+                "response_url": self.standin.issue_response_url(
+                    user_id=user, channel_id="C0ITHELP"
+                ),
+                "trigger_id": self.standin.issue_trigger_id(user_id=user),
+            }
+        )
+        return self._post(n, body)
+
+    def press(self, n: int, user: str, action_id: str, value: str) -> dict[str, Any]:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0CASEDESK", "domain": "northwind-sandbox"},
+            "user": {"id": user, "team_id": "T0CASEDESK"},
+            "api_app_id": "A0CASEDESK",
+            "channel": {"id": "C0ITHELP"},
+            "container": {"type": "message", "channel_id": "C0ITHELP", "message_ts": "1.000001"},
+            "trigger_id": self.standin.issue_trigger_id(user_id=user),
+            "response_url": self.standin.issue_response_url(user_id=user, channel_id="C0ITHELP"),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self._post(n, urlencode({"payload": json.dumps(payload)}))
+
+    def _post(self, n: int, body: str) -> dict[str, Any]:
+        stamp = str(int(time.time()))
+        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+        response = self.session.post(
+            f"{self.urls[n % len(self.urls)]}/slack/events",
+            data=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": "v0=" + digest.hexdigest(),
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return response.json() if response.text.startswith("{") else {"text": response.text}
+
+
+def _button(answer: dict[str, Any], label: str) -> dict[str, Any] | None:
+    for block in answer.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("type") == "button" and element["text"]["text"] == label:
+                return dict(element)
+    return None
+
+
+@pytest.fixture
+def two_processes(own_postgres: Server) -> Iterator[tuple[Slack, Database]]:
+    standin = demo_standin(clock=time.time, enforce_rate_limits=False)
+    for n in range(CASES):
+        standin.add_user(f"U0LD{n:04d}", name=f"load{n}")
+    server = standin.serve()
+    processes = []
+    try:
+        os.environ["CASEDESK_SWEEP_SECONDS"] = "0.5"
+        urls = []
+        for _ in range(2):  # one after the other: the first migrates the database
+            port = _free_port()
+            processes.append(_casedesk(port, standin, own_postgres.url))
+            urls.append(_wait_until_up(port, processes[-1]))
+        yield Slack(standin, urls), Database(own_postgres.url)
+    finally:
+        os.environ.pop("CASEDESK_SWEEP_SECONDS", None)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        server.close()
+
+
+def test_two_http_processes_on_one_database_keep_every_invariant(
+    two_processes: tuple[Slack, Database],
+) -> None:
+    slack, db = two_processes
+
+    def record(n: int) -> None:
+        text = f"new Drill {n} device {n * 7919 % 1000} silent service=printers for=<@U0LD{n:04d}>"
+        answer = slack.command(n, "U0DESK01", text)
+        anyway = _button(answer, "Record a new case anyway")
+        if anyway is not None:  # a look-alike: the person records it anyway, on the other process
+            slack.press(n + 1, "U0DESK01", anyway["action_id"], anyway["value"])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(record, range(CASES)))
+    with db.transaction() as session:
+        numbers = list(session.execute(select(Case.number).order_by(Case.number)).scalars())
+    assert len(numbers) == CASES, "each case recorded exactly once"
+
+    def work(n: int, number: int) -> None:
+        slack.press(n, RAVI, "case_take", str(number))
+        slack.command(n + 1, RAVI, f"estimate CASE-{number} 1m")
+        slack.command(n, RAVI, f"note CASE-{number} Checked the cable and the driver")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda pair: work(*pair), enumerate(numbers)))
+
+    deadline = time.monotonic() + WAIT_FOR_REMINDERS
+    while time.monotonic() < deadline:
+        with db.transaction() as session:
+            left = session.execute(
+                select(func.count()).where(
+                    Timer.kind == "promise_due",
+                    Timer.fired_at.is_(None),
+                    Timer.cancelled_at.is_(None),
+                )
+            ).scalar_one()
+            pending = session.execute(
+                select(func.count()).where(OutboxItem.status == "pending")
+            ).scalar_one()
+        if left == 0 and pending == 0:
+            break
+        time.sleep(1)
+
+    with db.transaction() as session:
+        kinds = Counter(
+            (number, kind)
+            for number, kind in session.execute(
+                select(Case.number, CaseEvent.kind).join(CaseEvent, CaseEvent.case_id == Case.id)
+            )
+        )
+        fired = session.execute(
+            select(func.count()).where(Timer.kind == "promise_due", Timer.fired_at.is_not(None))
+        ).scalar_one()
+        statuses = Counter(session.execute(select(OutboxItem.status)).scalars())
+        posts = session.execute(
+            select(OutboxItem.slack_channel, OutboxItem.slack_ts, OutboxItem.message_key).where(
+                OutboxItem.operation == "post", OutboxItem.slack_ts.is_not(None)
+            )
+        ).all()
+    for number in numbers:
+        assert kinds[(number, "taken")] == 1, number
+        assert kinds[(number, "note")] == 1, number
+        assert kinds[(number, "estimate")] == 1, number
+        assert kinds[(number, "promise_due")] == 1, number
+    assert fired == CASES, "every promise reminder fired"
+    assert set(statuses) == {"delivered"}, statuses
+    reminders = [
+        m for m in slack.standin.messages(slack.standin.dm_channel_id(RAVI)) if "is due" in m.text
+    ]
+    assert len(reminders) == CASES, "each reminder reached Ravi once"
+    unkeyed = Counter((channel, ts) for channel, ts, key in posts if key is None)
+    assert all(count == 1 for count in unkeyed.values())
