@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
-pytestmark = pytest.mark.skipif(
-    not BINARIES, reason="PostgreSQL's server programs are not installed"
-)
+NEEDED = pytest.mark.skipif(not BINARIES, reason="PostgreSQL's server programs are not installed")
 
 
 @dataclass

@@ -39,7 +39,6 @@ class Slack:
 
     def __init__(self, standin: SlackStandIn, urls: list[str]) -> None:
         self.standin, self.urls = standin, urls
-        self.session = requests.Session()
 
     def command(self, n: int, user: str, text: str) -> dict[str, Any]:
         body = urlencode(
@@ -83,7 +82,7 @@ class Slack:
     def _post(self, n: int, body: str) -> dict[str, Any]:
         stamp = str(int(time.time()))
         digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
-        response = self.session.post(
+        response = requests.post(  # a fresh connection: gunicorn closes idle keep-alives
             f"{self.urls[n % len(self.urls)]}/slack/events",
             data=body,
             headers={
@@ -142,14 +141,22 @@ def test_two_http_processes_on_one_database_keep_every_invariant(
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(record, range(CASES)))
+    numbers: list[int] = []
+    deadline = time.monotonic() + 60  # a "record anyway" press is worked after its ack
+    while time.monotonic() < deadline and len(numbers) < CASES:
+        time.sleep(0.5)
+        with db.transaction() as session:
+            numbers = list(session.execute(select(Case.number).order_by(Case.number)).scalars())
+    time.sleep(1)
     with db.transaction() as session:
         numbers = list(session.execute(select(Case.number).order_by(Case.number)).scalars())
     assert len(numbers) == CASES, "each case recorded exactly once"
 
     def work(n: int, number: int) -> None:
-        slack.press(n, RAVI, "case_take", str(number))
-        slack.command(n + 1, RAVI, f"estimate CASE-{number} 1m")
-        slack.command(n, RAVI, f"note CASE-{number} Checked the cable and the driver")
+        taken = slack.command(n, RAVI, f"take CASE-{number} 1m")  # taken with a 1-minute promise
+        assert "Promised" in str(taken), taken
+        noted = slack.command(n + 1, RAVI, f"note CASE-{number} Checked the cable and the driver")
+        assert "error" not in str(noted).lower(), noted
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda pair: work(*pair), enumerate(numbers)))
@@ -189,11 +196,11 @@ def test_two_http_processes_on_one_database_keep_every_invariant(
         ).all()
     for number in numbers:
         assert kinds[(number, "taken")] == 1, number
-        assert kinds[(number, "note")] == 1, number
+        assert kinds[(number, "note")] == 1, (number, sorted(k for (n, k) in kinds if n == number))
         assert kinds[(number, "estimate")] == 1, number
         assert kinds[(number, "promise_due")] == 1, number
     assert fired == CASES, "every promise reminder fired"
-    assert set(statuses) == {"delivered"}, statuses
+    assert set(statuses) <= {"delivered", "superseded"}, statuses  # a newer card replaced
     reminders = [
         m for m in slack.standin.messages(slack.standin.dm_channel_id(RAVI)) if "is due" in m.text
     ]
