@@ -13,14 +13,17 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+# Tests run in parallel processes (pytest-xdist): many wait on Slack's per-channel pace or on a
+# server, so three workers suit two cores. CASEDESK_TEST_WORKERS=0 runs them in one process.
+WORKERS="${CASEDESK_TEST_WORKERS:-3}"
 echo "== tests on SQLite"
-CASEDESK_TEST_POSTGRES= .venv/bin/python -m pytest "$@"
+CASEDESK_TEST_POSTGRES= .venv/bin/python -m pytest -n "$WORKERS" "$@"
 if [ -z "${CASEDESK_TEST_POSTGRES:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   CASEDESK_TEST_POSTGRES="$(scripts/pg-test-server)"
 fi
 if [ -n "${CASEDESK_TEST_POSTGRES:-}" ]; then
   echo "== tests on PostgreSQL"
-  CASEDESK_TEST_POSTGRES="$CASEDESK_TEST_POSTGRES" .venv/bin/python -m pytest "$@"
+  CASEDESK_TEST_POSTGRES="$CASEDESK_TEST_POSTGRES" .venv/bin/python -m pytest -n "$WORKERS" "$@"
 else
   echo "== PostgreSQL is not installed here: the PostgreSQL pass was skipped"
 fi
