@@ -107,13 +107,13 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
         backend = "postgresql" if database.startswith("postgresql") else "sqlite"
         targets: dict[str, Callable[[int], subprocess.Popen[str]]] = {
             "bare bolt": lambda port: _bare_app(port, standin),
-            f"casedesk ({backend})": lambda port: _casedesk(port, standin, database),
+            f"casedesk ({backend})": lambda port: start_casedesk(port, standin, database),
         }
         for name, start in targets.items():
-            port = _free_port()
+            port = free_port()
             process = start(port)
             try:
-                url = _wait_until_up(port, process)
+                url = wait_until_up(port, process)
                 for concurrency in args.concurrency:
                     traffic = Traffic(url=url, standin=standin)
                     results.append(_measure(name, traffic, concurrency, args.requests))
@@ -128,7 +128,7 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
     return 0
 
 
-def _casedesk(port: int, standin: SlackStandIn, database: str) -> subprocess.Popen[str]:
+def start_casedesk(port: int, standin: SlackStandIn, database: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-sandbox-token",
@@ -158,7 +158,7 @@ def _bare_app(port: int, standin: SlackStandIn) -> subprocess.Popen[str]:
     )
 
 
-def _wait_until_up(port: int, process: subprocess.Popen[str]) -> str:
+def wait_until_up(port: int, process: subprocess.Popen[str]) -> str:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -172,12 +172,66 @@ def _wait_until_up(port: int, process: subprocess.Popen[str]) -> str:
     raise RuntimeError(f"the server on port {port} did not start in {START_TIMEOUT:.0f} s")
 
 
+class SlackRequests:
+    """Bodies and signed headers of Slack's requests, as the stand-in workspace would send them
+    (also used by tests that drive running bot processes)."""
+
+    def __init__(self, standin: SlackStandIn) -> None:
+        self.standin = standin
+
+    def command(self, user: str, text: str, *, channel: str = "C0ITHELP") -> str:
+        return urlencode(
+            {
+                "team_id": "T0CASEDESK",
+                "channel_id": channel,
+                "user_id": user,
+                "command": "/case",
+                "text": text,
+                "api_app_id": "A0CASEDESK",
+                "response_url": self.standin.issue_response_url(user_id=user, channel_id=channel),
+                "trigger_id": self.standin.issue_trigger_id(user_id=user),
+            }
+        )
+
+    def press(self, user: str, action_id: str, value: str, *, channel: str = "C0ITHELP") -> str:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": "T0CASEDESK", "domain": "northwind-sandbox"},
+            "user": {"id": user, "team_id": "T0CASEDESK"},
+            "api_app_id": "A0CASEDESK",
+            "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel, "message_ts": "1.000001"},
+            "trigger_id": self.standin.issue_trigger_id(user_id=user),
+            "response_url": self.standin.issue_response_url(user_id=user, channel_id=channel),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "work",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return urlencode({"payload": json.dumps(payload)})
+
+    @staticmethod
+    def headers(body: str) -> dict[str, str]:
+        stamp = str(int(time.time()))
+        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+        return {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": "v0=" + digest.hexdigest(),
+        }
+
+
 class Traffic:
     """The requests a desk sends: new cases, looks at cases, Take it presses."""
 
     def __init__(self, *, url: str, standin: SlackStandIn) -> None:
         self.url = url
-        self.standin = standin
+        self.slack = SlackRequests(standin)
         self.session = requests.Session()
         self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=POOL))
 
@@ -186,59 +240,15 @@ class Traffic:
         if kind in (0, 1):
             requester = REQUESTERS[n % 2]
             text = f"new Printer {n} prints blank pages service=printers for=<@{requester}>"
-            return lambda: self._post(self._command(text))
+            return lambda: self._post(self.slack.command(DESK, text))
         if kind == 2:
-            return lambda: self._post(self._command(f"show CASE-{1001 + n % 20}"))
-        return lambda: self._post(self._press(1001 + n % 20))
-
-    def _command(self, text: str) -> str:
-        return urlencode(
-            {
-                "team_id": "T0CASEDESK",
-                "channel_id": "C0ITHELP",
-                "user_id": DESK,
-                "command": "/case",
-                "text": text,
-                "api_app_id": "A0CASEDESK",
-                "response_url": self.standin.issue_response_url(
-                    user_id=DESK, channel_id="C0ITHELP"
-                ),
-                "trigger_id": self.standin.issue_trigger_id(user_id=DESK),
-            }
-        )
-
-    def _press(self, number: int) -> str:
-        payload: dict[str, Any] = {
-            "type": "block_actions",
-            "team": {"id": "T0CASEDESK", "domain": "northwind-sandbox"},
-            "user": {"id": MEMBER, "team_id": "T0CASEDESK"},
-            "api_app_id": "A0CASEDESK",
-            "channel": {"id": "C0EUCQ"},
-            "container": {"type": "message", "channel_id": "C0EUCQ", "message_ts": "1.000001"},
-            "trigger_id": self.standin.issue_trigger_id(user_id=MEMBER),
-            "response_url": self.standin.issue_response_url(user_id=MEMBER, channel_id="C0EUCQ"),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": "case_take",
-                    "block_id": "work",
-                    "value": str(number),
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-        return urlencode({"payload": json.dumps(payload)})
+            return lambda: self._post(self.slack.command(DESK, f"show CASE-{1001 + n % 20}"))
+        number = str(1001 + n % 20)
+        return lambda: self._post(self.slack.press(MEMBER, "case_take", number, channel="C0EUCQ"))
 
     def _post(self, body: str) -> int:
-        stamp = str(int(time.time()))
-        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": "v0=" + digest.hexdigest(),
-        }
         response = self.session.post(
-            f"{self.url}/slack/events", data=body, headers=headers, timeout=10
+            f"{self.url}/slack/events", data=body, headers=self.slack.headers(body), timeout=10
         )
         return response.status_code
 
@@ -288,7 +298,7 @@ def _table(results: list[Figures]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -6,22 +6,18 @@ size (60 in CI; 200 for the full run)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import os
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from bot.bench_load import SECRET, _casedesk, _free_port, _wait_until_up
+from bot.bench_load import SlackRequests, free_port, start_casedesk, wait_until_up
 from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.world import demo_standin
 from store.db import Database
@@ -39,57 +35,19 @@ class Slack:
 
     def __init__(self, standin: SlackStandIn, urls: list[str]) -> None:
         self.standin, self.urls = standin, urls
+        self.requests = SlackRequests(standin)
 
     def command(self, n: int, user: str, text: str) -> dict[str, Any]:
-        body = urlencode(
-            {
-                "team_id": "T0CASEDESK",
-                "channel_id": "C0ITHELP",
-                "user_id": user,
-                "command": "/case",
-                "text": text,
-                "api_app_id": "A0CASEDESK",
-                "response_url": self.standin.issue_response_url(
-                    user_id=user, channel_id="C0ITHELP"
-                ),
-                "trigger_id": self.standin.issue_trigger_id(user_id=user),
-            }
-        )
-        return self._post(n, body)
+        return self._post(n, self.requests.command(user, text))
 
     def press(self, n: int, user: str, action_id: str, value: str) -> dict[str, Any]:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": "T0CASEDESK", "domain": "northwind-sandbox"},
-            "user": {"id": user, "team_id": "T0CASEDESK"},
-            "api_app_id": "A0CASEDESK",
-            "channel": {"id": "C0ITHELP"},
-            "container": {"type": "message", "channel_id": "C0ITHELP", "message_ts": "1.000001"},
-            "trigger_id": self.standin.issue_trigger_id(user_id=user),
-            "response_url": self.standin.issue_response_url(user_id=user, channel_id="C0ITHELP"),
-            "actions": [
-                {
-                    "type": "button",
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "value": value,
-                    "action_ts": f"{time.time():.6f}",
-                }
-            ],
-        }
-        return self._post(n, urlencode({"payload": json.dumps(payload)}))
+        return self._post(n, self.requests.press(user, action_id, value))
 
     def _post(self, n: int, body: str) -> dict[str, Any]:
-        stamp = str(int(time.time()))
-        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
         response = requests.post(  # a fresh connection: gunicorn closes idle keep-alives
             f"{self.urls[n % len(self.urls)]}/slack/events",
             data=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": "v0=" + digest.hexdigest(),
-            },
+            headers=SlackRequests.headers(body),
             timeout=30,
         )
         assert response.status_code == 200, response.text
@@ -115,9 +73,9 @@ def two_processes(own_postgres: Server) -> Iterator[tuple[Slack, Database]]:
         os.environ["CASEDESK_SWEEP_SECONDS"] = "0.5"
         urls = []
         for _ in range(2):  # one after the other: the first migrates the database
-            port = _free_port()
-            processes.append(_casedesk(port, standin, own_postgres.url))
-            urls.append(_wait_until_up(port, processes[-1]))
+            port = free_port()
+            processes.append(start_casedesk(port, standin, own_postgres.url))
+            urls.append(wait_until_up(port, processes[-1]))
         yield Slack(standin, urls), Database(own_postgres.url)
     finally:
         os.environ.pop("CASEDESK_SWEEP_SECONDS", None)
