@@ -23,7 +23,7 @@ from bot.notices import Notice
 from bot.timeline import record_event
 from bot.timers import Firing
 from config.policy import ClosureCode, Policy
-from store.models import Case, Problem, ProblemAction
+from store.models import Case, CaseEvent, Problem, ProblemAction
 
 STATES = {
     "open": "Open: review and preventive actions",
@@ -122,16 +122,16 @@ def _owner(policy: Policy, case: Case) -> str:
     return managers[0] if managers else case.coordinator_id
 
 
-def _entry(event: object) -> dict[str, str | None]:
-    at = getattr(event, "at", None)
+def _entry(event: CaseEvent) -> dict[str, str | None]:
+    """One timeline row as the problem keeps it (a copy: the case may change later)."""
     return {
-        "at": at.isoformat() if isinstance(at, datetime) else None,
-        "actor": getattr(event, "actor_id", None),
-        "kind": getattr(event, "kind", None),
-        "field": getattr(event, "field", None),
-        "old": getattr(event, "old_value", None),
-        "new": getattr(event, "new_value", None),
-        "reason": getattr(event, "reason", None),
+        "at": event.at.isoformat(),
+        "actor": event.actor_id,
+        "kind": event.kind,
+        "field": event.field,
+        "old": event.old_value,
+        "new": event.new_value,
+        "reason": event.reason,
     }
 
 

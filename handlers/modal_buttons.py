@@ -20,12 +20,12 @@ from store.models import Case
 log = logging.getLogger(__name__)
 
 
-def pair(body: dict[str, Any]) -> tuple[int, int]:
+def pair(body: dict[str, Any], *, points_at: str = "a case") -> tuple[int, int]:
     """A button value `1042:7` (case number, row id); `1042` alone gives (1042, 0)."""
     value = str(((body.get("actions") or [{}])[0]).get("value") or "")
     number, _, row = value.partition(":")
     if not number.isdigit() or (row and not row.isdigit()):
-        raise UserFacingError("That button does not point at a case; refresh and try again.")
+        raise UserFacingError(f"That button does not point at {points_at}; refresh and try again.")
     return int(number), int(row or 0)
 
 

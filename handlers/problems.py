@@ -14,6 +14,7 @@ from bot.errors import UserFacingError
 from bot.render.problem_notes import ACTION_APPROVE, ACTION_DONE, ACTION_SUBMIT
 from bot.text import plain
 from bot.views.results import error_message
+from handlers.modal_buttons import pair
 from handlers.replies import actor_of, answer
 
 HELP = """*Problem cases*: `/problem` commands
@@ -40,7 +41,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            problem_id, number = _button(body)
+            problem_id, number = pair(body, points_at="a problem")
             found = desk.complete_problem_action(f"PRB-{problem_id}", number, actor=actor_of(body))
             return {"text": f"A{number} of {found.ref} is recorded as done. {_state(found)}"}
 
@@ -51,7 +52,8 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            found = desk.submit_problem(f"PRB-{_button(body)[0]}", actor=actor_of(body))
+            problem_id = pair(body, points_at="a problem")[0]
+            found = desk.submit_problem(f"PRB-{problem_id}", actor=actor_of(body))
             return {"text": f"{found.ref} is submitted for management's approval."}
 
         answer(body, client, respond, work)
@@ -61,20 +63,11 @@ def register(app: App, desk: Desk) -> None:
         ack()
 
         def work() -> dict[str, Any]:
-            found = desk.decide_problem(
-                f"PRB-{_button(body)[0]}", actor=actor_of(body), approve=True
-            )
+            problem_id = pair(body, points_at="a problem")[0]
+            found = desk.decide_problem(f"PRB-{problem_id}", actor=actor_of(body), approve=True)
             return {"text": f"You approved {found.ref}. {_state(found)}"}
 
         answer(body, client, respond, work)
-
-
-def _button(body: dict[str, Any]) -> tuple[int, int]:
-    value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-    problem, _, number = value.partition(":")
-    if not problem.isdigit() or (number and not number.isdigit()):
-        raise UserFacingError("That button does not point at a problem; refresh and try again.")
-    return int(problem), int(number or 0)
 
 
 def _run(desk: Desk, text: str, actor: str) -> str:

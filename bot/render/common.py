@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -12,11 +13,15 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
+from sqlalchemy.orm import object_session
 
+from bot.render.message import RenderContext
 from bot.text import clip, escape
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN_LABEL, label
 from config.policy import Policy
 from store.models import Case
+
+T = TypeVar("T")
 
 SECTION_MAX = 3000
 FIELD_MAX = 2000
@@ -92,3 +97,11 @@ def buttons(block_id: str, *specs: tuple[str, str, str, str | None]) -> ActionsB
 def as_dicts(blocks: list[Block]) -> list[dict[str, object]]:
     """Serialise, which also runs slack_sdk's own Block Kit length checks."""
     return [b.to_dict() for b in blocks]
+
+
+def row_of(ctx: RenderContext, model: type[T], param: str) -> T | None:
+    """The database row whose id a message's params carry (a problem, an RFC), read in the
+    delivering session so the message shows it as it is now."""
+    session = object_session(ctx.case)
+    wanted = ctx.params.get(param)
+    return session.get(model, wanted) if session is not None and wanted else None

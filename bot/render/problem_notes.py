@@ -4,10 +4,9 @@ notes to its owner, the owners of its actions and the managers who approve it.""
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy.orm import object_session
 
 from bot.problems import STATES
-from bot.render.common import as_dicts, buttons, context, safe, section, user, when
+from bot.render.common import as_dicts, buttons, context, row_of, safe, section, user, when
 from bot.render.message import Message, RenderContext
 from bot.text import clip
 from store.models import Problem, ProblemAction
@@ -32,9 +31,7 @@ SHOWN_KINDS = (
 
 
 def _problem(ctx: RenderContext) -> Problem | None:
-    wanted = ctx.params.get("problem")
-    session = object_session(ctx.case)
-    return session.get(Problem, wanted) if session is not None and wanted else None
+    return row_of(ctx, Problem, "problem")
 
 
 def _action(ctx: RenderContext, problem: Problem) -> ProblemAction | None:

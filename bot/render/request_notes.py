@@ -4,9 +4,8 @@ checklist, the manager's authorisation, and the requester told of each step in p
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy.orm import object_session
 
-from bot.render.common import as_dicts, buttons, context, safe, section, user
+from bot.render.common import as_dicts, buttons, context, row_of, safe, section, user
 from bot.render.message import Message, RenderContext
 from bot.requests import procedure_state
 from bot.text import clip
@@ -117,9 +116,7 @@ def requester_request_decided(ctx: RenderContext) -> Message:
 
 
 def _rfc(ctx: RenderContext) -> Rfc | None:
-    session = object_session(ctx.case)
-    wanted = ctx.params.get("rfc")
-    return session.get(Rfc, wanted) if session is not None and wanted else None
+    return row_of(ctx, Rfc, "rfc")
 
 
 def requester_rfc(ctx: RenderContext) -> Message:
