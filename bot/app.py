@@ -14,6 +14,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
+from bot.ack_deadline import answer_commands_in_time, late_ack
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
@@ -71,6 +72,7 @@ def build_runtime(
     token = settings.bot_token or ""
     app = _bolt_app(settings, token, listener_executor, verify_token)
     app.middleware(once_per_event(db, clock))
+    app.middleware(answer_commands_in_time(settings.ack_deadline_seconds))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
     dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
@@ -124,15 +126,23 @@ def _bolt_app(settings: Settings, token: str, executor: Executor | None, verify_
     return app
 
 
-def _report_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
+def _report_error(
+    error: Exception, body: dict[str, Any], context: Any, logger: logging.Logger
+) -> BoltResponse | None:
     """An unexpected failure: logged with an id; the person gets a plain apology, no trace (or,
-    when the database is out of reach, "try again in a moment")."""
+    when the database is out of reach, "try again in a moment"). A command already answered
+    "working on it" gets the apology through its response_url."""
     incident = uuid.uuid4().hex[:8]
     logger.exception("listener failed (error id %s)", incident, exc_info=error)
     if is_database_outage(error):
-        return BoltResponse(status=200, body=f"{TRY_AGAIN} (error id {incident})")
-    return BoltResponse(
-        status=200,
-        body=f"Something went wrong on our side (error id {incident}); nothing was changed. "
-        "Please try again.",
-    )
+        text = f"{TRY_AGAIN} (error id {incident})"
+    else:
+        text = (
+            f"Something went wrong on our side (error id {incident}); nothing was changed. "
+            "Please try again."
+        )
+    late = late_ack(context)
+    if late is not None:
+        late.follow_up({"text": text})
+        return None
+    return BoltResponse(status=200, body=text)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot import notices as n
 from bot import sla, status_updates
@@ -46,6 +46,7 @@ def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
         session.execute(
             select(Case)
             .where(Case.requester_id == fields.requester_id, Case.state.in_(OPEN_STATES))
+            .options(selectinload(Case.parties))
             .order_by(Case.number.desc())
             .limit(SIMILAR_LIMIT)
         ).scalars()
@@ -60,7 +61,16 @@ def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
         fields.summary, [(row.id, row.summary) for row in recent], limit=SIMILAR_LIMIT
     )
     mine_ids = {c.id for c in mine}
-    similar = [(session.get_one(Case, m.key), m.score) for m in matches if m.key not in mine_ids]
+    wanted = [m for m in matches if m.key not in mine_ids]
+    loaded = {  # one query for the look-alikes and their parties, not one per case
+        c.id: c
+        for c in session.execute(
+            select(Case)
+            .where(Case.id.in_([m.key for m in wanted]))
+            .options(selectinload(Case.parties))
+        ).scalars()
+    }
+    similar = [(loaded[m.key], m.score) for m in wanted if m.key in loaded]
     return Duplicates(requester_open=mine, similar=similar)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 SHIPPED_CONFIG = Path(__file__).resolve().parent
+DEFAULT_ACK_DEADLINE = 2.0  # seconds before a slow command answers "working on it"
 
 
 class SettingsError(ValueError):
@@ -36,6 +37,7 @@ class Settings:
     port: int
     config_dir: Path
     sweep_seconds: float = 5.0
+    ack_deadline_seconds: float = DEFAULT_ACK_DEADLINE
     kb_url: str = "http://localhost:3000"
     kb_folder: Path = SHIPPED_CONFIG.parent / "kb" / "articles"
 
@@ -90,6 +92,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=_port(env),
         config_dir=_config_dir(env),
         sweep_seconds=_sweep_seconds(env),
+        ack_deadline_seconds=_ack_deadline_seconds(env),
         kb_url=_kb_url(env),
         kb_folder=_kb_folder(env),
     )
@@ -158,6 +161,23 @@ def _sweep_seconds(env: Mapping[str, str]) -> float:
         raise SettingsError(
             f"CASEDESK_SWEEP_SECONDS={raw!r} is not a sweep interval. Use a number of seconds "
             "from 0.5 to 300 (default 5), or unset it."
+        )
+    return value
+
+
+def _ack_deadline_seconds(env: Mapping[str, str]) -> float:
+    raw = _optional(env, "CASEDESK_ACK_DEADLINE_SECONDS")
+    if raw is None:
+        return DEFAULT_ACK_DEADLINE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 2.5:
+        raise SettingsError(
+            f"CASEDESK_ACK_DEADLINE_SECONDS={raw!r} is not an acknowledgement deadline. Use a "
+            f"number of seconds from 0.1 to 2.5 (default {DEFAULT_ACK_DEADLINE}; Slack gives up "
+            "at 3), or unset it."
         )
     return value
 

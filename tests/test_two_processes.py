@@ -12,11 +12,13 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
+from bot.ack_deadline import STILL_WORKING
 from bot.bench_load import SlackRequests, free_port, start_casedesk, wait_until_up
 from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.world import demo_standin
@@ -38,7 +40,20 @@ class Slack:
         self.requests = SlackRequests(standin)
 
     def command(self, n: int, user: str, text: str) -> dict[str, Any]:
-        return self._post(n, self.requests.command(user, text))
+        """The command's answer: its acknowledgement, or when that said "working on it" (the
+        work ran past the deadline on a loaded machine), what followed through response_url."""
+        body = self.requests.command(user, text)
+        answer = self._post(n, body)
+        if answer.get("text") != STILL_WORKING:
+            return answer
+        hook = parse_qs(body)["response_url"][0].rsplit("/", 1)[-1]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for shown in self.standin.ephemerals(user):
+                if shown.posted_through == hook:
+                    return {"text": shown.text, "blocks": shown.blocks}
+            time.sleep(0.1)
+        raise AssertionError(f"no answer followed the acknowledgement of {text!r}")
 
     def press(self, n: int, user: str, action_id: str, value: str) -> dict[str, Any]:
         return self._post(n, self.requests.press(user, action_id, value))

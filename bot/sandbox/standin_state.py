@@ -67,6 +67,7 @@ class Ephemeral:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     response_url: str = ""
     thread_ts: str | None = None
+    posted_through: str = ""  # the response_url hook id that posted it, if one did
 
 
 @dataclass

@@ -62,7 +62,10 @@ def _post(
     if payload.get("response_type") == "in_channel":
         ws.post(channel, user=ws.bot_user_id, text=text, blocks=blocks, thread_ts=thread)
     else:
-        ws.add_ephemeral(channel, user=hook.user, text=text, blocks=blocks, thread_ts=thread)
+        posted = ws.add_ephemeral(
+            channel, user=hook.user, text=text, blocks=blocks, thread_ts=thread
+        )
+        posted.posted_through = hook.id
     return 200, "ok"
 
 

@@ -1,0 +1,119 @@
+"""Slack shows "operation_timeout" for a slash command not acknowledged within 3 seconds, and the
+answer is lost. A command's answer normally rides on its acknowledgement (DESIGN decision 2);
+when the work behind it runs past the deadline (a busy database, a loaded machine), the command
+is acknowledged with "Working on it" and the answer follows through the command's response_url,
+where the person sees it in the same place. The work itself is never cut short.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_bolt import Ack, BoltResponse
+from slack_bolt.context.respond import Respond
+
+log = logging.getLogger(__name__)
+
+STILL_WORKING = ":hourglass_flowing_sand: Working on it; the answer will appear here in a moment."
+
+
+class DeadlineAck(Ack):
+    """An `ack` that answers "working on it" by itself at the deadline, and then sends the
+    listener's own answer through `respond` instead of the (already sent) acknowledgement."""
+
+    def __init__(self, *, respond: Respond, seconds: float) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._respond = respond
+        self._lock = threading.Lock()
+        self.late = False
+        self._timer = threading.Timer(seconds, self._hold)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _hold(self) -> None:
+        with self._lock:
+            if self.response is None:
+                super().__call__(text=STILL_WORKING)
+                self.late = True
+
+    def __call__(  # Bolt's ack signature, keyword for keyword
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[Any] | None = None,
+        attachments: Sequence[Any] | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        response_type: str | None = None,
+        options: Sequence[Any] | None = None,
+        option_groups: Sequence[Any] | None = None,
+        response_action: str | None = None,
+        errors: dict[str, str] | None = None,
+        view: Any = None,
+    ) -> BoltResponse:
+        with self._lock:
+            self._timer.cancel()
+            if not self.late:
+                return super().__call__(
+                    text,
+                    blocks=blocks,
+                    attachments=attachments,
+                    unfurl_links=unfurl_links,
+                    unfurl_media=unfurl_media,
+                    response_type=response_type,
+                    options=options,
+                    option_groups=option_groups,
+                    response_action=response_action,
+                    errors=errors,
+                    view=view,
+                )
+        message: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
+        if blocks is not None:
+            message["blocks"] = blocks
+        if attachments is not None:
+            message["attachments"] = attachments
+        if response_type is not None:
+            message["response_type"] = response_type
+        if message.get("text") or message.get("blocks"):
+            self.follow_up(message)
+        assert self.response is not None  # set by _hold, which made this ack late
+        return self.response
+
+    def settle(self) -> bool:
+        """No "working on it" from now on; True when it was already sent."""
+        with self._lock:
+            self._timer.cancel()
+            return self.late
+
+    def follow_up(self, message: dict[str, Any]) -> None:
+        """Send the late answer where the acknowledgement went; a failure is logged, since the
+        work it reports is already recorded."""
+        try:
+            result = self._respond(**message)
+            if result.status_code != 200:
+                log.warning("late answer refused by response_url: %s", result.body)
+        except Exception:
+            log.exception("late answer could not be sent through response_url")
+
+
+def answer_commands_in_time(seconds: float) -> Callable[..., Any]:
+    """A Bolt global middleware: slash commands get a DeadlineAck."""
+
+    def middleware(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
+        if body.get("command") and body.get("response_url") and context.respond is not None:
+            context["ack"] = DeadlineAck(respond=context.respond, seconds=seconds)
+        return next()
+
+    return middleware
+
+
+def late_ack(context: Any) -> DeadlineAck | None:
+    """For error reports: the request's DeadlineAck if it already answered "working on it"
+    (the report then goes through response_url); otherwise its deadline is called off, so the
+    report is the acknowledgement."""
+    ack = context.get("ack") if hasattr(context, "get") else None
+    if not isinstance(ack, DeadlineAck):
+        return None
+    return ack if ack.settle() else None
