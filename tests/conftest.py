@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine
@@ -19,7 +20,7 @@ from bot.desk import Desk
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
 from config.policy import Policy, load_policy
-from config.settings import SHIPPED_CONFIG, load_settings
+from config.settings import SHIPPED_CONFIG, Settings, load_settings
 from store.db import Database
 from store.migrate import migrate
 from tests.pg_server import own_postgres  # noqa: F401 (a fixture: a PostgreSQL server of its own)
@@ -30,6 +31,7 @@ def policy() -> Policy:
     return load_policy(SHIPPED_CONFIG)
 
 
+TEST_ACK_DEADLINE = 60.0
 POSTGRES_ADMIN_URL = os.environ.get("CASEDESK_TEST_POSTGRES", "").strip()
 
 
@@ -76,10 +78,16 @@ def desk(db: Database, policy: Policy, clock: Clock) -> Desk:
     return Desk(db=db, policy=policy, clock=clock)
 
 
+def world_settings(database_url: str, **changes: Any) -> Settings:
+    """The shipped settings on a test database. Answers ride on the acknowledgement however
+    loaded the test machine is; test_ack_deadline.py tests the deadline with a short one."""
+    wanted: dict[str, Any] = {"ack_deadline_seconds": TEST_ACK_DEADLINE, **changes}
+    return dataclasses.replace(load_settings({}), database_url=database_url, **wanted)
+
+
 @pytest.fixture
 def world(database_url: str, clock: Clock) -> Iterator[World]:
-    settings = dataclasses.replace(load_settings({}), database_url=database_url)
-    built = build_world(settings, clock=clock)
+    built = build_world(world_settings(database_url), clock=clock)
     yield built
     built.close()
 

@@ -3,7 +3,6 @@ and closes in one click with the code "planned outage"."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -14,8 +13,8 @@ import pytest
 from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
-from config.settings import SHIPPED_CONFIG, load_settings
-from tests.conftest import as_user
+from config.settings import SHIPPED_CONFIG
+from tests.conftest import as_user, world_settings
 from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
 
 LONDON = ZoneInfo("Europe/London")
@@ -89,7 +88,7 @@ def test_work_3_windows_from_the_changes_file_flag_cases_too(
         f"  - {{ref: CHG-7001, service: vpn, start: '{start:%Y-%m-%dT%H:%M}',\n"
         f"     end: '{start + timedelta(hours=4):%Y-%m-%dT%H:%M}', title: VPN concentrator swap}}\n"
     )
-    settings = dataclasses.replace(load_settings({}), database_url=database_url, config_dir=folder)
+    settings = world_settings(database_url, config_dir=folder)
     world = build_world(settings, clock=clock)
     try:
         dana = Driver(world=world, user="U0DESK01")

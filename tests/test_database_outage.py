@@ -5,12 +5,10 @@ programs are installed (CI installs them); it starts a server of its own."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
-from config.settings import load_settings
+from tests.conftest import world_settings
 from tests.helpers import case_count, last_ephemeral, outbox
 from tests.pg_server import NEEDED, Server
 
@@ -20,7 +18,7 @@ pytestmark = NEEDED
 def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
     own_postgres: Server,
 ) -> None:
-    settings = dataclasses.replace(load_settings({}), database_url=own_postgres.url)
+    settings = world_settings(own_postgres.url)
     world: World = build_world(settings, clock=Clock())
     try:
         dana = Driver(world=world, user="U0DESK01")

@@ -15,9 +15,8 @@ from bot.command_text import fields_from_command
 from bot.render.kb_cards import suggestion_message
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
-from config.settings import load_settings
 from kb.service import KnowledgeBase
-from tests.conftest import as_user
+from tests.conftest import as_user, world_settings
 from tests.helpers import dm_texts, last_ephemeral, texts
 
 BASE = "https://desk.example.org"
@@ -28,7 +27,7 @@ ALEX = "U0USER01"
 @pytest.fixture
 def world(database_url: str, clock: Clock) -> Iterator[World]:
     """The sandbox with article links under BASE, and CASE-1001 recorded for Alex."""
-    settings = dataclasses.replace(load_settings({}), database_url=database_url, kb_url=BASE)
+    settings = world_settings(database_url, kb_url=BASE)
     built = build_world(settings, clock=clock)
     fields = fields_from_command(
         built.runtime.policy, "Laptop battery drains overnight", reporter_id="U0DESK01"

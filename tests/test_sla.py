@@ -3,7 +3,6 @@ and timers that survive restarts and fire once. Time is moved by the tests, neve
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,8 +15,7 @@ from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
 from config.policy import Policy
-from config.settings import load_settings
-from tests.conftest import as_user
+from tests.conftest import as_user, world_settings
 from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,7 +32,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 12, year: int = 2026) 
 @pytest.fixture
 def office(database_url: str) -> Iterator[World]:
     """A sandbox world whose clock starts on Christmas Eve at 17:30 London time."""
-    settings = dataclasses.replace(load_settings({}), database_url=database_url)
+    settings = world_settings(database_url)
     world = build_world(settings, clock=Clock(start=CHRISTMAS_EVE))
     yield world
     world.close()
@@ -243,7 +241,7 @@ def test_sla_3_reminders_stop_when_the_case_is_no_longer_major(office: World) ->
 
 # -- SLA-4: durable, once ------------------------------------------------------------------------
 def test_sla_4_reminders_due_while_stopped_fire_once_after_a_restart(database_url: str) -> None:
-    settings = dataclasses.replace(load_settings({}), database_url=database_url)
+    settings = world_settings(database_url)
     clock = Clock(start=CHRISTMAS_EVE)
     first = build_world(settings, clock=clock)
     Driver(world=first, user="U0DESK01").command(LAPTOP_P3)

@@ -3,7 +3,6 @@ exactly once, and Slack receives each message once."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
@@ -15,15 +14,15 @@ from sqlalchemy import func, select
 from bot.clock import Clock
 from bot.command_text import fields_from_command
 from bot.sandbox.world import build_world
-from config.settings import load_settings
 from store.models import CaseEvent, OutboxItem, Timer
+from tests.conftest import world_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = 250  # each has two clocks with a warning and a breach due: 1,000 due reminders
 
 
 def test_sla_4_two_processes_fire_1000_due_reminders_exactly_once(database_url: str) -> None:
-    settings = dataclasses.replace(load_settings({}), database_url=database_url)
+    settings = world_settings(database_url)
     # The cases were recorded two days ago (on the 24x7 network calendar), so by the real clock
     # the processes read, each one's first-response warning and breach are due.
     world = build_world(
