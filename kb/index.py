@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from kb.likeness import Vector, VectorCache, vector
 from kb.text import terms
 
 FIELDS = ("title", "symptoms", "keywords", "body")
@@ -75,6 +76,7 @@ class Index:
     _length_sums: Counter[str] = field(default_factory=Counter)
     _strongest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     _vocabulary: set[str] = field(default_factory=set)
+    _vectors: VectorCache = field(default_factory=VectorCache)
 
     # -- building -----------------------------------------------------------------------------
     def add_all(self, documents: Iterable[Document]) -> None:
@@ -82,6 +84,7 @@ class Index:
         for document in documents:
             self._store(document)
         self._reweigh(self.analysed)
+        self._vectors.clear()  # rarities moved with the new articles
         for term, postings in self.postings.items():
             if len(postings) > POSTINGS_CAP:
                 self.strongest(term)  # sorted now, not on some user's first query
@@ -93,6 +96,7 @@ class Index:
         self._reweigh({document.key: self.analysed[document.key]})
 
     def remove(self, key: str) -> None:
+        self._vectors.forget(key)
         analysed = self.analysed.pop(key, None)
         self.documents.pop(key, None)
         if analysed is None:
@@ -148,6 +152,17 @@ class Index:
         n = len(self.postings.get(term, ()))
         total = max(len(self.documents), 1)
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+    def letters(self, key: str) -> Vector:
+        """The article's letter-group vector (`kb.likeness`), its words weighted by rarity."""
+
+        def build() -> Vector:
+            counts: Counter[str] = Counter()
+            for field_counts in self.analysed[key].fields.values():
+                counts.update(field_counts)
+            return vector(counts, self.idf)
+
+        return self._vectors.get(key, build)
 
     def expand(self, query_terms: Sequence[str]) -> list[QueryTerm]:
         """The query's terms as the index knows them: exact, split, joined, or nearest spelling."""

@@ -1,11 +1,13 @@
 """Ranking articles for a case's words (KB-2): fuzzy, field-weighted, with a score out of 100.
 
 Two stages. The index (`kb.index`) picks a few dozen candidates by BM25F over normalised terms,
-misspellings mapped to the nearest known word. Each candidate is then scored on three things a
+misspellings mapped to the nearest known word. Each candidate is then scored on what a
 technician would look at: how much of the query's meaning (words weighted by rarity) the title,
-symptoms and keywords cover, how much the whole article covers, and how alike the query and
-the title read (rapidfuzz, so word order and partial phrases count). The score is out of 100;
-below the threshold nothing is suggested. Feedback nudges an article up or down a little.
+symptoms and keywords cover, how alike the query and the title read (rapidfuzz, so word order
+and partial phrases count), the BM25F weight itself, and, for the leading candidates, how alike
+query and article are letter by letter (`kb.likeness`: shared roots such as "unfriended" and
+"friend"). The score is out of 100; below the threshold nothing is suggested. Feedback nudges
+an article up or down a little.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from kb.index import K1, Index
+from kb.likeness import cosine, vector
 from kb.text import terms
 
 DEFAULT_THRESHOLD = 35.0
@@ -27,11 +30,14 @@ QUERY_TERMS = 60
 # strongest entries (where it is in a title or symptom), which is where a match would be anyway.
 POSTINGS_BUDGET = 5000
 POSTINGS_MIN = 300
-# Shares of the final score: head coverage, whole-article coverage, title likeness, BM25F.
-W_HEAD = 0.30
-W_ALL = 0.0
-W_TITLE = 0.20
-W_LEXICAL = 0.50
+# Shares of the final score: head coverage, title likeness, BM25F, letter likeness.
+W_HEAD = 0.22
+W_TITLE = 0.14
+W_LEXICAL = 0.36
+W_LETTERS = 0.28
+# Letter likeness is computed for this many of the best candidates (it can reorder them, not
+# bring in new ones).
+LETTERS_DEPTH = 20
 # Feedback may move an article's score by at most this fraction either way.
 FEEDBACK_SPAN = 0.10
 
@@ -87,23 +93,26 @@ class Matcher:
         ceiling = total * (K1 + 1)
         query_text = " ".join(words)
         cutoff = self.threshold if threshold is None else threshold
-        hits = []
+        scored = []
         for key, value in best:
             analysed = index.analysed[key]
-            head = all_ = 0.0
+            head = 0.0
             for qt in expanded:
-                share = weight.get(qt.source, 0.0) * qt.closeness
                 if qt.term in analysed.head_terms:
-                    head = head + share
-                if any(qt.term in counts for counts in analysed.fields.values()):
-                    all_ = all_ + share
+                    head += weight.get(qt.source, 0.0) * qt.closeness
             title = fuzz.token_set_ratio(query_text, analysed.head_text) / 100
-            score = 100 * (
+            base = (
                 W_HEAD * min(head / total, 1.0)
-                + W_ALL * min(all_ / total, 1.0)
                 + W_TITLE * title
                 + W_LEXICAL * min(value / ceiling, 1.0)
             )
+            scored.append((base, key))
+        scored.sort(key=lambda pair: -pair[0])
+        letters = vector(dict.fromkeys(words, 1), index.idf)
+        hits = []
+        for rank, (base, key) in enumerate(scored):
+            alike = cosine(letters, index.letters(key)) if rank < LETTERS_DEPTH else 0.0
+            score = 100 * (base + W_LETTERS * alike)
             if boosts:
                 score *= 1 + max(-FEEDBACK_SPAN, min(FEEDBACK_SPAN, boosts.get(key, 0.0)))
             score = round(min(score, 100.0), 1)
