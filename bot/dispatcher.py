@@ -138,7 +138,7 @@ class Dispatcher:
         return total
 
     def _seconds_to_next_retry(self) -> float | None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             due = next_due(session)
         return None if due is None else (due - self.clock.now()).total_seconds()
 

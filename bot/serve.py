@@ -50,7 +50,7 @@ def wsgi_app(runtime: Runtime) -> WsgiApp:
 
 def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
     try:
-        with runtime.db.transaction() as session:
+        with runtime.db.reading() as session:
             session.execute(text("SELECT 1"))
         body, status = {"ok": True, "mode": runtime.settings.mode}, "200 OK"
     except Exception as exc:  # the probe reports the failure instead of raising it
@@ -64,13 +64,13 @@ def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
 
 
 def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = 16) -> None:
-    """gunicorn with threads; each worker runs its own dispatcher (claims keep them apart).
-    On SQLite one worker: its threads take turns at the single writer lock in order, where two
-    processes would meet in SQLite's busy handler and its growing sleeps."""
+    """gunicorn with threads, two workers (one per core here); each worker runs its own
+    dispatcher (claims keep them apart). On SQLite the workers take turns at the database's
+    writer lock (`store.db.WriterLock`)."""
     from gunicorn.app.base import BaseApplication
 
     if workers is None:
-        workers = 1 if runtime.db.is_sqlite else 2
+        workers = 2
 
     application = wsgi_app(runtime)
 

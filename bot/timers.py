@@ -122,7 +122,7 @@ class Sweeper:
 
     def next_due(self) -> datetime | None:
         """When the next active timer falls due."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return session.execute(
                 select(func.min(Timer.due_at)).where(
                     Timer.fired_at.is_(None), Timer.cancelled_at.is_(None)

@@ -140,7 +140,7 @@ class KnowledgeBase:
 
     def get(self, article_id: str, *, for_requester: bool) -> Article:
         """One article to read; restricted ones only for staff (KB-5)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = session.get(KbArticle, article_id.strip().upper())
             article = to_article(row) if row is not None else None
         if article is None:
@@ -286,19 +286,19 @@ class KnowledgeBase:
             _link(session, case_number, article_id.upper(), relation, actor=actor, now=self._now())
 
     def links_of_case(self, case_number: int) -> list[tuple[str, str]]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return _links_of_case(session, case_number)
 
     def cases_resolved_by(self, article_id: str) -> list[int]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return _cases_of_article(session, article_id.upper(), "resolved")
 
     def usage(self, article_id: str) -> Usage:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return _usage(session, [article_id.upper()]).get(article_id.upper(), Usage())
 
     def report(self, today: date | None = None) -> Report:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return _report(session, today=today or self._now().date())
 
     # -- keeping the index in step ------------------------------------------------------------
@@ -343,7 +343,7 @@ class KnowledgeBase:
             self._reload()
 
     def _read_stamp(self) -> tuple[int, datetime | None]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             count, latest = session.execute(
                 select(func.count(KbArticle.id), func.max(KbArticle.updated_at))
             ).one()
@@ -352,7 +352,7 @@ class KnowledgeBase:
     def _reload(self) -> None:
         """Rebuild the index and the feedback nudges from the database."""
         stamp = self._read_stamp()
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             articles = [to_article(row) for row in session.scalars(select(KbArticle))]
             counts = _usage(session)
         index = Index()

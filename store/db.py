@@ -6,6 +6,8 @@ causes commit together or not at all (DESIGN decision 1).
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,9 +26,15 @@ class Database:
         self.url = url
         self.engine = _create_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite has one writer: threads of this process queue here rather than in SQLite's
+        # SQLite has one writer: threads and processes queue at a lock rather than in SQLite's
         # busy handler, whose growing sleeps (up to 100 ms a try) made the slowest acks slow.
-        self._writer = threading.RLock() if self.is_sqlite else None
+        self._writer = WriterLock(url) if self.is_sqlite else None
+        self._read_engine = _sqlite_read_engine(url) if self._writer is not None else None
+        self._readers = (
+            None
+            if self._read_engine is None
+            else sessionmaker(self._read_engine, expire_on_commit=False)
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -42,8 +50,94 @@ class Database:
         with self._writer, self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On a SQLite file it neither waits for nor holds up the
+        writer (WAL: it reads the last commit); its connection refuses writes. PostgreSQL's
+        readers never wait, so there it is an ordinary transaction."""
+        if self._readers is None:
+            with self.transaction() as session:
+                yield session
+            return
+        with self._readers() as session, session.begin():
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+        if self._writer is not None:
+            self._writer.close()
+
+
+class WriterLock:
+    """SQLite's one writer, taken in turn: threads of a process at a re-entrant lock, processes
+    (gunicorn workers, a second bot) at an flock on `<database>.lock`, which wakes the next
+    waiter the moment it is free. An in-memory database has one process and needs no file."""
+
+    def __init__(self, url: str) -> None:
+        database = make_url(url).database
+        self._path = None if database in (None, "", ":memory:") else f"{database}.lock"
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._pid = 0
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._depth == 0 and self._path is not None:
+                fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._depth += 1
+
+    def __exit__(self, *_: object) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def _file(self) -> int:
+        """This process's own descriptor: one inherited across a fork would share the lock."""
+        if self._fd is None or self._pid != os.getpid():
+            assert self._path is not None
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def close(self) -> None:
+        with self._threads:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+            self._fd = None
+
+
+def _sqlite_read_engine(url: str) -> Engine | None:
+    """Read-only sessions on their own connections (plain BEGIN, a snapshot at the first read).
+    An in-memory database lives on one connection, so it has none."""
+    if make_url(url).database in (None, "", ":memory:"):
+        return None
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20, max_overflow=20
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def _create_engine(url: str) -> Engine:

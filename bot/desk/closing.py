@@ -104,7 +104,7 @@ class ClosingDoor(DeskCore):
         )
 
     def survey_figures(self, *, days: int) -> surveys.SurveyFigures:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return surveys.figures(session, days=days, now=self.clock.now())
 
     # -- the forward schedule of change (WORK-3) ---------------------------------------------
@@ -123,7 +123,7 @@ class ClosingDoor(DeskCore):
             )
 
     def planned_changes(self, *, service_key: str | None = None) -> list[changes.Window]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return changes.windows(
                 session, self.policy, now=self.clock.now(), service_key=service_key
             )

@@ -53,7 +53,7 @@ class ContactDoor(DeskCore):
     def history(self, number: int, *, viewer: str, page: int) -> dict[str, object]:
         """PERM-2: staff read the whole timeline; a requester only their own case's
         customer-facing part; anyone else is refused."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             case = self._case(session, number)
             permissions.require(
                 viewer, permissions.may_read(self.policy, case), to=f"read {case.ref}"
@@ -84,7 +84,7 @@ class ContactDoor(DeskCore):
             listener()
 
     def open_cases_of(self, requester: str) -> list[CaseSummary]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             found = session.execute(
                 select(Case)
                 .where(Case.requester_id == requester, Case.state.in_(OPEN_STATES))
@@ -94,7 +94,7 @@ class ContactDoor(DeskCore):
 
     def case_of_message(self, channel: str, ts: str) -> int | None:
         """The case a bot message was about (a requester's thread reply names its case)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             number = session.execute(
                 select(Case.number)
                 .join(OutboxItem, OutboxItem.case_id == Case.id)
@@ -105,13 +105,13 @@ class ContactDoor(DeskCore):
 
     def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
         """SLA-1: every clock of the case as of now (`/case sla`)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             case = self._case(session, number)
             return self._summary(case), sla.views(self.policy, case, now=self.clock.now())
 
     def case_in_channel(self, channel_id: str) -> int | None:
         """The case whose channel this is, so commands there need no number."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             number = session.execute(
                 select(Case.number).where(Case.channel_id == channel_id)
             ).scalar_one_or_none()
@@ -119,5 +119,5 @@ class ContactDoor(DeskCore):
 
     def home(self, user_id: str) -> HomeData:
         """The App Home's content for one person."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return home.load(session, self.policy, user_id, self._summary)

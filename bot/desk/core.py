@@ -85,7 +85,7 @@ class DeskCore:
         self._listeners.append(listener)
 
     def summary(self, number: int) -> CaseSummary:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return self._summary(self._case(session, number))
 
     def suggest(self, number: int, *, actor: str) -> None:
@@ -93,7 +93,7 @@ class DeskCore:
         failure is logged and never undoes the change that asked for suggestions."""
         if self.kb is None:
             return
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             query = suggestions.query_of(self._case(session, number))
         try:
             found = suggestions.find(self.kb, query)
@@ -108,8 +108,8 @@ class DeskCore:
             self.kb.record_shown([s.article_id for s in found], case_number=number, actor=actor)
 
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
-        """Run `reader` on the case inside a transaction (for rendering views of it)."""
-        with self.db.transaction() as session:
+        """Run `reader` on the case in a read-only session (for rendering views of it)."""
+        with self.db.reading() as session:
             return reader(self._case(session, number))
 
     def _act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:

@@ -52,11 +52,11 @@ class FollowUpDoor(DeskCore):
 
     # -- CLOSE-5, QUAL-3 -----------------------------------------------------------------------
     def problem(self, ref: str) -> ProblemSummary:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return _summary(problems.find(session, problems.parse_ref(ref)))
 
     def open_problems(self) -> list[ProblemSummary]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [_summary(p) for p in problems.open_problems(session)]
 
     def review_problem(self, ref: str, *, actor: str, text: str) -> ProblemSummary:
@@ -107,7 +107,7 @@ class FollowUpDoor(DeskCore):
     ) -> ProblemSummary:
         """A problem's steps are changes of its originating case (its lane, its version)."""
         problem_id = problems.parse_ref(ref)
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             number = problems.find(session, problem_id).case.number
         self._act(number, lambda s, _case: change(s, problems.find(s, problem_id)))
         return self.problem(ref)

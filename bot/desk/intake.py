@@ -31,20 +31,22 @@ class IntakeDoor(DeskCore):
     def intake(
         self, fields: IntakeFields, *, request_key: str | None = None, check_duplicates: bool = True
     ) -> Recorded | HeldForDuplicates:
-        """Record the contact, or hold it as a draft when it may duplicate an open case."""
+        """Record the contact, or hold it as a draft when it may duplicate an open case. The
+        look for duplicates reads without holding the writer up (it compares many summaries);
+        only the draft or the case is written."""
         errors = self.check(fields)
         if errors:
             raise UserFacingError("\n".join(e.message for e in errors))
-        with self._transaction() as (session, effects):
-            if request_key is not None:
-                seen = session.get(SeenRequest, request_key)
-                if seen is not None and seen.case_id is not None:
-                    return Recorded(
-                        case=self._summary(session.get_one(Case, seen.case_id)), already=True
-                    )
-            if check_duplicates:
+        if check_duplicates:
+            with self.db.reading() as session:
+                earlier = self._recorded_before(session, request_key)
+                if earlier is not None:
+                    return earlier
                 found = intake.find_duplicates(session, fields)
-                if found:
+                requester_open = [self._summary(c) for c in found.requester_open]
+                similar = [(self._summary(c), s) for c, s in found.similar]
+            if found:
+                with self._transaction() as (session, _):
                     draft = IntakeDraft(
                         reporter_id=fields.reporter_id,
                         fields=asdict(fields),
@@ -53,14 +55,25 @@ class IntakeDoor(DeskCore):
                     session.add(draft)
                     session.flush()
                     return HeldForDuplicates(
-                        draft_id=draft.id,
-                        requester_open=[self._summary(c) for c in found.requester_open],
-                        similar=[(self._summary(c), s) for c, s in found.similar],
+                        draft_id=draft.id, requester_open=requester_open, similar=similar
                     )
+        with self._transaction() as (session, effects):
+            earlier = self._recorded_before(session, request_key)
+            if earlier is not None:
+                return earlier
             case = self._record(session, fields, effects, request_key)
             recorded = Recorded(case=self._summary(case))
         self.suggest(recorded.case.number, actor=fields.reporter_id)
         return recorded
+
+    def _recorded_before(self, session: Session, request_key: str | None) -> Recorded | None:
+        """The case a retried request (the same trigger) already recorded, if any."""
+        if request_key is None:
+            return None
+        seen = session.get(SeenRequest, request_key)
+        if seen is None or seen.case_id is None:
+            return None
+        return Recorded(case=self._summary(session.get_one(Case, seen.case_id)), already=True)
 
     def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
         """The reporter looked at the possible duplicates and wants a new case anyway."""

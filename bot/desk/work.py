@@ -241,6 +241,6 @@ class WorkDoor(DeskCore):
         )
 
     def reassignment_figures(self, *, days: int) -> reassign_report.ReassignmentFigures:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
