@@ -8,6 +8,7 @@ and a command can list them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.text import mentions_everyone
@@ -143,25 +144,55 @@ def _check_lengths(fields: IntakeFields) -> list[FieldError]:
 
 
 def _check_choices(fields: IntakeFields, policy: Policy) -> list[FieldError]:
+    errors = check_classification(
+        policy,
+        service=fields.service,
+        service_name=fields.service_name,
+        request_type=fields.request_type,
+        category=fields.category,
+        urgency=fields.urgency,
+        impact_answers=fields.impact_answers,
+    )
+    if fields.recent_change != UNKNOWN and fields.recent_change not in RECENT_CHANGES:
+        errors.append(
+            FieldError(
+                "recent_change",
+                f"{fields.recent_change!r} is not a choice here. Choose one of: "
+                f"{', '.join(RECENT_CHANGES)}.",
+            )
+        )
+    return errors
+
+
+def check_classification(
+    policy: Policy,
+    *,
+    service: str,
+    service_name: str,
+    request_type: str,
+    category: str,
+    urgency: str,
+    impact_answers: Mapping[str, str],
+) -> list[FieldError]:
+    """Every answer must be one the policy offers (a form's options can be forged or stale)."""
     errors: list[FieldError] = []
     services = [*policy.services, UNKNOWN, NOT_IN_CATALOG]
-    if fields.service not in services:
+    if service not in services:
         errors.append(
             FieldError(
                 "service",
-                f"{fields.service!r} is not in the service catalog. Choose one of: "
+                f"{service!r} is not in the service catalog. Choose one of: "
                 f'{", ".join(policy.services)}, or "I don\'t know".',
             )
         )
-    if fields.service == NOT_IN_CATALOG and not fields.service_name.strip():
+    if service == NOT_IN_CATALOG and not service_name.strip():
         errors.append(
             FieldError("service_name", "Name the service, since it is not in the catalog.")
         )
     choices = {
-        "request_type": (fields.request_type, list(REQUEST_TYPES)),
-        "category": (fields.category, list(CATEGORIES)),
-        "urgency": (fields.urgency, list(policy.urgency_levels)),
-        "recent_change": (fields.recent_change, list(RECENT_CHANGES)),
+        "request_type": (request_type, list(REQUEST_TYPES)),
+        "category": (category, list(CATEGORIES)),
+        "urgency": (urgency, list(policy.urgency_levels)),
     }
     for name, (value, allowed) in choices.items():
         if value != UNKNOWN and value not in allowed:
@@ -171,7 +202,7 @@ def _check_choices(fields: IntakeFields, policy: Policy) -> list[FieldError]:
                 )
             )
     questions = {q.key: q for q in policy.impact_questions}
-    for key, value in fields.impact_answers.items():
+    for key, value in impact_answers.items():
         question = questions.get(key)
         if key == "stated":
             if value != UNKNOWN and value not in policy.impact_levels:

@@ -15,6 +15,7 @@ from bot import notices as n
 from bot.classification import STATED_IMPACT, classify
 from bot.errors import UserFacingError
 from bot.intake import lasting_overrides
+from bot.intake_fields import FieldError, check_classification
 from bot.notices import CASE_CHANNEL, Notice
 from bot.routing import group_for, route, route_major
 from bot.timeline import record_event
@@ -41,6 +42,14 @@ class NothingChanged(UserFacingError):
     """The answers are the ones the case already has."""
 
 
+class AnswersRefused(UserFacingError):
+    """Answers the policy does not offer; `errors` says which, field by field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(" ".join(e.message for e in errors))
+        self.errors = errors
+
+
 def reclassify(
     session: Session,
     policy: Policy,
@@ -57,6 +66,17 @@ def reclassify(
         raise UserFacingError(
             f"{case.ref} is closed; reopen it before changing its classification."
         )
+    errors = check_classification(
+        policy,
+        service=_or(change.service, case.service_key),
+        service_name=_or(change.service_name, case.service_name),
+        request_type=_or(change.request_type, case.request_type),
+        category=_or(change.category, case.category),
+        urgency=_or(change.urgency, case.urgency),
+        impact_answers=change.impact_answers or {},
+    )
+    if errors:
+        raise AnswersRefused(errors)
     old_priority, was_major, old_support = case.priority, case.is_major, case.support_status
     before = {name: str(getattr(case, name)) for name in CLASSIFICATION_FIELDS}
     before_answers = dict(case.impact_answers)
@@ -198,3 +218,7 @@ def _consequences(
         notices.append(n.post(desk, "reclassified", **summary))
     notices.append(n.post(case.requester_id, "requester_reclassified", **summary))
     return n.dedupe(notices)
+
+
+def _or(new: str | None, current: str | None) -> str:
+    return new if new is not None else (current or "")

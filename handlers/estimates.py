@@ -77,6 +77,9 @@ def register(app: App, desk: Desk) -> None:
         except estimate_modal.FieldMissing as exc:
             ack(response_action="errors", errors={exc.block_id: str(exc)})
             return
+        except ValueError as exc:  # the form lost its case
+            ack(response_action="errors", errors={"when": str(exc)[:2000]})
+            return
         try:
             desk.give_estimate(number, actor=body["user"]["id"], text=text)
         except ValueError as exc:

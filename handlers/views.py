@@ -15,10 +15,11 @@ from slack_sdk.models.views import View
 from bot.desk import Desk, HeldForDuplicates, Recorded
 from bot.errors import UserFacingError
 from bot.intake_fields import FieldError
+from bot.reclassify import AnswersRefused
 from bot.render.common import section
 from bot.text import escape
 from bot.views import classify_modal, decision_modals, intake_modal, update_modal
-from bot.views.inputs import SubmittedState
+from bot.views.inputs import SubmittedState, input_block_ids
 from bot.views.results import DUPLICATES_CALLBACK, NEW_CASE, duplicates_view, recorded_view
 
 log = logging.getLogger(__name__)
@@ -73,14 +74,24 @@ def register(app: App, desk: Desk) -> None:
     def classify(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, change, reason = classify_modal.parse_classification(policy, view)
-        except ValueError:
-            ack(response_action="errors", errors={"reason": "This form lost its case; reopen it."})
+        except ValueError as exc:
+            ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
         if not reason:
             ack(response_action="errors", errors={"reason": "Give a reason for the change."})
             return
         try:
             summary = desk.reclassify(number, change, actor=body["user"]["id"], reason=reason)
+        except AnswersRefused as exc:
+            blocks = input_block_ids(view)
+            ack(
+                response_action="errors",
+                errors={
+                    (e.field if e.field in blocks else "reason"): e.message[:2000]
+                    for e in exc.errors
+                },
+            )
+            return
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
@@ -120,8 +131,8 @@ def register(app: App, desk: Desk) -> None:
     def _decide(ack: Ack, body: dict[str, Any], view: dict[str, Any], *, approve: bool) -> None:
         try:
             number, reason, lasting = decision_modals.parse_decision(view)
-        except ValueError:
-            ack(response_action="errors", errors={"reason": "This form lost its case; reopen it."})
+        except ValueError as exc:
+            ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
         actor = body["user"]["id"]
         try:

@@ -9,6 +9,7 @@ import json
 import os
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -233,3 +234,105 @@ def test_any_button_payload_even_forged_gets_an_answer_and_writes_whole_or_nothi
         raise AssertionError(f"{action} {value!r}: {exc}") from None
     person.cancel()
     check_invariants(world, before, person.user, answer)
+
+
+# -- every modal, submitted with anything in its fields, by anyone, about any case -------------
+OPENERS = [  # (who opens it, the button, its case): one per modal the desk shows
+    ("ravi", "case_resolve", "1001"),
+    ("ravi", "case_handoff", "1001"),
+    ("ravi", "estimate_other", "1001"),
+    ("ravi", "case_consult", "1001"),
+    ("ravi", "case_escalate", "1001"),
+    ("ravi", "case_return", "1001"),
+    ("ravi", "case_post_update", "1001"),
+    ("ravi", "verify_broken", "1001"),
+    ("dana", "case_reclassify", "1002"),
+    ("dana", "case_decline", "1002"),
+    ("dana", "case_close", "1002"),
+    ("dana", "kb_from_case", "1001"),
+    ("morgan", "close_reject", "1001"),
+]
+USERS = st.sampled_from(["U0USER01", "U0DESK02", "U0NET01", "U0EUC01", "U0NOBODY", "", "W0"])
+METADATA = st.one_of(
+    st.sampled_from(['{"case": 1002}', '{"case": 99999999999999999999}', "", "{}", "[1]"]),
+    st.text(max_size=40),
+)
+
+
+def _forged_button(world: World, action: str, value: str) -> Found:
+    card = world.standin.messages("C0EUCQ")[0]
+    return Found(
+        element={
+            "type": "button",
+            "action_id": action,
+            "value": value,
+            "text": {"type": "plain_text", "text": "Open"},
+        },
+        block_id="work",
+        where="message",
+        channel=card.channel,
+        ts=card.ts,
+    )
+
+
+@pytest.fixture(params=OPENERS, ids=lambda opener: opener[1])
+def opened_modal(request: Any, world: World, dana: Driver) -> dict[str, Any]:
+    """A real modal of the desk, opened by someone allowed to see it (CASE-1001 is Ravi's)."""
+    seed(world, dana)
+    as_user(world, "ravi").command("/case take CASE-1001")
+    who, action, value = request.param
+    person = as_user(world, who)
+    person.click(_forged_button(world, action, value))
+    view = person.current_view()
+    assert view is not None, f"{action} as {who} opened no modal"
+    person.cancel()
+    return view
+
+
+def _any_state(data: st.DataObject, element: dict[str, Any]) -> dict[str, Any]:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        forged = {"value": data.draw(st.text(max_size=30)), "text": PLAIN_X}
+        options = element.get("options") or [forged]
+        chosen = data.draw(st.one_of(st.sampled_from(options), st.just(forged), st.none()))
+        return {"type": kind, "selected_option": chosen}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": data.draw(st.one_of(USERS, st.none()))}
+    return {"type": kind, "value": data.draw(st.one_of(VALUES, st.none()))}
+
+
+PLAIN_X = {"type": "plain_text", "text": "x"}
+
+
+def _snapshot(world: World) -> list[tuple[int, int, str]]:
+    return [(c.number, len(c.events), c.state) for c in cases(world)]
+
+
+@SETTINGS
+@given(data=st.data(), who=st.sampled_from(PEOPLE), metadata=st.one_of(st.none(), METADATA))
+def test_any_modal_submission_even_forged_is_refused_field_by_field_or_written_whole(
+    world: World, opened_modal: dict[str, Any], data: st.DataObject, who: str, metadata: Any
+) -> None:
+    view = dict(opened_modal)
+    if metadata is not None:  # a replayed submission pointing at another case, or junk
+        view["private_metadata"] = metadata
+    person = as_user(world, who)
+    payload = person.submission(view)
+    payload["view"]["state"]["values"] = {
+        block["block_id"]: {
+            block["element"].get("action_id", "value"): _any_state(data, block["element"])
+        }
+        for block in view.get("blocks", [])
+        if block.get("type") == "input" and data.draw(st.booleans() | st.just(True))
+    }
+    before, count = _snapshot(world), case_count(world)
+    try:
+        answer = person.send_payload(payload)
+    except SandboxError as exc:
+        raise AssertionError(f"{view.get('callback_id')}: {exc}") from None
+    person.cancel()
+    if answer and answer.get("response_action") == "errors":
+        inputs = {b["block_id"] for b in view["blocks"] if b.get("type") == "input"}
+        assert answer["errors"] and set(answer["errors"]) <= inputs, answer
+        assert _snapshot(world) == before, "a refused form changes nothing"
+    check_invariants(world, count, person.user, answer)

@@ -59,9 +59,7 @@ def parse_classification(
 ) -> tuple[int, Reclassification, str]:
     """(case number, the new answers, the reason)."""
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number = state.case_number()
     answers = read_answers(policy, state)
     change = Reclassification(
         service=answers.service,

@@ -25,13 +25,6 @@ def _head(case: Case, note: str) -> SectionBlock:
     return SectionBlock(text=f"*{case.ref}*: {safe(case.summary, 300)}\n{note}")
 
 
-def _number(state: SubmittedState) -> int:
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the form lost its case number; open it again from the case")
-    return number
-
-
 def resolve_modal(case: Case) -> View:
     return View(
         type="modal",
@@ -59,7 +52,7 @@ def resolve_modal(case: Case) -> View:
 
 def parse_resolve(view: dict[str, object]) -> tuple[int, Attempt]:
     state = SubmittedState(view)
-    return _number(state), Attempt(
+    return state.case_number(), Attempt(
         done=state.text("done"),
         fix=state.choice("fix"),
         articles=tuple(a.upper() for a in ARTICLE.findall(state.text("articles"))),
@@ -90,7 +83,7 @@ def broken_modal(case: Case) -> View:
 
 def parse_broken(view: dict[str, object]) -> tuple[int, str]:
     state = SubmittedState(view)
-    return _number(state), state.text("words")
+    return state.case_number(), state.text("words")
 
 
 def close_modal(policy: Policy, case: Case) -> View:
@@ -123,7 +116,7 @@ def close_modal(policy: Policy, case: Case) -> View:
 
 def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
     state = SubmittedState(view)
-    return _number(state), ClosureRecord(
+    return state.case_number(), ClosureRecord(
         code=state.choice("code"),
         root_cause=state.choice("cause"),
         fix=state.choice("fix"),
@@ -152,7 +145,7 @@ def reject_modal(case: Case) -> View:
 
 def parse_reject(view: dict[str, object]) -> tuple[int, str]:
     state = SubmittedState(view)
-    return _number(state), state.text("reason")
+    return state.case_number(), state.text("reason")
 
 
 def article_draft(case: Case) -> dict[str, str]:

@@ -45,9 +45,7 @@ def consult_modal(policy: Policy, case: Case) -> View:
 def parse_consult(view: dict[str, object]) -> tuple[int, str, str, str]:
     """(case number, group key, whom to page, question)."""
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number = state.case_number()
     return (
         number,
         state.choice("group"),

@@ -73,7 +73,5 @@ def decline_modal(case: Case) -> View:
 def parse_decision(view: dict[str, object]) -> tuple[int, str, bool]:
     """(case number, reason, lasting)."""
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number = state.case_number()
     return number, plain(state.text("reason")), state.choice("lasting") == "lasting"

@@ -52,9 +52,7 @@ def parse_estimate(view: dict[str, object]) -> tuple[int, str, str]:
     """The case number, the estimate as `/case estimate` would take it, and the block id that
     a refusal of it belongs on."""
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number = state.case_number()
     kind = state.choice("kind", default="contact")
     when = state.choice("when", default="1h")
     if when != AT_TIME:

@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 from bot.handoff import NOTE_MAX
 from bot.render.common import safe
 from bot.text import plain
-from bot.views.inputs import VALUE, SubmittedState, metadata, text_input
+from bot.views.inputs import FORM_LOST, VALUE, FormLost, SubmittedState, metadata, text_input
 from store.models import Case
 
 HANDOFF = "handoff"
@@ -64,9 +64,7 @@ def decline_modal(case: Case, handoff_id: int) -> View:
 def parse_handoff(view: dict[str, object]) -> tuple[int, str, str, int | None]:
     """(case number, next coordinator, note, the offer it replaces)."""
     state = SubmittedState(view)
-    number, replacing = state.metadata.get("case"), state.metadata.get("replacing")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number, replacing = state.case_number(), state.metadata.get("replacing")
     return (
         number,
         state.user("to"),
@@ -78,7 +76,7 @@ def parse_handoff(view: dict[str, object]) -> tuple[int, str, str, int | None]:
 def parse_decline(view: dict[str, object]) -> tuple[int, int, str]:
     """(case number, handoff id, reason)."""
     state = SubmittedState(view)
-    number, handoff = state.metadata.get("case"), state.metadata.get("handoff")
-    if not isinstance(number, int) or not isinstance(handoff, int):
-        raise ValueError("the modal lost its case")
+    number, handoff = state.case_number(), state.metadata.get("handoff")
+    if not isinstance(handoff, int):
+        raise FormLost(FORM_LOST)
     return number, handoff, plain(state.text("reason"))

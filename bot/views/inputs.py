@@ -96,6 +96,15 @@ def radio(
     return InputBlock(block_id=block_id, label=label, element=element, optional=False)
 
 
+FORM_LOST = (
+    "This form no longer says which case it is for; close it and open it again from the case."
+)
+
+
+class FormLost(ValueError):
+    """A submitted form's hidden case reference is missing or malformed."""
+
+
 class SubmittedState:
     """The values of a submitted modal, read by block id; absent fields read as empty."""
 
@@ -110,6 +119,13 @@ class SubmittedState:
 
     def has(self, block_id: str) -> bool:
         return block_id in self._values
+
+    def case_number(self) -> int:
+        """The case the form was opened for; a form without one was altered or is stale."""
+        number = self.metadata.get("case")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise FormLost(FORM_LOST)
+        return number
 
     def text(self, block_id: str) -> str:
         element = self._element(block_id)
@@ -129,6 +145,15 @@ class SubmittedState:
         block = self._values.get(block_id) or {}
         element = block.get(VALUE) if isinstance(block, dict) else None
         return element if isinstance(element, dict) else {}
+
+
+def input_block_ids(view: Mapping[str, Any]) -> set[str]:
+    """The block ids a `response_action: errors` may name for this modal."""
+    return {
+        str(block.get("block_id"))
+        for block in view.get("blocks") or []
+        if isinstance(block, dict) and block.get("type") == "input"
+    }
 
 
 def metadata(**values: Any) -> str:

@@ -7,7 +7,15 @@ from slack_sdk.models.views import View
 
 from bot.reassign import ESCALATE, REASON_MAX, RETURN_NOTE, Route
 from bot.render.common import safe
-from bot.views.inputs import SubmittedState, metadata, option, select, text_input
+from bot.views.inputs import (
+    FORM_LOST,
+    FormLost,
+    SubmittedState,
+    metadata,
+    option,
+    select,
+    text_input,
+)
 from store.models import Case
 
 CALLBACK = "reassign"
@@ -55,9 +63,9 @@ def reassign_modal(case: Case, how: str, route: Route) -> View:
 def parse_reassign(view: dict[str, object]) -> tuple[int, str, str, str]:
     """Case number, escalate or transfer, the group key and the reason."""
     state = SubmittedState(view)
-    number, how = state.metadata.get("case"), state.metadata.get("how")
-    if not isinstance(number, int) or not isinstance(how, str):
-        raise ValueError("the form lost its case number; open it again from the case")
+    number, how = state.case_number(), state.metadata.get("how")
+    if not isinstance(how, str):
+        raise FormLost(FORM_LOST)
     return number, how, state.choice("group"), state.text("reason")
 
 
@@ -84,7 +92,5 @@ def return_modal(case: Case) -> View:
 
 def parse_return(view: dict[str, object]) -> tuple[int, str]:
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the form lost its case number; open it again from the case")
+    number = state.case_number()
     return number, state.text("note")

@@ -42,7 +42,5 @@ def update_modal(case: Case) -> View:
 
 def parse_update(view: dict[str, object]) -> tuple[int, str]:
     state = SubmittedState(view)
-    number = state.metadata.get("case")
-    if not isinstance(number, int):
-        raise ValueError("the modal lost its case number")
+    number = state.case_number()
     return number, plain(state.text("text"))
