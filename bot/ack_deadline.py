@@ -7,8 +7,11 @@ where the person sees it in the same place. The work itself is never cut short.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,13 +32,13 @@ class DeadlineAck(Ack):
         self._respond = respond
         self._lock = threading.Lock()
         self.late = False
-        self._timer = threading.Timer(seconds, self._hold)
-        self._timer.daemon = True
-        self._timer.start()
+        self._settled = False
+        _WATCH.add(time.monotonic() + seconds, self)
 
-    def _hold(self) -> None:
+    def hold(self) -> None:
+        """The deadline passed: acknowledge with "working on it" unless already answered."""
         with self._lock:
-            if self.response is None:
+            if self.response is None and not self._settled:
                 super().__call__(text=STILL_WORKING)
                 self.late = True
 
@@ -54,7 +57,7 @@ class DeadlineAck(Ack):
         view: Any = None,
     ) -> BoltResponse:
         with self._lock:
-            self._timer.cancel()
+            self._settled = True
             if not self.late:
                 return super().__call__(
                     text,
@@ -78,13 +81,13 @@ class DeadlineAck(Ack):
             message["response_type"] = response_type
         if message.get("text") or message.get("blocks"):
             self.follow_up(message)
-        assert self.response is not None  # set by _hold, which made this ack late
+        assert self.response is not None  # set by hold(), which made this ack late
         return self.response
 
     def settle(self) -> bool:
         """No "working on it" from now on; True when it was already sent."""
         with self._lock:
-            self._timer.cancel()
+            self._settled = True
             return self.late
 
     def follow_up(self, message: dict[str, Any]) -> None:
@@ -96,6 +99,40 @@ class DeadlineAck(Ack):
                 log.warning("late answer refused by response_url: %s", result.body)
         except Exception:
             log.exception("late answer could not be sent through response_url")
+
+
+class _Watch:
+    """One thread keeps every pending deadline (a timer thread per command would start a
+    thread for each); an answered command's entry is skipped when it comes due."""
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, DeadlineAck]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, at: float, ack: DeadlineAck) -> None:
+        with self._changed:
+            heapq.heappush(self._due, (at, next(self._order), ack))
+            if self._thread is None or not self._thread.is_alive():  # none yet, or forked
+                self._thread = threading.Thread(target=self._run, name="ack-deadline", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._due:
+                    self._changed.wait()
+                wait = self._due[0][0] - time.monotonic()
+                if wait > 0:
+                    self._changed.wait(wait)
+                    continue
+                _, _, ack = heapq.heappop(self._due)
+            ack.hold()
+
+
+_WATCH = _Watch()
 
 
 def answer_commands_in_time(seconds: float) -> Callable[..., Any]:
