@@ -124,19 +124,7 @@ def _sqlite_read_engine(url: str) -> Engine | None:
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20, max_overflow=20
     )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
+    _own_transactions(engine, pragmas=["busy_timeout=30000", "query_only=ON"], begin="BEGIN")
     return engine
 
 
@@ -154,22 +142,24 @@ def _create_engine(url: str) -> Engine:
 
 
 def _sqlite_immediate_transactions(engine: Engine, *, wal: bool) -> None:
-    """Take SQLite's write lock at BEGIN, so concurrent writers queue instead of deadlocking.
+    """Take SQLite's write lock at BEGIN, so concurrent writers queue instead of deadlocking."""
+    pragmas = ["journal_mode=WAL"] if wal else []
+    pragmas += ["foreign_keys=ON", "busy_timeout=30000"]
+    _own_transactions(engine, pragmas=pragmas, begin="BEGIN IMMEDIATE")
 
-    pysqlite's own transaction handling is switched off (the SQLAlchemy-documented recipe) so
-    that BEGIN IMMEDIATE is ours to emit.
-    """
+
+def _own_transactions(engine: Engine, *, pragmas: list[str], begin: str) -> None:
+    """Set each new connection's pragmas and emit our own BEGIN: pysqlite's transaction
+    handling is switched off (the SQLAlchemy-documented recipe) so the BEGIN is ours."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        if wal:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
