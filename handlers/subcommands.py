@@ -39,9 +39,10 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
     number is the command's own argument (`/case history 2` is page 2); name another case with
     its CASE- prefix."""
     first, _, rest = text.partition(" ")
+    if CASE_REF.match(first) and not first.isdigit():  # CASE-1042 names its case anywhere
+        return parse_case_ref(first), rest.strip()
     number = desk.case_in_channel(str(command.get("channel_id", "")))
-    named = CASE_REF.match(first) and (number is None or not first.isdigit())
-    if named:
+    if CASE_REF.match(first) and number is None:  # a bare number, outside a case channel
         return parse_case_ref(first), rest.strip()
     if number is None and first and verb in REF_ONLY:
         parse_case_ref(first)  # says what is wrong with it
