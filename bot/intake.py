@@ -64,11 +64,15 @@ def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
     wanted = [m for m in matches if m.key not in mine_ids]
     loaded = {  # one query for the look-alikes and their parties, not one per case
         c.id: c
-        for c in session.execute(
-            select(Case)
-            .where(Case.id.in_([m.key for m in wanted]))
-            .options(selectinload(Case.parties))
-        ).scalars()
+        for c in (
+            session.execute(
+                select(Case)
+                .where(Case.id.in_([m.key for m in wanted]))
+                .options(selectinload(Case.parties))
+            ).scalars()
+            if wanted
+            else ()
+        )
     }
     similar = [(loaded[m.key], m.score) for m in wanted if m.key in loaded]
     return Duplicates(requester_open=mine, similar=similar)
