@@ -94,7 +94,12 @@ class Figures:
 
 def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot bench-load")
-    parser.add_argument("--requests", type=int, default=300, help="per target and concurrency")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1000,
+        help="per target and concurrency (1,000: a steady p99)",
+    )
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--json", action="store_true")
