@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from kb.likeness import Vector, VectorCache, vector
-from kb.text import terms
+from kb.text import plain_words, terms
 
 FIELDS = ("title", "symptoms", "keywords", "body")
 # How much a word counts where it appears: a title or symptom speaks for the whole article.
@@ -77,6 +77,7 @@ class Index:
     _strongest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     _vocabulary: set[str] = field(default_factory=set)
     _vectors: VectorCache = field(default_factory=VectorCache)
+    _word_counts: Counter[str] = field(default_factory=Counter)  # articles per plain word
 
     # -- building -----------------------------------------------------------------------------
     def add_all(self, documents: Iterable[Document]) -> None:
@@ -98,7 +99,9 @@ class Index:
     def remove(self, key: str) -> None:
         self._vectors.forget(key)
         analysed = self.analysed.pop(key, None)
-        self.documents.pop(key, None)
+        document = self.documents.pop(key, None)
+        if document is not None:
+            self._word_counts.subtract(typed_words(document))
         if analysed is None:
             return
         for name, counts in analysed.fields.items():
@@ -115,6 +118,7 @@ class Index:
         return len(self.documents)
 
     def _store(self, document: Document) -> None:
+        self._word_counts.update(typed_words(document).keys())
         fields = {name: Counter(terms(document.field_text(name))) for name in FIELDS}
         lengths = {name: sum(counts.values()) for name, counts in fields.items()}
         head = [*terms(document.title), *terms(" ".join(document.symptoms))]
@@ -154,15 +158,18 @@ class Index:
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     def letters(self, key: str) -> Vector:
-        """The article's letter-group vector (`kb.likeness`), its words weighted by rarity."""
+        """The article's letter-group vector (`kb.likeness`): its words as written (folded,
+        filler dropped, not stemmed, so "unfriended" keeps its own letters), weighted by
+        rarity among the articles."""
+        return self._vectors.get(
+            key, lambda: vector(typed_words(self.documents[key]), self.word_rarity)
+        )
 
-        def build() -> Vector:
-            counts: Counter[str] = Counter()
-            for field_counts in self.analysed[key].fields.values():
-                counts.update(field_counts)
-            return vector(counts, self.idf)
-
-        return self._vectors.get(key, build)
+    def word_rarity(self, word: str) -> float:
+        """BM25's idf of a plain word (a word no article has counts as the rarest)."""
+        n = max(self._word_counts.get(word, 0), 0)
+        total = max(len(self.documents), 1)
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     def expand(self, query_terms: Sequence[str]) -> list[QueryTerm]:
         """The query's terms as the index knows them: exact, split, joined, or nearest spelling."""
@@ -222,6 +229,11 @@ class Index:
             cached = heapq.nlargest(POSTINGS_CAP, postings.items(), key=lambda pair: pair[1])
             self._strongest[term] = cached
         return cached
+
+
+def typed_words(document: Document) -> Counter[str]:
+    """The words of all the article's fields as written, filler dropped."""
+    return Counter(plain_words(" ".join(document.field_text(name) for name in FIELDS)))
 
 
 def _grams(word: str) -> set[str]:

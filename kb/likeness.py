@@ -4,7 +4,8 @@ People and articles often share a root but not a word: "unfriended" and "friend"
 "paragraf" and "paragraph", "exe" and "executable", "indentation" and "indent". Words become
 their letter groups of 3 and 4 ("<fr", "fri", "frie" ...), each weighted by how rare the word
 is, and the query's and the article's groups are compared as vectors (cosine, 0 to 1). That is
-the subword idea of fastText without a trained model: it needs only the index's own terms.
+the subword idea of fastText without a trained model: it needs only the articles' own words,
+taken as typed (not stemmed: the endings people share with an article count too).
 
 An article's vector is built when it is first a candidate and kept in a bounded cache, so a
 large base costs memory only for the articles people's questions reach.

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from kb.index import K1, Index
 from kb.likeness import cosine, vector
-from kb.text import terms
+from kb.text import plain_words, terms
 
 DEFAULT_THRESHOLD = 35.0
 CANDIDATES = 40
@@ -108,7 +108,8 @@ class Matcher:
             )
             scored.append((base, key))
         scored.sort(key=lambda pair: -pair[0])
-        letters = vector(dict.fromkeys(words, 1), index.idf)
+        typed = plain_words(query[:QUERY_CHARS])[:QUERY_TERMS]
+        letters = vector(dict.fromkeys(typed, 1), index.word_rarity)
         hits = []
         for rank, (base, key) in enumerate(scored):
             alike = cosine(letters, index.letters(key)) if rank < LETTERS_DEPTH else 0.0

@@ -336,6 +336,12 @@ def words(text: str) -> list[str]:
     return [w.replace("'", "").replace("’", "") for w in _WORD.findall(fold(text))]
 
 
+def plain_words(text: str) -> list[str]:
+    """The words as typed (folded, not stemmed, no synonyms), filler dropped: what letter
+    likeness compares."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
 def canonical(word: str) -> str:
     """One word's matching form: its synonym group's head, else its stem."""
     word = IRREGULAR.get(word, word)
