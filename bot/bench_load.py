@@ -34,6 +34,7 @@ import requests
 
 from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.world import demo_standin
+from bot.serve import THREADS
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ class Server(BaseApplication):
     def load_config(self):
         self.cfg.set("bind", "127.0.0.1:" + sys.argv[1])
         self.cfg.set("workers", 2)
-        self.cfg.set("threads", 16)
+        self.cfg.set("threads", int(sys.argv[4]))
         self.cfg.set("worker_class", "gthread")
         self.cfg.set("loglevel", "warning")
     def load(self):
@@ -155,7 +156,7 @@ def start_casedesk(port: int, standin: SlackStandIn, database: str) -> subproces
 
 def _bare_app(port: int, standin: SlackStandIn) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", BARE_APP, str(port), SECRET, standin.api_url],
+        [sys.executable, "-c", BARE_APP, str(port), SECRET, standin.api_url, str(THREADS)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
