@@ -131,7 +131,8 @@ def _sqlite_read_engine(url: str) -> Engine | None:
 def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
+        # Up to one connection per request thread (bot.serve.THREADS): 16 kept, 16 more in a burst.
+        return create_engine(url, pool_pre_ping=True, pool_size=16, max_overflow=16)
     memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if memory:

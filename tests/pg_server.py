@@ -56,7 +56,8 @@ def own_postgres() -> Iterator[Server]:
     server = Server(
         url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
         data=data,
-        options=f"-p {port} -k {tmp_path} -c listen_addresses=127.0.0.1 -c fsync=off",
+        options=f"-p {port} -k {tmp_path} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c max_connections=300",
     )
     server.start()
     try:
