@@ -3,8 +3,6 @@ Slack's signed form-encoded requests over HTTP, the Web API calls landing on the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import socket
 import subprocess
@@ -17,6 +15,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from bot.bench_load import SlackRequests
 from bot.sandbox.standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,13 +80,7 @@ def bot_url(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
 
 
 def signed(body: str) -> dict[str, str]:
-    stamp = str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
-    return {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": "v0=" + digest.hexdigest(),
-    }
+    return SlackRequests.headers(body, secret=SECRET)
 
 
 def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
