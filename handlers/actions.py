@@ -31,7 +31,7 @@ from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
 from bot.views.update_modal import update_modal
 from handlers.estimates import took_message
-from handlers.replies import actor_of, allowed, answer, tell_error
+from handlers.replies import actor_of, allowed, answer, button, tell_error
 
 if TYPE_CHECKING:
     from store.models import Case
@@ -52,15 +52,11 @@ def _number(body: dict[str, Any]) -> int:
 
 
 def register(app: App, desk: Desk) -> None:
-    @app.action(ACTION_TAKE)
-    def take_it(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def take_it(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.take(_number(body), actor=actor_of(body))
+        return took_message(desk, summary.number, estimated=False)
 
-        def work() -> dict[str, Any]:
-            summary = desk.take(_number(body), actor=actor_of(body))
-            return took_message(desk, summary.number, estimated=False)
-
-        answer(body, client, respond, work)
+    button(app, ACTION_TAKE, take_it)
 
     @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE})$"))
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -96,20 +92,16 @@ def register(app: App, desk: Desk) -> None:
         if allowed(body, client, respond, [permissions.staff(desk.policy)], "post updates"):
             _open(body, client, respond, update_modal)
 
-    @app.action(ACTION_SHOW)
-    def show(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def show(body: dict[str, Any]) -> dict[str, Any]:
+        message = desk.read(
+            _number(body),
+            lambda case: queue_card(
+                RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
+            ),
+        )
+        return {"text": message.text, "blocks": message.blocks}
 
-        def work() -> dict[str, Any]:
-            message = desk.read(
-                _number(body),
-                lambda case: queue_card(
-                    RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-                ),
-            )
-            return {"text": message.text, "blocks": message.blocks}
-
-        answer(body, client, respond, work)
+    button(app, ACTION_SHOW, show)
 
     @app.action(ACTION_RECORD_ANYWAY)
     def record_anyway(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -122,21 +114,17 @@ def register(app: App, desk: Desk) -> None:
             replace=True,
         )
 
-    @app.action(re.compile(f"^{ACTION_LINK}_\\d+$"))
-    def link(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def link(body: dict[str, Any]) -> dict[str, Any]:
+        draft, _, number = _value(body).partition(":")
+        if not (draft.isdigit() and number.isdigit()):
+            raise UserFacingError("That button is damaged; run `/case new` again.")
+        result = desk.link_draft(int(draft), int(number), actor=actor_of(body))
+        return {
+            "text": f"Linked to {result.case.ref} instead of opening a new case; the "
+            "caller will get its updates."
+        }
 
-        def work() -> dict[str, Any]:
-            draft, _, number = _value(body).partition(":")
-            if not (draft.isdigit() and number.isdigit()):
-                raise UserFacingError("That button is damaged; run `/case new` again.")
-            result = desk.link_draft(int(draft), int(number), actor=actor_of(body))
-            return {
-                "text": f"Linked to {result.case.ref} instead of opening a new case; the "
-                "caller will get its updates."
-            }
-
-        answer(body, client, respond, work, replace=True)
+    button(app, re.compile(f"^{ACTION_LINK}_\\d+$"), link, replace=True)
 
     def _open(
         body: dict[str, Any], client: WebClient, respond: Any, build: Callable[[Case], View]

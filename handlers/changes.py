@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.desk import Desk
 from bot.errors import UserFacingError
@@ -15,7 +14,7 @@ from bot.render.common import when
 from bot.text import escape
 from bot.views.results import error_message
 from handlers.modal_buttons import pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, button
 
 HELP = """*Forward schedule of change*: `/change` commands
 • `/change add <service> <YYYY-MM-DDTHH:MM> <end, or a length like 2h> <title>` — a planned \
@@ -44,16 +43,12 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
 
-    @app.action(ACTION_PLANNED_OUTAGE)
-    def planned(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def planned(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.close_planned_outage(pair(body)[0], actor=actor_of(body))
+        done = "closed" if summary.state == "closed" else "sent for a manager's approval"
+        return {"text": f"{summary.ref} is {done} as a planned outage."}
 
-        def work() -> dict[str, Any]:
-            summary = desk.close_planned_outage(pair(body)[0], actor=actor_of(body))
-            done = "closed" if summary.state == "closed" else "sent for a manager's approval"
-            return {"text": f"{summary.ref} is {done} as a planned outage."}
-
-        answer(body, client, respond, work)
+    button(app, ACTION_PLANNED_OUTAGE, planned)
 
 
 def _listing(desk: Desk, service: str | None) -> str:

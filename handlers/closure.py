@@ -31,7 +31,7 @@ from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
 from handlers.modal_buttons import done, open_about, pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
 from store.models import Case
 
@@ -158,36 +158,24 @@ def register(app: App, desk: Desk) -> None:
     app.action(ACTION_CLOSE)(opener(lambda case: closure_modals.close_modal(policy, case)))
     app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
 
-    @app.action(ACTION_VERIFY)
-    def verify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def verify(body: dict[str, Any]) -> dict[str, Any]:
+        number = pair(body)[0]
+        summary = desk.ask_requester(number, actor=actor_of(body))
+        return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
-        def work() -> dict[str, Any]:
-            number = pair(body)[0]
-            summary = desk.ask_requester(number, actor=actor_of(body))
-            return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
+    button(app, ACTION_VERIFY, verify)
 
-        answer(body, client, respond, work)
+    def works(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.answer_verification(pair(body)[0], actor=actor_of(body), working=True)
+        return {"text": f"Thank you: {summary.ref} will be closed."}
 
-    @app.action(ACTION_WORKS)
-    def works(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    button(app, ACTION_WORKS, works)
 
-        def work() -> dict[str, Any]:
-            summary = desk.answer_verification(pair(body)[0], actor=actor_of(body), working=True)
-            return {"text": f"Thank you: {summary.ref} will be closed."}
+    def approve(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
+        return {"text": f"Approved: {summary.ref} is closed."}
 
-        answer(body, client, respond, work)
-
-    @app.action(ACTION_APPROVE)
-    def approve(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
-
-        def work() -> dict[str, Any]:
-            summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
-            return {"text": f"Approved: {summary.ref} is closed."}
-
-        answer(body, client, respond, work)
+    button(app, ACTION_APPROVE, approve)
 
     app.action(ACTION_REJECT)(opener(closure_modals.reject_modal))
     app.action(ACTION_WRITE_ARTICLE)(

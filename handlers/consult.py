@@ -23,7 +23,7 @@ from bot.render.consult_notes import ACTION_CONSULT_KEEP, ACTION_CONSULT_TRANSFE
 from bot.text import plain
 from bot.views import consult_modal, reassign_modal
 from handlers.modal_buttons import done, open_about, pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest
 from store.models import Case
 
@@ -144,22 +144,18 @@ def register(app: App, desk: Desk) -> None:
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
 
-    @app.action(re.compile(f"^{ACTION_PREFIX}[a-z]+_(yes|no)$"))
-    def center_test(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def center_test(body: dict[str, Any]) -> dict[str, Any]:
+        value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        number, round_number, question, answer = ([*value.split(":"), "", "", "", ""])[:4]
+        if not (number.isdigit() and round_number.isdigit()):
+            raise UserFacingError("That button is damaged; answer on the newest card.")
+        summary = desk.answer_center_test(
+            int(number),
+            round_number=int(round_number),
+            question=question,
+            value=answer,
+            actor=actor_of(body),
+        )
+        return {"text": f"Answer recorded on {summary.ref}."}
 
-        def work() -> dict[str, Any]:
-            value = str(((body.get("actions") or [{}])[0]).get("value") or "")
-            number, round_number, question, answer = ([*value.split(":"), "", "", "", ""])[:4]
-            if not (number.isdigit() and round_number.isdigit()):
-                raise UserFacingError("That button is damaged; answer on the newest card.")
-            summary = desk.answer_center_test(
-                int(number),
-                round_number=int(round_number),
-                question=question,
-                value=answer,
-                actor=actor_of(body),
-            )
-            return {"text": f"Answer recorded on {summary.ref}."}
-
-        answer(body, client, respond, work)
+    button(app, re.compile(f"^{ACTION_PREFIX}[a-z]+_(yes|no)$"), center_test)

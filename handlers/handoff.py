@@ -23,7 +23,7 @@ from bot.render.handoff_notes import (
 from bot.text import plain
 from bot.views import handoff_modals
 from handlers.modal_buttons import done, open_about, pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, button
 from handlers.subcommands import Subcommand, case_and_rest
 from store.models import Case
 
@@ -109,19 +109,15 @@ def register(app: App, desk: Desk) -> None:
 
         open_about(desk, body, client, respond, build)
 
-    @app.action(ACTION_HANDOFF_ACCEPT)
-    def accept(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def accept(body: dict[str, Any]) -> dict[str, Any]:
+        number, handoff_id = pair(body)
+        summary = desk.accept_handoff(number, handoff_id, actor=actor_of(body))
+        return {
+            "text": f"You are now the coordinator of {summary.ref}. The previous coordinator "
+            "and the requester have been told."
+        }
 
-        def work() -> dict[str, Any]:
-            number, handoff_id = pair(body)
-            summary = desk.accept_handoff(number, handoff_id, actor=actor_of(body))
-            return {
-                "text": f"You are now the coordinator of {summary.ref}. The previous coordinator "
-                "and the requester have been told."
-            }
-
-        answer(body, client, respond, work)
+    button(app, ACTION_HANDOFF_ACCEPT, accept)
 
     @app.action(ACTION_HANDOFF_DECLINE)
     def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.desk import Desk, ProblemSummary
 from bot.errors import UserFacingError
@@ -15,7 +14,7 @@ from bot.render.problem_notes import ACTION_APPROVE, ACTION_DONE, ACTION_SUBMIT
 from bot.text import plain
 from bot.views.results import error_message
 from handlers.modal_buttons import pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, button
 
 HELP = """*Problem cases*: `/problem` commands
 • `/problem list` — open problems
@@ -36,38 +35,26 @@ def register(app: App, desk: Desk) -> None:
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
 
-    @app.action(re.compile(f"^{ACTION_DONE}_\\d+$"))
-    def done(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def done(body: dict[str, Any]) -> dict[str, Any]:
+        problem_id, number = pair(body, points_at="a problem")
+        found = desk.complete_problem_action(f"PRB-{problem_id}", number, actor=actor_of(body))
+        return {"text": f"A{number} of {found.ref} is recorded as done. {_state(found)}"}
 
-        def work() -> dict[str, Any]:
-            problem_id, number = pair(body, points_at="a problem")
-            found = desk.complete_problem_action(f"PRB-{problem_id}", number, actor=actor_of(body))
-            return {"text": f"A{number} of {found.ref} is recorded as done. {_state(found)}"}
+    button(app, re.compile(f"^{ACTION_DONE}_\\d+$"), done)
 
-        answer(body, client, respond, work)
+    def submit(body: dict[str, Any]) -> dict[str, Any]:
+        problem_id = pair(body, points_at="a problem")[0]
+        found = desk.submit_problem(f"PRB-{problem_id}", actor=actor_of(body))
+        return {"text": f"{found.ref} is submitted for management's approval."}
 
-    @app.action(ACTION_SUBMIT)
-    def submit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    button(app, ACTION_SUBMIT, submit)
 
-        def work() -> dict[str, Any]:
-            problem_id = pair(body, points_at="a problem")[0]
-            found = desk.submit_problem(f"PRB-{problem_id}", actor=actor_of(body))
-            return {"text": f"{found.ref} is submitted for management's approval."}
+    def approve(body: dict[str, Any]) -> dict[str, Any]:
+        problem_id = pair(body, points_at="a problem")[0]
+        found = desk.decide_problem(f"PRB-{problem_id}", actor=actor_of(body), approve=True)
+        return {"text": f"You approved {found.ref}. {_state(found)}"}
 
-        answer(body, client, respond, work)
-
-    @app.action(ACTION_APPROVE)
-    def approve(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
-
-        def work() -> dict[str, Any]:
-            problem_id = pair(body, points_at="a problem")[0]
-            found = desk.decide_problem(f"PRB-{problem_id}", actor=actor_of(body), approve=True)
-            return {"text": f"You approved {found.ref}. {_state(found)}"}
-
-        answer(body, client, respond, work)
+    button(app, ACTION_APPROVE, approve)
 
 
 def _run(desk: Desk, text: str, actor: str) -> str:

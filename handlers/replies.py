@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -95,3 +97,19 @@ def answer(
         tell_error(body, client, respond, TRY_AGAIN)
         return
     tell(body, client, respond, message, replace=replace)
+
+
+def button(
+    app: App,
+    action: str | re.Pattern[str],
+    work: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    replace: bool = False,
+) -> None:
+    """A button acknowledged at once whose work (given the click's body) answers the clicker,
+    success or refusal, through `answer`."""
+
+    @app.action(action)
+    def clicked(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        ack()
+        answer(body, client, respond, lambda: work(body), replace=replace)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.desk import Desk
@@ -19,7 +19,7 @@ from bot.render.request_notes import (
 )
 from bot.text import plain
 from handlers.modal_buttons import pair
-from handlers.replies import actor_of, answer
+from handlers.replies import actor_of, button
 from handlers.subcommands import Subcommand, case_and_rest
 
 ARTICLE = re.compile(r"^KB-\d+$", re.IGNORECASE)
@@ -113,43 +113,22 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    @app.action(ACTION_GOT_IT)
-    def got_it(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
-
-        def work() -> dict[str, Any]:
-            summary = desk.confirm_information(pair(body)[0], actor=actor_of(body), got_it=True)
+    def confirmed(body: dict[str, Any], *, got_it: bool) -> dict[str, Any]:
+        summary = desk.confirm_information(pair(body)[0], actor=actor_of(body), got_it=got_it)
+        if got_it:
             return {"text": f"Thank you; {summary.ref} is {summary.state.replace('_', ' ')}."}
+        return {"text": f"Sorry about that; {summary.ref} is back with the desk."}
 
-        answer(body, client, respond, work)
+    def prerequisite_met(body: dict[str, Any]) -> dict[str, Any]:
+        number, which = pair(body)
+        summary = desk.meet_prerequisite(number, actor=actor_of(body), prerequisite=which)
+        return {"text": f"Prerequisite {which} of {summary.ref} is met."}
 
-    @app.action(ACTION_NOT_ANSWERED)
-    def not_answered(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
+    def authorised(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.authorize_request(pair(body)[0], actor=actor_of(body), approve=True)
+        return {"text": f"Authorised {summary.ref}."}
 
-        def work() -> dict[str, Any]:
-            summary = desk.confirm_information(pair(body)[0], actor=actor_of(body), got_it=False)
-            return {"text": f"Sorry about that; {summary.ref} is back with the desk."}
-
-        answer(body, client, respond, work)
-
-    @app.action(re.compile(f"^{ACTION_PREREQ}_\\d+$"))
-    def prereq(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
-
-        def work() -> dict[str, Any]:
-            number, which = pair(body)
-            summary = desk.meet_prerequisite(number, actor=actor_of(body), prerequisite=which)
-            return {"text": f"Prerequisite {which} of {summary.ref} is met."}
-
-        answer(body, client, respond, work)
-
-    @app.action(ACTION_AUTHORIZE)
-    def authorize(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        ack()
-
-        def work() -> dict[str, Any]:
-            summary = desk.authorize_request(pair(body)[0], actor=actor_of(body), approve=True)
-            return {"text": f"Authorised {summary.ref}."}
-
-        answer(body, client, respond, work)
+    button(app, ACTION_GOT_IT, lambda body: confirmed(body, got_it=True))
+    button(app, ACTION_NOT_ANSWERED, lambda body: confirmed(body, got_it=False))
+    button(app, re.compile(f"^{ACTION_PREREQ}_\\d+$"), prerequisite_met)
+    button(app, ACTION_AUTHORIZE, authorised)
