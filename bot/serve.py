@@ -91,7 +91,7 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
             return application
 
     def _post_fork(_server: Any, _worker: Any) -> None:
-        runtime.db.engine.dispose(close=False)
+        runtime.db.after_fork()
         runtime.start_background()
 
     log.info("HTTP mode on port %s: POST /slack/events, GET /healthz", runtime.settings.port)

@@ -62,6 +62,13 @@ class Database:
         with self._readers() as session, session.begin():
             yield session
 
+    def after_fork(self) -> None:
+        """In a forked worker: forget the parent's pooled connections (without closing them
+        under the parent) so this process opens its own."""
+        self.engine.dispose(close=False)
+        if self._read_engine is not None:
+            self._read_engine.dispose(close=False)
+
     def dispose(self) -> None:
         self.engine.dispose()
         if self._read_engine is not None:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,8 @@ from bot.errors import UserFacingError
 from bot.reclassify import Reclassification
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
+from store.db import Database
+from store.migrate import migrate
 from tests.conftest import as_user
 from tests.helpers import cases, events, last_ephemeral, outbox
 from tests.slack_http import SlackDesk, start_desk
@@ -158,3 +161,25 @@ def test_tokens_and_secrets_never_reach_the_logs(
     secrets = ("xoxb-sandbox-token", world.signing_secret)
     assert caplog.text, "the run logged something"
     assert not [s for s in secrets if s in caplog.text]
+
+
+# -- several processes on one SQLite file --------------------------------------------------------
+def test_a_forked_worker_opens_its_own_sqlite_connections(tmp_path: Path) -> None:
+    """gunicorn forks its workers after start-up has read and written the database: a worker
+    must never use a connection its parent opened (SQLite forbids it across a fork)."""
+    db = Database(f"sqlite:///{tmp_path / 'casedesk.db'}")
+    migrate(db)
+
+    def raw(session: Any) -> object:
+        return session.connection().connection.dbapi_connection
+
+    with db.reading() as session:
+        parent_reader = raw(session)
+    with db.transaction() as session:
+        parent_writer = raw(session)
+    db.after_fork()
+    with db.reading() as session:
+        assert raw(session) is not parent_reader
+    with db.transaction() as session:
+        assert raw(session) is not parent_writer
+    db.dispose()
