@@ -8,6 +8,7 @@ every assertion about Slack effects polls with `eventually`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -31,6 +32,7 @@ from bot.sandbox.world import demo_standin, load_workspace
 from bot.serve import wsgi_app
 from config.settings import load_settings
 from store.models import Case, OutboxItem
+from tests.conftest import TEST_ACK_DEADLINE
 from tests.helpers import message_text
 
 T = TypeVar("T")
@@ -248,7 +250,8 @@ def start_desk(tmp_path: Path) -> SlackDesk:
             "SLACK_API_URL": server.api_url,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'casedesk.db'}",
         }
-        settings = load_settings(env)
+        # Answers ride on the acknowledgement however loaded the machine (as in world_settings).
+        settings = dataclasses.replace(load_settings(env), ack_deadline_seconds=TEST_ACK_DEADLINE)
         assert settings.mode == "http"
         runtime = build_runtime(settings)
         closers.append(runtime.db.dispose)

@@ -3,6 +3,7 @@ Slack's signed form-encoded requests over HTTP, the Web API calls landing on the
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from bot.ack_deadline import STILL_WORKING
 from bot.bench_load import SlackRequests
 from bot.sandbox.standin import SlackStandIn
 
@@ -108,7 +110,8 @@ def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
         }
     )
     answer = requests.post(f"{bot_url}/slack/events", data=body, headers=signed(body), timeout=10)
-    assert answer.status_code == 200 and "CASE-1001" in answer.text
+    assert answer.status_code == 200  # the answer, or "working on it" if a cold start is slow
+    assert "CASE-1001" in answer.text or json.loads(answer.text).get("text") == STILL_WORKING
     forged = requests.post(
         f"{bot_url}/slack/events",
         data=body,
