@@ -101,7 +101,10 @@ class Index:
         analysed = self.analysed.pop(key, None)
         document = self.documents.pop(key, None)
         if document is not None:
-            self._word_counts.subtract(typed_words(document))
+            for word in typed_words(document):  # one article fewer holds each of its words
+                self._word_counts[word] -= 1
+                if self._word_counts[word] <= 0:
+                    del self._word_counts[word]
         if analysed is None:
             return
         for name, counts in analysed.fields.items():
@@ -167,7 +170,7 @@ class Index:
 
     def word_rarity(self, word: str) -> float:
         """BM25's idf of a plain word (a word no article has counts as the rarest)."""
-        n = max(self._word_counts.get(word, 0), 0)
+        n = self._word_counts.get(word, 0)
         total = max(len(self.documents), 1)
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 

@@ -177,6 +177,19 @@ def test_kb_2_a_large_base_scores_only_a_few_candidates(monkeypatch: pytest.Monk
     assert len(calls) <= matcher_module.CANDIDATES < 3000
 
 
+def test_kb_2_letter_likeness_follows_articles_added_and_removed() -> None:
+    """A word's rarity counts the articles holding it, however often each repeats it."""
+    index = Index()
+    index.add_all([Document(key="A", title="VPN drops", body="vpn vpn vpn reconnect")])
+    alone = index.word_rarity("vpn")
+    index.add(Document(key="B", title="VPN slow", body="vpn"))
+    assert index.word_rarity("vpn") < alone
+    index.remove("B")
+    assert index.word_rarity("vpn") == alone
+    index.remove("A")
+    assert index.word_rarity("vpn") == index.word_rarity("never-seen")
+
+
 def test_kb_2_the_porter_stemmer_gives_the_published_stems() -> None:
     from kb.text import porter, stem, terms
 
