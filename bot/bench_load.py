@@ -49,7 +49,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from slack_sdk import WebClient
 
-client = WebClient(token="xoxb-sandbox-token", base_url=sys.argv[3])
+client = WebClient(token=sys.argv[5], base_url=sys.argv[3])
 app = App(client=client, signing_secret=sys.argv[2])
 
 @app.command("/case")
@@ -134,10 +134,14 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
     return 0
 
 
-def start_casedesk(port: int, standin: SlackStandIn, database: str) -> subprocess.Popen[str]:
+def start_casedesk(
+    port: int, standin: SlackStandIn, database: str, *, output: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """`python -m bot http` on `port`, talking to `standin`; `output` takes its stdout and
+    stderr (subprocess.PIPE to read why it did not start)."""
     env = {
         **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-sandbox-token",
+        "SLACK_BOT_TOKEN": standin.bot_token,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": standin.api_url,
         "PORT": str(port),
@@ -148,15 +152,24 @@ def start_casedesk(port: int, standin: SlackStandIn, database: str) -> subproces
         [sys.executable, "-m", "bot", "http"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if output == subprocess.PIPE else output,
         text=True,
     )
 
 
 def _bare_app(port: int, standin: SlackStandIn) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", BARE_APP, str(port), SECRET, standin.api_url, str(THREADS)],
+        [
+            sys.executable,
+            "-c",
+            BARE_APP,
+            str(port),
+            SECRET,
+            standin.api_url,
+            str(THREADS),
+            standin.bot_token,
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -222,10 +235,10 @@ class SlackRequests:
         return urlencode({"payload": json.dumps(payload)})
 
     @staticmethod
-    def headers(body: str, *, secret: str = SECRET) -> dict[str, str]:
-        """Slack's signature headers for `body`, signed now with `secret`."""
+    def headers(body: str) -> dict[str, str]:
+        """Slack's signature headers for `body`, signed now with the benchmark's secret."""
         stamp = str(int(time.time()))
-        digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
+        digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
         return {
             "Content-Type": "application/x-www-form-urlencoded",
             "X-Slack-Request-Timestamp": stamp,

@@ -233,6 +233,12 @@ class SlackDesk:
             closer()
         self._closers.clear()
 
+    def __enter__(self) -> SlackDesk:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def start_desk(tmp_path: Path) -> SlackDesk:
     """Stand-in Slack with the demo workspace, the runtime in HTTP mode, a WSGI server, and the

@@ -33,11 +33,8 @@ DANA, ALEX, KENJI, OLGA, SAM = "U0DESK01", "U0USER01", "U0NET01", "U0NET02", "U0
 
 @pytest.fixture
 def slack(tmp_path: Path) -> Iterator[SlackDesk]:
-    desk = start_desk(tmp_path)
-    try:
+    with start_desk(tmp_path) as desk:
         yield desk
-    finally:
-        desk.close()
 
 
 # -- duplicate deliveries ------------------------------------------------------------------------

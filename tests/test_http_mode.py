@@ -4,10 +4,7 @@ Slack's signed form-encoded requests over HTTP, the Web API calls landing on the
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +14,10 @@ import pytest
 import requests
 
 from bot.ack_deadline import STILL_WORKING
-from bot.bench_load import SlackRequests
+from bot.bench_load import SlackRequests, free_port, start_casedesk, wait_until_up
 from bot.sandbox.standin import SlackStandIn
 
-ROOT = Path(__file__).resolve().parents[1]
-SECRET = "http-mode-secret"
 TOKEN = "xoxb-http-mode"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -46,43 +35,19 @@ def slack() -> Iterator[SlackStandIn]:
 @pytest.fixture
 def bot_url(slack: SlackStandIn, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "PORT": str(port),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'http.db'}",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "http"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = start_casedesk(
+        port, slack, f"sqlite:///{tmp_path / 'http.db'}", output=subprocess.PIPE
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        else:
+        try:
+            url = wait_until_up(port, process)
+        except RuntimeError as exc:
             process.terminate()
-            pytest.fail(f"the bot did not start: {process.communicate(timeout=10)[0]}")
+            pytest.fail(f"{exc}: {process.communicate(timeout=10)[0]}")
         yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-def signed(body: str) -> dict[str, str]:
-    return SlackRequests.headers(body, secret=SECRET)
 
 
 def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
@@ -109,13 +74,15 @@ def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
             "api_app_id": "A1",
         }
     )
-    answer = requests.post(f"{bot_url}/slack/events", data=body, headers=signed(body), timeout=10)
+    answer = requests.post(
+        f"{bot_url}/slack/events", data=body, headers=SlackRequests.headers(body), timeout=10
+    )
     assert answer.status_code == 200  # the answer, or "working on it" if a cold start is slow
     assert "CASE-1001" in answer.text or json.loads(answer.text).get("text") == STILL_WORKING
     forged = requests.post(
         f"{bot_url}/slack/events",
         data=body,
-        headers={**signed(body), "X-Slack-Signature": "v0=bad"},
+        headers={**SlackRequests.headers(body), "X-Slack-Signature": "v0=bad"},
         timeout=10,
     )
     assert forged.status_code == 401

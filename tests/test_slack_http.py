@@ -57,11 +57,8 @@ P1_ANSWERS = {
 
 @pytest.fixture
 def slack(tmp_path: Path) -> Iterator[SlackDesk]:
-    desk = start_desk(tmp_path)
-    try:
+    with start_desk(tmp_path) as desk:
         yield desk
-    finally:
-        desk.close()
     for call in desk.standin.calls:  # every refusal the bot met is one Slack documents
         if call.error:
             assert call.error in desk.standin.documented_errors(call.method), call

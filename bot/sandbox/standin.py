@@ -217,6 +217,11 @@ class SlackStandIn:
             server.close()
 
     @property
+    def bot_token(self) -> str:
+        """The token this team accepts from its bot."""
+        return self._ws.bot_token
+
+    @property
     def api_url(self) -> str:
         if self._server is None:
             raise RuntimeError("serve() the stand-in first")
