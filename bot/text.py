@@ -14,6 +14,8 @@ _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 _DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+# Control characters no person types; PostgreSQL refuses NUL in text outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BROADCAST_WORDS = re.compile(r"(?<![\w@])@(here|channel|everyone)\b", re.IGNORECASE)
 
 
@@ -22,8 +24,14 @@ def mentions_everyone(text: str) -> bool:
     return bool(_SPECIAL.search(text) or _BROADCAST_WORDS.search(text))
 
 
+def printable(text: str) -> str:
+    """Text without control characters (tabs and line breaks stay)."""
+    return _CONTROL.sub("", text)
+
+
 def plain(text: str) -> str:
     """Slack-escaped text (as commands and messages arrive) to plain text."""
+    text = printable(text)
     text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
     text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)

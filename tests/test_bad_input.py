@@ -105,3 +105,19 @@ def test_a_submission_delivered_twice_records_one_case(world: World, dana: Drive
     assert case_count(world) == 1
     assert first is not None and again is not None
     assert "already recorded as *CASE-1001*" in json.dumps(again["view"])
+
+
+def test_control_characters_in_form_and_command_text_are_dropped_not_stored(
+    world: World, dana: Driver
+) -> None:
+    """PostgreSQL refuses NUL in text: a pasted control character must not fail the write."""
+    dana.command("/case new VPN\x00 drops\x1b service=vpn urgency=medium for=@alex")
+    dana.press("Reclassify", channel="C0NETQ")
+    dana.fill("How many people", "Most of the organisation")
+    dana.fill("Reason", "Every\x00 remote worker\x07 is affected")
+    dana.submit()
+    (case,) = cases(world)
+    assert case.summary == "VPN drops"
+    assert {e.reason for e in case.events if e.kind == "reclassified"} == {
+        "Every remote worker is affected"
+    }

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from bot.text import clip
+from bot.text import clip, printable
 from bot.vocabulary import UNKNOWN, UNKNOWN_LABEL
 
 VALUE = "value"
@@ -130,7 +130,7 @@ class SubmittedState:
     def text(self, block_id: str) -> str:
         element = self._element(block_id)
         value = element.get("value")
-        return value.strip() if isinstance(value, str) else ""
+        return printable(value).strip() if isinstance(value, str) else ""
 
     def choice(self, block_id: str, *, default: str = "") -> str:
         selected = self._element(block_id).get("selected_option") or {}
