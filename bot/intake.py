@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot import notices as n
 from bot import sla, status_updates
@@ -30,52 +31,55 @@ SIMILAR_SCAN = 500
 
 
 @dataclass(frozen=True)
+class CaseBrief:
+    """An open case as the duplicate hold lists it: enough to recognise it and link to it."""
+
+    number: int
+    summary: str
+    state: str
+    priority: str
+
+    @property
+    def ref(self) -> str:
+        return f"CASE-{self.number}"
+
+
+@dataclass(frozen=True)
 class Duplicates:
     """INTAKE-4: what the desk should see before recording another case."""
 
-    requester_open: list[Case]
-    similar: list[tuple[Case, float]]
+    requester_open: list[CaseBrief]
+    similar: list[tuple[CaseBrief, float]]
 
     def __bool__(self) -> bool:
         return bool(self.requester_open or self.similar)
 
 
+_BRIEF = (Case.id, Case.number, Case.summary, Case.state, Case.priority)
+
+
 def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
-    """The requester's open cases, and open cases whose summary reads like this one."""
-    mine = list(
-        session.execute(
-            select(Case)
-            .where(Case.requester_id == fields.requester_id, Case.state.in_(OPEN_STATES))
-            .options(selectinload(Case.parties))
-            .order_by(Case.number.desc())
-            .limit(SIMILAR_LIMIT)
-        ).scalars()
-    )
-    recent = session.execute(
-        select(Case.id, Case.summary)
-        .where(Case.state.in_(OPEN_STATES))
-        .order_by(Case.id.desc())
-        .limit(SIMILAR_SCAN)
+    """The requester's open cases, and open cases whose summary reads like this one. Plain
+    columns, not whole cases: this runs on every contact, ahead of its answer."""
+    open_cases = select(*_BRIEF).where(Case.state.in_(OPEN_STATES)).order_by(Case.id.desc())
+    mine = session.execute(
+        open_cases.where(Case.requester_id == fields.requester_id).limit(SIMILAR_LIMIT)
     ).all()
+    recent = {row.id: row for row in session.execute(open_cases.limit(SIMILAR_SCAN))}
+    mine_ids = {row.id for row in mine}
     matches = best_matches(
-        fields.summary, [(row.id, row.summary) for row in recent], limit=SIMILAR_LIMIT
+        fields.summary,
+        [(key, row.summary) for key, row in recent.items() if key not in mine_ids],
+        limit=SIMILAR_LIMIT,
     )
-    mine_ids = {c.id for c in mine}
-    wanted = [m for m in matches if m.key not in mine_ids]
-    loaded = {  # one query for the look-alikes and their parties, not one per case
-        c.id: c
-        for c in (
-            session.execute(
-                select(Case)
-                .where(Case.id.in_([m.key for m in wanted]))
-                .options(selectinload(Case.parties))
-            ).scalars()
-            if wanted
-            else ()
-        )
-    }
-    similar = [(loaded[m.key], m.score) for m in wanted if m.key in loaded]
-    return Duplicates(requester_open=mine, similar=similar)
+    return Duplicates(
+        requester_open=[_brief(row) for row in mine],
+        similar=[(_brief(recent[m.key]), m.score) for m in matches],
+    )
+
+
+def _brief(row: Any) -> CaseBrief:  # a Row of _BRIEF (Row's type arguments differ by release)
+    return CaseBrief(number=row.number, summary=row.summary, state=row.state, priority=row.priority)
 
 
 def lasting_overrides(session: Session) -> set[str]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import suggestions
 from bot.clock import Clock
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
+from bot.intake import CaseBrief
 from bot.notices import Notice, enqueue
 from bot.targets import first_response_due
 from config.policy import Policy
@@ -64,8 +65,8 @@ class HeldForDuplicates:
     """INTAKE-4: nothing recorded yet; the reporter chooses between these and a new case."""
 
     draft_id: int
-    requester_open: list[CaseSummary]
-    similar: list[tuple[CaseSummary, float]]
+    requester_open: list[CaseBrief]
+    similar: list[tuple[CaseBrief, float]]
 
 
 class DeskCore:

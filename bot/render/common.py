@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from sqlalchemy.orm import object_session
 
+from bot.render import kit_checks
 from bot.render.message import RenderContext
 from bot.text import clip, escape
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN_LABEL, label
@@ -22,6 +23,7 @@ from config.policy import Policy
 from store.models import Case
 
 T = TypeVar("T")
+kit_checks.install()
 
 SECTION_MAX = 3000
 FIELD_MAX = 2000

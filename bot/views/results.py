@@ -10,7 +10,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.desk import CaseSummary, HeldForDuplicates, Recorded
+from bot.desk import HeldForDuplicates, Recorded
+from bot.intake import CaseBrief
 from bot.render.cards import ACTION_COMPLETE
 from bot.render.common import as_dicts, buttons, context, safe, section, user, when
 from bot.text import clip
@@ -63,7 +64,7 @@ def recorded_view(result: Recorded) -> View:
     )
 
 
-def _case_line(case: CaseSummary, score: float | None = None) -> str:
+def _case_line(case: CaseBrief, score: float | None = None) -> str:
     match = f" · {score:.0f}% alike" if score is not None else ""
     state = STATES.get(case.state, case.state)
     return f"*{case.ref}* · {case.priority} · {state}{match}\n{safe(case.summary, 300)}"
@@ -80,8 +81,8 @@ def _duplicate_lines(held: HeldForDuplicates) -> list[str]:
     return lines
 
 
-def _candidates(held: HeldForDuplicates) -> list[CaseSummary]:
-    seen: dict[int, CaseSummary] = {}
+def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
+    seen: dict[int, CaseBrief] = {}
     for case in [*held.requester_open, *(c for c, _ in held.similar)]:
         seen.setdefault(case.number, case)
     return list(seen.values())
