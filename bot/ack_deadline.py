@@ -15,20 +15,22 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from slack_bolt import Ack, BoltResponse
+from slack_bolt import BoltResponse
 from slack_bolt.context.respond import Respond
+
+from bot.ack_wait import SignallingAck, expect
 
 log = logging.getLogger(__name__)
 
 STILL_WORKING = ":hourglass_flowing_sand: Working on it; the answer will appear here in a moment."
 
 
-class DeadlineAck(Ack):
+class DeadlineAck(SignallingAck):
     """An `ack` that answers "working on it" by itself at the deadline, and then sends the
     listener's own answer through `respond` instead of the (already sent) acknowledgement."""
 
     def __init__(self, *, respond: Respond, seconds: float) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self._respond = respond
         self._lock = threading.Lock()
         self.late = False
@@ -135,12 +137,18 @@ class _Watch:
 _WATCH = _Watch()
 
 
-def answer_commands_in_time(seconds: float) -> Callable[..., Any]:
-    """A Bolt global middleware: slash commands get a DeadlineAck."""
+def acknowledgements(seconds: float) -> Callable[..., Any]:
+    """A Bolt global middleware that gives each request its `ack`: a DeadlineAck for slash
+    commands, a SignallingAck otherwise; the listener executor waits for it (`bot.ack_wait`)."""
 
     def middleware(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
+        ack: SignallingAck
         if body.get("command") and body.get("response_url") and context.respond is not None:
-            context["ack"] = DeadlineAck(respond=context.respond, seconds=seconds)
+            ack = DeadlineAck(respond=context.respond, seconds=seconds)
+        else:
+            ack = SignallingAck()
+        context["ack"] = ack
+        expect(ack)
         return next()
 
     return middleware

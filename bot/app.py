@@ -14,7 +14,8 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
-from bot.ack_deadline import answer_commands_in_time, late_ack
+from bot.ack_deadline import acknowledgements, late_ack
+from bot.ack_wait import AnswerWaitingExecutor
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
@@ -70,9 +71,10 @@ def build_runtime(
     _sync_articles(kb, settings)
     desk = Desk(db=db, policy=policy, clock=clock, kb=kb)
     token = settings.bot_token or ""
-    app = _bolt_app(settings, token, listener_executor, verify_token)
+    executor = listener_executor or AnswerWaitingExecutor()
+    app = _bolt_app(settings, token, executor, verify_token)
     app.middleware(once_per_event(db, clock))
-    app.middleware(answer_commands_in_time(settings.ack_deadline_seconds))
+    app.middleware(acknowledgements(settings.ack_deadline_seconds))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
     dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
@@ -105,7 +107,7 @@ def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:
         log.warning("knowledge base article skipped: %s", problem)
 
 
-def _bolt_app(settings: Settings, token: str, executor: Executor | None, verify_token: bool) -> App:
+def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: bool) -> App:
     client = WebClient(token=token, base_url=settings.api_url)
     socket = settings.mode == "socket"
     try:
