@@ -6,8 +6,10 @@ run to a bare Bolt app under the same gunicorn settings that only acknowledges. 
 stand-in Slack. Printed per target and concurrency: p50 / p95 / p99 milliseconds from sending the
 request to its answer (Slack waits up to 3,000 ms).
 
-The traffic is a desk's: `/case new` (records a case, or holds it as a possible duplicate),
-`/case show`, and "Take it" presses on existing cases (the first takes, later ones are refused).
+The traffic is a desk's in an outage: `/case new` for a symptom many people report (the first
+is recorded, the rest are held as possible duplicates), `/case show` of open cases, and "Take it"
+presses on them (the first press takes, later ones are refused as already taken). Before each
+Casedesk run, 20 distinct cases are recorded (not timed) for the shows and the presses to act on.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -39,6 +42,30 @@ from bot.serve import THREADS
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent
 DESK, REQUESTERS, MEMBER = "U0DESK01", ("U0USER01", "U0USER02"), "U0EUC01"
+# Cases in the end-user computing queue (MEMBER's), alike enough to nothing else to be recorded.
+SEED_CASES = (
+    ("laptops", "Laptop battery swollen, lid no longer closes"),
+    ("printers", "Jams on every duplex job in the finance office"),
+    ("laptops", "Docking station does not detect the second monitor"),
+    ("printers", "Scanned documents arrive by e-mail without attachments"),
+    ("laptops", "Keyboard repeats characters at random"),
+    ("laptops", "Webcam shows a black picture in meetings"),
+    ("printers", "Label printer produces faded barcodes"),
+    ("laptops", "Touchpad stops responding after sleep"),
+    ("printers", "Plotter rejects large PDF drawings"),
+    ("laptops", "Headset microphone crackles during calls"),
+    ("printers", "Badge printer at reception shows offline"),
+    ("laptops", "External display flickers constantly"),
+    ("printers", "Toner warning persists after replacing the cartridge"),
+    ("laptops", "USB ports dead since the firmware update"),
+    ("printers", "Copier asks for an unknown department code"),
+    ("laptops", "Blue screen whenever undocking"),
+    ("laptops", "Wireless mouse lags heavily"),
+    ("laptops", "Disk almost full warning on the desktop PC"),
+    ("printers", "Colour prints come out with magenta stripes"),
+    ("laptops", "Fan runs loud while idle"),
+)
+_RECORDED = re.compile(r"Recorded \*?CASE-(\d+)")
 START_TIMEOUT = 90.0
 POOL = 64  # keep-alive connections, at least the highest concurrency
 BARE_APP = """
@@ -120,8 +147,9 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
             process = start(port)
             try:
                 url = wait_until_up(port, process)
+                numbers = FAKE_NUMBERS if name == "bare bolt" else seed_cases(url, standin)
                 for concurrency in args.concurrency:
-                    traffic = Traffic(url=url, standin=standin)
+                    traffic = Traffic(url=url, standin=standin, numbers=numbers)
                     results.append(_measure(name, traffic, concurrency, args.requests))
             finally:
                 process.terminate()
@@ -246,25 +274,48 @@ class SlackRequests:
         }
 
 
+FAKE_NUMBERS = tuple(range(1001, 1001 + len(SEED_CASES)))  # the bare app records nothing
+
+
+def seed_cases(url: str, standin: SlackStandIn) -> tuple[int, ...]:
+    """Record SEED_CASES, each for a requester of its own, and return their numbers; a seed
+    that is not recorded stops the benchmark (it would time refusals instead)."""
+    slack, numbers = SlackRequests(standin), []
+    for i, (service, summary) in enumerate(SEED_CASES, start=1):
+        requester = f"U0EMP{i:03d}"
+        standin.add_user(requester, name=f"employee{i}", real_name=f"Employee {i}")
+        body = slack.command(DESK, f"new {summary} service={service} for=<@{requester}>")
+        answer = requests.post(
+            f"{url}/slack/events", data=body, headers=slack.headers(body), timeout=30
+        )
+        recorded = _RECORDED.search(answer.text)
+        if recorded is None:
+            raise RuntimeError(f"seed case {summary!r} was not recorded: {answer.text[:300]}")
+        numbers.append(int(recorded.group(1)))
+    return tuple(numbers)
+
+
 class Traffic:
     """The requests a desk sends: new cases, looks at cases, Take it presses."""
 
-    def __init__(self, *, url: str, standin: SlackStandIn) -> None:
+    def __init__(self, *, url: str, standin: SlackStandIn, numbers: Sequence[int]) -> None:
         self.url = url
         self.slack = SlackRequests(standin)
+        self.numbers = numbers
         self.session = requests.Session()
         self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=POOL))
 
     def request(self, n: int) -> Callable[[], int]:
         kind = n % 4
+        number = self.numbers[n % len(self.numbers)]
         if kind in (0, 1):
             requester = REQUESTERS[n % 2]
             text = f"new Printer {n} prints blank pages service=printers for=<@{requester}>"
             return lambda: self._post(self.slack.command(DESK, text))
         if kind == 2:
-            return lambda: self._post(self.slack.command(DESK, f"show CASE-{1001 + n % 20}"))
-        number = str(1001 + n % 20)
-        return lambda: self._post(self.slack.press(MEMBER, "case_take", number, channel="C0EUCQ"))
+            return lambda: self._post(self.slack.command(DESK, f"show CASE-{number}"))
+        press = str(number)
+        return lambda: self._post(self.slack.press(MEMBER, "case_take", press, channel="C0EUCQ"))
 
     def _post(self, body: str) -> int:
         response = self.session.post(

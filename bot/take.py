@@ -33,15 +33,13 @@ def may_take(policy: Policy, case: Case, user_id: str) -> bool:
     return group.key == policy.command_center_group and policy.has_role(user_id, "command_center")
 
 
-def take(
-    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
-) -> list[Notice]:
-    """Make `actor` the coordinator and move the case to assigned."""
+def check_takeable(policy: Policy, case: Case, actor: str) -> None:
+    """Raise TakeRefused, saying why, unless `actor` may take the case as it is now. Also asked
+    before the write, so a double click is refused without queueing for the writer."""
     group = policy.groups.get(case.group_key or "")
     if case.state != "pending":
-        owner = case.coordinator_id
         if case.state in ("assigned", "in_progress"):
-            raise TakeRefused(f"{case.ref} is already taken: <@{owner}> has it.")
+            raise TakeRefused(f"{case.ref} is already taken: <@{case.coordinator_id}> has it.")
         check_transition(case.state, "assigned")
     if group is None:
         raise TakeRefused(f"{case.ref} is not in a queue yet, so it cannot be taken.")
@@ -50,6 +48,14 @@ def take(
             f"Only members of {group.name} can take {case.ref}. Ask its supervisor "
             f"<@{group.supervisor}> if it should be yours."
         )
+
+
+def take(
+    session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
+) -> list[Notice]:
+    """Make `actor` the coordinator and move the case to assigned."""
+    check_takeable(policy, case, actor)
+    group = policy.groups[case.group_key or ""]
     change_coordinator(
         case, new=actor, at=now, actor=actor, reason=f"taken from the {group.name} queue"
     )

@@ -14,13 +14,14 @@ from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
-from bot.render.message import RenderContext
+from bot.render.message import Message, RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
 from handlers.estimates import took_message
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
+from store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -125,15 +126,15 @@ def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "show")
     user = command["user_id"]
-    summary = desk.summary(number)
-    if not desk.policy.is_staff(user) and user != summary.requester_id:
-        raise UserFacingError(f"You can see only your own cases; {summary.ref} is not yours.")
-    message = desk.read(
-        number,
-        lambda case: queue_card(
+
+    def card(case: Case) -> Message:  # checked and drawn from one read of the case
+        if not desk.policy.is_staff(user) and user != case.requester_id:
+            raise UserFacingError(f"You can see only your own cases; {case.ref} is not yours.")
+        return queue_card(
             RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-        ),
-    )
+        )
+
+    message = desk.read(number, card)
     return {"text": message.text, "blocks": message.blocks}
 
 

@@ -34,7 +34,10 @@ class WorkDoor(DeskCore):
     # -- working a case -----------------------------------------------------------------------
     def take(self, number: int, *, actor: str, estimate: str = "") -> CaseSummary:
         """ROUTE-2/WORK-1: take the case; an estimate given with it is promised at once (a bad
-        estimate refuses the whole take, so nothing is half done)."""
+        estimate refuses the whole take, so nothing is half done). A take that would be refused
+        is refused from a read, without waiting for the writer; the write checks again."""
+        with self.db.reading() as session:
+            take.check_takeable(self.policy, self._case(session, number), actor)
 
         def change(session: Session, case: Case) -> list[Notice]:
             now = self.clock.now()
