@@ -5,7 +5,7 @@ the queue card (ROUTE-2), the handoff brief in the case channel (ROUTE-1), the b
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from bot.changes import planned_outage_of
@@ -30,7 +30,7 @@ from bot.render.message import Message, RenderContext
 from bot.targets import first_response_due
 from bot.text import clip
 from bot.vocabulary import NEEDS_OVERRIDE, RECENT_CHANGES, STATES, SUPPORT_STATUSES, label
-from store.models import Case, CaseEvent
+from store.models import Case
 
 ACTION_TAKE = "case_take"
 ACTION_RECLASSIFY = "case_reclassify"
@@ -163,7 +163,7 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     notes = [f"Recorded {when(case.first_contact_at)} by {user(case.reporter_id)}"]
     if case.support_status not in ("supported", "unknown"):
         notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
-    linked = _linked_contacts(case)
+    linked = sum(1 for e in case.events if e.kind == "linked_contact")
     family = _family(case)
     if family:
         notes.append(family)
@@ -187,18 +187,6 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     if case.first_contact_resolution:
         notes.append("First-contact resolution")
     return notes
-
-
-def _linked_contacts(case: Case) -> int:
-    """INTAKE-4's linked contacts, counted by the database: drawing a card does not load a busy
-    case's whole timeline."""
-    session = object_session(case)
-    if session is None:
-        return sum(1 for e in case.events if e.kind == "linked_contact")
-    counted = select(func.count()).where(
-        CaseEvent.case_id == case.id, CaseEvent.kind == "linked_contact"
-    )
-    return session.scalar(counted) or 0
 
 
 def _family(case: Case) -> str:
