@@ -25,13 +25,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -67,7 +69,6 @@ SEED_CASES = (
 )
 _RECORDED = re.compile(r"Recorded \*?CASE-(\d+)")
 START_TIMEOUT = 90.0
-POOL = 64  # keep-alive connections, at least the highest concurrency
 BARE_APP = """
 import sys
 from slack_bolt import App
@@ -296,14 +297,16 @@ def seed_cases(url: str, standin: SlackStandIn) -> tuple[int, ...]:
 
 
 class Traffic:
-    """The requests a desk sends: new cases, looks at cases, Take it presses."""
+    """The requests a desk sends: new cases, looks at cases, Take it presses. Each sending
+    thread keeps one keep-alive connection of its own (http.client: the load generator shares
+    the machine with the servers it measures, so it should spend as little CPU as it can)."""
 
     def __init__(self, *, url: str, standin: SlackStandIn, numbers: Sequence[int]) -> None:
-        self.url = url
+        address = urlsplit(url)
+        self.host, self.port = address.hostname or "127.0.0.1", address.port
         self.slack = SlackRequests(standin)
         self.numbers = numbers
-        self.session = requests.Session()
-        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=POOL))
+        self._connections = threading.local()
 
     def request(self, n: int) -> Callable[[], int]:
         kind = n % 4
@@ -318,10 +321,19 @@ class Traffic:
         return lambda: self._post(self.slack.press(MEMBER, "case_take", press, channel="C0EUCQ"))
 
     def _post(self, body: str) -> int:
-        response = self.session.post(
-            f"{self.url}/slack/events", data=body, headers=self.slack.headers(body), timeout=10
-        )
-        return response.status_code
+        connection = getattr(self._connections, "open", None)
+        if connection is None:
+            connection = HTTPConnection(self.host, self.port, timeout=10)
+            self._connections.open = connection
+        try:
+            connection.request("POST", "/slack/events", body, self.slack.headers(body))
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        except (OSError, HTTPException):
+            connection.close()  # the next request on this thread opens a new one
+            self._connections.open = None
+            raise
 
 
 def _measure(name: str, traffic: Traffic, concurrency: int, count: int) -> Figures:
@@ -333,7 +345,7 @@ def _measure(name: str, traffic: Traffic, concurrency: int, count: int) -> Figur
         started = time.perf_counter()
         try:
             ok = call() == 200
-        except requests.RequestException:
+        except (OSError, HTTPException):
             ok = False
         return (time.perf_counter() - started) * 1000, ok
 
