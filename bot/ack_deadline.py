@@ -115,11 +115,13 @@ class _Watch:
 
     def add(self, at: float, ack: DeadlineAck) -> None:
         with self._changed:
-            heapq.heappush(self._due, (at, next(self._order), ack))
+            entry = (at, next(self._order), ack)
+            heapq.heappush(self._due, entry)
             if self._thread is None or not self._thread.is_alive():  # none yet, or forked
                 self._thread = threading.Thread(target=self._run, name="ack-deadline", daemon=True)
                 self._thread.start()
-            self._changed.notify()
+            if self._due[0] is entry:  # due first: the thread sleeps towards a later one, if any
+                self._changed.notify()
 
     def _run(self) -> None:
         while True:

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import suggestions
@@ -146,7 +146,13 @@ class DeskCore:
     def _case(self, session: Session, number: int) -> Case:
         if not 0 < number <= LARGEST_ID:  # a forged or mistyped number: no such case
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
-        case = session.execute(select(Case).where(Case.number == number)).scalar_one_or_none()
+        case = (
+            session.execute(  # the parties come along: every case action asks who has it
+                select(Case).where(Case.number == number).options(joinedload(Case.parties))
+            )
+            .unique()
+            .scalar_one_or_none()
+        )
         if case is None:
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         return case
