@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot import (
@@ -71,10 +71,10 @@ class IntakeDoor(DeskCore):
         """The case a retried request (the same trigger) already recorded, if any."""
         if request_key is None:
             return None
-        seen = session.get(SeenRequest, request_key)
-        if seen is None or seen.case_id is None:
+        case_id = session.scalar(select(SeenRequest.case_id).where(SeenRequest.key == request_key))
+        if case_id is None:
             return None
-        return Recorded(case=self._summary(session.get_one(Case, seen.case_id)), already=True)
+        return Recorded(case=self._summary(session.get_one(Case, case_id)), already=True)
 
     def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
         """The reporter looked at the possible duplicates and wants a new case anyway."""
