@@ -112,6 +112,9 @@ Server().run()
 
 @dataclass(frozen=True)
 class Figures:
+    """One target at one concurrency: the median of each percentile over `runs` runs, and the
+    lowest and highest p99 among them (this machine's speed drifts between runs)."""
+
     target: str
     concurrency: int
     requests: int
@@ -119,6 +122,9 @@ class Figures:
     p95_ms: float
     p99_ms: float
     errors: int
+    runs: int = 1
+    p99_low_ms: float = 0.0
+    p99_high_ms: float = 0.0
 
 
 def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
@@ -127,40 +133,71 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
         "--requests",
         type=int,
         default=1000,
-        help="per target and concurrency (1,000: a steady p99)",
+        help="per target, concurrency and run (1,000: a steady p99)",
     )
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="runs per target and concurrency, the targets taking turns; medians are printed",
+    )
     parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
+    if args.runs < 1 or args.requests < 1:
+        parser.error("--runs and --requests must be at least 1")
     standin = demo_standin(clock=time.time, enforce_rate_limits=False)
     server = standin.serve()
-    results: list[Figures] = []
     with tempfile.TemporaryDirectory() as folder:
         database = args.database or f"sqlite:///{Path(folder) / 'bench.db'}"
         backend = "postgresql" if database.startswith("postgresql") else "sqlite"
-        targets: dict[str, Callable[[int], subprocess.Popen[str]]] = {
+        starts: dict[str, Callable[[int], subprocess.Popen[str]]] = {
             "bare bolt": lambda port: _bare_app(port, standin),
             f"casedesk ({backend})": lambda port: start_casedesk(port, standin, database),
         }
-        for name, start in targets.items():
-            port = free_port()
-            process = start(port)
-            try:
-                url = wait_until_up(port, process)
+        processes: list[subprocess.Popen[str]] = []
+        try:
+            targets: dict[str, Traffic] = {}
+            for name, start in starts.items():
+                port = free_port()
+                processes.append(start(port))
+                url = wait_until_up(port, processes[-1])
                 numbers = FAKE_NUMBERS if name == "bare bolt" else seed_cases(url, standin)
-                for concurrency in args.concurrency:
-                    traffic = Traffic(url=url, standin=standin, numbers=numbers)
-                    results.append(_measure(name, traffic, concurrency, args.requests))
-            finally:
+                targets[name] = Traffic(url=url, standin=standin, numbers=numbers)
+            runs: dict[tuple[str, int], list[Figures]] = {}
+            for _ in range(args.runs):  # both servers stay up; they take turns at the load
+                for name, traffic in targets.items():
+                    for concurrency in args.concurrency:
+                        figures = _measure(name, traffic, concurrency, args.requests)
+                        runs.setdefault((name, concurrency), []).append(figures)
+        finally:
+            for process in processes:
                 process.terminate()
                 process.wait(timeout=30)
     server.close()
+    results = [_median(figures) for figures in runs.values()]
     if args.json:
         out.write(json.dumps([r.__dict__ for r in results], indent=2) + "\n")
     else:
         out.write(_table(results))
     return 0
+
+
+def _median(runs: list[Figures]) -> Figures:
+    p99s = [r.p99_ms for r in runs]
+    return Figures(
+        target=runs[0].target,
+        concurrency=runs[0].concurrency,
+        requests=runs[0].requests,
+        p50_ms=round(statistics.median(r.p50_ms for r in runs), 1),
+        p95_ms=round(statistics.median(r.p95_ms for r in runs), 1),
+        p99_ms=round(statistics.median(p99s), 1),
+        errors=sum(r.errors for r in runs),
+        runs=len(runs),
+        p99_low_ms=min(p99s),
+        p99_high_ms=max(p99s),
+    )
 
 
 def start_casedesk(
@@ -371,12 +408,18 @@ def _percentile(ordered: list[float], pct: int) -> float:
 def _table(results: list[Figures]) -> str:
     lines = [
         f"{'target':<22} {'conc.':>5} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>6}"
+        f"{'p99 ms':>8} {'p99 range':>15} {'errors':>6}"
     ]
     for r in results:
+        spread = f"{r.p99_low_ms:.1f}-{r.p99_high_ms:.1f}"
         lines.append(
             f"{r.target:<22} {r.concurrency:>5} {r.requests:>8} {r.p50_ms:>8} {r.p95_ms:>8} "
-            f"{r.p99_ms:>8} {r.errors:>6}"
+            f"{r.p99_ms:>8} {spread:>15} {r.errors:>6}"
+        )
+    if results:
+        lines.append(
+            f"each row: medians over {results[0].runs} run(s) of {results[0].requests} requests, "
+            "the two servers taking turns"
         )
     return "\n".join(lines) + "\n"
 
