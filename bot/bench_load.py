@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http.client import HTTPConnection, HTTPException
+from http.client import HTTPConnection, HTTPException, RemoteDisconnected
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlencode, urlsplit
@@ -358,17 +358,24 @@ class Traffic:
         return lambda: self._post(self.slack.press(MEMBER, "case_take", press, channel="C0EUCQ"))
 
     def _post(self, body: str) -> int:
-        connection = getattr(self._connections, "open", None)
-        if connection is None:
-            connection = HTTPConnection(self.host, self.port, timeout=10)
-            self._connections.open = connection
+        kept = getattr(self._connections, "open", None)
+        if kept is not None:
+            try:
+                return self._send(kept, body)
+            except (BrokenPipeError, ConnectionResetError, RemoteDisconnected):
+                kept.close()  # the server closed it while idle (keep-alive timeout): reconnect
+        fresh = HTTPConnection(self.host, self.port, timeout=10)
+        self._connections.open = fresh
+        return self._send(fresh, body)
+
+    def _send(self, connection: HTTPConnection, body: str) -> int:
         try:
             connection.request("POST", "/slack/events", body, self.slack.headers(body))
             response = connection.getresponse()
             response.read()
             return response.status
         except (OSError, HTTPException):
-            connection.close()  # the next request on this thread opens a new one
+            connection.close()
             self._connections.open = None
             raise
 
