@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import notices as n
@@ -56,23 +56,22 @@ class Duplicates:
 
 
 _BRIEF = (Case.id, Case.number, Case.summary, Case.state, Case.priority, Case.requester_id)
+# Built once (this runs on every contact): the newest open cases, and a requester's.
+_OPEN = select(*_BRIEF).where(Case.state.in_(OPEN_STATES)).order_by(Case.id.desc())
+_OPEN_RECENT = _OPEN.limit(SIMILAR_SCAN)
+_OPEN_OF_REQUESTER = _OPEN.where(Case.requester_id == bindparam("requester")).limit(SIMILAR_LIMIT)
 
 
 def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
     """The requester's open cases, and open cases whose summary reads like this one. Plain
     columns, not whole cases, and one query while the desk has fewer than SIMILAR_SCAN open
     cases: this runs on every contact, ahead of its answer."""
-    open_cases = select(*_BRIEF).where(Case.state.in_(OPEN_STATES)).order_by(Case.id.desc())
-    recent = {row.id: row for row in session.execute(open_cases.limit(SIMILAR_SCAN))}
+    recent = {row.id: row for row in session.execute(_OPEN_RECENT)}
     if len(recent) < SIMILAR_SCAN:  # every open case is here, the requester's among them
         mine = [row for row in recent.values() if row.requester_id == fields.requester_id]
         mine = mine[:SIMILAR_LIMIT]
     else:
-        mine = list(
-            session.execute(
-                open_cases.where(Case.requester_id == fields.requester_id).limit(SIMILAR_LIMIT)
-            )
-        )
+        mine = list(session.execute(_OPEN_OF_REQUESTER, {"requester": fields.requester_id}))
     mine_ids = {row.id for row in mine}
     matches = best_matches(
         fields.summary,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +33,12 @@ T = TypeVar("T")
 STALE_RETRIES = 6
 LARGEST_ID = 2**31 - 1  # the database's integer columns hold no more
 BACKOFF_SECONDS = 0.02  # times the attempt number, jittered: busy cases spread their retries
+# Built once: every case action reads its case this way, and building the statement (its
+# joined-load option above all) cost more than running it. The parties come along because every
+# case action asks who coordinates the case.
+_CASE_BY_NUMBER = (
+    select(Case).where(Case.number == bindparam("number")).options(joinedload(Case.parties))
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,13 +152,7 @@ class DeskCore:
     def _case(self, session: Session, number: int) -> Case:
         if not 0 < number <= LARGEST_ID:  # a forged or mistyped number: no such case
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
-        case = (
-            session.execute(  # the parties come along: every case action asks who has it
-                select(Case).where(Case.number == number).options(joinedload(Case.parties))
-            )
-            .unique()
-            .scalar_one_or_none()
-        )
+        case = session.execute(_CASE_BY_NUMBER, {"number": number}).unique().scalar_one_or_none()
         if case is None:
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         return case

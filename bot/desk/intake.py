@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields as dataclass_fields
 from datetime import timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from bot import (
@@ -22,6 +22,7 @@ from store.models import Case, IntakeDraft, SeenRequest
 DRAFT_LIFETIME = timedelta(hours=12)
 # One row and no case: a plain INSERT, built once (no ORM flush, no statement per contact).
 _NEW_DRAFT = insert(IntakeDraft).returning(IntakeDraft.id)
+_SEEN = select(SeenRequest.case_id).where(SeenRequest.key == bindparam("key"))
 
 
 class IntakeDoor(DeskCore):
@@ -70,7 +71,7 @@ class IntakeDoor(DeskCore):
         """The case a retried request (the same trigger) already recorded, if any."""
         if request_key is None:
             return None
-        case_id = session.scalar(select(SeenRequest.case_id).where(SeenRequest.key == request_key))
+        case_id = session.scalar(_SEEN, {"key": request_key})
         if case_id is None:
             return None
         return Recorded(case=self._summary(session.get_one(Case, case_id)), already=True)
