@@ -53,8 +53,14 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session that only reads. On a SQLite file it neither waits for nor holds up the
-        writer (WAL: it reads the last commit); its connection refuses writes. PostgreSQL's
-        readers never wait, so there it is an ordinary transaction."""
+        writer (WAL: it reads the last commit); its connection refuses writes. On PostgreSQL it
+        runs in autocommit: each statement reads the latest commit, exactly as it would inside a
+        READ COMMITTED transaction, without the BEGIN and COMMIT round trips."""
+        if self.engine.dialect.name == "postgresql":
+            with self._sessions() as session:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                yield session
+            return
         if self._readers is None:
             with self.transaction() as session:
                 yield session
