@@ -98,7 +98,7 @@ def buttons(block_id: str, *specs: tuple[str, str, str, str | None]) -> ActionsB
 
 def as_dicts(blocks: list[Block]) -> list[dict[str, object]]:
     """Serialise, which also runs slack_sdk's own Block Kit length checks."""
-    return [b.to_dict() for b in blocks]
+    return [kit_checks.serialise(b) for b in blocks]
 
 
 def row_of(ctx: RenderContext, model: type[T], param: str) -> T | None:

@@ -1,15 +1,21 @@
-"""slack_sdk checks each Block Kit object (lengths, counts, required fields) as it serialises
-it, and finds those checks by calling dir() and getattr() on every attribute of every object,
-every time: about two thirds of the CPU a message costs to render, on every answer. The same
-checks are found once per class here and then run exactly as before; an invalid block still
-raises SlackObjectFormationError.
+"""Serialising Block Kit objects the way slack_sdk does, at a fraction of its CPU.
+
+slack_sdk checks each object (lengths, counts, required fields) as it serialises it, and finds
+those checks by calling dir() and getattr() on every attribute of every object, every time; it
+then serialises each nested object and walks the result once more for every level above it. A
+card cost about a millisecond. Here the checks are found once per class and run exactly as
+before (an invalid block still raises SlackObjectFormationError), and `serialise` walks the tree
+once, giving what `to_dict()` gives (a class with a `to_dict` of its own keeps it).
 """
 
 from __future__ import annotations
 
-from slack_sdk.models.basic_objects import JsonObject
+from typing import Any
+
+from slack_sdk.models.basic_objects import EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST, JsonObject
 
 _CHECKS: dict[type, tuple[str, ...]] = {}
+_EMPTY_ALLOWED = {(e["type"], e["property"]) for e in EMPTY_ALLOWED_TYPE_AND_PROPERTY_LIST}
 
 
 def _checks_of(cls: type) -> tuple[str, ...]:
@@ -35,3 +41,31 @@ def validate_json(self: JsonObject) -> None:
 def install() -> None:
     """Use the per-class lookup for every Block Kit object in this process."""
     JsonObject.validate_json = validate_json  # type: ignore[method-assign]
+
+
+def serialise(obj: JsonObject) -> dict[str, Any]:
+    """`obj.to_dict()`, walking the tree once."""
+    if type(obj).to_dict is not JsonObject.to_dict:
+        return dict(obj.to_dict())  # a class that serialises itself (Option, ConfirmObject, ...)
+    obj.validate_json()
+    kind = getattr(obj, "type", None)
+    result: dict[str, Any] = {}
+    for key in sorted(obj.attributes):
+        value = obj.get_object_attribute(key)
+        if value is None:
+            continue
+        if (kind, key) not in _EMPTY_ALLOWED and hasattr(value, "__len__") and len(value) == 0:
+            continue
+        result[key] = _plain(value)
+    return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, JsonObject):
+        return serialise(value)
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return {k: _plain(v) for k, v in to_dict().items()}
+    return value
