@@ -5,9 +5,14 @@ programs are installed (CI installs them); it starts a server of its own."""
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import create_engine, text
+
 from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
+from store.db import Database
 from tests.conftest import world_settings
 from tests.helpers import case_count, last_ephemeral, outbox
 from tests.pg_server import NEEDED, Server
@@ -48,3 +53,40 @@ def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
         assert "You took CASE-1001" in last_ephemeral(world, "U0EUC01")
     finally:
         world.close()
+
+
+def test_a_pooled_connection_the_server_closed_while_idle_is_replaced_before_use(
+    own_postgres: Server,
+) -> None:
+    """The server ends idle sessions (a restart, an idle timeout, an administrator): the next
+    request gets a fresh connection instead of an error, without a ping on every checkout."""
+    db = Database(own_postgres.url)
+    try:
+        with db.reading() as session, db.transaction() as other:  # two pooled connections
+            session.execute(text("SELECT 1"))
+            other.execute(text("SELECT 1"))
+        admin = create_engine(own_postgres.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            ended = connection.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            ).scalar()
+            assert ended == 2
+            for _ in range(100):  # the sessions end just after the call returns
+                if not connection.exec_driver_sql(_OTHERS).scalar():
+                    break
+                time.sleep(0.05)
+        admin.dispose()
+        with db.reading() as session:
+            assert session.execute(text("SELECT 1")).scalar() == 1
+        with db.transaction() as session:
+            assert session.execute(text("SELECT 2")).scalar() == 2
+    finally:
+        db.dispose()
+
+
+_OTHERS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+)
