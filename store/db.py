@@ -53,6 +53,19 @@ class Database:
             yield session
 
     @contextmanager
+    def one_statement(self) -> Iterator[Session]:
+        """A session for a write that is a single statement, atomic by itself: on PostgreSQL it
+        runs in autocommit, without the BEGIN and COMMIT round trips; on SQLite it takes its
+        turn at the writer like any transaction."""
+        if self.engine.dialect.name != "postgresql":
+            with self.transaction() as session:
+                yield session
+            return
+        with self._sessions() as session:
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield session
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session that only reads. On a SQLite file it neither waits for nor holds up the
         writer (WAL: it reads the last commit); its connection refuses writes. On PostgreSQL it

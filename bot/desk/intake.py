@@ -53,7 +53,7 @@ class IntakeDoor(DeskCore):
                     "fields": {f.name: getattr(fields, f.name) for f in dataclass_fields(fields)},
                     "created_at": self.clock.now(),
                 }
-                with self._transaction() as (session, _):
+                with self.db.one_statement() as session:
                     draft_id = session.execute(_NEW_DRAFT, draft).scalar_one()
                 return HeldForDuplicates(
                     draft_id=draft_id, requester_open=found.requester_open, similar=found.similar
