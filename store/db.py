@@ -61,8 +61,7 @@ class Database:
             with self.transaction() as session:
                 yield session
             return
-        with self._sessions() as session:
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        with self._autocommit() as session:
             yield session
 
     @contextmanager
@@ -72,8 +71,7 @@ class Database:
         runs in autocommit: each statement reads the latest commit, exactly as it would inside a
         READ COMMITTED transaction, without the BEGIN and COMMIT round trips."""
         if self.engine.dialect.name == "postgresql":
-            with self._sessions() as session:
-                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            with self._autocommit() as session:
                 yield session
             return
         if self._readers is None:
@@ -81,6 +79,13 @@ class Database:
                 yield session
             return
         with self._readers() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _autocommit(self) -> Iterator[Session]:
+        """A PostgreSQL session whose statements each commit on their own."""
+        with self._sessions() as session:
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield session
 
     def after_fork(self) -> None:
