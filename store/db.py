@@ -189,8 +189,12 @@ def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) 
     pgconn = getattr(dbapi_connection, "pgconn", None)
     if pgconn is None:  # not psycopg: nothing to look at
         return
+    try:
+        socket = pgconn.socket  # psycopg raises when the connection is already lost
+    except Exception as exc:
+        raise DisconnectionError("the connection was lost") from exc
     poller = select.poll()
-    poller.register(pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+    poller.register(socket, select.POLLIN | select.POLLERR | select.POLLHUP)
     if poller.poll(0):
         raise DisconnectionError("the server closed the connection while it was idle")
 
