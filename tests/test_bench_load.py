@@ -10,7 +10,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bot.bench_load import Traffic, run_benchmark
+from bot.bench_load import run_benchmark
+from bot.load_traffic import Traffic
 from bot.sandbox.world import demo_standin
 
 
