@@ -47,7 +47,7 @@ def serialise(obj: JsonObject) -> dict[str, Any]:
     """`obj.to_dict()`, walking the tree once."""
     if type(obj).to_dict is not JsonObject.to_dict:
         return dict(obj.to_dict())  # a class that serialises itself (Option, ConfirmObject, ...)
-    obj.validate_json()
+    validate_json(obj)
     kind = getattr(obj, "type", None)
     result: dict[str, Any] = {}
     for key in sorted(obj.attributes):
