@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import notices as n
 from bot import permissions, timers
-from bot.business_time import open_spans
+from bot.business_time import add_business, open_spans
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import record_event
@@ -48,8 +48,9 @@ RELATIVE = re.compile(r"^(\d{1,4})\s*(m|min|mins|minutes?|h|hr|hrs|hours?)$")
 CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2})[:.](\d{2})$")
 USAGE = (
-    "Give the estimate as `[contact|resolution] <when>`, where <when> is 15m, 30m, 1h, 4h, "
-    "morning (the next business morning), a time today like 14:30, or 2026-11-25 09:00."
+    "Give the estimate as `[contact|resolution] <when>`, where <when> is 15m, 30m, 1h, 4h "
+    "(in the case's business hours), morning (the next business morning), a time today like "
+    "14:30, or 2026-11-25 09:00."
 )
 
 
@@ -92,7 +93,10 @@ def _when(text: str, *, now: datetime, calendar: Calendar) -> datetime:
         return next_business_morning(calendar, now)
     if relative := RELATIVE.match(text):
         amount, unit = int(relative.group(1)), relative.group(2)
-        at = now + (timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount))
+        span = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
+        # counted in the case's business hours, like its SLA clocks: "4h" on a Friday evening
+        # is Monday morning for a desk that works office hours
+        at = add_business(calendar, now, span.total_seconds())
     elif clock := CLOCK.match(text):
         moment = _local_time(int(clock.group(1)), int(clock.group(2)), text)
         local_now = now.astimezone(zone)

@@ -120,4 +120,4 @@ class ContactDoor(DeskCore):
     def home(self, user_id: str) -> HomeData:
         """The App Home's content for one person."""
         with self.db.reading() as session:
-            return home.load(session, self.policy, user_id, self._summary)
+            return home.load(session, self.policy, user_id, self._summary, now=self.clock.now())

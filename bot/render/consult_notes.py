@@ -6,10 +6,19 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import object_session
 
-from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user
+from bot.render.cards import ACTION_TAKE
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    context,
+    duration,
+    priority_label,
+    safe,
+    section,
+    user,
+)
 from bot.render.handoff_notes import brief_blocks
 from bot.render.message import Message, RenderContext
-from bot.render.sla_notes import duration
 from bot.text import clip
 from store.models import Consult
 
@@ -32,6 +41,11 @@ def consult_page(ctx: RenderContext) -> Message:
     if row.question:
         blocks.append(section(f"*Question:* {safe(row.question, 1500)}"))
     blocks += brief_blocks(ctx)
+    if case.state == "pending" and row.group_key == case.group_key:
+        # SLA-2's page of an unclaimed case: the on-call can take it from here
+        blocks.append(
+            buttons("consult_take", ("Take it", ACTION_TAKE, str(case.number), "primary"))
+        )
     return Message(
         text=clip(f"Consult on {case.ref}: {case.summary}", 300), blocks=as_dicts(blocks)
     )

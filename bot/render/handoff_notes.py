@@ -12,6 +12,7 @@ from bot.render.common import (
     as_dicts,
     buttons,
     context,
+    duration,
     fields_section,
     priority_label,
     safe,
@@ -20,7 +21,6 @@ from bot.render.common import (
     when,
 )
 from bot.render.message import Message, RenderContext
-from bot.render.sla_notes import duration
 from bot.text import clip
 from bot.vocabulary import STATES
 from store.models import Case, Handoff

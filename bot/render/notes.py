@@ -12,7 +12,7 @@ from bot.changes import planned_outage_of
 from bot.render.cards import ACTION_TAKE
 from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user, when
 from bot.render.message import Message, RenderContext
-from bot.targets import first_response_due
+from bot.targets import Due, due, next_promise
 from bot.text import clip
 
 FIELD_NAMES = {
@@ -28,10 +28,10 @@ FIELD_NAMES = {
 def requester_ack(ctx: RenderContext) -> Message:
     """INTAKE-3: the number and the target time of the first response, the moment it exists."""
     case, policy = ctx.case, ctx.policy
-    due = first_response_due(policy, case)
+    first = due(case, "first_response")
     text = (
         f"Your request is recorded as *{case.ref}*: {safe(case.summary, 300)}\n"
-        f"Priority: *{priority_label(policy, case)}*. We will respond by {when(due)}."
+        f"Priority: *{priority_label(policy, case)}*. {promise_sentence(first)}"
     )
     if case.support_status in ("unsupported", "not_in_catalog"):
         text += (
@@ -47,8 +47,25 @@ def requester_ack(ctx: RenderContext) -> Message:
         )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
     blocks = as_dicts([section(text), context(foot)])
-    plain = f"Your request is recorded as {case.ref}; we will respond by {due:%Y-%m-%d %H:%M} UTC."
+    plain = f"Your request is recorded as {case.ref}."
+    if first.at is not None and first.state in ("running", "warned"):
+        plain = f"{plain[:-1]}; we will respond by {first.at:%Y-%m-%d %H:%M} UTC."
     return Message(text=plain, blocks=blocks)
+
+
+def promise_sentence(promise: Due) -> str:
+    """What the requester is promised next, in words, from the clock `/case sla` shows."""
+    resolve = promise.metric == "resolution"
+    if promise.state in ("running", "warned") and promise.at is not None:
+        verb = "We aim to resolve it by" if resolve else "We will respond by"
+        return f"{verb} {when(promise.at)}."
+    if promise.state == "breached" and promise.at is not None:
+        return f"We are late (we aimed for {when(promise.at)}) and are on it."
+    if promise.state == "paused":
+        return "The desk is waiting for something from you; we go on as soon as you answer."
+    if promise.state == "met" and not resolve:
+        return "The desk has already picked it up."
+    return ""
 
 
 def requester_linked(ctx: RenderContext) -> Message:
@@ -73,9 +90,8 @@ def requester_reclassified(ctx: RenderContext) -> Message:
     if old and old != case.priority:
         text = (
             f"The priority of *{case.ref}* changed from {old} to "
-            f"*{priority_label(policy, case)}*. We will respond by "
-            f"{when(first_response_due(policy, case))}."
-        )
+            f"*{priority_label(policy, case)}*. {promise_sentence(next_promise(case))}"
+        ).strip()
     else:
         text = f"The desk updated the details of *{case.ref}*; its priority stays {case.priority}."
     return Message(text=f"{case.ref} was updated.", blocks=as_dicts([section(text)]))
