@@ -35,6 +35,8 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Unsupported; work approved for this case",  # CLASSIFY-2
         "Major incident CASE-1002",  # CLASSIFY-4 raise to major starts ROUTE-1
         "`teleporter` is not a service",  # bad input
+        "[ Page the group's on-call ]",  # SLA-2 warning of an unclaimed case
+        ":hourglass_flowing_sand: *First response at risk*",  # SLA-2 on the queue card
         "is part of a wider incident, CASE-1001",  # WORK-6 link
         "*CASE-1001 is resolved*, and with it your request CASE-1008",  # WORK-6 close
         "*PRB-1* · problem from *CASE-1001* (P1)",  # CLOSE-5 problem case
