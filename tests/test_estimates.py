@@ -224,3 +224,23 @@ def test_work_1_a_verify_question_counts_as_contact_for_the_promise(
     kenji.pass_time(timedelta(minutes=20))
     assert not events(world, 1001, "promise_due"), "no reminder of a promise that was kept"
     assert not [t for t in dm_texts(world, KENJI) if "you promised" in t]
+
+
+def test_work_1_a_promise_past_the_resolution_target_warns_the_promiser(
+    world: World, dana: Driver
+) -> None:
+    dana.command(VPN_P3)  # round the clock (UTC): resolution due in 24 hours
+    kenji = as_user(world, "kenji")
+    later = world.runtime.clock.now() + timedelta(days=3)
+    kenji.command(f"/case take CASE-1001 resolution {later:%Y-%m-%d %H:%M}")
+    (case,) = cases(world)
+    resolution = next(c.due_at for c in case.clocks if c.metric == "resolution")
+    assert resolution is not None and case.estimate_at is not None
+    assert case.estimate_at > resolution
+    answer = last_ephemeral(world, KENJI)
+    warning = (
+        f":warning: That is after the resolution target, due <!date^{int(resolution.timestamp())}^"
+    )
+    assert warning in answer
+    kenji.command("/case estimate CASE-1001 resolution 4h")
+    assert ":warning:" not in last_ephemeral(world, KENJI), "4 hours is within the target"

@@ -432,6 +432,8 @@ def test_sla_2_the_page_button_pages_the_queue_groups_on_call_once(office: World
     )
     (page,) = [t for t in dm_texts(office, "U0EUC01") if "Consult: CASE-1001" in t]
     assert "its first response target is at risk. Please take it." in page
+    due = due_of(cases(office)[0], "first_response")
+    assert re.search(rf"First response: 1[01] min left, due {re.escape(token(due))}", page)
     assert "Take it" in page
     (warned,) = warnings_to(office, "U0DESK01")
     assert labels(warned) == ["Show the case"], "the page button is gone"

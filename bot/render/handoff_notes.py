@@ -98,7 +98,8 @@ def sla_left(ctx: RenderContext) -> str:
             if view.left_seconds >= 0
             else f"{duration(view.left_seconds)} over"
         )
-        lines.append(f"{view.label}: {left}")
+        due = f", due {when(view.due_at)}" if view.due_at else " (paused)"
+        lines.append(f"{view.label}: {left}{due}")
     return "\n".join(lines) or "all targets met"
 
 
