@@ -161,7 +161,7 @@ def expect_estimate(session: Session, policy: Policy, case: Case, *, now: dateti
 def give(
     session: Session, policy: Policy, case: Case, *, actor: str, text: str, now: datetime
 ) -> list[Notice]:
-    """Record the promise, tell the requester, and arm the clock that keeps us to it."""
+    """Read the person's estimate, then promise it."""
     if case.state == "closed":
         raise EstimateRefused(f"{case.ref} is closed; it needs no estimate.")
     permissions.require(
@@ -170,6 +170,35 @@ def give(
         to=f"give the requester an estimate for {case.ref}",
     )
     estimate = parse(text, now=now, calendar=calendar_of(policy, case))
+    return promise(session, policy, case, actor=actor, estimate=estimate, now=now)
+
+
+def promise_within(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    kind: str,
+    span: timedelta,
+    now: datetime,
+) -> list[Notice]:
+    """A promise the desk's policy makes (a catalog item's estimate): `span` of the case's
+    business hours from now, with no cap on how far that lands."""
+    at = add_business(calendar_of(policy, case), now, span.total_seconds())
+    return promise(session, policy, case, actor=actor, estimate=Estimate(kind=kind, at=at), now=now)
+
+
+def promise(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    estimate: Estimate,
+    now: datetime,
+) -> list[Notice]:
+    """Record the promise, tell the requester, and arm the clock that keeps us to it."""
     old = describe(case)
     case.estimate_kind, case.estimate_at, case.estimate_given_at = estimate.kind, estimate.at, now
     note_contact(case, now=now)
