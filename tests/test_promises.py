@@ -160,3 +160,19 @@ def test_intake_3_once_the_case_is_taken_the_card_says_when_it_was_met(
     (card,) = texts(world, "C0EUCQ")
     assert f"*First response*\nMet {token(met)}" in card
     assert "First response due" not in card
+
+
+def test_intake_3_a_case_resolved_before_any_first_response_says_its_clock_stopped(
+    worlds: list[World], database_url: str
+) -> None:
+    world = at_moment(worlds, database_url, utc(1, 10))
+    dana = Driver(world=world, user=DANA)
+    dana.command(f"{LAPTOP} {LEVELS['P4']}")
+    dana.command("/case resolve CASE-1001 Tightened the hinge screws with Jordan at the desk")
+    dana.command("/case verify CASE-1001")
+    (case,) = cases(world)
+    assert case.state == "resolved"
+    assert next(c.due_at for c in case.clocks if c.metric == "first_response") is None
+    (card,) = texts(world, "C0EUCQ")
+    assert "*First response*\nStopped: the case is resolved" in card
+    assert "First response due" not in card

@@ -8,6 +8,7 @@ from bot import sla
 from bot.render.common import duration, when
 from bot.render.message import RenderContext
 from bot.targets import due
+from bot.vocabulary import STATES
 from store.models import Case
 
 AT_RISK = ":hourglass_flowing_sand:"
@@ -21,6 +22,9 @@ def first_response_field(case: Case) -> tuple[str, str]:
         return ("First response", f"Met {when(first.at)}")
     if first.state == "paused":
         return ("First response due", "On hold while the case waits on the requester")
+    if first.state == "stopped":
+        state = STATES.get(case.state, case.state).lower()
+        return ("First response", f"Stopped: the case is {state}")
     if first.at is None:
         return ("First response due", "No clock running")
     if first.state == "breached":

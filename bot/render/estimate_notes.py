@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from slack_sdk.models.blocks import Block
 
 from bot.estimates import KINDS, PRESETS
@@ -13,6 +15,7 @@ from store.models import Case
 
 ACTION_ESTIMATE_PRESET = "estimate_preset"  # + "_<preset>"; value "<case number>"
 ACTION_ESTIMATE_OTHER = "estimate_other"
+SAME_TIME = timedelta(minutes=1)  # "30 min" pressed a moment after the take is the 30 min target
 
 
 def estimate_buttons(case: Case) -> Block:
@@ -41,7 +44,7 @@ def past_target(case: Case) -> str:
     clock = due(case, metric)
     if clock.state not in ("running", "warned") or clock.at is None:
         return ""
-    if case.estimate_at <= clock.at:
+    if case.estimate_at <= clock.at + SAME_TIME:
         return ""
     label = METRIC_LABELS[metric].lower()
     return (
