@@ -20,6 +20,7 @@ from bot.business_time import is_open
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from bot.sla import METRIC_LABELS
+from bot.vocabulary import NEEDS_OVERRIDE
 from config.policy import Policy
 from store.models import Case, Consult, SlaClock
 
@@ -31,8 +32,13 @@ def warning_key(clock: SlaClock, person: str) -> str:
 
 
 def unclaimed(policy: Policy, case: Case) -> bool:
-    """No resolver has taken the case: it waits in a group's queue."""
-    return case.state == "pending" and (case.group_key or "") in policy.groups
+    """No resolver has taken the case: it waits in a group's queue, ready to be taken (a case
+    waiting for an override decision cannot be taken yet)."""
+    return (
+        case.state == "pending"
+        and (case.group_key or "") in policy.groups
+        and case.support_status not in NEEDS_OVERRIDE
+    )
 
 
 def warning_notices(

@@ -414,6 +414,37 @@ def test_sla_2_an_unclaimed_case_warns_its_coordinator_with_a_page_and_the_on_ca
         )
 
 
+def test_sla_2_a_coordinator_who_is_the_queues_on_call_gets_one_warning_with_take_it(
+    office: World,
+) -> None:
+    """No service named: the case waits in the service desk's own queue, whose on-call is Dana,
+    who recorded it. Paging herself makes no sense; she can take it."""
+    Driver(world=office, user="U0DESK01").command(
+        "/case new Monitor flickers urgency=high impact=minor for=@alex"
+    )
+    move_to(office, at(29, 8, 19))
+    (warning,) = events(office, 1001, "sla_warning")
+    assert warning.detail["to"] == ["U0DESK01"] and warning.detail["unclaimed"]
+    (only,) = warnings_to(office, "U0DESK01")
+    assert labels(only) == ["Take it", "Show the case"]
+
+
+def test_sla_2_a_case_waiting_for_an_override_is_not_offered_to_take(office: World) -> None:
+    Driver(world=office, user="U0DESK01").command(
+        "/case new Home router drops the laptop service=personal-devices urgency=high "
+        "impact=minor for=@jordan"
+    )
+    (case,) = cases(office)
+    assert case.support_status in ("unsupported", "not_in_catalog") and case.state == "pending"
+    due = due_of(case, "first_response")
+    assert due is not None
+    move_to(office, due - timedelta(minutes=11))
+    (warning,) = events(office, 1001, "sla_warning")
+    assert warning.detail["unclaimed"] is False, "it waits for an override, not for a taker"
+    (only,) = [t for t in dm_texts(office, "U0DESK01") if "is due" in t]
+    assert "Post an update" in only and "Take it" not in only and "Page the group" not in only
+
+
 def test_sla_2_the_page_button_pages_the_queue_groups_on_call_once(office: World) -> None:
     dana = Driver(world=office, user="U0DESK01")
     dana.command(LAPTOP_P3)
