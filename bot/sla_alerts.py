@@ -62,6 +62,7 @@ def warning_notices(
                 clock=clock.id,
                 late=late,
                 page=True,
+                group=group.key,
             )
         )
     notices.append(
@@ -72,16 +73,23 @@ def warning_notices(
             clock=clock.id,
             late=late,
             take=True,
+            group=group.key,
         )
     )
     people = list(dict.fromkeys([case.coordinator_id, group.on_call]))
-    detail = {"clock": clock.id, "to": people, "unclaimed": True, "on_call": group.on_call}
+    detail = {
+        "clock": clock.id,
+        "to": people,
+        "unclaimed": True,
+        "on_call": group.on_call,
+        "group": group.key,
+    }
     return notices, detail
 
 
 def refresh_warnings(case: Case) -> list[Notice]:
-    """Re-render, in place, the warnings sent while the case was unclaimed: after a take or a
-    page, their buttons give way to what happened."""
+    """Re-render, in place, the warnings sent while the case was unclaimed: after a take, a page
+    or a move to another queue, their buttons give way to what happened."""
     notices = []
     for event in case.events:
         detail = event.detail or {}
@@ -95,6 +103,7 @@ def refresh_warnings(case: Case) -> list[Notice]:
                     key=f"sla_warning:{detail.get('clock')}:{person}",
                     clock=detail.get("clock"),
                     late=bool(detail.get("late")),
+                    group=detail.get("group"),
                     **{"take" if person == detail.get("on_call") else "page": True},
                 )
             )

@@ -584,3 +584,22 @@ def timers_keyed(world: World, key_part: str) -> list[Timer]:
     with world.runtime.db.transaction() as session:
         found = session.execute(select(Timer).order_by(Timer.id)).scalars()
         return [t for t in found if key_part in t.key]
+
+
+def test_sla_2_a_warning_of_a_case_moved_to_another_queue_loses_its_buttons(
+    office: World,
+) -> None:
+    dana = Driver(world=office, user="U0DESK01")
+    dana.command("/case new Printer offline service=printers urgency=high impact=minor for=@alex")
+    move_to(office, at(29, 8, 19))
+    (before,) = warnings_to(office, "U0EUC01")
+    dana.command("/case transfer CASE-1001 network The printer is fine; its switch port is dead")
+    (case,) = cases(office)
+    assert (case.group_key, case.state) == ("network", "pending")
+    (after,) = [
+        m for m in top_level(office, office.standin.dm_channel_id("U0EUC01")) if m.ts == before.ts
+    ]
+    assert labels(after) == [], "Ravi can no longer take it"
+    assert "*CASE-1001* moved to the Network Operations queue." in message_text(
+        after.text, after.blocks
+    )

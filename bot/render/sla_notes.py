@@ -60,7 +60,8 @@ def sla_warning(ctx: RenderContext) -> Message:
     view = _view(ctx)
     label = view.label if view else "SLA"
     unclaimed_copy = "page" in ctx.params or "take" in ctx.params
-    if unclaimed_copy and case.state != "pending":
+    sent_for = ctx.params.get("group", case.group_key)
+    if unclaimed_copy and (case.state != "pending" or case.group_key != sent_for):
         return _warning_settled(ctx, label)
     left = duration(view.left_seconds) if view else "little time"
     due = when(view.due_at) if view and view.due_at else "soon"
@@ -104,7 +105,8 @@ def sla_warning(ctx: RenderContext) -> Message:
 
 
 def _warning_settled(ctx: RenderContext, label: str) -> Message:
-    """An unclaimed case's warning after someone took the case: no buttons left to press."""
+    """An unclaimed case's warning once someone took the case, or it moved to another queue:
+    no buttons left to press."""
     case = ctx.case
     clock = _clock(ctx)
     if clock is not None and clock.met_at is not None:
@@ -113,12 +115,21 @@ def _warning_settled(ctx: RenderContext, label: str) -> Message:
         now = f"{label} due {when(clock.due_at)}"
     else:
         now = f"{label} on hold"
-    text = (
-        f":white_check_mark: *{case.ref}* was taken: {user(case.coordinator_id)} coordinates "
-        f"it now. {now}.\n{safe(case.summary, 300)}"
-    )
+    if case.state == "pending":
+        plain = f"{case.ref} moved to the {group_label(ctx.policy, case)} queue"
+        text = f":arrow_right: *{case.ref}* moved to the {group_label(ctx.policy, case)} queue."
+    elif case.state in ("resolved", "closed"):
+        plain = f"{case.ref} is {case.state}"
+        text = f":white_check_mark: *{case.ref}* is {case.state}."
+    else:
+        plain = f"{case.ref} was taken"
+        text = (
+            f":white_check_mark: *{case.ref}* was taken: {user(case.coordinator_id)} coordinates "
+            "it now."
+        )
+    text += f" {now}.\n{safe(case.summary, 300)}"
     blocks: list[Block] = [section(text)]
-    return Message(text=clip(f"{case.ref} was taken", 300), blocks=as_dicts(blocks))
+    return Message(text=clip(plain, 300), blocks=as_dicts(blocks))
 
 
 def sla_breach(ctx: RenderContext) -> Message:
