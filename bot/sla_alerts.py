@@ -27,8 +27,9 @@ from store.models import Case, Consult, SlaClock
 TEMPLATE = "sla_warning"
 
 
-def warning_key(clock: SlaClock, person: str) -> str:
-    return f"sla_warning:{clock.id}:{person}"
+def warning_key(clock_id: object, person: str) -> str:
+    """One keyed warning per clock and person, so it can be edited in place."""
+    return f"sla_warning:{clock_id}:{person}"
 
 
 def unclaimed(policy: Policy, case: Case) -> bool:
@@ -58,7 +59,7 @@ def warning_notices(
             n.post(
                 case.coordinator_id,
                 TEMPLATE,
-                key=warning_key(clock, case.coordinator_id),
+                key=warning_key(clock.id, case.coordinator_id),
                 clock=clock.id,
                 late=late,
                 page=True,
@@ -69,7 +70,7 @@ def warning_notices(
         n.post(
             group.on_call,
             TEMPLATE,
-            key=warning_key(clock, group.on_call),
+            key=warning_key(clock.id, group.on_call),
             clock=clock.id,
             late=late,
             take=True,
@@ -100,7 +101,7 @@ def refresh_warnings(case: Case) -> list[Notice]:
                 n.post(
                     person,
                     TEMPLATE,
-                    key=f"sla_warning:{detail.get('clock')}:{person}",
+                    key=warning_key(detail.get("clock"), person),
                     clock=detail.get("clock"),
                     late=bool(detail.get("late")),
                     group=detail.get("group"),
@@ -114,10 +115,16 @@ def page_on_call(
     session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
 ) -> list[Notice]:
     """The warning's "Page the group's on-call": step 1 of the queue group's call tree."""
+    if case.state != "pending":
+        raise UserFacingError(
+            f"{case.ref} is no longer waiting to be taken (it is "
+            f"{case.state.replace('_', ' ')}; {_mention(case.coordinator_id)} coordinates it), "
+            "so nobody needs paging."
+        )
     if not unclaimed(policy, case):
         raise UserFacingError(
-            f"{case.ref} has already been taken by {_mention(case.coordinator_id)}; "
-            "nobody needs paging."
+            f"{case.ref} waits for an override decision, not for someone to take it: an override "
+            "approver decides first."
         )
     group = policy.groups[case.group_key or ""]
     paged = on_call_page(session, case)

@@ -403,8 +403,16 @@ def test_sla_2_an_unclaimed_case_warns_its_coordinator_with_a_page_and_the_on_ca
     (card,) = texts(office, "C0EUCQ")
     assert f":hourglass_flowing_sand: *First response at risk* · due {token(due)}" in card
 
+    dana = Driver(world=office, user="U0DESK01")
+    stale = dana.find_button("Page the group's on-call")
     as_user(office, "ravi").press("Take it", channel=office.standin.dm_channel_id("U0EUC01"))
     assert cases(office)[0].coordinator_id == "U0EUC01"
+    dana.click(stale)
+    assert (
+        "CASE-1001 is no longer waiting to be taken (it is assigned; <@U0EUC01> coordinates it)"
+        in last_ephemeral(office, "U0DESK01")
+    )
+    assert not consults(office), "nobody was paged"
     for person, before in (("U0DESK01", dana_msg), ("U0EUC01", ravi_msg)):
         (after,) = warnings_to(office, person, taken=True)
         assert after.ts == before.ts, "edited in place"
