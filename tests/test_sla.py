@@ -566,9 +566,9 @@ def labels(message: Any) -> list[str]:
     ]
 
 
-def warnings_to(world: World, user: str, *, taken: bool = False) -> list[Any]:
-    """The SLA warnings in the person's DM (after a take, the edited ones)."""
-    marker = "was taken" if taken else "is due"
+def warnings_to(world: World, user: str, *, taken: bool = False, missed: bool = False) -> list[Any]:
+    """The SLA warnings in the person's DM (after a take or the breach, the edited ones)."""
+    marker = "was taken" if taken else "was due" if missed else "is due"
     return [
         m
         for m in top_level(world, world.standin.dm_channel_id(user))
@@ -610,4 +610,19 @@ def test_sla_2_a_warning_of_a_case_moved_to_another_queue_loses_its_buttons(
     assert labels(after) == [], "Ravi can no longer take it"
     assert "*CASE-1001* moved to the Network Operations queue." in message_text(
         after.text, after.blocks
+    )
+
+
+def test_sla_2_a_warning_edited_after_the_breach_says_it_was_due(office: World) -> None:
+    dana = Driver(world=office, user="U0DESK01")
+    dana.command(LAPTOP_P3)
+    move_to(office, at(29, 8, 35))  # warned at 08:18, missed at 08:30
+    due = due_of(cases(office)[0], "first_response")
+    dana.press("Page the group's on-call")
+    (warned,) = warnings_to(office, "U0DESK01", taken=False, missed=True)
+    text = message_text(warned.text, warned.blocks)
+    assert re.search(
+        rf":red_circle: \*First response for CASE-1001 was due {re.escape(token(due))}[^*]*\* "
+        r"\([45] min over 1 h 00 min\)",
+        text,
     )

@@ -65,11 +65,17 @@ def sla_warning(ctx: RenderContext) -> Message:
         return _warning_settled(ctx, label)
     left = duration(view.left_seconds) if view else "little time"
     due = when(view.due_at) if view and view.due_at else "soon"
-    text = (
-        f":hourglass_flowing_sand: *{label} for {case.ref} is due {due}* ({left} left of "
-        f"{duration(view.target_seconds) if view else 'the target'}).\n"
-        f"{priority_label(policy, case)} · {safe(case.summary, 300)}"
-    )
+    target = duration(view.target_seconds) if view else "the target"
+    plain = f"{label} for {case.ref} is due soon ({left} left)"
+    if view is not None and view.left_seconds < 0:  # re-rendered after the breach
+        head = f":red_circle: *{label} for {case.ref} was due {due}* ({left} over {target})."
+        plain = f"{label} for {case.ref} is {left} overdue"
+    else:
+        head = (
+            f":hourglass_flowing_sand: *{label} for {case.ref} is due {due}* "
+            f"({left} left of {target})."
+        )
+    text = f"{head}\n{priority_label(policy, case)} · {safe(case.summary, 300)}"
     number = str(case.number)
     show = ("Show the case", ACTION_SHOW, number, None)
     blocks: list[Block] = [section(text)]
@@ -99,9 +105,7 @@ def sla_warning(ctx: RenderContext) -> Message:
             buttons("sla", ("Post an update", ACTION_POST_UPDATE, number, "primary"), show)
         )
     blocks.append(context(f"Coordinator {user(case.coordinator_id)}", *_late(ctx)))
-    return Message(
-        text=clip(f"{label} for {case.ref} is due soon ({left} left)", 300), blocks=as_dicts(blocks)
-    )
+    return Message(text=clip(plain, 300), blocks=as_dicts(blocks))
 
 
 def _warning_settled(ctx: RenderContext, label: str) -> Message:
