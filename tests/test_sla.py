@@ -297,7 +297,10 @@ def test_sla_4_slack_failing_while_reminders_fall_due_delivers_each_once(office:
     for _ in range(10):
         office.runtime.clock.advance(timedelta(minutes=1))
         Driver(world=office, user="U0DESK01").settle()
-    assert len([t for t in dm_texts(office, "U0DESK01") if "is due" in t]) == 1
+    # delivered after the breach, the warning renders as overdue: one of it all the same
+    assert (
+        len([t for t in dm_texts(office, "U0DESK01") if "First response for CASE-1001" in t]) == 1
+    )
     assert len(texts(office, "C0MGMT")) == 1
     assert len([t for t in dm_texts(office, "U0USER01") if "management" in t]) == 1
 
