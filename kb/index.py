@@ -127,7 +127,7 @@ class Index:
         of a homogeneous base; exact for a base of up to CHUNK articles), so the build never
         holds more than one chunk's word counts beside the finished postings."""
         found = array("Q")  # packed postings (`_pack`), sorted in place at the end
-        columns: tuple[array[int], array[int], array[int], array[int]] = _columns()
+        columns = _columns()
         lengths = array("f")
         batch: set[str] = set()
         for document in documents:
@@ -135,15 +135,15 @@ class Index:
                 raise ValueError(f"{document.key} is given twice")
             batch.add(document.key)
             self.remove(document.key)
-            slot = self._new_slot(document)
+            self._new_slot(document)
             fields, field_lengths = self._analyse(document)
             lengths.extend(field_lengths)
-            term_col, slot_col, field_col, count_col = columns
-            for number, counts in enumerate(fields):
-                term_col.extend(map(self._term_id, counts))
+            term_col, sizes, count_col = columns
+            ids = self._term_ids
+            for counts in fields:
+                term_col.extend([ids.get(t) or self._term_id(t) for t in counts])
                 count_col.extend(counts.values())
-                slot_col.extend([slot] * len(counts))
-                field_col.extend([number] * len(counts))
+                sizes.append(len(counts))
             if len(lengths) >= CHUNK * len(FIELDS):
                 self._weigh(columns, lengths, found)
                 columns, lengths = _columns(), array("f")
@@ -155,20 +155,22 @@ class Index:
 
     def _weigh(
         self,
-        columns: tuple[array[int], array[int], array[int], array[int]],
+        columns: tuple[array[int], array[int], array[int]],
         lengths: array[float],
         found: array[int],
     ) -> None:
         """One chunk's BM25F weights per (term, article), packed and appended to `found`."""
-        term_col, slot_col, field_col, count_col = columns
-        if not slot_col:
+        term_col, sizes, count_col = columns
+        if not sizes:
             return
-        first = slot_col[0]
+        first = len(self._keys) - len(sizes) // len(FIELDS)
         per_field = np.frombuffer(lengths, np.float32).reshape(-1, len(FIELDS)).astype(np.float64)
         self._length_sums += per_field.sum(axis=0)
         norms = self._norms(per_field)
-        slots = np.frombuffer(slot_col, np.int32)
-        fields_ = np.frombuffer(field_col, np.int8)
+        per_run = np.frombuffer(sizes, np.int32)  # one run per (article, field)
+        runs = np.arange(len(per_run), dtype=np.int32)
+        slots = np.repeat(runs // len(FIELDS) + first, per_run).astype(np.int32)
+        fields_ = np.repeat(runs % len(FIELDS), per_run)
         counts = np.frombuffer(count_col, np.int32).astype(np.float64)
         pseudo = FIELD_WEIGHTS[fields_] * counts / norms[slots - first, fields_]
         terms_ = np.frombuffer(term_col, np.int32)
@@ -351,9 +353,7 @@ class Index:
         fresh = self._fresh.get(tid)
         if fresh:
             docs = np.concatenate([docs, np.fromiter(fresh.keys(), np.int32, len(fresh))])
-            weights = np.concatenate(
-                [weights, np.fromiter(fresh.values(), np.float32, len(fresh))]
-            )
+            weights = np.concatenate([weights, np.fromiter(fresh.values(), np.float32, len(fresh))])
         return docs, weights
 
     def slots(self) -> int:
@@ -477,7 +477,9 @@ _SLOT_MASK = np.uint64((1 << _SLOT_BITS) - 1)
 
 
 def _pack(terms_: Ints, slots: Ints, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.uint64]:
-    if len(terms_) and (int(terms_.max()) >= 1 << (64 - _TERM_SHIFT) or int(slots.max()) >= 1 << _SLOT_BITS):
+    if len(terms_) and (
+        int(terms_.max()) >= 1 << (64 - _TERM_SHIFT) or int(slots.max()) >= 1 << _SLOT_BITS
+    ):
         raise ValueError("the index holds at most 4 million words and 268 million articles")
     level = np.rint(weights / (K1 + 1) * _LEVELS).astype(np.uint64)
     packed = terms_.astype(np.uint64) << np.uint64(_TERM_SHIFT)
@@ -494,16 +496,20 @@ def _joined(parts: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def _columns() -> tuple[array[int], array[int], array[int], array[int]]:
-    """Term ids, article slots, field numbers and counts of a chunk being built."""
-    return array("i"), array("i"), array("b"), array("i")
+def _columns() -> tuple[array[int], array[int], array[int]]:
+    """A chunk being built: term ids, how many terms each (article, field) has, counts."""
+    return array("i"), array("i"), array("i")
 
 
 def _scored(passage: Passage) -> ScoredPassage:
+    """A passage's terms: its text and its heading, weighted (a passage is read under its
+    heading, as BM25F weighs a title above a body; the article's title counts in the whole
+    article's score)."""
     counts = Counter(terms(passage.text))
+    length = sum(counts.values())
     for term in terms(passage.heading) if passage.heading else ():
         counts[term] += HEADING_WEIGHT
-    return ScoredPassage(passage, counts, sum(counts.values()))
+    return ScoredPassage(passage, counts, length)
 
 
 def _all_text(document: Document) -> str:

@@ -27,9 +27,12 @@ Vector = dict[str, float]
 
 @lru_cache(maxsize=100_000)
 def letter_groups(term: str) -> tuple[str, ...]:
-    """A term's letter groups, word edges marked: "vpn" -> "<vp", "vpn", "pn>", "<vpn", "vpn>"."""
+    """A term's distinct letter groups, word edges marked: "vpn" -> "<vp", "vpn", "pn>", "<vpn",
+    "vpn>" (each once, so a run of one letter cannot outweigh the rest of a query)."""
     padded = f"<{term}>"
-    return tuple(padded[i : i + n] for n in SIZES for i in range(len(padded) - n + 1))
+    return tuple(
+        dict.fromkeys(padded[i : i + n] for n in SIZES for i in range(len(padded) - n + 1))
+    )
 
 
 def vector(counts: Mapping[str, int], rarity: Callable[[str], float]) -> Vector:

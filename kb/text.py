@@ -3,8 +3,9 @@
 Queries are typed in a hurry ("cant login to outlook", "e-mail wont send"), articles are written
 with care. Both go through `terms`, which lower-cases, folds accents, joins hyphenated words,
 drops filler words, folds word endings (the Snowball English stemmer, PyStemmer: "deleting",
-"deleted", "deletes" are one term) and maps general synonyms and abbreviations onto one word. The synonym groups
-describe ordinary English and desk vocabulary; none is written for a particular query.
+"deleted", "deletes" are one term) and maps general synonyms and abbreviations onto one word.
+The synonym groups describe ordinary English and desk vocabulary; none is written for a
+particular query or data set.
 """
 
 from __future__ import annotations
@@ -299,5 +300,6 @@ def terms_of(raw: list[str]) -> list[str]:
                 continue
         merged.append(raw[i])
         i += 1
-    kept = [canonical(w) for w in merged if w not in STOPWORDS]
+    cache = _canonical_cache
+    kept = [cache.get(w) or canonical(w) for w in merged if w not in STOPWORDS]
     return kept or [canonical(w) for w in merged]
