@@ -54,14 +54,17 @@ def learn(session: Session, case_number: int, article_id: str, *, now: datetime)
     )
     if exists is not None:
         return False
-    words = list(dict.fromkeys(plain_words(query.text)))[:WORDS_PER_CASE]
+    words = case_words(query.text)
     if not words:
         return False
-    session.add(
-        KbLearned(article_id=article_id, case_number=case_number, words=" ".join(words), at=now)
-    )
+    session.add(KbLearned(article_id=article_id, case_number=case_number, words=words, at=now))
     session.flush()
     return True
+
+
+def case_words(text: str) -> str:
+    """The words kept from one case: as typed, filler dropped, each once, summary first."""
+    return " ".join(list(dict.fromkeys(plain_words(text)))[:WORDS_PER_CASE])
 
 
 def learned_words(
