@@ -126,7 +126,8 @@ def split_history(queries: Sequence[Query]) -> tuple[list[Query], list[Query]]:
     """Each article's queries alternately into the desk's history (as if each had been a case
     its suggestion fixed) and the held-out queries measured after learning from it."""
     seen: dict[str, int] = {}
-    history, held = [], []
+    history: list[Query] = []
+    held: list[Query] = []
     for query in sorted(queries, key=lambda q: (q.article_id, q.query_id)):
         turn = seen.get(query.article_id, 0)
         seen[query.article_id] = turn + 1
