@@ -93,6 +93,7 @@ class View:
     head_terms: frozenset[str]
     head_text: str
     passages: tuple[ScoredPassage, ...]
+    vocabulary: frozenset[str]  # every term of the article, for spotting near-copies
     letters: Vector | None = None
 
 
@@ -381,6 +382,7 @@ class Index:
             head_terms=frozenset(head),
             head_text=" ".join(terms(document.title)),
             passages=passages,
+            vocabulary=frozenset(head).union(*(p.counts for p in passages)),
         )
         with self._lock:
             self._views[key] = built

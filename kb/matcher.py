@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from kb.index import K1, Index, QueryTerm, View
-from kb.likeness import Vector, cosine, vector
+from kb.likeness import cosine, vector
 from kb.text import plain_words, terms
 
 DEFAULT_THRESHOLD = 35.0
@@ -40,9 +40,10 @@ W_PASSAGE = 0.5
 # Passage BM25: expected passage length (words) and its length normalisation.
 PASSAGE_LENGTH = 40.0
 PASSAGE_B = 0.5
-# Near-copies: letter vectors this alike; the later one loses this share of its score.
-NEAR_COPY = 0.9
-COPY_PENALTY = 0.15
+# Near-copies: articles whose terms overlap this much; the later one loses this share of its
+# score.
+NEAR_COPY = 0.8
+COPY_PENALTY = 0.4
 # Letter likeness is computed for this many of the best candidates (it can reorder them, not
 # bring in new ones).
 LETTERS_DEPTH = 20
@@ -62,7 +63,7 @@ class _Candidate:
     key: str
     base: float
     passage: str
-    letters: Vector | None = None
+    vocabulary: frozenset[str]
     score: float = 0.0
 
 
@@ -110,16 +111,12 @@ class Matcher:
             part = min(passage / ceiling, 1.0) if text else whole
             lexical = (1 - W_PASSAGE) * whole + W_PASSAGE * part
             base = W_HEAD * min(head / total, 1.0) + W_TITLE * title + W_LEXICAL * lexical
-            found.append(_Candidate(key, base, text))
+            found.append(_Candidate(key, base, text, view.vocabulary))
         found.sort(key=lambda c: (-c.base, c.key))
         typed = plain_words(query[:QUERY_CHARS])[:QUERY_TERMS]
         letters = vector(dict.fromkeys(typed, 1), index.word_rarity)
         for rank, candidate in enumerate(found):
-            if rank < LETTERS_DEPTH:
-                candidate.letters = index.letters(candidate.key)
-                alike = cosine(letters, candidate.letters)
-            else:
-                alike = 0.0
+            alike = cosine(letters, index.letters(candidate.key)) if rank < LETTERS_DEPTH else 0.0
             score = 100 * (candidate.base + W_LETTERS * alike)
             if boosts:
                 nudge = boosts.get(candidate.key, 0.0)
@@ -191,25 +188,29 @@ def _best_passage(view: View, expanded: list[QueryTerm], index: Index) -> tuple[
 
 
 def _diversify(found: list[_Candidate], limit: int) -> list[_Candidate]:
-    """Best first, but an article that is a near-copy of one already placed (letter vectors
-    at least NEAR_COPY alike: "VPN on Windows" beside "VPN on macOS") loses COPY_PENALTY of
-    its score before it is placed, so distinct answers are not crowded out (MMR, Carbonell and
-    Goldstein 1998). Equal scores: the higher score before letter likeness (the words
-    themselves) first, then the article id."""
+    """Best first, but an article that is a near-copy of one already placed (their terms
+    overlap by at least NEAR_COPY, Jaccard's resemblance as in Broder 1997: "VPN on Windows"
+    beside "VPN on macOS") loses COPY_PENALTY of its score before it is placed, so distinct
+    answers are not crowded out of the top (MMR, Carbonell and Goldstein 1998). A section
+    that holds another and much more is not a copy of it. Equal scores: the higher score
+    before letter likeness (the words themselves) first, then the lower article id."""
     remaining = sorted(found, key=_order)
     placed: list[_Candidate] = []
     checked: set[str] = set()
     while remaining and len(placed) < limit:
         top = remaining[0]
-        if top.key not in checked and top.letters is not None:
+        if top.key not in checked:
             checked.add(top.key)
-            letters = top.letters
-            if any(p.letters and cosine(letters, p.letters) >= NEAR_COPY for p in placed):
+            if any(_resemblance(top.vocabulary, p.vocabulary) >= NEAR_COPY for p in placed):
                 top.score *= 1 - COPY_PENALTY
                 remaining.sort(key=_order)
                 continue
         placed.append(remaining.pop(0))
     return placed + remaining
+
+
+def _resemblance(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _order(candidate: _Candidate) -> tuple[float, float, str]:
