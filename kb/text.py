@@ -287,6 +287,10 @@ def terms(text: str) -> list[str]:
 
 def terms_of(raw: list[str]) -> list[str]:
     """`terms` of already split words (`words`), so a caller that needs both splits once."""
+    if _PHRASE_SECONDS.isdisjoint(raw):  # most texts: no two-word phrase to join
+        cache = _canonical_cache
+        kept = [cache.get(w) or canonical(w) for w in raw if w not in STOPWORDS]
+        return kept or [canonical(w) for w in raw]
     merged: list[str] = []
     i = 0
     last = len(raw) - 1
