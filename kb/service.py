@@ -34,7 +34,7 @@ from kb.usage import record as _record
 from kb.usage import report as _report
 from kb.usage import usage as _usage
 from store.db import Database
-from store.kb_models import KbArticle
+from store.kb_models import KbArticle, KbLearned
 
 SEARCH_LIMIT_MAX = 20
 # A case's words are learned for an article applied to it or that resolved it (KB-6).
@@ -97,7 +97,7 @@ class KnowledgeBase:
         self._matcher = Matcher(self._index, threshold=threshold)
         self._meta: dict[str, Article] = {}
         self._boosts: dict[str, float] = {}
-        self._stamp: tuple[int, datetime | None] | None = None
+        self._stamp: tuple[int, datetime | None, int] | None = None
         self._checked = 0.0
 
     # -- articles in and out ------------------------------------------------------------------
@@ -373,12 +373,14 @@ class KnowledgeBase:
         if stamp != self._stamp:
             self._reload()
 
-    def _read_stamp(self) -> tuple[int, datetime | None]:
+    def _read_stamp(self) -> tuple[int, datetime | None, int]:
+        """What changes when another process writes an article or learns words (KB-6)."""
         with self.db.reading() as session:
             count, latest = session.execute(
                 select(func.count(KbArticle.id), func.max(KbArticle.updated_at))
             ).one()
-        return int(count), latest
+            learned = session.scalar(select(func.count(KbLearned.id)))
+        return int(count), latest, int(learned or 0)
 
     def _reload(self) -> None:
         """Rebuild the index and the feedback nudges from the database."""
