@@ -372,6 +372,19 @@ def test_kb_2_eval_prints_both_methods_as_json(
     keys = {"recall_at_1", "recall_at_3", "recall_at_5", "mrr", "p50_ms", "p95_ms"}
     assert set(result["casedesk"]) == keys and set(result["fts5_bm25"]) == keys
     assert result["casedesk"]["recall_at_1"] == 1.0
+    assert main(["eval", "--articles", str(articles), "--queries", str(queries), "--ablation"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["none", "general", "learned", "fts5_bm25"]
+    assert table[-1] == "(2 queries)", "each article's first query is held out"
+
+
+def test_kb_6_the_ablation_learns_from_one_half_and_measures_the_other() -> None:
+    from kb.evaluate import Query, split_history
+
+    queries = [Query(f"q{n}", f"A{n % 2}", "1", f"text {n}") for n in range(5)]
+    history, held = split_history(queries)
+    assert [q.query_id for q in held] == ["q0", "q4", "q1"]
+    assert [q.query_id for q in history] == ["q2", "q3"]
 
 
 def test_kb_2_eval_and_bench_refuse_bad_input(
