@@ -167,6 +167,8 @@ class Index:
         first = len(self._keys) - len(sizes) // len(FIELDS)
         per_field = np.frombuffer(lengths, np.float32).reshape(-1, len(FIELDS)).astype(np.float64)
         self._length_sums += per_field.sum(axis=0)
+        if not term_col:  # articles with no words at all ("???")
+            return
         norms = self._norms(per_field)
         per_run = np.frombuffer(sizes, np.int32)  # one run per (article, field)
         runs = np.arange(len(per_run), dtype=np.int32)

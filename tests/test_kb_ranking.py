@@ -154,3 +154,17 @@ def test_kb_2_the_compact_index_follows_adds_changes_and_removals(
 def test_kb_2_a_base_given_the_same_id_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="KB-1 is given twice"):
         Index().add_all([Document(key="KB-1", title="a"), Document(key="KB-1", title="b")])
+
+
+def test_kb_2_a_second_build_joins_the_first_and_wordless_articles_are_kept() -> None:
+    index = Index()
+    index.add_all([Document(key="A", title="???")])
+    index.add_all([Document(key="B", title="printer offline", body="restart it")])
+    index.add_all(
+        [Document(key="C", title="vpn drops", body="cable"), Document(key="B", title="jammed")]
+    )
+    matcher = Matcher(index)
+    assert len(index) == 3
+    assert [h.key for h in matcher.rank("printer jammed", threshold=0.0)] == ["B"]
+    assert [h.key for h in matcher.rank("vpn drops", threshold=0.0)] == ["C"]
+    assert matcher.rank("printer offline", threshold=0.0)[0].score < 40, "B's old words left"
