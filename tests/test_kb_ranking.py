@@ -165,6 +165,6 @@ def test_kb_2_a_second_build_joins_the_first_and_wordless_articles_are_kept() ->
     )
     matcher = Matcher(index)
     assert len(index) == 3
-    assert [h.key for h in matcher.rank("printer jammed", threshold=0.0)] == ["B"]
+    assert [h.key for h in matcher.rank("jammed", threshold=0.0)] == ["B"]
     assert [h.key for h in matcher.rank("vpn drops", threshold=0.0)] == ["C"]
-    assert matcher.rank("printer offline", threshold=0.0)[0].score < 40, "B's old words left"
+    assert matcher.rank("printer offline", threshold=0.0) == [], "B's old words are gone"
