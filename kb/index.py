@@ -402,9 +402,6 @@ class Index:
             view.letters = vector(typed, self.word_rarity)
         return view.letters
 
-    def document(self, key: str) -> Document:
-        return self._document(self._slots[key])
-
     def word_rarity(self, word: str) -> float:
         """BM25's idf of a plain word (a word no article has counts as the rarest)."""
         n = self._word_counts.get(word, 0)
