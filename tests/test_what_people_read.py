@@ -3,16 +3,31 @@ subcommand answered in two lines, and times and people as Slack shows them."""
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.sandbox.driver import Driver
+from bot.sandbox.repl import Repl
 from bot.sandbox.world import World
+from store.models import CaseEvent
+from tests.conftest import as_user
 
 
 def _sections(world: World, user: str) -> list[str]:
     return [b["text"]["text"] for b in world.standin.ephemerals(user)[-1].blocks]
+
+
+def _sections_and_context(world: World, user: str) -> list[str]:
+    blocks = world.standin.ephemerals(user)[-1].blocks
+    return [
+        b["text"]["text"] if b["type"] == "section" else b["elements"][0]["text"]
+        for b in blocks
+        if b["type"] in ("section", "context")
+    ]
 
 
 def test_intake_1_case_help_escapes_slack_markup_and_cuts_no_word(
@@ -53,3 +68,46 @@ def test_intake_1_an_unknown_subcommand_is_answered_in_two_lines(
     dana.command(f"/case {word} CASE-1001")
     (shown,) = _sections(world, "U0DESK01")
     assert shown == (f":warning: I don't know `{word}`.{meant}\n`/case help` lists every command.")
+
+
+def test_work_4_history_shows_dates_as_date_tokens_and_people_as_mentions(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    kenji = as_user(world, "kenji")
+    kenji.command("/case take CASE-1001 30m")
+    kenji.command("/case history CASE-1001")
+    (_title, body, _foot) = _sections_and_context(world, "U0NET01")
+    now = world.runtime.clock.now()
+
+    def token(moment: datetime) -> str:
+        utc = moment.astimezone(UTC)
+        fallback = f"{utc:%a} {utc.day} {utc:%b %Y %H:%M} UTC"
+        return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+    lines = body.splitlines()
+    assert lines[0] == (
+        f"• {token(now)} · <@U0NET01> · estimate: next contact by "
+        f"{token(now + timedelta(minutes=30))} — promised to the requester: next contact"
+    )
+    assert lines[3] == (
+        f"• {token(now)} · <@U0NET01> · coordinator: <@U0DESK01> → <@U0NET01> — taken from "
+        "the Network Operations queue"
+    )
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", body), "no ISO time is shown"
+
+
+def test_work_4_the_sandbox_shows_dates_in_the_readers_zone_and_people_by_name(
+    world: World,
+) -> None:
+    out = io.StringIO()
+    repl = Repl(world, out)
+    for line in ("as dana", "/case new VPN drops service=vpn urgency=medium for=@alex"):
+        repl.handle(line)
+    with world.runtime.db.transaction() as session:  # recorded on 1 July, in summer time
+        session.execute(update(CaseEvent).values(at=datetime(2026, 7, 1, 8, 5, tzinfo=UTC)))
+    out.truncate(0)
+    repl.handle("/case history CASE-1001")
+    shown = out.getvalue()
+    assert "• Wed 1 Jul 09:05 · @Dana Reyes · recorded the case: CASE-1001" in shown
+    assert not re.search(r"<@|<!date|\d{4}-\d{2}-\d{2}T|U0[A-Z0-9]{4}", shown)
