@@ -7,6 +7,7 @@ import re
 
 from bot.routing import case_channel_name
 from bot.sandbox.driver import Driver
+from bot.sandbox.transcript import render_view
 from bot.sandbox.world import World
 from store.models import Case
 from tests.conftest import as_user
@@ -16,6 +17,7 @@ from tests.helpers import (
     dm_texts,
     events,
     fill_and_submit,
+    outbox,
     texts,
     top_level,
 )
@@ -171,3 +173,67 @@ def test_route_2_the_app_home_shows_roles_queues_and_takes_from_the_queue(
     as_user(world, "alex").open_home()
     alex_home = str(world.standin.home_view("U0USER01"))
     assert "You asked for* (1)" in alex_home and "Queue of" not in alex_home
+
+
+def _home(world: World, user: str) -> str:
+    view = world.standin.home_view(user)
+    assert view is not None
+    return render_view(view, users=world.standin.display_names())
+
+
+def test_route_2_home_is_republished_for_everyone_a_take_changes(
+    world: World, dana: Driver
+) -> None:
+    people = {name: as_user(world, name) for name in ("kenji", "olga", "alex", "ravi")}
+    for driver in (dana, *people.values()):
+        driver.open_home()
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    waiting = (
+        "*Queue of Network Operations* (1 waiting)\n"
+        "*CASE-1001* · P3 Medium · Pending · coordinator @Dana Reyes\nVPN drops\n[ Take it ]"
+    )
+    assert _home(world, "U0NET02").endswith(waiting), "a new case in her queue reached her Home"
+    people["kenji"].press_on_home("Take it")
+    # Nobody reopened a tab: each Home changed where the take changed it.
+    assert _home(world, "U0NET02").endswith(
+        "*Queue of Network Operations* (0 waiting)\nNothing waiting."
+    )
+    assert "Take it" not in _home(world, "U0NET01")
+    assert (
+        "*You coordinate* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji "
+        "Watanabe\nVPN drops" in _home(world, "U0NET01")
+    )
+    assert (
+        "*You follow* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji "
+        "Watanabe" in _home(world, "U0DESK01")
+    )
+    assert _home(world, "U0USER01").endswith(
+        "*You asked for* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji Watanabe"
+        "\nVPN drops"
+    )
+    publishes = [c.args["user_id"] for c in world.standin.calls if c.method == "views.publish"]
+    assert publishes.count("U0EUC01") == 1, "a Home the case never touched is left alone"
+    assert publishes.count("U0NET02") == 3, "opened, the case arrived, the case was taken"
+
+
+def test_route_2_a_home_never_opened_is_not_published(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    as_user(world, "kenji").press("Take it", channel="C0NETQ")
+    assert not [c for c in world.standin.calls if c.method == "views.publish"]
+
+
+def test_route_2_a_later_pending_home_publish_supersedes_an_earlier_one(
+    world: World, dana: Driver
+) -> None:
+    dana.open_home()
+    dana.settle_after = False
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    dana.command("/case new Printer jams service=printers urgency=low for=@jordan")
+    dana.settle()
+    homes = [(i.target, i.status) for i in outbox(world) if i.operation == "publish_home"]
+    assert homes == [
+        ("U0DESK01", "delivered"),
+        ("U0DESK01", "superseded"),
+        ("U0DESK01", "delivered"),
+    ]
+    assert "CASE-1002" in _home(world, "U0DESK01")
