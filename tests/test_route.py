@@ -237,3 +237,23 @@ def test_route_2_a_later_pending_home_publish_supersedes_an_earlier_one(
         ("U0DESK01", "delivered"),
     ]
     assert "CASE-1002" in _home(world, "U0DESK01")
+
+
+def test_route_1_a_taken_page_and_brief_lose_take_it_in_place(world: World, dana: Driver) -> None:
+    record_p1(dana)
+    priya = as_user(world, "priya")
+    dm = world.standin.dm_channel_id("U0CC01")
+    (page,) = [m for m in top_level(world, dm) if "Page: CASE-1001" in m.text + str(m.blocks)]
+    assert [e["text"]["text"] for e in page.blocks[1]["elements"]] == ["Take it"]
+    priya.press("Take it", channel=dm)
+    (after,) = [m for m in top_level(world, dm) if m.ts == page.ts]
+    assert after.edited and after.blocks[0] == page.blocks[0]
+    assert after.blocks[1:] == [
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": ":white_check_mark: Taken: <@U0CC01> has it."}],
+        }
+    ]
+    (case,) = cases(world)
+    brief = world.standin.messages(case.channel_id or "")[0]
+    assert brief.edited and "Take it" not in str(brief.blocks)

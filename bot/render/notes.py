@@ -123,6 +123,10 @@ def page(ctx: RenderContext) -> Message:
     blocks: list[Block] = [section(text)]
     if case.state == "pending":
         blocks.append(buttons("page", ("Take it", ACTION_TAKE, str(case.number), "primary")))
+    elif case.state == "closed":
+        blocks.append(context(f":white_check_mark: {case.ref} is closed."))
+    else:
+        blocks.append(context(f":white_check_mark: Taken: {user(case.coordinator_id)} has it."))
     return Message(text=f"Paged: {case.ref} {case.priority}", blocks=as_dicts(blocks))
 
 
