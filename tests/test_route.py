@@ -257,3 +257,41 @@ def test_route_1_a_taken_page_and_brief_lose_take_it_in_place(world: World, dana
     (case,) = cases(world)
     brief = world.standin.messages(case.channel_id or "")[0]
     assert brief.edited and "Take it" not in str(brief.blocks)
+
+
+def test_route_2_home_follows_a_transfer_a_handoff_and_a_close(world: World, dana: Driver) -> None:
+    ravi, kenji, tom = (as_user(world, n) for n in ("ravi", "kenji", "tom"))
+    for driver in (ravi, kenji, tom):
+        driver.open_home()
+    dana.command("/case new Printer on floor 2 jams service=printers urgency=medium for=@alex")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.command("/case transfer CASE-1001 network The printer's network port is dead")
+    assert "*Queue of Network Operations* (1 waiting)" in _home(world, "U0NET01")
+    kenji.press_on_home("Take it")
+    assert "*You follow* (1)" in _home(world, "U0EUC01")
+    kenji.command("/case handoff CASE-1001 @tom the print relay is a mail relay")
+    assert "*Handoffs waiting for your answer*\n*CASE-1001*" in _home(world, "U0MSG01")
+    tom.press("Accept")
+    tom_home = _home(world, "U0MSG01")
+    assert "Handoffs waiting" not in tom_home
+    assert "*You coordinate* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Tom" in tom_home
+    assert "*You follow* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Tom" in _home(
+        world, "U0NET01"
+    )
+    tom.command("/case resolve CASE-1001 Restarted the print relay; test pages print")
+    tom.press("Verify with the requester")
+    as_user(world, "alex").press("Yes, it works")
+    tom.command("/case close CASE-1001")
+    fill_and_submit(
+        tom,
+        {
+            "Closure code": "Resolved",
+            "Root-cause category": "Hardware failure",
+            "Fix or workaround": "Permanent fix",
+            "Knowledge base": "No article was relevant",
+            "Service": "Service fully restored",
+        },
+    )
+    assert cases(world)[0].state == "closed"
+    assert "You have no open cases." in _home(world, "U0MSG01")
+    assert "You have no open cases." in _home(world, "U0NET01")

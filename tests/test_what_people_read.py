@@ -111,3 +111,41 @@ def test_work_4_the_sandbox_shows_dates_in_the_readers_zone_and_people_by_name(
     shown = out.getvalue()
     assert "• Wed 1 Jul 09:05 · @Dana Reyes · recorded the case: CASE-1001" in shown
     assert not re.search(r"<@|<!date|\d{4}-\d{2}-\d{2}T|U0[A-Z0-9]{4}", shown)
+
+
+CLOSE_ANSWERS = {
+    "Closure code": "Resolved",
+    "Root-cause category": "Hardware failure",
+    "Fix or workaround": "Permanent fix",
+    "Knowledge base": "No article was relevant",
+    "Service": "Service fully restored",
+}
+NOT_CONFIRMED = (
+    "{who} has not confirmed that it works. Ask them first (Verify with the requester, or "
+    '`/case verify CASE-1001`); if they do not answer within 24 h, close with the code "no '
+    'response".'
+)
+
+
+def _close_too_early(world: World, dana: Driver) -> str:
+    dana.command("/case new Printer jams service=printers urgency=medium for=@alex")
+    ravi = as_user(world, "ravi")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.command("/case close CASE-1001")
+    for label, value in CLOSE_ANSWERS.items():
+        ravi.fill(label, value)
+    ravi.submit()
+    return world.standin.view_stack("U0EUC01")[-1].errors["code"]
+
+
+def test_close_1_a_forms_error_names_the_requester_by_name_not_id(
+    world: World, dana: Driver
+) -> None:
+    assert _close_too_early(world, dana) == NOT_CONFIRMED.format(who="Alex Chen")
+
+
+def test_close_1_a_forms_error_says_a_colleague_when_slack_cannot_say_who(
+    world: World, dana: Driver
+) -> None:
+    world.standin.fail("users.info", status=200, error="user_not_found", times=5)
+    assert _close_too_early(world, dana) == NOT_CONFIRMED.format(who="a colleague")
