@@ -3,6 +3,7 @@ works from a script on standard input, and the models match the migrations."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text
+    shown = [line for line in text.splitlines() if "> " not in line[:40]]  # not what people typed
+    unreadable = re.compile(r"<@|<!date|&lt;|&gt;|&amp;|\d{4}-\d{2}-\d{2}T\d{2}:|\bU0[A-Z0-9]{4,}")
+    assert [line for line in shown if unreadable.search(line)] == [], "ids, markup or ISO times"
 
 
 def test_the_sandbox_reads_a_script_from_standard_input() -> None:

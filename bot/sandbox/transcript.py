@@ -136,6 +136,8 @@ def _block_lines(
     kind = block.get("type")
 
     def fmt(obj: Any) -> str:
+        if isinstance(obj, Mapping) and obj.get("type") == "plain_text":
+            return _text_of(obj)  # Slack shows plain text as it is: markup would show raw
         return mrkdwn(_text_of(obj), users=users, channels=channels, tz=tz)
 
     if kind == "header":
