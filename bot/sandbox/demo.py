@@ -50,6 +50,8 @@ dm alex
 as priya
 press Take it
 press 30 min
+## Her page is edited in place: no Take it any more, and it says who has the case.
+dm priya 1
 dm alex 1
 read #command-center
 ## Can the command center resolve this here (ROUTE-6)? Three questions in the case channel, one
