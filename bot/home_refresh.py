@@ -25,12 +25,13 @@ from store.outbox import add_item
 OPERATION = "publish_home"
 _PUBLISHED = "casedesk.homes_published"
 _PERSON = re.compile(r"^[UW][A-Z0-9]{2,}$")
-# Timeline entries that never change a Home: notes, messages, reminders, figures.
+# Timeline entries that never change a Home: notes, messages, reminders, figures. (A clock's
+# warning and breach do: the Home marks the clocks at risk.)
 QUIET = frozenset(
     {
         "note", "customer_update", "requester_reply", "status_update", "status_update_due",
         "kb_suggested", "kb_sent", "delivery_failed", "case_channel", "channel_archived",
-        "sla_warning", "sla_breach", "estimate", "estimate_missing", "promise_due", "cc_test",
+        "estimate", "estimate_missing", "promise_due", "cc_test",
         "cc_test_asked", "cc_test_outcome", "survey_sent", "survey_answer", "verify_reminder",
         "verification_reminded", "handoff_reminder", "handoff_reminded", "consult_followup",
         "information_sent", "parent_update", "prerequisite_met",
