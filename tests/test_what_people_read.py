@@ -15,6 +15,7 @@ from bot.sandbox.repl import Repl
 from bot.sandbox.world import World
 from store.models import CaseEvent
 from tests.conftest import as_user
+from tests.helpers import cases, events
 
 
 def _sections(world: World, user: str) -> list[str]:
@@ -78,7 +79,10 @@ def test_work_4_history_shows_dates_as_date_tokens_and_people_as_mentions(
     kenji.command("/case take CASE-1001 30m")
     kenji.command("/case history CASE-1001")
     (_title, body, _foot) = _sections_and_context(world, "U0NET01")
-    now = world.runtime.clock.now()
+    (estimate,) = events(world, 1001, "estimate")
+    (coordinator,) = events(world, 1001, "coordinator")
+    promised = cases(world)[0].estimate_at
+    assert promised is not None and promised - estimate.at == timedelta(minutes=30)
 
     def token(moment: datetime) -> str:
         utc = moment.astimezone(UTC)
@@ -87,12 +91,12 @@ def test_work_4_history_shows_dates_as_date_tokens_and_people_as_mentions(
 
     lines = body.splitlines()
     assert lines[0] == (
-        f"• {token(now)} · <@U0NET01> · estimate: next contact by "
-        f"{token(now + timedelta(minutes=30))} — promised to the requester: next contact"
+        f"• {token(estimate.at)} · <@U0NET01> · estimate: next contact by "
+        f"{token(promised)} — promised to the requester: next contact"
     )
     assert lines[3] == (
-        f"• {token(now)} · <@U0NET01> · coordinator: <@U0DESK01> → <@U0NET01> — taken from "
-        "the Network Operations queue"
+        f"• {token(coordinator.at)} · <@U0NET01> · coordinator: <@U0DESK01> → <@U0NET01> — "
+        "taken from the Network Operations queue"
     )
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", body), "no ISO time is shown"
 
