@@ -75,7 +75,8 @@ def broadcast_key(case: Case) -> str:
 
 
 def page(case: Case, on_call: str, *, reason: str) -> Notice:
-    """ROUTE-1: a DM paging the on-call with Take it; keyed, so taking the case edits it."""
+    """ROUTE-1: a DM paging the on-call with Take it; keyed, so taking the case edits it. The
+    key holds the case's version: a later page (after an escalation) is a new message."""
     return post(
         on_call, "page", key=f"{_page_prefix(case)}{on_call}:{case.version or 0}", reason=reason
     )
