@@ -36,6 +36,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Unsupported; work approved for this case",  # CLASSIFY-2
         "Major incident CASE-1002",  # CLASSIFY-4 raise to major starts ROUTE-1
         "`teleporter` is not a service",  # bad input
+        "I don't know `list`. Did you mean `/case show` or `/case history`?",  # INTAKE-1
+        "The call tree has no step 3.",  # ROUTE-5
+        ":white_check_mark: Taken: @Priya Nair has it. (edited)",  # ROUTE-1 page in place
         "is part of a wider incident, CASE-1001",  # WORK-6 link
         "*CASE-1001 is resolved*, and with it your request CASE-1008",  # WORK-6 close
         "*PRB-1* · problem from *CASE-1001* (P1)",  # CLOSE-5 problem case
