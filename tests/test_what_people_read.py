@@ -146,6 +146,14 @@ def test_close_1_a_forms_error_names_the_requester_by_name_not_id(
     world: World, dana: Driver
 ) -> None:
     assert _close_too_early(world, dana) == NOT_CONFIRMED.format(who="Alex Chen")
+    ravi = as_user(world, "ravi")  # the same refusal again: the name is kept, not re-read
+    for label, value in CLOSE_ANSWERS.items():
+        ravi.fill(label, value)
+    ravi.submit()
+    errors = world.standin.view_stack("U0EUC01")[-1].errors
+    assert errors == {"code": NOT_CONFIRMED.format(who="Alex Chen")}
+    asked = [c.args["user"] for c in world.standin.calls if c.method == "users.info"]
+    assert asked == ["U0USER01"]
 
 
 def test_close_1_a_forms_error_says_a_colleague_when_slack_cannot_say_who(
