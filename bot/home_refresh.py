@@ -25,8 +25,8 @@ from store.outbox import add_item
 OPERATION = "publish_home"
 _PUBLISHED = "casedesk.homes_published"
 _PERSON = re.compile(r"^[UW][A-Z0-9]{2,}$")
-# Timeline entries that never change a Home: notes, messages, reminders, figures. (A clock's
-# warning and breach do: the Home marks the clocks at risk.)
+# Timeline entries that never change a Home: notes, messages, reminders, figures, and a
+# problem's steps (`problem_*`). A clock's warning and breach do: the Home marks clocks at risk.
 QUIET = frozenset(
     {
         "note", "customer_update", "requester_reply", "status_update", "status_update_due",
@@ -69,7 +69,7 @@ def republish(session: Session, policy: Policy, *, now: datetime) -> int:
     """After the changes of this transaction: republish the Home of everyone they reach."""
     by_case: dict[int, tuple[Case, list[CaseEvent]]] = {}
     for event in take_new_events(session):
-        if event.kind not in QUIET:
+        if event.kind not in QUIET and not event.kind.startswith("problem_"):
             by_case.setdefault(id(event.case), (event.case, []))[1].append(event)
     people: set[str] = set()
     for case, events in by_case.values():
