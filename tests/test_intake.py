@@ -6,6 +6,7 @@ import threading
 
 from bot.command_text import fields_from_command
 from bot.desk import Desk, Recorded
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from bot.views.intake_modal import IntakePrefill, intake_modal
@@ -154,7 +155,7 @@ def test_intake_3_requester_is_told_the_number_and_first_response_target(
     (dm,) = dm_texts(world, "U0USER01")
     assert "CASE-1001" in dm
     due = case.first_contact_at + world.runtime.policy.sla_for(case.priority, "vpn").first_response
-    assert f"{due:%Y-%m-%d %H:%M} UTC" in dm
+    assert plain_when(due) in dm
     assert case.priority in dm
 
 
