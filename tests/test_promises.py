@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import Clock
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
 from store.models import Case
@@ -111,7 +112,7 @@ def test_intake_3_every_promise_is_the_first_response_clocks_due_time(
     dana.settle()
     (ack,) = [t for t in dm_texts(world, JORDAN) if "recorded as" in t]
     assert f"We will respond by {token(due)}" in ack, "INTAKE-3: the requester's DM"
-    assert f"we will respond by {due:%Y-%m-%d %H:%M} UTC" in ack, "and its plain fallback"
+    assert f"we will respond by {plain_when(due)}" in ack, "and its notification text"
     assert f"first response due {token(due)}" in answer, "the reporter's answer"
 
     queue = "C0CMDQ" if priority in ("P1", "P2") else "C0EUCQ"

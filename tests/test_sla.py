@@ -629,3 +629,22 @@ def test_sla_2_a_warning_edited_after_the_breach_says_it_was_due(office: World) 
         r"\([45] min over 1 h 00 min\)",
         text,
     )
+
+
+def test_sla_2_a_warning_republishes_the_coordinators_home(office: World) -> None:
+    dana = Driver(world=office, user="U0DESK01")
+    dana.open_home()
+    dana.command(LAPTOP_P3)
+
+    def published() -> int:
+        return sum(
+            1
+            for c in office.standin.calls
+            if c.method == "views.publish" and c.args["user_id"] == "U0DESK01"
+        )
+
+    before = published()
+    move_to(office, at(29, 8, 17))
+    assert published() == before, "nothing changed on her Home"
+    move_to(office, at(29, 8, 19))  # the 80 % warning
+    assert published() == before + 1
