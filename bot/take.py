@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import command_center_test, estimates, sla, sla_alerts
+from bot import command_center_test, consult, estimates, sla, sla_alerts
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -67,6 +67,7 @@ def take(
     notices = [
         *n.refresh_cards(policy, case),
         *n.refresh_pages(session, case),
+        *consult.refresh_pages(session, case),
         *sla_alerts.refresh_warnings(case),
     ]
     if case.channel_id or case.is_major:

@@ -487,8 +487,15 @@ def test_sla_2_the_page_button_pages_the_queue_groups_on_call_once(office: World
     assert "`/case consult CASE-1001 end-user-computing supervisor`" in refusal
     assert len(consults(office)) == 1
 
-    as_user(office, "ravi").press("Take it", channel=office.standin.dm_channel_id("U0EUC01"))
+    ravi_dm = office.standin.dm_channel_id("U0EUC01")
+    (page_msg,) = [
+        m for m in top_level(office, ravi_dm) if "Consult: CASE-1001" in m.text + str(m.blocks)
+    ]
+    as_user(office, "ravi").press("Take it", channel=ravi_dm)
     assert cases(office)[0].state == "assigned"
+    (after,) = [m for m in top_level(office, ravi_dm) if m.ts == page_msg.ts]
+    assert labels(after) == [], "the page lost its Take it, edited in place"
+    assert ":white_check_mark: Taken: <@U0EUC01> has it." in message_text(after.text, after.blocks)
 
 
 def test_sla_2_a_breach_of_a_round_the_clock_clock_says_so(office: World) -> None:

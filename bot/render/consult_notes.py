@@ -46,6 +46,8 @@ def consult_page(ctx: RenderContext) -> Message:
         blocks.append(
             buttons("consult_take", ("Take it", ACTION_TAKE, str(case.number), "primary"))
         )
+    elif _taken_after(ctx, row):
+        blocks.append(context(f":white_check_mark: Taken: {user(case.coordinator_id)} has it."))
     return Message(
         text=clip(f"Consult on {case.ref}: {case.summary}", 300), blocks=as_dicts(blocks)
     )
@@ -95,6 +97,11 @@ def transfer_hint(ctx: RenderContext) -> str:
         f"Use `/case transfer {ctx.case.ref} <group> <reason>` or the Transfer button on the "
         "case card."
     )
+
+
+def _taken_after(ctx: RenderContext, row: Consult) -> bool:
+    """The case was taken from its queue after this page went out."""
+    return any(e.kind == "taken" and e.at >= row.requested_at for e in ctx.case.events)
 
 
 def _consult(ctx: RenderContext) -> Consult:
