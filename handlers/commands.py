@@ -20,10 +20,15 @@ from bot.views.results import HELP, duplicates_message, error_message, recorded_
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
 from handlers.estimates import took_message
+from handlers.people import check_person
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 from store.models import Case
 
 log = logging.getLogger(__name__)
+REQUESTER_FIX = (
+    "name the person who needs help (`for=@name`), or leave out `for=` if it is you. "
+    "Nothing was recorded"
+)
 
 
 def subcommands() -> dict[str, Subcommand]:
@@ -108,8 +113,10 @@ def help_text(desk: Desk, verbs: dict[str, Subcommand]) -> str:
     )
 
 
-def _new_case(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+def _new_case(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     fields = fields_from_command(desk.policy, text, reporter_id=command["user_id"])
+    if fields.requester_id != fields.reporter_id:  # INTAKE-2: a case is for a person
+        check_person(client, fields.requester_id, choose=REQUESTER_FIX)
     key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
     result = desk.intake(fields, request_key=key)
     if isinstance(result, HeldForDuplicates):

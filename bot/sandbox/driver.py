@@ -298,12 +298,7 @@ class Driver:
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
             "user": {"id": self.user, "name": self._name(self.user)},
             "channel": {"id": self.channel, "name": self._channel_name(self.channel)},
-            "message": {
-                "type": "message",
-                "user": message.user,
-                "ts": message.ts,
-                "text": message.text,
-            },
+            "message": self._as_sent(message.user, message.ts, message.text),
             "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
             "response_url": self.world.standin.issue_response_url(
                 user_id=self.user, channel_id=self.channel
@@ -312,6 +307,13 @@ class Driver:
             "token": "legacy-verification-token",
         }
         return self.send_payload(payload)
+
+    def _as_sent(self, author: str, ts: str, text: str) -> dict[str, Any]:
+        """A message as Slack puts it in a payload; a bot's carries its bot_id."""
+        sent: dict[str, Any] = {"type": "message", "user": author, "ts": ts, "text": text}
+        if any(p.id == author and p.is_bot for p in self.world.standin.users()):
+            sent["bot_id"] = f"B{author[1:]}"
+        return sent
 
     def open_home(self) -> None:
         self.send_event(
