@@ -33,6 +33,7 @@ class Holder:
 
     label: str
     users: frozenset[str]
+    private: bool = False  # a refusal names the holder's role only (a case's requester)
 
 
 def role(policy: Policy, name: str) -> Holder:
@@ -71,7 +72,9 @@ def require(user: str, holders: Sequence[Holder], *, to: str) -> None:
     """Allow `user` if any holder covers them; otherwise refuse, naming holders and people."""
     if any(user in holder.users for holder in holders):
         return
-    named = "; or ".join(f"{h.label} ({_people(h.users)})" for h in holders)
+    named = "; or ".join(
+        h.label if h.private else f"{h.label} ({_people(h.users)})" for h in holders
+    )
     raise NotAllowed(f"You can't {to}. It needs {named}. Ask one of them.")
 
 
@@ -114,12 +117,22 @@ def may_speak_for_desk(policy: Policy, case: Case) -> list[Holder]:
     ]
 
 
+def requester(case: Case) -> Holder:
+    """PERM-2: the case's requester, never named in a refusal (that would tell one requester
+    who asked for someone else's case)."""
+    return Holder(
+        label=f"the requester of {case.ref}", users=frozenset({case.requester_id}), private=True
+    )
+
+
 def may_read(policy: Policy, case: Case) -> list[Holder]:
     """PERM-2: staff read every case; a requester reads only their own."""
-    return [
-        staff(policy),
-        Holder(label=f"the requester of {case.ref}", users=frozenset({case.requester_id})),
-    ]
+    return [staff(policy), requester(case)]
+
+
+def may_withdraw(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4's "withdrawn": the requester, or whoever may close the case for them."""
+    return [requester(case), coordinator(case), role(policy, "service_desk")]
 
 
 def may_consult(policy: Policy, case: Case) -> list[Holder]:

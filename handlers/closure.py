@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from bot.closure import Attempt
 from bot.desk import Desk
+from bot.duplicates import DuplicateRefused
 from bot.errors import UserFacingError
 from bot.render.closure_notes import (
     ACTION_APPROVE,
@@ -23,6 +24,7 @@ from bot.render.closure_notes import (
     ACTION_REJECT,
     ACTION_RESOLVE,
     ACTION_VERIFY,
+    ACTION_WITHDRAW,
     ACTION_WORKS,
     ACTION_WRITE_ARTICLE,
 )
@@ -30,6 +32,7 @@ from bot.render.kb_cards import article_form
 from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
+from bot.views.inputs import VALUE, FormLost, SubmittedState
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
@@ -80,6 +83,19 @@ def _open_form(
         ) from None
 
 
+def _withdraw(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, reason = case_and_rest(desk, text, command, "withdraw")
+    summary = desk.withdraw(number, actor=str(command["user_id"]), reason=plain(reason))
+    return withdrawn_message(summary.ref)
+
+
+def withdrawn_message(ref: str) -> dict[str, Any]:
+    return {
+        "text": f"{ref} is withdrawn and closed; the desk has been told. Type `/case` "
+        "whenever you need help again."
+    }
+
+
 def _approve(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "approve")
     summary = desk.approve_close(number, actor=str(command["user_id"]))
@@ -122,6 +138,12 @@ SUBCOMMANDS = [
         usage="[CASE-1042]",
         summary="the close form: code, root cause, fix, knowledge base, service restored",
         run=_close,
+    ),
+    Subcommand(
+        name="withdraw",
+        usage="CASE-1042 [reason]",
+        summary="requesters: withdraw your own open case (it is closed, the desk is told)",
+        run=_withdraw,
     ),
     Subcommand(
         name="surveys",
@@ -170,6 +192,32 @@ def register(app: App, desk: Desk) -> None:
         return {"text": f"Thank you: {summary.ref} will be closed."}
 
     button(app, ACTION_WORKS, works)
+
+    def withdraw(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.withdraw(pair(body)[0], actor=actor_of(body))
+        return withdrawn_message(summary.ref)
+
+    button(app, ACTION_WITHDRAW, withdraw)
+
+    @app.action({"block_id": "code", "action_id": VALUE})
+    def code_chosen(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The close form redraws for the code chosen: a short close asks for less."""
+        ack()
+        view = body.get("view") or {}
+        if view.get("callback_id") != closure_modals.CLOSE:
+            return
+        chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+        try:
+            number = SubmittedState(view).case_number()
+            redrawn = desk.read(
+                number,
+                lambda case: closure_modals.close_modal(policy, case, code=str(chosen or "")),
+            )
+            client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
+        except (UserFacingError, FormLost) as exc:
+            log.info("close form not redrawn: %s", exc)
+        except SlackApiError as exc:  # hash_conflict: a later choice redrew it already
+            log.info("close form not redrawn: %s", exc.response.get("error"))
 
     def approve(body: dict[str, Any]) -> dict[str, Any]:
         summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
@@ -247,27 +295,21 @@ def register(app: App, desk: Desk) -> None:
     def closed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, record = closure_modals.parse_close(view)
+        except DuplicateRefused as exc:
+            ack(response_action="errors", errors={"duplicate_of": str(exc)[:2000]})
+            return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)})
             return
-        empty = {
-            block: "Required."
-            for block, value in (
-                ("code", record.code),
-                ("cause", record.root_cause),
-                ("fix", record.fix),
-                ("kb", record.kb),
-                ("restored", record.restored),
-            )
-            if not value
-        }
-        if record.restored == "follow_up" and not record.follow_up:
-            empty["follow_up"] = "Give the RFC or follow-up record."
+        empty = closure_modals.missing(record)
         if empty:
             ack(response_action="errors", errors=empty)
             return
         try:
             summary = desk.close(number, actor=body["user"]["id"], record=record)
+        except DuplicateRefused as exc:
+            ack(response_action="errors", errors={"duplicate_of": str(exc)[:2000]})
+            return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)[:2000]})
             return

@@ -95,6 +95,8 @@ TEMPLATES: dict[str, Template] = {
     "requester_reopened": closure_notes.requester_reopened,
     "requester_closed": closure_notes.requester_closed,
     "case_closed": closure_notes.case_closed,
+    "case_withdrawn": closure_notes.case_withdrawn,
+    "duplicate_closed": closure_notes.duplicate_closed,
     "approval_request": closure_notes.approval_request,
     "closure_rejected": closure_notes.closure_rejected,
     "write_article_prompt": closure_notes.write_article_prompt,

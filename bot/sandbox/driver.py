@@ -234,6 +234,23 @@ class Driver:
         block = _input_by_label(view, label)
         state = _element_state(block["element"], value, self)
         self.fills.setdefault(view["id"], {})[block["block_id"]] = state
+        if block.get("dispatch_action"):  # Slack sends the choice at once (a redraw follows)
+            self._dispatch(view, block, state)
+
+    def _dispatch(self, view: dict[str, Any], block: dict[str, Any], state: dict[str, Any]) -> None:
+        """The block_actions payload of a choice in an input with `dispatch_action`."""
+        payload = self.submission(view)
+        payload["type"] = "block_actions"
+        payload["container"] = {"type": "view", "view_id": view["id"]}
+        payload["actions"] = [
+            {
+                **state,
+                "action_id": block["element"].get("action_id", "value"),
+                "block_id": block["block_id"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ]
+        self.send_payload(payload)
 
     def submit(self) -> dict[str, Any] | None:
         view = self._require_view()
