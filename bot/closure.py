@@ -81,14 +81,7 @@ def propose(
 ) -> list[Notice]:
     """The resolver proposes a solution; the coordinator is alerted at once to verify it."""
     permissions.require(
-        actor,
-        [
-            permissions.coordinator(case),
-            permissions.group_members(policy, case.group_key),
-            permissions.role(policy, "service_desk"),
-            permissions.role(policy, "command_center"),
-        ],
-        to=f"propose a resolution for {case.ref}",
+        actor, permissions.may_resolve(policy, case), to=f"propose a resolution for {case.ref}"
     )
     if case.state == "pending" and actor != case.coordinator_id:
         raise ClosureRefused(f"{case.ref} is still in the queue: take it before resolving it.")
@@ -212,7 +205,7 @@ def close(
 ) -> list[Notice]:
     """Close with the mandatory record; requester, followers and channels are told. Where
     CLOSE-3 asks for a manager's approval, the record waits for it instead."""
-    _may_close(policy, case, actor)
+    may_close(policy, case, actor)
     code = _check_record(policy, case, record, now=now)
     original = _original(session, case, record)
     check_transition(case.state, "closed")
@@ -414,19 +407,9 @@ def first_contact_resolution(policy: Policy, case: Case) -> bool:
     )
 
 
-def _may_close(policy: Policy, case: Case, actor: str) -> None:
-    if case.is_major:
-        permissions.require(
-            actor,
-            [permissions.role(policy, "command_center")],
-            to=f"close {case.ref}, a major incident",
-        )
-        return
-    permissions.require(
-        actor,
-        [permissions.coordinator(case), permissions.role(policy, "service_desk")],
-        to=f"close {case.ref}",
-    )
+def may_close(policy: Policy, case: Case, actor: str) -> None:
+    what = f"close {case.ref}, a major incident" if case.is_major else f"close {case.ref}"
+    permissions.require(actor, permissions.may_close(policy, case), to=what)
 
 
 def _check_record(

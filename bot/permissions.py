@@ -130,6 +130,23 @@ def may_read(policy: Policy, case: Case) -> list[Holder]:
     return [staff(policy), requester(case)]
 
 
+def may_resolve(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-1: propose a resolution: the coordinator, the group, the desk, the center."""
+    return [
+        coordinator(case),
+        group_members(policy, case.group_key),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
+    ]
+
+
+def may_close(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4: the coordinator or the desk; a major incident only the command center."""
+    if case.is_major:
+        return [role(policy, "command_center")]
+    return [coordinator(case), role(policy, "service_desk")]
+
+
 def may_withdraw(policy: Policy, case: Case) -> list[Holder]:
     """CLOSE-4's "withdrawn": the requester, or whoever may close the case for them."""
     return [requester(case), coordinator(case), role(policy, "service_desk")]

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot import closure, permissions
 from bot.closure import Attempt
 from bot.desk import Desk
 from bot.duplicates import DuplicateRefused
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     number, what = case_and_rest(desk, text, command, "resolve")
     if not what.strip():
-        _open_form(desk, client, command, number, closure_modals.resolve_modal)
+        _open_form(desk, client, command, number, resolve_form(desk, str(command["user_id"])))
         return {"text": f"The resolution form for CASE-{number} is open."}
     fix = "workaround" if what.lower().startswith("workaround") else "fix"
     summary = desk.propose_resolution(
@@ -61,10 +62,32 @@ def _verify(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _close(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "close")
-    _open_form(
-        desk, client, command, number, lambda case: closure_modals.close_modal(desk.policy, case)
-    )
+    _open_form(desk, client, command, number, close_form(desk, str(command["user_id"])))
     return {"text": f"The close form for CASE-{number} is open."}
+
+
+def resolve_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+    """The resolve form, for those who may propose a resolution (checked before it opens)."""
+
+    def build(case: Case) -> View:
+        permissions.require(
+            actor,
+            permissions.may_resolve(desk.policy, case),
+            to=f"propose a resolution for {case.ref}",
+        )
+        return closure_modals.resolve_modal(case)
+
+    return build
+
+
+def close_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+    """The close form, for those who may close the case (checked before it opens)."""
+
+    def build(case: Case) -> View:
+        closure.may_close(desk.policy, case, actor)
+        return closure_modals.close_modal(desk.policy, case)
+
+    return build
 
 
 def _open_form(
@@ -176,8 +199,16 @@ def register(app: App, desk: Desk) -> None:
 
         return opened
 
-    app.action(ACTION_RESOLVE)(opener(closure_modals.resolve_modal))
-    app.action(ACTION_CLOSE)(opener(lambda case: closure_modals.close_modal(policy, case)))
+    def checked(form: Callable[[Desk, str], Callable[[Case], View]]) -> Any:
+        def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+            ack()
+            build = form(desk, actor_of(body))
+            open_about(desk, body, client, respond, lambda case, _row: build(case))
+
+        return opened
+
+    app.action(ACTION_RESOLVE)(checked(resolve_form))
+    app.action(ACTION_CLOSE)(checked(close_form))
     app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
 
     def verify(body: dict[str, Any]) -> dict[str, Any]:

@@ -9,20 +9,25 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import permissions
 from bot.command_text import fields_from_command
 from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
-from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
-from bot.render.message import Message, RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
+from handlers.case_view import case_card
 from handlers.estimates import took_message
 from handlers.people import check_person
-from handlers.subcommands import Subcommand, case_and_rest, staff_only
-from store.models import Case
+from handlers.subcommands import (
+    REQUESTER_HINT,
+    REQUESTER_VERBS,
+    Subcommand,
+    case_and_rest,
+    staff_only,
+)
 
 log = logging.getLogger(__name__)
 REQUESTER_FIX = (
@@ -91,13 +96,22 @@ def register(app: App, desk: Desk) -> None:
                 _open_intake(client, desk, command)
                 ack()
             elif verb.lower() == "help":
-                ack(text=help_text(desk, verbs))
+                staff = desk.policy.is_staff(str(command["user_id"]))
+                ack(text=help_text(desk, verbs if staff else requester_verbs(verbs)))
             elif verb.lower() in verbs:
                 ack(**verbs[verb.lower()].run(desk, rest.strip(), command, client))
             else:
                 ack(**error_message(f"I don't know `/case {verb}`.\n\n{help_text(desk, verbs)}"))
+        except permissions.NotAllowed as exc:  # PERM-2: a requester also hears what they can do
+            staff = desk.policy.is_staff(str(command["user_id"]))
+            ack(**error_message(str(exc) if staff else f"{exc} {REQUESTER_HINT}"))
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
+
+
+def requester_verbs(verbs: dict[str, Subcommand]) -> dict[str, Subcommand]:
+    """What `/case help` lists for someone in no desk role."""
+    return {name: v for name, v in verbs.items() if name in REQUESTER_VERBS}
 
 
 def help_text(desk: Desk, verbs: dict[str, Subcommand]) -> str:
@@ -118,7 +132,9 @@ def _new_case(desk: Desk, text: str, command: dict[str, Any], client: WebClient)
     if fields.requester_id != fields.reporter_id:  # INTAKE-2: a case is for a person
         check_person(client, fields.requester_id, choose=REQUESTER_FIX)
     key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
-    result = desk.intake(fields, request_key=key)
+    # INTAKE-4's look-alikes are for the desk: a requester never sees other people's cases.
+    staff = desk.policy.is_staff(fields.reporter_id)
+    result = desk.intake(fields, request_key=key, check_duplicates=staff)
     if isinstance(result, HeldForDuplicates):
         return duplicates_message(result)
     return recorded_message(result)
@@ -132,17 +148,7 @@ def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 
 def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "show")
-    user = command["user_id"]
-
-    def card(case: Case) -> Message:  # checked and drawn from one read of the case
-        if not desk.policy.is_staff(user) and user != case.requester_id:
-            raise UserFacingError(f"You can see only your own cases; {case.ref} is not yours.")
-        return queue_card(
-            RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-        )
-
-    message = desk.read(number, card)
-    return {"text": message.text, "blocks": message.blocks}
+    return case_card(desk, number, str(command["user_id"]))
 
 
 def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
