@@ -16,6 +16,7 @@ from bot.errors import UserFacingError
 from bot.render.clocks import clocks_message
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
+from bot.views.self_service_modal import self_service_modal
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
 from handlers.case_view import case_card
@@ -184,7 +185,11 @@ def _resume(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _open_intake(client: WebClient, desk: Desk, command: dict[str, Any]) -> None:
     user = command["user_id"]
-    view = intake_modal(desk.policy, IntakePrefill(reporter_id=user, requester_id=user))
+    view = (
+        intake_modal(desk.policy, IntakePrefill(reporter_id=user, requester_id=user))
+        if desk.policy.is_staff(user)
+        else self_service_modal(desk.policy)  # INTAKE-1: someone in no desk role
+    )
     try:
         client.views_open(trigger_id=command["trigger_id"], view=view)
     except SlackApiError as exc:
