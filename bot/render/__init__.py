@@ -106,6 +106,7 @@ TEMPLATES: dict[str, Template] = {
     "customer_message_sent": voice_notes.customer_message_sent,
     "requester_replied": voice_notes.requester_replied,
     "requester_reply_received": voice_notes.requester_reply_received,
+    "dm_question": voice_notes.dm_question,
     # ROUTE-4, ROUTE-7: escalate, transfer, return to owner
     "reassigned": reassign_notes.reassigned,
     "requester_reassigned": reassign_notes.requester_reassigned,
