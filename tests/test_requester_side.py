@@ -82,6 +82,22 @@ def test_perm_2_a_requesters_show_is_their_case_in_plain_words(world: World, dan
     ravi.command("/case show CASE-1001")
     staff_view = labels_of(answer_of(world, RAVI).blocks)
     assert {"Resolve", "Close", "Escalate"} <= set(staff_view), "staff still get the queue card"
+    ravi.command("/case wait CASE-1001 Which tray do you print from?")
+    alex.command("/case show CASE-1001")
+    shown = fields_of(answer_of(world, ALEX).blocks)
+    assert (shown["Status"], shown["Next promise"]) == (
+        "Waiting for your answer",
+        "On hold while we wait for your answer",
+    )
+    ravi.command("/case resume CASE-1001")
+    ravi.command("/case resolve CASE-1001 Replaced the fuser unit")
+    ravi.command("/case verify CASE-1001")
+    alex.command("/case show CASE-1001")
+    shown = fields_of(answer_of(world, ALEX).blocks)
+    assert (shown["Status"], shown["Next promise"]) == (
+        "Fixed, we believe: waiting for your confirmation",
+        'Your answer to "Is it working now?"',
+    )
 
 
 @pytest.mark.parametrize(

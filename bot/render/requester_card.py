@@ -53,6 +53,10 @@ def next_promise(policy: Policy, case: Case, now: datetime) -> str:
     else the SLA clock that runs for them (the same clocks as `/case sla`)."""
     if case.state == "closed":
         return "Nothing: the case is closed"
+    if case.state == "resolved":
+        return 'Your answer to "Is it working now?"' if case.verified_at is None else "The close"
+    if case.waiting_on == "requester":
+        return "On hold while we wait for your answer"
     if case.estimate_at is not None and case.estimate_kind is not None and case.estimate_at > now:
         return f"{KINDS[case.estimate_kind].capitalize()} by {when(case.estimate_at)}"
     clocks = {v.metric: v for v in sla.views(policy, case, now=now)}
