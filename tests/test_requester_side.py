@@ -230,3 +230,15 @@ def test_close_4_a_major_incident_is_not_withdrawn_by_one_requester(
     as_user(world, "alex").command("/case withdraw CASE-1001")
     assert "affects other people too, so it stays open" in answer_of(world, ALEX).text
     assert cases(world)[0].state == "pending" and not events(world, 1001, "closed")
+
+
+def test_perm_2_a_requesters_case_new_shows_no_other_peoples_cases(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case new Printer on floor 2 jams service=printers urgency=medium for=@jordan")
+    alex = as_user(world, "alex")
+    alex.command("/case new Printer on floor 2 jams again service=printers")
+    answer = message_text(answer_of(world, ALEX).text, answer_of(world, ALEX).blocks)
+    assert "Recorded *CASE-1002*" in answer
+    assert "CASE-1001" not in answer and "same symptom" not in answer
+    assert [c.requester_id for c in cases(world)] == [JORDAN, ALEX]
