@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from bot import closure, permissions
 from bot.closure import Attempt
-from bot.desk import Desk
+from bot.desk import CaseSummary, Desk
 from bot.duplicates import DuplicateRefused
 from bot.errors import UserFacingError
 from bot.render.closure_notes import (
@@ -108,13 +108,19 @@ def _open_form(
 
 def _withdraw(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "withdraw")
-    summary = desk.withdraw(number, actor=str(command["user_id"]), reason=plain(reason))
-    return withdrawn_message(summary.ref)
+    actor = str(command["user_id"])
+    summary = desk.withdraw(number, actor=actor, reason=plain(reason))
+    return withdrawn_message(summary, actor)
 
 
-def withdrawn_message(ref: str) -> dict[str, Any]:
+def withdrawn_message(summary: CaseSummary, actor: str) -> dict[str, Any]:
+    if actor != summary.requester_id:  # the desk withdrew it for a requester who called
+        return {
+            "text": f"{summary.ref} is withdrawn for its requester and closed; they have "
+            "been told, and no survey follows."
+        }
     return {
-        "text": f"{ref} is withdrawn and closed; the desk has been told. Type `/case` "
+        "text": f"{summary.ref} is withdrawn and closed; the desk has been told. Type `/case` "
         "whenever you need help again."
     }
 
@@ -226,7 +232,7 @@ def register(app: App, desk: Desk) -> None:
 
     def withdraw(body: dict[str, Any]) -> dict[str, Any]:
         summary = desk.withdraw(pair(body)[0], actor=actor_of(body))
-        return withdrawn_message(summary.ref)
+        return withdrawn_message(summary, actor_of(body))
 
     button(app, ACTION_WITHDRAW, withdraw)
 

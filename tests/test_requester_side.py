@@ -242,3 +242,17 @@ def test_perm_2_a_requesters_case_new_shows_no_other_peoples_cases(
     assert "Recorded *CASE-1002*" in answer
     assert "CASE-1001" not in answer and "same symptom" not in answer
     assert [c.requester_id for c in cases(world)] == [JORDAN, ALEX]
+
+
+def test_close_4_the_desk_withdraws_for_a_requester_who_called(world: World, dana: Driver) -> None:
+    dana.command(PRINTER)
+    dana.command("/case withdraw CASE-1001 Alex called: it prints again")
+    assert answer_of(world, DANA).text == (
+        "CASE-1001 is withdrawn for its requester and closed; they have been told, and no "
+        "survey follows."
+    )
+    (closed,) = events(world, 1001, "closed")
+    assert (closed.actor_id, closed.reason) == (DANA, "Alex called: it prints again")
+    assert "*CASE-1001* is withdrawn and closed, as asked." in dm_texts(world, ALEX)[-1]
+    as_user(world, "kenji").command("/case withdraw CASE-1001")
+    assert answer_of(world, "U0NET01").text.startswith("You can't withdraw CASE-1001. It needs")
