@@ -227,6 +227,8 @@ def test_close_4_a_major_incident_is_not_withdrawn_by_one_requester(
 ) -> None:
     dana.command("/case")
     fill_and_submit(dana, P1_ANSWERS)
+    ack = next(t for t in dm_texts(world, ALEX) if "Your request is recorded as *CASE-1001*" in t)
+    assert "Withdraw this request" not in ack, "not offered for a major incident"
     as_user(world, "alex").command("/case withdraw CASE-1001")
     assert "affects other people too, so it stays open" in answer_of(world, ALEX).text
     assert cases(world)[0].state == "pending" and not events(world, 1001, "closed")

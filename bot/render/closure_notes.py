@@ -17,6 +17,12 @@ ACTION_BROKEN = "verify_broken"
 ACTION_WITHDRAW = "case_withdraw"
 
 
+def withdrawable(case: Case) -> bool:
+    """Whether to offer Withdraw: an open case that is not a major incident (one requester
+    cannot withdraw what affects others; `closure.withdraw` refuses it anyway)."""
+    return case.state != "closed" and not case.is_major
+
+
 def withdraw_button(case: Case) -> Block:
     """The requester's own way out (CLOSE-4's "withdrawn"), asked twice: it closes the case."""
     return ActionsBlock(

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.changes import planned_outage_of
 from bot.render.cards import ACTION_TAKE
-from bot.render.closure_notes import withdraw_button
+from bot.render.closure_notes import withdraw_button, withdrawable
 from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user, when
 from bot.render.message import Message, RenderContext
 from bot.targets import first_response_due
@@ -48,7 +48,7 @@ def requester_ack(ctx: RenderContext) -> Message:
         )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
     parts: list[Block] = [section(text), context(foot)]
-    if case.state != "closed":  # CLOSE-4: the requester may withdraw it from here
+    if withdrawable(case):  # CLOSE-4: the requester may withdraw it from here
         parts.append(withdraw_button(case))
     blocks = as_dicts(parts)
     plain = f"Your request is recorded as {case.ref}; we will respond by {due:%Y-%m-%d %H:%M} UTC."

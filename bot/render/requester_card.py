@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import sla
 from bot.estimates import KINDS
-from bot.render.closure_notes import withdraw_button
+from bot.render.closure_notes import withdraw_button, withdrawable
 from bot.render.common import as_dicts, context, fields_section, safe, section, user, when
 from bot.render.message import Message, RenderContext
 from bot.text import clip
@@ -103,7 +103,7 @@ def requester_card(ctx: RenderContext) -> Message:
             f"`/case history {case.ref}` for everything shared with you"
         ),
     ]
-    if case.state != "closed":
+    if withdrawable(case):
         blocks.append(withdraw_button(case))
     text = f"{case.ref}: {clip(case.summary, 150)} ({status_words(policy, case)})"
     return Message(text=text, blocks=as_dicts(blocks))
