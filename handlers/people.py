@@ -9,6 +9,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
 
+SLACKBOT = "USLACKBOT"  # Slack's own bot: users.info does not mark it is_bot
+
 
 class NotAPerson(UserFacingError):
     """The named user is unknown to the workspace, a bot or deactivated; the message says which."""
@@ -23,7 +25,7 @@ def check_person(client: WebClient, user_id: str, *, choose: str) -> None:
         if exc.response.get("error") == "user_not_found":
             raise NotAPerson(f"<@{user_id}> is not a member of this workspace; {choose}.") from None
         raise UserFacingError("Slack could not tell me who that is; try again.") from None
-    if info.get("is_bot") or info.get("is_app_user"):
+    if info.get("is_bot") or info.get("is_app_user") or user_id == SLACKBOT:
         raise NotAPerson(f"<@{user_id}> is a bot, not a person; {choose}.")
     if info.get("deleted"):
         raise NotAPerson(f"<@{user_id}>'s account is deactivated; {choose}.")
