@@ -17,6 +17,7 @@ DANA = "U0DESK01"
 @pytest.fixture(autouse=True)
 def _a_deactivated_account(world: World) -> None:
     world.standin.add_user("U0GONE", name="gone", real_name="Gone Away", deleted=True)
+    world.standin.add_user("USLACKBOT", name="slackbot", real_name="Slackbot")
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,7 @@ def _a_deactivated_account(world: World) -> None:
         ),
         ("for=@casedesk", "<@UCASEBOT> is a bot, not a person; name the person who needs help"),
         ("for=@gone", "<@U0GONE>'s account is deactivated; name the person who needs help"),
+        ("for=@slackbot", "<@USLACKBOT> is a bot, not a person; name the person who needs help"),
     ],
 )
 def test_intake_2_new_for_someone_who_is_not_a_person_records_nothing(
