@@ -33,6 +33,7 @@ class Holder:
 
     label: str
     users: frozenset[str]
+    private: bool = False  # a refusal names the holder's role only (a case's requester)
 
 
 def role(policy: Policy, name: str) -> Holder:
@@ -71,7 +72,9 @@ def require(user: str, holders: Sequence[Holder], *, to: str) -> None:
     """Allow `user` if any holder covers them; otherwise refuse, naming holders and people."""
     if any(user in holder.users for holder in holders):
         return
-    named = "; or ".join(f"{h.label} ({_people(h.users)})" for h in holders)
+    named = "; or ".join(
+        h.label if h.private else f"{h.label} ({_people(h.users)})" for h in holders
+    )
     raise NotAllowed(f"You can't {to}. It needs {named}. Ask one of them.")
 
 
@@ -114,12 +117,39 @@ def may_speak_for_desk(policy: Policy, case: Case) -> list[Holder]:
     ]
 
 
+def requester(case: Case) -> Holder:
+    """PERM-2: the case's requester, never named in a refusal (that would tell one requester
+    who asked for someone else's case)."""
+    return Holder(
+        label=f"the requester of {case.ref}", users=frozenset({case.requester_id}), private=True
+    )
+
+
 def may_read(policy: Policy, case: Case) -> list[Holder]:
     """PERM-2: staff read every case; a requester reads only their own."""
+    return [staff(policy), requester(case)]
+
+
+def may_resolve(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-1: propose a resolution: the coordinator, the group, the desk, the center."""
     return [
-        staff(policy),
-        Holder(label=f"the requester of {case.ref}", users=frozenset({case.requester_id})),
+        coordinator(case),
+        group_members(policy, case.group_key),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
     ]
+
+
+def may_close(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4: the coordinator or the desk; a major incident only the command center."""
+    if case.is_major:
+        return [role(policy, "command_center")]
+    return [coordinator(case), role(policy, "service_desk")]
+
+
+def may_withdraw(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4's "withdrawn": the requester, or whoever may close the case for them."""
+    return [requester(case), coordinator(case), role(policy, "service_desk")]
 
 
 def may_consult(policy: Policy, case: Case) -> list[Holder]:

@@ -135,6 +135,7 @@ class ClosureCode:
     code: str
     label: str
     resolved: bool
+    survey: bool = True  # QUAL-1: whether a close with this code asks the requester's opinion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -590,6 +591,7 @@ def _closure_codes(doc: Checker) -> tuple[ClosureCode, ...]:
                 code=m.at("code").matching(KEY, "lower-case letters, digits, - and _"),
                 label=m.text("label", max_length=75),
                 resolved=m.at("resolved").flag(),
+                survey=m.optional("survey").flag(default=True),
             )
         )
     return tuple(codes)

@@ -12,6 +12,7 @@ from handlers import (
     closure,
     commands,
     consult,
+    dm_question,
     estimates,
     events,
     fallback,
@@ -47,6 +48,7 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     consult.register(app, desk)
     reassign.register(app, desk)
     timeline.register(app, desk)
+    dm_question.register(app, desk)
     closure.register(app, desk)
     changes.register(app, desk)
     problems.register(app, desk)

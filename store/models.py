@@ -362,7 +362,8 @@ class Rfc(Base):
 
 
 class IntakeDraft(Base):
-    """An intake held back while the reporter decides about possible duplicates (INTAKE-4)."""
+    """An intake held back while the reporter decides about possible duplicates (INTAKE-4),
+    or a requester's DM held while they answer "Is this about CASE-n?" (BCAST-4)."""
 
     __tablename__ = "intake_drafts"
 

@@ -147,7 +147,10 @@ def test_work_6_bad_links_are_refused_and_change_nothing(world: World, dana: Dri
     dana.command("/case link CASE-1002 CASE-1001")
     dana.command("/case link CASE-1003 CASE-1001")
     dana.command("/case close CASE-1005")
-    fill_and_submit(dana, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    fill_and_submit(
+        dana, {"Closure code": "Duplicate of another case", "Duplicate of which case": "CASE-1004"}
+    )
+    assert next(c for c in cases(world) if c.number == 1005).state == "closed"
     before = [(c.number, c.parent_id, c.state) for c in cases(world)]
     for who, line, problem in BAD_LINKS:
         person = as_user(world, who)

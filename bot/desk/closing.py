@@ -62,6 +62,14 @@ class ClosingDoor(DeskCore):
         self._link_articles(summary, actor=actor)
         return summary
 
+    def withdraw(self, number: int, *, actor: str, reason: str = "") -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.withdraw(
+                s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+            ),
+        )
+
     def approve_close(self, number: int, *, actor: str) -> CaseSummary:
         summary = self._act(
             number,

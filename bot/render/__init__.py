@@ -95,6 +95,8 @@ TEMPLATES: dict[str, Template] = {
     "requester_reopened": closure_notes.requester_reopened,
     "requester_closed": closure_notes.requester_closed,
     "case_closed": closure_notes.case_closed,
+    "case_withdrawn": closure_notes.case_withdrawn,
+    "duplicate_closed": closure_notes.duplicate_closed,
     "approval_request": closure_notes.approval_request,
     "closure_rejected": closure_notes.closure_rejected,
     "write_article_prompt": closure_notes.write_article_prompt,
@@ -104,6 +106,7 @@ TEMPLATES: dict[str, Template] = {
     "customer_message_sent": voice_notes.customer_message_sent,
     "requester_replied": voice_notes.requester_replied,
     "requester_reply_received": voice_notes.requester_reply_received,
+    "dm_question": voice_notes.dm_question,
     # ROUTE-4, ROUTE-7: escalate, transfer, return to owner
     "reassigned": reassign_notes.reassigned,
     "requester_reassigned": reassign_notes.requester_reassigned,

@@ -161,6 +161,8 @@ def _level(value: str) -> str:
 def _status_notes(ctx: RenderContext) -> list[str]:
     case = ctx.case
     notes = [f"Recorded {when(case.first_contact_at)} by {user(case.reporter_id)}"]
+    if needs_validation(case):
+        notes.append(":mag: needs validation: the requester filled in the self-service form")
     if case.support_status not in ("supported", "unknown"):
         notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
@@ -187,6 +189,13 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     if case.first_contact_resolution:
         notes.append("First-contact resolution")
     return notes
+
+
+def needs_validation(case: Case) -> bool:
+    """INTAKE-5: a self-service case, until someone on the desk reclassifies (confirms) it."""
+    return case.contact_channel == "self_service" and not any(
+        e.kind == "reclassified" for e in case.events
+    )
 
 
 def _family(case: Case) -> str:
