@@ -78,12 +78,22 @@ def _duplicate_lines(held: HeldForDuplicates) -> list[str]:
     if held.similar:
         lines.append("*Open cases that look like the same symptom:*")
         lines += [_case_line(c, s) for c, s in held.similar]
+    if held.same_service:
+        lines.append("*On the same service (the words may differ):*")
+        lines += [_service_line(c) for c in held.same_service]
     return lines
+
+
+def _service_line(case: CaseBrief) -> str:
+    """Why a case on the same service is shown: it is a major incident, or it is recent."""
+    why = "major incident" if case.is_major else f"recorded {when(case.created_at)}"
+    state = STATES.get(case.state, case.state)
+    return f"*{case.ref}* · {case.priority} · {state} · {why}\n{safe(case.summary, 300)}"
 
 
 def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
     seen: dict[int, CaseBrief] = {}
-    for case in [*held.requester_open, *(c for c, _ in held.similar)]:
+    for case in [*held.requester_open, *(c for c, _ in held.similar), *held.same_service]:
         seen.setdefault(case.number, case)
     return list(seen.values())
 
