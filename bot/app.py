@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.ack_deadline import acknowledgements, late_ack
@@ -35,6 +36,13 @@ DISPATCH_TIMEOUT = 10
 
 class StartupError(RuntimeError):
     """Start-up cannot go on; the message says what to fix."""
+
+
+def unreachable(url: str, exc: OSError) -> StartupError:
+    """One line for a Slack that cannot be reached: the URL and the network's own reason."""
+    reason: object = getattr(exc, "reason", None) or exc
+    text = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+    return StartupError(f"cannot reach Slack at {url}: {text}")
 
 
 @dataclass
@@ -107,8 +115,22 @@ def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:
         log.warning("knowledge base article skipped: %s", problem)
 
 
+class _ClientGivenOnPurpose(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN goes unused when a client is given; the client is given
+    on purpose (it carries SLACK_API_URL and the same token), so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_QUIET = logging.getLogger("casedesk.start")  # the start-up check's failures are reported once
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+logging.getLogger("slack_bolt.App").addFilter(_ClientGivenOnPurpose())
+
+
 def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: bool) -> App:
-    client = WebClient(token=token, base_url=settings.api_url)
+    client = WebClient(token=token, base_url=settings.api_url, logger=_QUIET)
     socket = settings.mode == "socket"
     try:
         app = App(
@@ -124,6 +146,9 @@ def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: 
             f"Slack did not accept SLACK_BOT_TOKEN at {settings.api_url}: {exc}. Check the token "
             "(OAuth & Permissions > Bot User OAuth Token) and SLACK_API_URL."
         ) from None
+    except OSError as exc:  # URLError, refused, reset, timed out: Slack is out of reach
+        raise unreachable(settings.api_url, exc) from None
+    client.logger = logging.getLogger("slack_sdk.web.base_client")  # later failures are logged
     app.error(_report_error)
     return app
 

@@ -54,12 +54,15 @@ def default_database_url(cwd: Path | None = None) -> str:
     return f"sqlite:///{(cwd or Path.cwd()) / 'casedesk.db'}"
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read and check every setting; raise SettingsError naming the first bad one."""
+def load_settings(env: Mapping[str, str] | None = None, *, command: str | None = None) -> Settings:
+    """Read and check every setting; raise SettingsError naming the first bad one. `command` is
+    the one `python -m bot` was asked to run: `socket` names what Socket Mode needs first."""
     env = os.environ if env is None else env
     bot_token = _optional(env, "SLACK_BOT_TOKEN")
     signing_secret = _optional(env, "SLACK_SIGNING_SECRET")
     app_token = _optional(env, "SLACK_APP_TOKEN")
+    if command == "socket":
+        _require_socket_tokens(bot_token, app_token)
     if bot_token is not None and not bot_token.startswith("xoxb-"):
         raise SettingsError(
             "SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'. Copy the 'Bot User OAuth "
@@ -96,6 +99,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         kb_url=_kb_url(env),
         kb_folder=_kb_folder(env),
     )
+
+
+def _require_socket_tokens(bot_token: str | None, app_token: str | None) -> None:
+    """Socket Mode cannot fall back to HTTP: name each token it lacks and where to find it."""
+    missing = []
+    if app_token is None:
+        missing.append(
+            "SLACK_APP_TOKEN (the app-level token, xapp-..., with the connections:write scope: "
+            "Basic Information > App-Level Tokens)"
+        )
+    if bot_token is None:
+        missing.append("SLACK_BOT_TOKEN (xoxb-...: OAuth & Permissions > Bot User OAuth Token)")
+    if missing:
+        raise SettingsError(f"Socket Mode needs {' and '.join(missing)}.")
 
 
 def _optional(env: Mapping[str, str], name: str) -> str | None:
