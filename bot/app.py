@@ -123,15 +123,21 @@ class _ClientGivenOnPurpose(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-_QUIET = logging.getLogger("casedesk.start")  # the start-up check's failures are reported once
-_QUIET.addHandler(logging.NullHandler())
-_QUIET.propagate = False
+class _Silence(logging.Filter):
+    """While Bolt checks the token at start, a failure is reported once, as a StartupError."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
 logging.getLogger("slack_bolt.App").addFilter(_ClientGivenOnPurpose())
 
 
 def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: bool) -> App:
-    client = WebClient(token=token, base_url=settings.api_url, logger=_QUIET)
+    client = WebClient(token=token, base_url=settings.api_url)
     socket = settings.mode == "socket"
+    silence, client_log = _Silence(), logging.getLogger("slack_sdk.web.base_client")
+    client_log.addFilter(silence)
     try:
         app = App(
             client=client,
@@ -148,7 +154,8 @@ def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: 
         ) from None
     except OSError as exc:  # URLError, refused, reset, timed out: Slack is out of reach
         raise unreachable(settings.api_url, exc) from None
-    client.logger = logging.getLogger("slack_sdk.web.base_client")  # later failures are logged
+    finally:
+        client_log.removeFilter(silence)
     app.error(_report_error)
     return app
 
