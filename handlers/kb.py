@@ -35,6 +35,7 @@ FEEDBACK = {
     kb_cards.ACTION_NOT_HELPED: ("not_helped", "did not help with"),
     kb_cards.ACTION_WORSE: ("made_worse", "made things worse on"),
 }
+ANSWER_WORDS = {"fixed": "fixed it", "not_helped": "did not help", "made_worse": "made it worse"}
 _ERROR_FIELDS = (
     ("title", "title"),
     ("review", "review"),
@@ -97,17 +98,22 @@ def register(
         kind, words = FEEDBACK[action_id]
         try:
             article_id, case_number = _pressed(body)
-            added = kb.record_feedback(
+            outcome = kb.record_feedback(
                 article_id, case_number=case_number, kind=kind, actor=actor_of(body)
             )
         except KbError as exc:
             tell_error(body, client, respond, str(exc))
             return
         case = f"CASE-{case_number}" if case_number is not None else "this request"
-        if added:
-            text = f"Noted: {article_id} {words} {case}. Thank you; the ranking learns from it."
-        else:
+        if not outcome.added:
             text = f"You already said {article_id} {words} {case}; it counts once."
+        elif outcome.replaced is not None:
+            text = (
+                f"Noted: {article_id} {words} {case}. This replaces your earlier "
+                f'"{ANSWER_WORDS[outcome.replaced]}"; only your latest answer counts.'
+            )
+        else:
+            text = f"Noted: {article_id} {words} {case}. Thank you; the ranking learns from it."
         tell(body, client, respond, {"text": text})
 
     @app.action(kb_cards.ACTION_OPEN)

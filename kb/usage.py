@@ -1,8 +1,9 @@
 """What happened to each article (KB-3) and which cases it was used on (KB-4).
 
-Events are appended, never edited: shown, opened, fixed, not_helped, made_worse, sent. A
-feedback press is recorded once per person, case and answer, so a double click counts once.
-The same events give the ranking its small nudge (`boosts`) and the report its lists.
+Events are appended: shown, opened, fixed, not_helped, made_worse, sent. Feedback is one answer
+per person, case and article: a double click counts once, and a different later answer marks
+the earlier one replaced (kept for the record, no longer counted). The live events give the
+ranking its small nudge (`boosts`) and the report its lists.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.kb_models import KbArticle, KbCaseLink, KbEvent
@@ -84,6 +85,14 @@ def _line(row: KbArticle, u: Usage) -> _LineMaker:
     return _LineMaker(row.id, row.title, u)
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """What a feedback press did: recorded, and the earlier answer it replaced, if any."""
+
+    added: bool
+    replaced: str | None = None
+
+
 def record(
     session: Session,
     article_id: str,
@@ -92,27 +101,69 @@ def record(
     case_number: int | None,
     actor: str,
     now: datetime,
-    once: bool = False,
-) -> bool:
-    """Append one event (and the case links it implies); False when `once` and it exists."""
-    if once:
-        exists = session.scalar(
-            select(KbEvent.id).where(
-                KbEvent.article_id == article_id,
-                KbEvent.kind == kind,
-                KbEvent.case_number == case_number,
-                KbEvent.actor == actor,
-            )
-        )
-        if exists is not None:
-            return False
+) -> None:
+    """Append one event (and the case links it implies)."""
     session.add(
         KbEvent(article_id=article_id, kind=kind, case_number=case_number, actor=actor, at=now)
     )
     if case_number is not None:
         for relation in LINKS_OF.get(kind, ()):
             link(session, case_number, article_id, relation, actor=actor, now=now)
-    return True
+
+
+def record_feedback(
+    session: Session,
+    article_id: str,
+    kind: str,
+    *,
+    case_number: int | None,
+    actor: str,
+    now: datetime,
+) -> Feedback:
+    """KB-3: this person's one answer about this article on this case. The same answer again
+    changes nothing; a different one replaces theirs, and a "fixed it" withdrawn takes back the
+    "resolved" link it made unless someone else's "fixed it" still stands."""
+    earlier = session.scalars(
+        select(KbEvent).where(
+            KbEvent.article_id == article_id,
+            KbEvent.kind.in_(FEEDBACK_KINDS),
+            KbEvent.case_number == case_number,
+            KbEvent.actor == actor,
+            KbEvent.replaced_at.is_(None),
+        )
+    ).first()
+    if earlier is not None and earlier.kind == kind:
+        return Feedback(added=False)
+    replaced = None
+    if earlier is not None:
+        earlier.replaced_at, replaced = now, earlier.kind
+        session.flush()
+        if earlier.kind == "fixed" and case_number is not None:
+            _unresolve(session, case_number, article_id)
+    record(session, article_id, kind, case_number=case_number, actor=actor, now=now)
+    return Feedback(added=True, replaced=replaced)
+
+
+def _unresolve(session: Session, case_number: int, article_id: str) -> None:
+    """The "resolved" link a "fixed it" made goes when no "fixed it" stands any more. A link
+    made otherwise (a close that applied the article, an article written from the case) is
+    kept: its author never said "fixed it" here."""
+    fixed = select(KbEvent).where(
+        KbEvent.article_id == article_id,
+        KbEvent.kind == "fixed",
+        KbEvent.case_number == case_number,
+    )
+    answers = list(session.scalars(fixed))
+    if any(e.replaced_at is None for e in answers):
+        return
+    session.execute(
+        delete(KbCaseLink).where(
+            KbCaseLink.case_number == case_number,
+            KbCaseLink.article_id == article_id,
+            KbCaseLink.relation == "resolved",
+            KbCaseLink.actor.in_({e.actor for e in answers}),
+        )
+    )
 
 
 def link(
@@ -140,9 +191,11 @@ def link(
 
 
 def usage(session: Session, article_ids: Iterable[str] | None = None) -> dict[str, Usage]:
-    """Counts per article, from the event log."""
-    query = select(KbEvent.article_id, KbEvent.kind, func.count()).group_by(
-        KbEvent.article_id, KbEvent.kind
+    """Counts per article, from the event log; a replaced answer no longer counts."""
+    query = (
+        select(KbEvent.article_id, KbEvent.kind, func.count())
+        .where(KbEvent.replaced_at.is_(None))
+        .group_by(KbEvent.article_id, KbEvent.kind)
     )
     if article_ids is not None:
         query = query.where(KbEvent.article_id.in_(list(article_ids)))

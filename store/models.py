@@ -276,6 +276,10 @@ class Change(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    # `/change remove`: the window is off the schedule; the row stays for the record.
+    removed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    removal_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     @property
     def ref(self) -> str:

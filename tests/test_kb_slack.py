@@ -157,6 +157,38 @@ def test_kb_4_feedback_buttons_count_once_and_link_the_case(
     assert "made things worse on CASE-1001" in last_ephemeral(world, "U0DESK01")
 
 
+def test_kb_3_a_later_did_not_help_replaces_an_earlier_fixed_it(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    fixed = dana.find_button("Fixed it", channel=DESK_QUEUE)
+    not_helped = dana.find_button("Did not help", channel=DESK_QUEUE)
+    article = fixed.element["value"].split(":")[0]
+    assert not_helped.element["value"] == fixed.element["value"], "the same article's buttons"
+    dana.click(fixed)
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (1, 0)
+    assert kb.cases_resolved_by(article) == [1001]
+    dana.click(not_helped)
+    assert last_ephemeral(world, "U0DESK01") == (
+        f'Noted: {article} did not help with CASE-1001. This replaces your earlier "fixed it"; '
+        "only your latest answer counts."
+    )
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (0, 1)
+    assert kb.cases_resolved_by(article) == [], "the fix was taken back"
+    assert kb.links_of_case(1001) == [(article, "applied")]
+    dana.click(not_helped)
+    assert "it counts once" in last_ephemeral(world, "U0DESK01")
+    sam = as_user(world, "sam")  # another person's answer is their own
+    sam.click(sam.find_button("Fixed it", channel=DESK_QUEUE))
+    dana.click(fixed)
+    assert last_ephemeral(world, "U0DESK01") == (
+        f'Noted: {article} fixed CASE-1001. This replaces your earlier "did not help"; only '
+        "your latest answer counts."
+    )
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (2, 0)
+    assert kb.cases_resolved_by(article) == [1001]
+
+
 def test_work_2_send_to_requester_posts_the_link_never_the_body(
     world: World, kb: KnowledgeBase, dana: Driver
 ) -> None:
