@@ -50,6 +50,7 @@ TEMPLATES: dict[str, Template] = {
     "child_linked": major_notes.child_linked,
     "requester_parent_update": major_notes.requester_parent_update,
     "requester_closed_with_parent": major_notes.requester_closed_with_parent,
+    "broadcast_resolution": major_notes.broadcast_resolution,
     "case_brief": cards.case_brief,
     "broadcast_notice": cards.broadcast_notice,
     "requester_ack": notes.requester_ack,
