@@ -25,13 +25,14 @@ from kb.index import Document, Index
 from kb.matcher import DEFAULT_THRESHOLD, QUERY_CHARS, Matcher
 from kb.records import next_number, to_article, write
 from kb.sync import SyncReport, apply, export, load_folder
-from kb.usage import FEEDBACK_KINDS, RELATIONS, Feedback, Report, Usage
+from kb.usage import FEEDBACK_KINDS, RELATIONS, Feedback, Report, ResolvedCase, Usage
 from kb.usage import cases_of_article as _cases_of_article
 from kb.usage import link as _link
 from kb.usage import links_of_case as _links_of_case
 from kb.usage import record as _record
 from kb.usage import record_feedback as _record_feedback
 from kb.usage import report as _report
+from kb.usage import resolved_cases as _resolved_cases
 from kb.usage import usage as _usage
 from store.db import Database
 from store.kb_models import KbArticle
@@ -299,6 +300,11 @@ class KnowledgeBase:
     def cases_resolved_by(self, article_id: str) -> list[int]:
         with self.db.reading() as session:
             return _cases_of_article(session, article_id.upper(), "resolved")
+
+    def resolved_cases(self, article_id: str) -> list[ResolvedCase]:
+        """KB-4: the cases this article resolved, newest first, with how."""
+        with self.db.reading() as session:
+            return _resolved_cases(session, article_id.upper())
 
     def usage(self, article_id: str) -> Usage:
         with self.db.reading() as session:

@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.kb_models import KbArticle, KbCaseLink, KbEvent
+from store.models import Case
 
 EVENT_KINDS = ("shown", "opened", "fixed", "not_helped", "made_worse", "sent")
 FEEDBACK_KINDS = ("fixed", "not_helped", "made_worse")
@@ -254,3 +256,58 @@ def cases_of_article(session: Session, article_id: str, relation: str) -> list[i
         .order_by(KbCaseLink.case_number)
     )
     return [int(n) for n in rows]
+
+
+@dataclass(frozen=True)
+class ResolvedCase:
+    """KB-4: one case an article resolved, and how: applied at its close, "fixed it" or both."""
+
+    number: int
+    summary: str
+    state: str
+    closed_at: datetime | None
+    applied_at_close: bool
+    fixed_by: tuple[str, ...]
+
+
+def resolved_cases(session: Session, article_id: str, *, limit: int = 50) -> list[ResolvedCase]:
+    """The cases an article resolved, newest first: each case linked to it as "resolved" (a
+    close that applied it, or a standing "fixed it"), with who said it fixed it."""
+    rows = session.execute(
+        select(Case.number, Case.summary, Case.state, Case.closed_at, Case.closure, Case.resolution)
+        .join(KbCaseLink, KbCaseLink.case_number == Case.number)
+        .where(KbCaseLink.article_id == article_id, KbCaseLink.relation == "resolved")
+        .order_by(Case.number.desc())
+        .limit(limit)
+    ).all()
+    fixed: dict[int, list[str]] = defaultdict(list)
+    for number, actor in session.execute(
+        select(KbEvent.case_number, KbEvent.actor)
+        .where(
+            KbEvent.article_id == article_id,
+            KbEvent.kind == "fixed",
+            KbEvent.replaced_at.is_(None),
+            KbEvent.case_number.in_([r.number for r in rows]),
+        )
+        .order_by(KbEvent.id)
+    ):
+        if number is not None:
+            fixed[number].append(str(actor))
+    return [
+        ResolvedCase(
+            number=r.number,
+            summary=r.summary,
+            state=r.state,
+            closed_at=r.closed_at,
+            applied_at_close=_applied_at_close(r.closure, r.resolution, article_id),
+            fixed_by=tuple(dict.fromkeys(fixed.get(r.number, []))),
+        )
+        for r in rows
+    ]
+
+
+def _applied_at_close(
+    closure: dict[str, Any] | None, resolution: dict[str, Any] | None, article_id: str
+) -> bool:
+    articles = {str(a).upper() for a in (resolution or {}).get("articles") or []}
+    return (closure or {}).get("kb") == "applied" and article_id.upper() in articles

@@ -189,6 +189,45 @@ def test_kb_3_a_later_did_not_help_replaces_an_earlier_fixed_it(
     assert kb.cases_resolved_by(article) == [1001]
 
 
+def test_kb_4_kb_show_gives_staff_the_figures_and_the_cases_it_fixed(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    fixed = dana.find_button("Fixed it", channel=DESK_QUEUE)
+    article = fixed.element["value"].split(":")[0]
+    dana.click(fixed)
+    dana.command(f"/kb show {article}")
+    shown = last_ephemeral(world, "U0DESK01")
+    usage = kb.usage(article)
+    assert (
+        f"*Usage:* shown {usage.shown} · opened 0 · fixed it 1 · did not help 0 · made it worse 0 "
+        "· sent to requesters 0 (each person's latest answer per case)\n"
+        "*Cases it resolved (1):*\n"
+        "• *CASE-1001* Laptop battery drains overnight · Pending · fixed it for <@U0DESK01>\n"
+    ) in shown
+    assert usage.shown == 1
+    assert shown.startswith(f"{article} ") and f"*<{BASE}/kb/{article}|{article}>*" in shown
+
+
+def test_kb_4_kb_show_tells_a_requester_only_the_article(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    dana.click(dana.find_button("Fixed it", channel=DESK_QUEUE))
+    alex = as_user(world, "alex")
+    alex.command("/kb show KB-4")
+    shown = last_ephemeral(world, ALEX)
+    assert shown.startswith("KB-4 ") and "Usage" not in shown and "CASE-" not in shown
+    alex.command("/kb show KB-21")
+    assert "KB-21 is restricted to the desk's staff." in last_ephemeral(world, ALEX)
+    dana.command("/kb show KB-21")
+    assert "*Cases it resolved:* none yet." in last_ephemeral(world, "U0DESK01")
+    dana.command("/kb show")
+    assert "Name the article: `/kb show KB-12`." in last_ephemeral(world, "U0DESK01")
+    dana.command("/kb show KB-999")
+    assert "There is no article KB-999." in last_ephemeral(world, "U0DESK01")
+
+
 def test_work_2_send_to_requester_posts_the_link_never_the_body(
     world: World, kb: KnowledgeBase, dana: Driver
 ) -> None:
