@@ -18,7 +18,17 @@ from bot.render.message import Message, RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import HELP, duplicates_message, error_message, recorded_message
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
+from handlers import (
+    closure,
+    consult,
+    estimates,
+    handoff,
+    major,
+    reassign,
+    requests,
+    timeline,
+    unsupported,
+)
 from handlers.estimates import took_message
 from handlers.subcommands import Subcommand, case_and_rest, staff_only
 from store.models import Case
@@ -70,6 +80,7 @@ def subcommands() -> dict[str, Subcommand]:
         *closure.SUBCOMMANDS,
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
+        *unsupported.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 
