@@ -15,6 +15,7 @@ from slack_bolt.error import BoltError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
+from bot import usergroups
 from bot.ack_deadline import acknowledgements, late_ack
 from bot.ack_wait import AnswerWaitingExecutor
 from bot.clock import Clock
@@ -56,11 +57,14 @@ class Runtime:
     dispatcher: Dispatcher
     sweeper: Sweeper
     kb: KnowledgeBase
+    usergroup_refresher: usergroups.Refresher
 
     def start_background(self) -> None:
-        """Deliver the outbox and sweep the timers in this process (one call per process)."""
+        """Deliver the outbox, sweep the timers and re-read user groups in this process (one
+        call per process)."""
         self.dispatcher.start()
         self.sweeper.start()
+        self.usergroup_refresher.start()
 
 
 def build_runtime(
@@ -81,6 +85,7 @@ def build_runtime(
     token = settings.bot_token or ""
     executor = listener_executor or AnswerWaitingExecutor()
     app = _bolt_app(settings, token, executor, verify_token)
+    _read_usergroups(app.client, policy, settings)
     app.middleware(once_per_event(db, clock))
     app.middleware(acknowledgements(settings.ack_deadline_seconds))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
@@ -105,7 +110,21 @@ def build_runtime(
         dispatcher=dispatcher,
         sweeper=sweeper,
         kb=kb,
+        usergroup_refresher=usergroups.Refresher(
+            app.client, policy, every=settings.usergroup_refresh_seconds
+        ),
     )
+
+
+def _read_usergroups(client: WebClient, policy: Policy, settings: Settings) -> None:
+    """PERM-1: every user group a role or provider group names must be readable before the
+    desk answers anyone, or nobody in it could act."""
+    try:
+        usergroups.read_all(client, policy)
+    except usergroups.UserGroupError as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise unreachable(settings.api_url, exc) from None
 
 
 def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:

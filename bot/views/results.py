@@ -18,7 +18,7 @@ from bot.text import clip
 from bot.views.inputs import metadata, option, radio
 from bot.vocabulary import STATES
 
-_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+_MENTION = re.compile(r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;")
 DUPLICATES_CALLBACK = "intake_duplicates"
 ACTION_LINK = "intake_link"
 ACTION_RECORD_ANYWAY = "intake_record"
@@ -132,8 +132,9 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
 
 
 def error_message(text: str) -> dict[str, Any]:
-    """A refusal, escaped, except for the people it names (`<@U123>` stays a mention)."""
-    shown = _MENTION.sub(r"<@\1>", safe(text))
+    """A refusal, escaped, except for the people and user groups it names (`<@U123>` and
+    `<!subteam^S123>` stay mentions)."""
+    shown = _MENTION.sub(r"<\1>", safe(text))
     return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 
 
