@@ -17,6 +17,7 @@ from bot import usergroups
 from bot.app import StartupError
 from bot.clock import Clock
 from bot.sandbox.driver import Driver
+from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.world import World, build_world
 from config.policy import PolicyError, load_policy
 from config.settings import SHIPPED_CONFIG
@@ -152,23 +153,40 @@ def test_perm_1_a_user_group_slack_does_not_know_stops_the_start_at_its_place(
     )
 
 
+def _free_plan(standin: SlackStandIn) -> None:
+    standin.set_usergroups_plan(available=False)
+
+
+def _no_scope(standin: SlackStandIn) -> None:
+    standin.fail("usergroups.users.list", status=200, error="missing_scope")
+
+
 @pytest.mark.parametrize(
-    ("error", "fix"),
+    ("prepare", "error", "fix"),
     [
-        ("missing_scope", "the app lacks the usergroups:read scope: add it (manifest.yml) and "),
-        ("plan_upgrade_required", "this workspace's Slack plan has no user groups: list user "),
+        (
+            _no_scope,
+            "missing_scope",
+            "the app lacks the usergroups:read scope: add it (manifest.yml) and ",
+        ),
+        (
+            _free_plan,
+            "plan_upgrade_required",
+            "this workspace's Slack plan has no user groups: list user ",
+        ),
     ],
 )
 def test_perm_1_a_missing_scope_or_plan_stops_the_start_with_the_fix(
-    tmp_path: Path, database_url: str, clock: Clock, error: str, fix: str
+    tmp_path: Path,
+    database_url: str,
+    clock: Clock,
+    prepare: Callable[[SlackStandIn], None],
+    error: str,
+    fix: str,
 ) -> None:
     settings = world_settings(database_url, config_dir=_config(tmp_path, _managers(["S0MANAGERS"])))
     with pytest.raises(StartupError) as raised:
-        build_world(
-            settings,
-            clock=clock,
-            prepare=lambda standin: standin.fail("usergroups.users.list", status=200, error=error),
-        )
+        build_world(settings, clock=clock, prepare=prepare)
     assert str(raised.value).startswith(
         "desk.yml roles.managers: user group S0MANAGERS could not be read "
         f"(usergroups.users.list: {error}): {fix}"
