@@ -46,8 +46,8 @@ class UnsupportedReport:
 def report(
     session: Session, policy: Policy, *, since: datetime, now: datetime
 ) -> UnsupportedReport:
-    """Per service, most time spent first; names typed differently only in case or spacing are
-    one service."""
+    """Per service, most time spent first; names typed differently only in letter case or in
+    surrounding spaces are one service."""
     unsupported = [key for key, s in policy.services.items() if not s.supported]
     typed = Case.service_key == NOT_IN_CATALOG
     name = case((typed, func.lower(func.trim(Case.service_name))), else_=Case.service_key).label(
