@@ -159,7 +159,7 @@ def _unflag(
         at=now,
         actor=actor,
         kind="planned_outage_removed",
-        old=change.ref,
+        new=change.ref,
         reason=change.removal_reason or f"{change.ref} was removed from the schedule",
     )
     case.updated_at = now
@@ -230,7 +230,7 @@ def planned_outage_of(case: Case) -> tuple[str, str, str] | None:
     if flagged is None:
         return None
     if any(
-        e.kind == "planned_outage_removed" and e.old_value == flagged.new_value for e in case.events
+        e.kind == "planned_outage_removed" and e.new_value == flagged.new_value for e in case.events
     ):
         return None
     return (flagged.new_value or "", flagged.reason or "", str(flagged.detail.get("ends_at", "")))

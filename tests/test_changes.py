@@ -134,12 +134,16 @@ def test_work_3_change_remove_unflags_open_cases_on_their_timelines(
         "(noted on their timelines; their one-click planned-outage close is gone)."
     )
     (removed,) = events(world, 1001, "planned_outage_removed")
-    assert (removed.actor_id, removed.old_value, removed.reason) == (
+    assert (removed.actor_id, removed.new_value, removed.reason) == (
         "U0DESK01",
         "CHG-1",
         "Patching moved to next week",
     )
     assert "Close: planned outage" not in texts(world, "C0MSGQ")[0], "the card is edited"
+    dana.command("/case history CASE-1001")
+    assert "planned outage removed: CHG-1 — Patching moved to next week" in last_ephemeral(
+        world, "U0DESK01"
+    )
     assert "inside planned change" not in texts(world, "C0MSGQ")[0]
     with pytest.raises(ValueError, match="not recorded inside a planned change"):
         world.runtime.desk.close_planned_outage(1001, actor="U0DESK01")
