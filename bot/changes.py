@@ -163,7 +163,18 @@ def _unflag(
         reason=change.removal_reason or f"{change.ref} was removed from the schedule",
     )
     case.updated_at = now
-    return n.refresh_cards(policy, case)
+    notices = n.refresh_cards(policy, case)
+    if case.coordinator_id != actor:  # the remover reads the list in the answer
+        notices.append(
+            n.post(
+                case.coordinator_id,
+                "planned_outage_removed",
+                change=change.ref,
+                reason=change.removal_reason,
+                by=actor,
+            )
+        )
+    return notices
 
 
 def window_of(change: Change) -> Window:

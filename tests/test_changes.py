@@ -128,18 +128,25 @@ def test_work_3_change_remove_unflags_open_cases_on_their_timelines(
         "You can't remove CHG-1. It needs the person who entered CHG-1 (<@U0DESK01>); or the "
         "command center role ("
     )
-    dana.command("/change remove CHG-1 Patching moved to next week")
-    assert last_ephemeral(world, "U0DESK01") == (
+    marco = as_user(world, "marco")  # the command center may remove anyone's window
+    marco.command("/change remove CHG-1 Patching moved to next week")
+    assert last_ephemeral(world, "U0CC02") == (
         "Removed *CHG-1* on `email`: Mail patching. No longer flagged as inside it: CASE-1001 "
         "(noted on their timelines; their one-click planned-outage close is gone)."
     )
     (removed,) = events(world, 1001, "planned_outage_removed")
     assert (removed.actor_id, removed.new_value, removed.reason) == (
-        "U0DESK01",
+        "U0CC02",
         "CHG-1",
         "Patching moved to next week",
     )
     assert "Close: planned outage" not in texts(world, "C0MSGQ")[0], "the card is edited"
+    assert dm_texts(world, "U0DESK01")[-1] == (
+        "CHG-1 removed: CASE-1001 is no longer a planned outage\n"
+        ":calendar: <@U0CC02> removed *CHG-1* from the schedule: Patching moved to next week.\n"
+        "*CASE-1001* (Outlook cannot connect) is no longer flagged as inside it, so it cannot be "
+        "closed as a planned outage: work it like any other case."
+    ), "the coordinator, Dana, is told"
     dana.command("/case history CASE-1001")
     assert "planned outage removed: CHG-1 — Patching moved to next week" in last_ephemeral(
         world, "U0DESK01"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.render import (
     cards,
     cc_test_notes,
+    change_notes,
     closure_notes,
     consult_notes,
     estimate_notes,
@@ -27,6 +28,7 @@ Template = Callable[[RenderContext], Message]
 
 TEMPLATES: dict[str, Template] = {
     "queue_card": cards.queue_card,
+    "planned_outage_removed": change_notes.planned_outage_removed,
     # WORK-5: requests that are not incidents
     "information_answer": request_notes.information_answer,
     "request_procedure": request_notes.request_procedure,
