@@ -1,4 +1,5 @@
-"""one KB feedback per person, case and article (KB-3); removed planned changes (WORK-3)
+"""one KB feedback per person, case and article (KB-3); removed planned changes (WORK-3);
+cases by service (INTAKE-4, CLASSIFY-2)
 
 Revision ID: 0009_i13_misc
 Revises: 0008
@@ -19,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index(
+        "ix_cases_service_key_created_at", "cases", ["service_key", "created_at"], unique=False
+    )
     with op.batch_alter_table("kb_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("changes", schema=None) as batch_op:
@@ -36,3 +40,4 @@ def downgrade() -> None:
         batch_op.drop_column("removed_by")
     with op.batch_alter_table("kb_events", schema=None) as batch_op:
         batch_op.drop_column("replaced_at")
+    op.drop_index("ix_cases_service_key_created_at", table_name="cases")
