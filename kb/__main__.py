@@ -15,8 +15,8 @@ from pathlib import Path
 from config.policy import load_policy
 from config.settings import load_settings
 from kb.bench import run
+from kb.evaluate import ablation, as_table, evaluate
 from kb.evaluate import as_json as to_json
-from kb.evaluate import as_table, evaluate
 from kb.service import KnowledgeBase
 from store.db import Database
 from store.migrate import migrate
@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--articles", type=Path, required=True, help="articles.jsonl")
     evaluate.add_argument("--queries", type=Path, required=True, help="queries.tsv")
     evaluate.add_argument("--json", action="store_true", help="one JSON object")
+    evaluate.add_argument(
+        "--ablation",
+        action="store_true",
+        help="no synonyms / general synonyms / learned from half the queries, on the other half",
+    )
     bench = verbs.add_parser("bench", help="suggestion time and memory on generated articles")
     bench.add_argument("--articles", type=int, default=100_000)
     bench.add_argument("--queries", type=int, default=500)
@@ -46,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb == "export":
             return _export(args.folder)
         if args.verb == "eval":
-            return _eval(args.articles, args.queries, as_json=args.json)
+            return _eval(args.articles, args.queries, as_json=args.json, split=args.ablation)
         return _bench(args.articles, args.queries)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -74,8 +79,8 @@ def _export(folder: Path) -> int:
     return 0
 
 
-def _eval(articles: Path, queries: Path, *, as_json: bool) -> int:
-    results = evaluate(articles, queries)
+def _eval(articles: Path, queries: Path, *, as_json: bool, split: bool) -> int:
+    results = ablation(articles, queries) if split else evaluate(articles, queries)
     print(to_json(results) if as_json else as_table(results))
     return 0
 

@@ -12,12 +12,14 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from kb.fts5 import Fts5Baseline
 from kb.index import Document, Index
+from kb.learning import case_words
 from kb.matcher import Matcher
+from kb.text import synonyms_off
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,7 @@ def measure(search: Callable[[str], Sequence[str]], queries: Sequence[Query]) ->
 def evaluate(articles: Path, queries_path: Path) -> dict[str, Figures]:
     documents = load_articles(articles)
     queries = load_queries(queries_path)
-    index = Index()
-    index.add_all(documents)
-    matcher = Matcher(index)
-
-    def ours(text: str) -> list[str]:
-        return [hit.key for hit in matcher.rank(text, limit=5, threshold=0.0)]
-
+    ours = _ranker(documents)
     baseline = Fts5Baseline((d.key, d.title, d.body) for d in documents)
     try:
         return {
@@ -124,6 +120,48 @@ def evaluate(articles: Path, queries_path: Path) -> dict[str, Figures]:
         }
     finally:
         baseline.close()
+
+
+def split_history(queries: Sequence[Query]) -> tuple[list[Query], list[Query]]:
+    """Each article's queries alternately into the desk's history (as if each had been a case
+    its suggestion fixed) and the held-out queries measured after learning from it."""
+    seen: dict[str, int] = {}
+    history: list[Query] = []
+    held: list[Query] = []
+    for query in sorted(queries, key=lambda q: (q.article_id, q.query_id)):
+        turn = seen.get(query.article_id, 0)
+        seen[query.article_id] = turn + 1
+        (history if turn % 2 == 1 else held).append(query)
+    return history, held
+
+
+def ablation(articles: Path, queries_path: Path) -> dict[str, Figures]:
+    """The matcher without synonyms, with the general groups, and with words learned from
+    half the queries (KB-6), all measured on the other half, beside FTS5 on that half."""
+    documents = load_articles(articles)
+    history, held = split_history(load_queries(queries_path))
+    results: dict[str, Figures] = {}
+    with synonyms_off():
+        results["none"] = measure(_ranker(documents), held)
+    results["general"] = measure(_ranker(documents), held)
+    taught: dict[str, list[str]] = {}
+    for query in history:
+        taught.setdefault(query.article_id, []).append(case_words(query.text))
+    expanded = [replace(d, learned=tuple(taught.get(d.key, ()))) for d in documents]
+    results["learned"] = measure(_ranker(expanded), held)
+    baseline = Fts5Baseline((d.key, d.title, d.body) for d in documents)
+    try:
+        results["fts5_bm25"] = measure(baseline.search, held)
+    finally:
+        baseline.close()
+    return results
+
+
+def _ranker(documents: Sequence[Document]) -> Callable[[str], list[str]]:
+    index = Index()
+    index.add_all(documents)
+    matcher = Matcher(index)
+    return lambda text: [hit.key for hit in matcher.rank(text, limit=5, threshold=0.0)]
 
 
 def as_json(results: dict[str, Figures]) -> str:

@@ -7,29 +7,30 @@ is, and the query's and the article's groups are compared as vectors (cosine, 0 
 the subword idea of fastText without a trained model: it needs only the articles' own words,
 taken as typed (not stemmed: the endings people share with an article count too).
 
-An article's vector is built when it is first a candidate and kept in a bounded cache, so a
-large base costs memory only for the articles people's questions reach.
+An article's vector is built when it is first a candidate and kept with the index's view of
+it (`kb.index`, a bounded cache), so a large base costs memory only for the articles people's
+questions reach.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 SIZES = (3, 4)
-CACHED_ARTICLES = 4096
 
 Vector = dict[str, float]
 
 
 @lru_cache(maxsize=100_000)
 def letter_groups(term: str) -> tuple[str, ...]:
-    """A term's letter groups, word edges marked: "vpn" -> "<vp", "vpn", "pn>", "<vpn", "vpn>"."""
+    """A term's distinct letter groups, word edges marked: "vpn" -> "<vp", "vpn", "pn>", "<vpn",
+    "vpn>" (each once, so a run of one letter cannot outweigh the rest of a query)."""
     padded = f"<{term}>"
-    return tuple(padded[i : i + n] for n in SIZES for i in range(len(padded) - n + 1))
+    return tuple(
+        dict.fromkeys(padded[i : i + n] for n in SIZES for i in range(len(padded) - n + 1))
+    )
 
 
 def vector(counts: Mapping[str, int], rarity: Callable[[str], float]) -> Vector:
@@ -50,33 +51,3 @@ def cosine(a: Vector, b: Vector) -> float:
         a, b = b, a
     get = b.get
     return sum(w * get(group, 0.0) for group, w in a.items())
-
-
-class VectorCache:
-    """Article vectors, least recently used dropped first; forgotten when the article changes."""
-
-    def __init__(self, capacity: int = CACHED_ARTICLES) -> None:
-        self.capacity = capacity
-        self._vectors: OrderedDict[str, Vector] = OrderedDict()
-        self._lock = threading.Lock()  # request threads share one index
-
-    def get(self, key: str, build: Callable[[], Vector]) -> Vector:
-        with self._lock:
-            found = self._vectors.get(key)
-            if found is not None:
-                self._vectors.move_to_end(key)
-                return found
-        found = build()
-        with self._lock:
-            self._vectors[key] = found
-            if len(self._vectors) > self.capacity:
-                self._vectors.popitem(last=False)
-        return found
-
-    def forget(self, key: str) -> None:
-        with self._lock:
-            self._vectors.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._vectors.clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 
 from kb.articles import Article, ArticleError, from_fields
 from kb.index import Document, Index
+from kb.learning import forget as _forget
+from kb.learning import learn as _learn
+from kb.learning import learned_words, remember_query
 from kb.matcher import DEFAULT_THRESHOLD, QUERY_CHARS, Matcher
 from kb.records import next_number, to_article, write
 from kb.sync import SyncReport, apply, export, load_folder
@@ -35,9 +38,11 @@ from kb.usage import report as _report
 from kb.usage import resolved_cases as _resolved_cases
 from kb.usage import usage as _usage
 from store.db import Database
-from store.kb_models import KbArticle
+from store.kb_models import KbArticle, KbLearned
 
 SEARCH_LIMIT_MAX = 20
+# A case's words are learned for an article applied to it or that resolved it (KB-6).
+LEARNING_RELATIONS = ("applied", "resolved")
 # Classification that agrees with an article's metadata adds these points (out of 100).
 SERVICE_BONUS = 6.0
 CATEGORY_BONUS = 2.0
@@ -65,6 +70,7 @@ class Suggestion:
     url: str
     kind: str
     status: str
+    snippet: str = ""  # the article's passage that best matches the words searched for
 
 
 def utc_now() -> datetime:
@@ -95,7 +101,7 @@ class KnowledgeBase:
         self._matcher = Matcher(self._index, threshold=threshold)
         self._meta: dict[str, Article] = {}
         self._boosts: dict[str, float] = {}
-        self._stamp: tuple[int, datetime | None] | None = None
+        self._stamp: tuple[int, datetime | None, int] | None = None
         self._checked = 0.0
 
     # -- articles in and out ------------------------------------------------------------------
@@ -239,6 +245,7 @@ class KnowledgeBase:
                         url=self.url(article.id),
                         kind=article.kind,
                         status=article.status,
+                        snippet=hit.passage,
                     )
                 )
         found.sort(key=lambda s: (-s.score, s.article_id))
@@ -251,11 +258,20 @@ class KnowledgeBase:
 
     # -- usage and links ----------------------------------------------------------------------
     def record_shown(
-        self, article_ids: Collection[str], *, case_number: int | None, actor: str
+        self,
+        article_ids: Collection[str],
+        *,
+        case_number: int | None,
+        actor: str,
+        query: str = "",
     ) -> None:
-        """Suggestions posted in a case (KB-3 "shown"); unknown ids are refused."""
+        """Suggestions posted in a case (KB-3 "shown"); unknown ids are refused. `query`, the
+        words they were found for, is kept for the case: a later fix teaches them (KB-6)."""
         for article_id in article_ids:
             self._event(article_id, "shown", case_number=case_number, actor=actor)
+        if case_number is not None and query.strip():
+            with self.db.transaction() as session:
+                remember_query(session, case_number, query, now=self._now())
 
     def record_opened(self, article_id: str, *, case_number: int | None, actor: str) -> None:
         self._event(article_id, "opened", case_number=case_number, actor=actor)
@@ -280,9 +296,17 @@ class KnowledgeBase:
             )
             if outcome.added:
                 usage = _usage(session, [row.id]).get(row.id, Usage())
+            article = None  # re-indexed when a withdrawn fix takes back what it taught
+            withdrawn = outcome.unresolved and case_number is not None
+            if withdrawn and _forget(session, case_number or 0, row.id):
+                article = to_article(row)
         if outcome.added:
             with self._lock:
                 self._boosts[row.id] = usage.boost
+            if kind == "fixed" and case_number is not None:
+                self._learn(case_number, row.id)
+        if article is not None:
+            self._put(article)
         return outcome
 
     def link(self, case_number: int, article_id: str, relation: str, *, actor: str) -> None:
@@ -292,6 +316,8 @@ class KnowledgeBase:
         self.get(article_id, for_requester=False)
         with self.db.transaction() as session:
             _link(session, case_number, article_id.upper(), relation, actor=actor, now=self._now())
+        if relation in LEARNING_RELATIONS:
+            self._learn(case_number, article_id)
 
     def links_of_case(self, case_number: int) -> list[tuple[str, str]]:
         with self.db.reading() as session:
@@ -315,6 +341,16 @@ class KnowledgeBase:
             return _report(session, today=today or self._now().date())
 
     # -- keeping the index in step ------------------------------------------------------------
+    def _learn(self, case_number: int, article_id: str) -> None:
+        """KB-6: the case's words now describe the article that fixed it (`kb.learning`)."""
+        with self.db.transaction() as session:
+            if not _learn(session, case_number, article_id.upper(), now=self._now()):
+                return
+            row = session.get(KbArticle, article_id.upper())
+            article = to_article(row) if row is not None else None
+        if article is not None:
+            self._put(article)
+
     def _event(self, article_id: str, kind: str, *, case_number: int | None, actor: str) -> None:
         with self.db.transaction() as session:
             row = self._row(session, article_id)
@@ -334,12 +370,14 @@ class KnowledgeBase:
             raise KbError(str(exc)) from None
 
     def _put(self, article: Article) -> None:
+        with self.db.reading() as session:
+            learned = learned_words(session, [article.id]).get(article.id, ())
         with self._lock:
-            self._meta[article.id] = article
+            self._meta[article.id] = _slim(article)
             if article.status == "retired":
                 self._index.remove(article.id)
             else:
-                self._index.add(_document(article))
+                self._index.add(_document(article, learned))
             self._stamp = self._read_stamp()
 
     def _ensure_fresh(self) -> None:
@@ -350,12 +388,14 @@ class KnowledgeBase:
         if stamp != self._stamp:
             self._reload()
 
-    def _read_stamp(self) -> tuple[int, datetime | None]:
+    def _read_stamp(self) -> tuple[int, datetime | None, int]:
+        """What changes when another process writes an article or learns words (KB-6)."""
         with self.db.reading() as session:
             count, latest = session.execute(
                 select(func.count(KbArticle.id), func.max(KbArticle.updated_at))
             ).one()
-        return int(count), latest
+            learned = session.scalar(select(func.count(KbLearned.id)))
+        return int(count), latest, int(learned or 0)
 
     def _reload(self) -> None:
         """Rebuild the index and the feedback nudges from the database."""
@@ -363,22 +403,32 @@ class KnowledgeBase:
         with self.db.reading() as session:
             articles = [to_article(row) for row in session.scalars(select(KbArticle))]
             counts = _usage(session)
+            learned = learned_words(session)
         index = Index()
-        index.add_all(_document(a) for a in articles if a.status != "retired")
+        index.add_all(
+            _document(a, learned.get(a.id, ())) for a in articles if a.status != "retired"
+        )
         with self._lock:
             self._index = index
             self._matcher = Matcher(index, threshold=self.threshold)
-            self._meta = {a.id: a for a in articles}
+            self._meta = {a.id: _slim(a) for a in articles}
             self._boosts = {k: u.boost for k, u in counts.items() if u.feedback}
             self._stamp = stamp
             self._checked = time.monotonic()
 
 
-def _document(article: Article) -> Document:
+def _document(article: Article, learned: tuple[str, ...] = ()) -> Document:
     return Document(
         key=article.id,
         title=article.title,
         symptoms=article.symptoms,
         keywords=article.keywords,
         body=article.body,
+        learned=learned,
     )
+
+
+def _slim(article: Article) -> Article:
+    """What ranking needs of an article, without its body: the index keeps the text
+    (compressed), so a large base is not held twice in every worker."""
+    return replace(article, body="")

@@ -93,6 +93,7 @@ class Feedback:
 
     added: bool
     replaced: str | None = None
+    unresolved: bool = False  # a withdrawn "fixed it" left the case not resolved by the article
 
 
 def record(
@@ -136,20 +137,20 @@ def record_feedback(
     ).first()
     if earlier is not None and earlier.kind == kind:
         return Feedback(added=False)
-    replaced = None
+    replaced, unresolved = None, False
     if earlier is not None:
         earlier.replaced_at, replaced = now, earlier.kind
         session.flush()
         if earlier.kind == "fixed" and case_number is not None:
-            _unresolve(session, case_number, article_id)
+            unresolved = _unresolve(session, case_number, article_id)
     record(session, article_id, kind, case_number=case_number, actor=actor, now=now)
-    return Feedback(added=True, replaced=replaced)
+    return Feedback(added=True, replaced=replaced, unresolved=unresolved)
 
 
-def _unresolve(session: Session, case_number: int, article_id: str) -> None:
+def _unresolve(session: Session, case_number: int, article_id: str) -> bool:
     """The "resolved" link a "fixed it" made goes when no "fixed it" stands any more. A link
     made otherwise (a close that applied the article, an article written from the case) is
-    kept: its author never said "fixed it" here."""
+    kept: its author never said "fixed it" here. True when no "resolved" link is left."""
     fixed = select(KbEvent).where(
         KbEvent.article_id == article_id,
         KbEvent.kind == "fixed",
@@ -157,15 +158,16 @@ def _unresolve(session: Session, case_number: int, article_id: str) -> None:
     )
     answers = list(session.scalars(fixed))
     if any(e.replaced_at is None for e in answers):
-        return
-    session.execute(
-        delete(KbCaseLink).where(
-            KbCaseLink.case_number == case_number,
-            KbCaseLink.article_id == article_id,
-            KbCaseLink.relation == "resolved",
-            KbCaseLink.actor.in_({e.actor for e in answers}),
-        )
+        return False
+    resolved = (
+        KbCaseLink.case_number == case_number,
+        KbCaseLink.article_id == article_id,
+        KbCaseLink.relation == "resolved",
     )
+    session.execute(
+        delete(KbCaseLink).where(*resolved, KbCaseLink.actor.in_({e.actor for e in answers}))
+    )
+    return session.scalar(select(KbCaseLink.id).where(*resolved)) is None
 
 
 def link(

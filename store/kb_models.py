@@ -79,3 +79,32 @@ class KbCaseLink(Base):
     relation: Mapped[str] = mapped_column(String(10), nullable=False)
     actor: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class KbCaseQuery(Base):
+    """The words a case's suggestions were found for (KB-6): what a later "Fixed it" or an
+    article applied at close teaches the matcher. One row per case, the latest words."""
+
+    __tablename__ = "kb_case_queries"
+
+    case_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class KbLearned(Base):
+    """A case's words learned for the article that fixed it (KB-6): the desk's own record of
+    how its users describe the problem an article solves. One row per case and article."""
+
+    __tablename__ = "kb_learned"
+    __table_args__ = (
+        UniqueConstraint("article_id", "case_number", name="uq_kb_learned_article_case"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[str] = mapped_column(
+        String(20), ForeignKey("kb_articles.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    case_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    words: Mapped[str] = mapped_column(Text, nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

@@ -123,23 +123,36 @@ def test_kb_6_markdown_round_trips() -> None:
 
 
 # -- KB-2: the matcher --------------------------------------------------------------------
+@pytest.fixture
+def ranked(kb: KnowledgeBase, db: Database, policy: Policy) -> KnowledgeBase:
+    """The shipped articles with no threshold, so close runners-up show and their order counts."""
+    return KnowledgeBase(db, base_url=BASE, services=tuple(policy.services), threshold=0.0)
+
+
 @pytest.mark.parametrize(
-    ("query", "expected"),
+    ("query", "order"),
     [
-        ("vpn wont conect from home", "KB-4"),  # typo
-        ("forgot pasword", "KB-1"),  # typo
-        ("connect will not VPN", "KB-4"),  # word order
-        ("mailbox quota exceded", "KB-6"),  # partial phrase and typo
-        ("got a new phone and the authenticator codes stopped", "KB-2"),
-        ("my laptop is really slow today", "KB-14"),
-        ("second screen not detected on the dock", "KB-15"),
-        ("wi-fi keeps disconnecting on the 3rd floor", "KB-16"),
+        ("vpn wont conect from home", ["KB-4", "KB-5"]),  # typo; "keeps dropping" second
+        ("connect will not VPN", ["KB-4", "KB-5"]),  # word order
+        ("mailbox quota exceded", ["KB-6", "KB-7"]),  # typo; the other mailbox article next
+        ("got a new phone and the authenticator codes stopped", ["KB-2", "KB-29"]),  # both MFA
+        ("printer ofline", ["KB-10", "KB-11"]),  # typo; the other printer article next
+        ("forgot pasword", ["KB-1"]),  # typo
+        ("my laptop is really slow today", ["KB-14"]),
+        ("second screen not detected on the dock", ["KB-15"]),
+        ("wi-fi keeps disconnecting on the 3rd floor", ["KB-16"]),
     ],
 )
 def test_kb_2_tolerates_typos_word_order_and_partial_phrases(
-    kb: KnowledgeBase, query: str, expected: str
+    ranked: KnowledgeBase, query: str, order: list[str]
 ) -> None:
-    assert kb.search(query, for_requester=False)[0].article_id == expected
+    """The expected article first, and where a close runner-up is clearly next, that one
+    second, each by a clear margin over the one after it."""
+    found = ranked.search(query, for_requester=False)
+    assert _ids(found)[: len(order)] == order
+    scores = [s.score for s in found]
+    for place in range(len(order)):
+        assert scores[place] >= scores[place + 1] + 2.0, (query, found[: len(order) + 1])
 
 
 def test_kb_2_results_are_ranked_with_scores_and_thresholded(kb: KnowledgeBase) -> None:
@@ -190,36 +203,43 @@ def test_kb_2_letter_likeness_follows_articles_added_and_removed() -> None:
     assert index.word_rarity("vpn") == index.word_rarity("never-seen")
 
 
-def test_kb_2_the_porter_stemmer_gives_the_published_stems() -> None:
-    from kb.text import porter, stem, terms
+def test_kb_2_the_snowball_stemmer_folds_word_endings() -> None:
+    from kb.text import stem, terms
 
-    # Examples from Porter's paper (1980), one or more per step.
+    # Snowball English (Porter2), from its published vocabulary/output lists.
     cases = {
         "caresses": "caress",
         "ponies": "poni",
-        "cats": "cat",
-        "agreed": "agre",
-        "plastered": "plaster",
-        "motoring": "motor",
-        "sing": "sing",
-        "conflated": "conflat",
+        "connections": "connect",
+        "configuring": "configur",
+        "generalizations": "general",
         "hopping": "hop",
-        "falling": "fall",
-        "filing": "file",
-        "happy": "happi",
-        "relational": "relat",
-        "conditional": "condit",
-        "digitizer": "digit",
-        "hopefulness": "hope",
-        "electrical": "electr",
-        "adjustment": "adjust",
-        "adoption": "adopt",
-        "generalizations": "gener",
         "controlling": "control",
+        "printing": "print",
+        "deleted": "delet",
     }
-    assert {word: porter(word) for word in cases} == cases
+    assert {word: stem(word) for word in cases} == cases
     assert stem("2fa") == "2fa" and stem("e150") == "e150"
     assert terms("Connecting, connected and connections") == ["connect"] * 3
+
+
+def test_kb_2_synonyms_are_desk_vocabulary_and_none_is_dead_or_wrong() -> None:
+    from kb.text import CANONICAL, IRREGULAR, SYNONYMS, fold, terms
+
+    # Irregular forms reach their group: "I forgot my password" is a reset (KB-1).
+    assert terms("forgot password") == terms("reset password")
+    assert terms("forgotten password") == terms("reset password")
+    # A lost laptop is not a password reset (KB-26), a new starter is not "create" (KB-23),
+    # loading is not importing.
+    assert terms("lost")[0] != terms("reset")[0]
+    assert terms("new starter")[0] != terms("create")[0]
+    assert terms("load")[0] != terms("import")[0]
+    # Every word of every group is reachable: none is rewritten away before the group sees it.
+    for group in SYNONYMS:
+        for word in group:
+            assert IRREGULAR.get(fold(word), fold(word)) == fold(word) or fold(word) in CANONICAL
+    # Social-network vocabulary of the eval set is gone.
+    assert terms("fb friends followers") == ["fb", "friend", "follow"]
 
 
 def test_kb_2_archive_and_save_are_not_export() -> None:
@@ -362,6 +382,19 @@ def test_kb_2_eval_prints_both_methods_as_json(
     keys = {"recall_at_1", "recall_at_3", "recall_at_5", "mrr", "p50_ms", "p95_ms"}
     assert set(result["casedesk"]) == keys and set(result["fts5_bm25"]) == keys
     assert result["casedesk"]["recall_at_1"] == 1.0
+    assert main(["eval", "--articles", str(articles), "--queries", str(queries), "--ablation"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["none", "general", "learned", "fts5_bm25"]
+    assert table[-1] == "(2 queries)", "each article's first query is held out"
+
+
+def test_kb_6_the_ablation_learns_from_one_half_and_measures_the_other() -> None:
+    from kb.evaluate import Query, split_history
+
+    queries = [Query(f"q{n}", f"A{n % 2}", "1", f"text {n}") for n in range(5)]
+    history, held = split_history(queries)
+    assert [q.query_id for q in held] == ["q0", "q4", "q1"]
+    assert [q.query_id for q in history] == ["q2", "q3"]
 
 
 def test_kb_2_eval_and_bench_refuse_bad_input(

@@ -113,7 +113,12 @@ class DeskCore:
             posted = suggestions.post(self.policy, case, found, now=self.clock.now())
             effects.append((case, posted))
         if posted:
-            self.kb.record_shown([s.article_id for s in found], case_number=number, actor=actor)
+            self.kb.record_shown(
+                [s.article_id for s in found],
+                case_number=number,
+                actor=actor,
+                query=f"{query['summary']}\n{query['description']}",
+            )
 
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
         """Run `reader` on the case in a read-only session (for rendering views of it)."""

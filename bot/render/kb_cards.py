@@ -7,6 +7,7 @@ case), so a press names everything the handler needs without a lookup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,8 @@ SUGGESTIONS_MAX = 3
 BODY_INPUT_MAX = 3000
 KIND_LABELS = {"article": "Article", "known_error": "Known error"}
 AUDIENCE_LABELS = {"user_ready": "User-ready", "restricted": "Restricted (staff only)"}
+SNIPPET_MAX = 220
+_MARKUP = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 STATUS_LABELS = {"draft": "Draft", "published": "Published", "retired": "Retired"}
 
 
@@ -56,6 +59,17 @@ def _headline(s: Suggestion) -> str:
     return f"{link} · score {s.score:.0f}/100{kind}{draft}{restricted}"
 
 
+def _snippet(s: Suggestion) -> list[Block]:
+    """The article's passage that matched, as a quote under its headline (Markdown emphasis
+    and code marks dropped, clipped at a word)."""
+    text = " ".join(_MARKUP.sub("", s.snippet).split())
+    if not text:
+        return []
+    if len(text) > SNIPPET_MAX:
+        text = text[:SNIPPET_MAX].rsplit(" ", 1)[0] + " …"
+    return [context(f"“{safe(text, SNIPPET_MAX + 40)}”")]
+
+
 def suggestion_blocks(suggestions: Sequence[Suggestion], *, case_number: int) -> list[Block]:
     """WORK-2: at most three suggestions for a case, each with its score and the buttons."""
     ref = f"CASE-{case_number}"
@@ -70,7 +84,7 @@ def suggestion_blocks(suggestions: Sequence[Suggestion], *, case_number: int) ->
         ]
         if s.user_ready:
             specs.append(("Send to requester", ACTION_SEND, value, None))
-        blocks += [section(_headline(s)), buttons(f"kb_{s.article_id}", *specs)]
+        blocks += [section(_headline(s)), *_snippet(s), buttons(f"kb_{s.article_id}", *specs)]
     return blocks
 
 
@@ -96,6 +110,7 @@ def search_message(query: str, found: Sequence[Suggestion], *, cut: bool) -> dic
     for s in found:
         blocks += [
             section(_headline(s)),
+            *_snippet(s),
             buttons(
                 f"kb_{s.article_id}", ("Open", ACTION_OPEN, button_value(s.article_id, None), None)
             ),

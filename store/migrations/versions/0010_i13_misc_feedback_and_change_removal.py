@@ -1,8 +1,8 @@
 """one KB feedback per person, case and article (KB-3); removed planned changes (WORK-3);
 cases by service (INTAKE-4, CLASSIFY-2)
 
-Revision ID: 0009_i13_misc
-Revises: 0008
+Revision ID: 0010_i13_misc
+Revises: 0009
 Create Date: 2026-12-06 06:45:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0009_i13_misc"
-down_revision: str | Sequence[str] | None = "0008"
+revision: str = "0010_i13_misc"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
