@@ -26,6 +26,7 @@ FIXES = {
     "reinstall the app",
     "plan_upgrade_required": "this workspace's Slack plan has no user groups: list user ids "
     "instead",
+    "ratelimited": "Slack asked the app to slow down: start it again in a minute",
 }
 
 
