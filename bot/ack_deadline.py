@@ -29,8 +29,10 @@ class DeadlineAck(SignallingAck):
     """An `ack` that answers "working on it" by itself at the deadline, and then sends the
     listener's own answer through `respond` instead of the (already sent) acknowledgement."""
 
-    def __init__(self, *, respond: Respond, seconds: float) -> None:
-        super().__init__()
+    def __init__(
+        self, *, respond: Respond, seconds: float, plain: Callable[[str], str] | None = None
+    ) -> None:
+        super().__init__(plain=plain)
         self._respond = respond
         self._lock = threading.Lock()
         self.late = False
@@ -139,16 +141,19 @@ class _Watch:
 _WATCH = _Watch()
 
 
-def acknowledgements(seconds: float) -> Callable[..., Any]:
+def acknowledgements(
+    seconds: float, *, plain: Callable[[str], str] | None = None
+) -> Callable[..., Any]:
     """A Bolt global middleware that gives each request its `ack`: a DeadlineAck for slash
-    commands, a SignallingAck otherwise; the listener executor waits for it (`bot.ack_wait`)."""
+    commands, a SignallingAck otherwise; the listener executor waits for it (`bot.ack_wait`).
+    `plain` writes the people a modal field's error names as names (`bot.people`)."""
 
     def middleware(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
         ack: SignallingAck
         if body.get("command") and body.get("response_url") and context.respond is not None:
-            ack = DeadlineAck(respond=context.respond, seconds=seconds)
+            ack = DeadlineAck(respond=context.respond, seconds=seconds, plain=plain)
         else:
-            ack = SignallingAck()
+            ack = SignallingAck(plain=plain)
         context["ack"] = ack
         expect(ack)
         return next()

@@ -31,11 +31,15 @@ _expected = threading.local()
 class SignallingAck(Ack):
     """An `ack` that also tells a waiting request thread that the answer is ready."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, plain: Callable[[str], str] | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.answered = threading.Event()
+        self.plain = plain
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        errors = kwargs.get("errors")
+        if errors and self.plain is not None:  # Slack shows a field's error as plain text
+            kwargs["errors"] = {field: self.plain(str(text)) for field, text in errors.items()}
         try:
             return super().__call__(*args, **kwargs)
         finally:

@@ -23,6 +23,7 @@ from bot.desk import Desk
 from bot.dispatcher import Dispatcher
 from bot.errors import TRY_AGAIN, is_database_outage
 from bot.event_retries import once_per_event
+from bot.people import People
 from bot.reminders import HANDLERS
 from bot.timers import Sweeper
 from config import Settings, load_policy
@@ -87,7 +88,7 @@ def build_runtime(
     app = _bolt_app(settings, token, executor, verify_token)
     _read_usergroups(app.client, policy, settings)
     app.middleware(once_per_event(db, clock))
-    app.middleware(acknowledgements(settings.ack_deadline_seconds))
+    app.middleware(acknowledgements(settings.ack_deadline_seconds, plain=People(app.client).plain))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
     dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)

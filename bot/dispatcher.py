@@ -18,9 +18,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.orm import Session
 
+from bot import home_refresh
 from bot.clock import Clock
 from bot.notices import AVAILABLE, CASE_CHANNEL
 from bot.render import RenderContext, render
+from bot.render.home import home_tab
 from bot.timeline import record_event
 from config.policy import Policy
 from store.db import Database
@@ -41,6 +43,7 @@ WORKERS = 4
 HEADS = 16
 MAX_BACKOFF = 300
 NAME_TAKEN_TRIES = 20
+HOME_TS = "home"  # a Home has no message ts; its row records that the person has one
 # Slack errors that a later attempt can cure; all others are final for that item.
 TRANSIENT = {
     "ratelimited",
@@ -172,7 +175,10 @@ class Dispatcher:
                 if (
                     item.message_key
                     and newer_pending_with_key(session, item)
-                    and (message_location(session, item.message_key))
+                    and (
+                        item.operation == home_refresh.OPERATION
+                        or message_location(session, item.message_key)
+                    )
                 ):
                     item.status, item.delivered_at, item.lease_until = "superseded", now, None
                     return item_id, None
@@ -216,6 +222,8 @@ class Dispatcher:
             thread = message_location(session, parent) if parent else None
             if thread is not None:  # a reply under a keyed message (a card's thread)
                 call["target"], call["thread_ts"] = thread.channel, thread.ts
+        elif item.operation == home_refresh.OPERATION:  # rendered now: the Home as it is
+            call["view"] = home_tab(session, self.policy, item.target).to_dict()
         elif item.operation == "pin":
             location = message_location(session, item.params["message_key"])
             if location is None:
@@ -232,6 +240,9 @@ class Dispatcher:
                 return self._create_channel(call["target"])
             if operation == "invite":
                 return self._invite(call["target"], call["params"]["users"])
+            if operation == home_refresh.OPERATION:
+                self.client.views_publish(user_id=call["target"], view=call["view"])
+                return Delivered(channel=call["target"], ts=HOME_TS)
             if operation == "pin":
                 return self._pin(call["target"], call["ts"])
             if operation == "archive":

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, SlackMessage
 from store.outbox import add_item
 
 CASE_CHANNEL = "@case-channel"
@@ -71,6 +72,29 @@ def brief_key(case: Case) -> str:
 
 def broadcast_key(case: Case) -> str:
     return f"broadcast:{case.id}"
+
+
+def page(case: Case, on_call: str, *, reason: str) -> Notice:
+    """ROUTE-1: a DM paging the on-call with Take it; keyed, so taking the case edits it. The
+    key holds the case's version: a later page (after an escalation) is a new message."""
+    return post(
+        on_call, "page", key=f"{_page_prefix(case)}{on_call}:{case.version or 0}", reason=reason
+    )
+
+
+def refresh_pages(session: Session, case: Case) -> list[Notice]:
+    """Re-render, in place, every page of this case that was delivered (a pending one renders
+    the case as it is when it goes out anyway)."""
+    keys = session.execute(
+        select(SlackMessage.key).where(
+            SlackMessage.key.startswith(_page_prefix(case), autoescape=True)
+        )
+    ).scalars()
+    return [post(key.split(":")[2], "page", key=key) for key in sorted(keys)]
+
+
+def _page_prefix(case: Case) -> str:
+    return f"page:{case.id}:"
 
 
 def refresh_cards(policy: Policy, case: Case) -> list[Notice]:

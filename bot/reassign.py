@@ -265,6 +265,6 @@ def _tell(
     if case.channel_id or case.is_major:
         notices.append(n.post(CASE_CHANNEL, "reassigned", **params))
         notices.append(n.invite([target.on_call]))
-        notices.append(n.post(target.on_call, "page", reason=how))
+        notices.append(n.page(case, target.on_call, reason=how))
     notices.append(n.post(case.requester_id, "requester_reassigned", how=how))
     return [*notices, *n.refresh_cards(policy, case)]

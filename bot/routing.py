@@ -73,7 +73,7 @@ def route_major(
         n.post(CASE_CHANNEL, "case_brief", key=n.brief_key(case)),
         n.pin(n.brief_key(case)),
         *notices,
-        n.post(group.on_call, "page", reason="major"),
+        n.page(case, group.on_call, reason="major"),
         n.post(policy.broadcast_channel, "broadcast_notice", key=n.broadcast_key(case)),
     ]
 

@@ -64,7 +64,7 @@ def take(
     sla.meet(session, policy, case, "first_response", now=now)
     estimates.expect_estimate(session, policy, case, now=now)
     case.updated_at = now
-    notices = n.refresh_cards(policy, case)
+    notices = n.refresh_cards(policy, case) + n.refresh_pages(session, case)
     if case.channel_id or case.is_major:
         notices.insert(0, n.invite([actor]))
         notices.append(n.post(CASE_CHANNEL, "taken", taker=actor))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import Session, object_session
 
 from store.models import Case, CaseEvent, CaseParty
+
+_NEW_EVENTS = "casedesk.new_events"
 
 
 def record_event(
@@ -38,7 +40,14 @@ def record_event(
     else:  # added beside the case, so appending does not load the whole timeline first
         event.case = case
         session.add(event)
+        session.info.setdefault(_NEW_EVENTS, []).append(event)
     return event
+
+
+def take_new_events(session: Session) -> list[CaseEvent]:
+    """The events recorded in this session since the last call: what its changes were."""
+    events: list[CaseEvent] = session.info.pop(_NEW_EVENTS, [])
+    return events
 
 
 def add_party(case: Case, *, user_id: str, role: str, at: datetime) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot import home_refresh
 from bot.clock import Clock
 from bot.notices import Notice, enqueue
 from config.policy import Policy
@@ -210,6 +211,7 @@ class Sweeper:
         )
         if notices and case is not None:
             enqueue(session, now=now, case=case, notices=notices)
+        home_refresh.republish(session, self.policy, now=now)
 
     def start(self) -> Any:
         """Sweep every `interval` seconds in the background (APScheduler); returns the

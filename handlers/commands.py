@@ -14,9 +14,16 @@ from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
 from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
+from bot.render.help import help_message, unknown_subcommand
 from bot.render.message import Message, RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
-from bot.views.results import HELP, duplicates_message, error_message, recorded_message
+from bot.views.results import (
+    HELP_FOOT,
+    HELP_HEAD,
+    duplicates_message,
+    error_message,
+    recorded_message,
+)
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
 from handlers import (
     closure,
@@ -97,26 +104,31 @@ def register(app: App, desk: Desk) -> None:
                 _open_intake(client, desk, command)
                 ack()
             elif verb.lower() == "help":
-                ack(text=help_text(desk, verbs))
+                ack(**help_message("/case", help_lines(desk, verbs)))
             elif verb.lower() in verbs:
                 ack(**verbs[verb.lower()].run(desk, rest.strip(), command, client))
             else:
-                ack(**error_message(f"I don't know `/case {verb}`.\n\n{help_text(desk, verbs)}"))
+                ack(**unknown_subcommand("/case", verb, [*verbs, "help"]))
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
 
 
-def help_text(desk: Desk, verbs: dict[str, Subcommand]) -> str:
+def help_lines(desk: Desk, verbs: dict[str, Subcommand]) -> list[str]:
+    """`/case help`, plain: built from the registry, so it lists exactly what exists."""
     policy = desk.policy
-    lines = "\n".join(v.help_line() for v in verbs.values())
-    return HELP.format(
-        lines=lines,
-        services=", ".join(policy.services),
-        impacts=", ".join(policy.impact_levels),
-        urgencies=", ".join(policy.urgency_levels),
-        types=", ".join(REQUEST_TYPES),
-        categories=", ".join(CATEGORIES),
-    )
+    values = {
+        "services": ", ".join(policy.services),
+        "impacts": ", ".join(policy.impact_levels),
+        "urgencies": ", ".join(policy.urgency_levels),
+        "types": ", ".join(REQUEST_TYPES),
+        "categories": ", ".join(CATEGORIES),
+    }
+    return [
+        HELP_HEAD,
+        "• `/case` — open the intake form",
+        *(v.help_line() for v in verbs.values()),
+        *(line.format(**values) for line in HELP_FOOT),
+    ]
 
 
 def _new_case(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:

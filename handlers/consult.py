@@ -50,6 +50,12 @@ def _consult(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> di
     via = "oncall"
     if words and words[0].lower() in CALLED:
         via, words = CALLED[words[0].lower()], words[1:]
+    elif words and words[0].isdigit():  # a call-tree step that does not exist
+        raise UserFacingError(
+            f"The call tree has no step {words[0][:6]}. Page step 1, `oncall` (the group's "
+            "on-call technician), or step 2, `supervisor`: "
+            f"`/case consult CASE-{number} {group} oncall <question>`."
+        )
     summary = desk.consult(
         number,
         actor=str(command["user_id"]),

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.render import kb_cards, kb_show
+from bot.render.help import unknown_subcommand
 from bot.text import escape, plain
 from bot.views.inputs import SubmittedState
 from config.policy import Policy
@@ -31,6 +32,7 @@ HELP = """*Knowledge base*: `/kb` commands
 • `/kb report` — usage, articles to retire or improve, self-help candidates (staff)
 • `/kb new` — write an article (staff)
 • `/kb edit KB-12` — change an article (staff)"""
+VERBS = ("search", "show", "report", "new", "edit", "help")
 FEEDBACK = {
     kb_cards.ACTION_FIXED: ("fixed", "fixed"),
     kb_cards.ACTION_NOT_HELPED: ("not_helped", "did not help with"),
@@ -90,7 +92,7 @@ def register(
             elif verb in ("", "help"):
                 ack(text=escape(HELP))
             else:
-                ack(**_refusal(f"I don't know `/kb {verb}`.\n\n{HELP}"))
+                ack(**unknown_subcommand("/kb", verb, VERBS))
         except KbError as exc:
             ack(**_refusal(str(exc)))
 

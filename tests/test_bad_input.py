@@ -28,7 +28,7 @@ from tests.helpers import P1_ANSWERS, case_count, cases, fill_and_submit, last_e
         ("/case new VPN down for=@nobody", "can't find the user '@nobody'"),
         ("/case new @channel everything is broken", "Remove @here, @channel or @everyone"),
         ("/case new <!here> everything is broken", "Remove @here, @channel or @everyone"),
-        ("/case frobnicate", "I don't know `/case frobnicate`"),
+        ("/case frobnicate", "I don't know `frobnicate`.\n`/case help` lists every command."),
         ("/case take CASE-99", "There is no CASE-99"),
         ("/case take twelve", "is not a case number"),
     ],

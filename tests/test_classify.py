@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.classification import impact_of, priority_of
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN
@@ -155,9 +156,7 @@ def test_classify_2_unsupported_lists_services_missing_from_the_catalog_with_tim
 
     def contact(number: int) -> str:
         at = cases(world)[number - 1001].first_contact_at
-        return (
-            f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{at:%Y-%m-%d %H:%M} UTC>"
-        )
+        return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{plain_when(at)}>"
 
     dana.command("/case unsupported")
     assert last_ephemeral(world, "U0DESK01") == (

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.article_page import article_page
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from tests.conftest import as_user
@@ -305,7 +306,7 @@ def test_kb_4_an_article_lists_the_cases_whose_close_applied_it(world: World, da
     assert (
         "*Cases it resolved (1):*\n• *CASE-1001* Printer on floor 2 jams · Closed "
         f"<!date^{int(closed.timestamp())}^{{date_short_pretty}} {{time}}|"
-        f"{closed:%Y-%m-%d %H:%M} UTC> · applied at its close\n"
+        f"{plain_when(closed)}> · applied at its close\n"
     ) in last_ephemeral(world, RAVI)
     status, page = article_page(world.runtime.kb, "KB-6", desk_name="Northwind IT")
     assert status == 200

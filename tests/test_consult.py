@@ -150,6 +150,20 @@ def test_route_5_bad_consults_are_answered_and_change_nothing(
     assert "U0IDM01" not in cases(world)[0].active_parties("interested")
 
 
+def test_route_5_a_call_tree_step_that_does_not_exist_is_refused_not_asked(
+    world: World, kenji: Driver
+) -> None:
+    before = len(events(world, 1001))
+    kenji.command("/case consult CASE-1001 identity 3 Is the sync broken?")
+    (shown,) = world.standin.ephemerals("U0NET01")[-1].blocks
+    assert shown["text"]["text"] == (
+        ":warning: The call tree has no step 3. Page step 1, `oncall` (the group's on-call "
+        "technician), or step 2, `supervisor`: `/case consult CASE-1001 identity oncall "
+        "&lt;question&gt;`."
+    )
+    assert consults(world) == [] and len(events(world, 1001)) == before
+
+
 def test_route_5_a_closed_case_cannot_be_consulted_on(world: World, kenji: Driver) -> None:
     with world.runtime.db.transaction() as session:
         session.execute(select(Case)).scalar_one().state = "closed"

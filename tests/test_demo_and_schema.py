@@ -3,6 +3,7 @@ works from a script on standard input, and the models match the migrations."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Unsupported; work approved for this case",  # CLASSIFY-2
         "Major incident CASE-1002",  # CLASSIFY-4 raise to major starts ROUTE-1
         "`teleporter` is not a service",  # bad input
+        "I don't know `list`. Did you mean `/case show` or `/case history`?",  # INTAKE-1
+        "The call tree has no step 3.",  # ROUTE-5
+        ":white_check_mark: Taken: @Priya Nair has it. (edited)",  # ROUTE-1 page in place
         "is part of a wider incident, CASE-1001",  # WORK-6 link
         "*CASE-1001 is resolved*, and with it your request CASE-1008",  # WORK-6 close
         "*PRB-1* · problem from *CASE-1001* (P1)",  # CLOSE-5 problem case
@@ -45,6 +49,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text
+    shown = [line for line in text.splitlines() if "> " not in line[:40]]  # not what people typed
+    unreadable = re.compile(r"<@|<!date|&lt;|&gt;|&amp;|\d{4}-\d{2}-\d{2}T\d{2}:|\bU0[A-Z0-9]{4,}")
+    assert [line for line in shown if unreadable.search(line)] == [], "ids, markup or ISO times"
 
 
 def test_the_sandbox_reads_a_script_from_standard_input() -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.command_text import fields_from_command
 from bot.desk import Desk, Recorded
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from bot.views.intake_modal import IntakePrefill, intake_modal
@@ -155,7 +156,7 @@ def test_intake_3_requester_is_told_the_number_and_first_response_target(
     (dm,) = dm_texts(world, "U0USER01")
     assert "CASE-1001" in dm
     due = case.first_contact_at + world.runtime.policy.sla_for(case.priority, "vpn").first_response
-    assert f"{due:%Y-%m-%d %H:%M} UTC" in dm
+    assert plain_when(due) in dm
     assert case.priority in dm
 
 
@@ -279,7 +280,7 @@ def test_intake_4_a_case_recorded_on_the_service_within_the_hour_is_shown(
     assert (
         "*On the same service (the words may differ):*\n"
         f"*CASE-1002* · P3 · Pending · recorded <!date^{stamp}^{{date_short_pretty}} {{time}}|"
-        f"{recorded_at:%Y-%m-%d %H:%M} UTC>\nToner warning light\nLink to CASE-1002\n"
+        f"{plain_when(recorded_at)}>\nToner warning light\nLink to CASE-1002\n"
         "Record a new case anyway\n"
     ) in answer
     assert "CASE-1001" not in answer

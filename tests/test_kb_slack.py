@@ -88,7 +88,13 @@ def test_kb_2_bad_searches_get_clear_answers(world: World, kb: KnowledgeBase, da
     long = "printer offline " + "word " * 2500
     answer = _answer(dana.command(f"/kb search {long}"))
     assert "KB-10" in answer and "only the first 2,000 characters" in answer
-    assert "I don't know `/kb frobnicate`" in _answer(dana.command("/kb frobnicate"))
+    assert (dana.command("/kb frobnicate") or {}).get("text") == (
+        ":warning: I don't know `frobnicate`.\n`/kb help` lists every command."
+    )
+    assert (dana.command("/kb serch printer") or {}).get("text") == (
+        ":warning: I don't know `serch`. Did you mean `/kb search`?\n"
+        "`/kb help` lists every command."
+    )
     assert "/kb search" in _answer(dana.command("/kb"))
 
 

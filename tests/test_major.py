@@ -3,6 +3,7 @@ major incident hear its updates and close with it, their own requesters told."""
 
 from __future__ import annotations
 
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from tests.conftest import as_user
@@ -178,8 +179,8 @@ def test_bcast_1_the_resolution_is_a_new_message_in_the_broadcast_channel(
         ":white_check_mark: *Resolved: major incident CASE-1001*\n*Email is down for everyone*\n"
         "*Service*\nE-mail and calendars\n*Outcome*\nService fully restored\n"
         f"*Reported*\n<!date^{reported}^{{date_short_pretty}} {{time}}|"
-        f"{case.first_contact_at:%Y-%m-%d %H:%M} UTC>\n"
-        f"*Resolved*\n{closed}{case.closed_at:%Y-%m-%d %H:%M} UTC>\n"
+        f"{plain_when(case.first_contact_at)}>\n"
+        f"*Resolved*\n{closed}{plain_when(case.closed_at)}>\n"
         "*Fix*\nPermanent fix\n*Coordinator*\n<@U0CC01>\n"
         "*What was done:* Failed over to the standby mail store\n"
         "Still affected? Tell the desk and quote CASE-1001; cases linked to it are closed with "

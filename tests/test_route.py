@@ -7,6 +7,7 @@ import re
 
 from bot.routing import case_channel_name
 from bot.sandbox.driver import Driver
+from bot.sandbox.transcript import render_view
 from bot.sandbox.world import World
 from store.models import Case
 from tests.conftest import as_user
@@ -16,6 +17,7 @@ from tests.helpers import (
     dm_texts,
     events,
     fill_and_submit,
+    outbox,
     texts,
     top_level,
 )
@@ -171,3 +173,125 @@ def test_route_2_the_app_home_shows_roles_queues_and_takes_from_the_queue(
     as_user(world, "alex").open_home()
     alex_home = str(world.standin.home_view("U0USER01"))
     assert "You asked for* (1)" in alex_home and "Queue of" not in alex_home
+
+
+def _home(world: World, user: str) -> str:
+    view = world.standin.home_view(user)
+    assert view is not None
+    return render_view(view, users=world.standin.display_names())
+
+
+def test_route_2_home_is_republished_for_everyone_a_take_changes(
+    world: World, dana: Driver
+) -> None:
+    people = {name: as_user(world, name) for name in ("kenji", "olga", "alex", "ravi")}
+    for driver in (dana, *people.values()):
+        driver.open_home()
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    waiting = (
+        "*Queue of Network Operations* (1 waiting)\n"
+        "*CASE-1001* · P3 Medium · Pending · coordinator @Dana Reyes\nVPN drops\n[ Take it ]"
+    )
+    assert _home(world, "U0NET02").endswith(waiting), "a new case in her queue reached her Home"
+    people["kenji"].press_on_home("Take it")
+    # Nobody reopened a tab: each Home changed where the take changed it.
+    assert _home(world, "U0NET02").endswith(
+        "*Queue of Network Operations* (0 waiting)\nNothing waiting."
+    )
+    assert "Take it" not in _home(world, "U0NET01")
+    assert (
+        "*You coordinate* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji "
+        "Watanabe\nVPN drops" in _home(world, "U0NET01")
+    )
+    assert (
+        "*You follow* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji "
+        "Watanabe" in _home(world, "U0DESK01")
+    )
+    assert _home(world, "U0USER01").endswith(
+        "*You asked for* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Kenji Watanabe"
+        "\nVPN drops"
+    )
+    publishes = [c.args["user_id"] for c in world.standin.calls if c.method == "views.publish"]
+    assert publishes.count("U0EUC01") == 1, "a Home the case never touched is left alone"
+    assert publishes.count("U0NET02") == 3, "opened, the case arrived, the case was taken"
+
+
+def test_route_2_a_home_never_opened_is_not_published(world: World, dana: Driver) -> None:
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    as_user(world, "kenji").press("Take it", channel="C0NETQ")
+    assert not [c for c in world.standin.calls if c.method == "views.publish"]
+
+
+def test_route_2_a_later_pending_home_publish_supersedes_an_earlier_one(
+    world: World, dana: Driver
+) -> None:
+    dana.open_home()
+    dana.settle_after = False
+    dana.command("/case new VPN drops service=vpn urgency=medium for=@alex")
+    dana.command("/case new Printer jams service=printers urgency=low for=@jordan")
+    dana.settle()
+    homes = [(i.target, i.status) for i in outbox(world) if i.operation == "publish_home"]
+    assert homes == [
+        ("U0DESK01", "delivered"),
+        ("U0DESK01", "superseded"),
+        ("U0DESK01", "delivered"),
+    ]
+    assert "CASE-1002" in _home(world, "U0DESK01")
+
+
+def test_route_1_a_taken_page_and_brief_lose_take_it_in_place(world: World, dana: Driver) -> None:
+    record_p1(dana)
+    priya = as_user(world, "priya")
+    dm = world.standin.dm_channel_id("U0CC01")
+    (page,) = [m for m in top_level(world, dm) if "Page: CASE-1001" in m.text + str(m.blocks)]
+    assert [e["text"]["text"] for e in page.blocks[1]["elements"]] == ["Take it"]
+    priya.press("Take it", channel=dm)
+    (after,) = [m for m in top_level(world, dm) if m.ts == page.ts]
+    assert after.edited and after.blocks[0] == page.blocks[0]
+    assert after.blocks[1:] == [
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": ":white_check_mark: Taken: <@U0CC01> has it."}],
+        }
+    ]
+    (case,) = cases(world)
+    brief = world.standin.messages(case.channel_id or "")[0]
+    assert brief.edited and "Take it" not in str(brief.blocks)
+
+
+def test_route_2_home_follows_a_transfer_a_handoff_and_a_close(world: World, dana: Driver) -> None:
+    ravi, kenji, tom = (as_user(world, n) for n in ("ravi", "kenji", "tom"))
+    for driver in (ravi, kenji, tom):
+        driver.open_home()
+    dana.command("/case new Printer on floor 2 jams service=printers urgency=medium for=@alex")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.command("/case transfer CASE-1001 network The printer's network port is dead")
+    assert "*Queue of Network Operations* (1 waiting)" in _home(world, "U0NET01")
+    kenji.press_on_home("Take it")
+    assert "*You follow* (1)" in _home(world, "U0EUC01")
+    kenji.command("/case handoff CASE-1001 @tom the print relay is a mail relay")
+    assert "*Handoffs waiting for your answer*\n*CASE-1001*" in _home(world, "U0MSG01")
+    tom.press("Accept")
+    tom_home = _home(world, "U0MSG01")
+    assert "Handoffs waiting" not in tom_home
+    assert "*You coordinate* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Tom" in tom_home
+    assert "*You follow* (1)\n*CASE-1001* · P3 Medium · Assigned · coordinator @Tom" in _home(
+        world, "U0NET01"
+    )
+    tom.command("/case resolve CASE-1001 Restarted the print relay; test pages print")
+    tom.press("Verify with the requester")
+    as_user(world, "alex").press("Yes, it works")
+    tom.command("/case close CASE-1001")
+    fill_and_submit(
+        tom,
+        {
+            "Closure code": "Resolved",
+            "Root-cause category": "Hardware failure",
+            "Fix or workaround": "Permanent fix",
+            "Knowledge base": "No article was relevant",
+            "Service": "Service fully restored",
+        },
+    )
+    assert cases(world)[0].state == "closed"
+    assert "You have no open cases." in _home(world, "U0MSG01")
+    assert "You have no open cases." in _home(world, "U0NET01")

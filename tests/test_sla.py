@@ -305,3 +305,22 @@ def test_sla_2_the_app_home_lists_cases_at_risk_soonest_first(office: World) -> 
     home = str(office.standin.home_view("U0DESK01"))
     assert "Your cases at risk, soonest first" in home
     assert home.index("CASE-1002") < home.index("CASE-1001"), "payroll's clock is due first"
+
+
+def test_sla_2_a_warning_republishes_the_coordinators_home(office: World) -> None:
+    dana = Driver(world=office, user="U0DESK01")
+    dana.open_home()
+    dana.command(LAPTOP_P3)
+
+    def published() -> int:
+        return sum(
+            1
+            for c in office.standin.calls
+            if c.method == "views.publish" and c.args["user_id"] == "U0DESK01"
+        )
+
+    before = published()
+    move_to(office, at(29, 8, 17))
+    assert published() == before, "nothing changed on her Home"
+    move_to(office, at(29, 8, 19))  # the 80 % warning
+    assert published() == before + 1

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from bot.render.common import plain_when
 from bot.sandbox.standin_state import Call
 from bot.targets import first_response_due
 from store.models import OutboxItem
@@ -224,7 +225,7 @@ def test_intake_1_intake_3_route_2_case_new_over_http_records_and_answers(
     due = first_response_due(slack.runtime.policy, case)
     dm_text = message_text(dm[0].args["text"], dm[0].args["blocks"])
     assert "CASE-1001" in dm_text
-    assert f"{due:%Y-%m-%d %H:%M} UTC" in dm_text, "INTAKE-3: the first-response time"
+    assert plain_when(due) in dm_text, "INTAKE-3: the first-response time"
     assert f"<!date^{int(due.timestamp())}^" in dm_text, "shown in the reader's own time zone"
     assert slack.dm_texts(ALEX) == [dm_text], "one DM, as sent"
 

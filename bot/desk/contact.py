@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import (
-    case_notes,
-    home,
-    permissions,
-    sla,
-)
+from bot import case_notes, home_refresh, permissions, sla
 from bot.desk.core import CaseSummary, DeskCore
-from bot.home import HomeData
 from bot.render.history import history_message
 from bot.vocabulary import OPEN_STATES
 from store.models import Case, OutboxItem
@@ -117,7 +111,11 @@ class ContactDoor(DeskCore):
             ).scalar_one_or_none()
             return int(number) if number is not None else None
 
-    def home(self, user_id: str) -> HomeData:
-        """The App Home's content for one person."""
-        with self.db.reading() as session:
-            return home.load(session, self.policy, user_id, self._summary)
+    def open_home(self, user_id: str) -> None:
+        """The person opened their App Home: publish it through the outbox, in their own lane,
+        so it is never overtaken by an older render. From then on every change that alters it
+        republishes it (`bot.home_refresh`)."""
+        with self.db.transaction() as session:
+            home_refresh.publish(session, now=self.clock.now(), users=[user_id])
+        for listener in self._listeners:
+            listener()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import suggestions
+from bot import home_refresh, suggestions
 from bot.clock import Clock
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
 from bot.intake import CaseBrief
@@ -151,7 +151,8 @@ class DeskCore:
             for case, notices in effects:
                 session.flush()
                 enqueue(session, now=self.clock.now(), case=case, notices=notices)
-        if any(notices for _, notices in effects):
+            homes = home_refresh.republish(session, self.policy, now=self.clock.now())
+        if homes or any(notices for _, notices in effects):
             for listener in self._listeners:
                 listener()
 
@@ -164,22 +165,27 @@ class DeskCore:
         return case
 
     def _summary(self, case: Case) -> CaseSummary:
-        group = self.policy.groups.get(case.group_key or "")
-        return CaseSummary(
-            number=case.number,
-            ref=case.ref,
-            summary=case.summary,
-            state=case.state,
-            priority=case.priority,
-            priority_label=self.policy.priorities.get(case.priority, ""),
-            is_major=case.is_major,
-            requester_id=case.requester_id,
-            coordinator_id=case.coordinator_id,
-            group_name=group.name if group else None,
-            support_status=case.support_status,
-            first_response_due=first_response_due(self.policy, case),
-            channel_id=case.channel_id,
-        )
+        return summarize(self.policy, case)
+
+
+def summarize(policy: Policy, case: Case) -> CaseSummary:
+    """The plain summary of a case that handlers and the App Home show."""
+    group = policy.groups.get(case.group_key or "")
+    return CaseSummary(
+        number=case.number,
+        ref=case.ref,
+        summary=case.summary,
+        state=case.state,
+        priority=case.priority,
+        priority_label=policy.priorities.get(case.priority, ""),
+        is_major=case.is_major,
+        requester_id=case.requester_id,
+        coordinator_id=case.coordinator_id,
+        group_name=group.name if group else None,
+        support_status=case.support_status,
+        first_response_due=first_response_due(policy, case),
+        channel_id=case.channel_id,
+    )
 
 
 def parse_case_ref(text: str) -> int:

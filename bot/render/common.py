@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from slack_sdk.models.blocks import (
@@ -25,6 +26,7 @@ from store.models import Case
 T = TypeVar("T")
 kit_checks.install()
 
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?")
 SECTION_MAX = 3000
 FIELD_MAX = 2000
 
@@ -34,9 +36,24 @@ def user(user_id: str | None) -> str:
 
 
 def when(moment: datetime) -> str:
-    """A date Slack shows in each reader's own time zone, with a UTC fallback."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    """A date Slack shows in each reader's own time zone, with a short UTC fallback."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{plain_when(moment)}>"
+
+
+def plain_when(moment: datetime) -> str:
+    """ "Sun 6 Dec 2026 05:33 UTC": a time where no date token works (plain text, fallbacks)."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%a} {utc.day} {utc:%b %Y %H:%M} UTC"
+
+
+def readable_times(text: str) -> str:
+    """Stored values may hold ISO times (`2026-12-06T05:41:54+00:00`); shown, they are dates."""
+    return _ISO.sub(lambda m: when(_parsed(m.group(0))), text)
+
+
+def _parsed(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def safe(text: str, limit: int = SECTION_MAX) -> str:

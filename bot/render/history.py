@@ -3,15 +3,26 @@ what, old -> new and why; a requester sees only the customer-facing entries (PER
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block
 
-from bot.render.common import as_dicts, buttons, context, safe, section, user, when
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    context,
+    readable_times,
+    safe,
+    section,
+    user,
+    when,
+)
 from bot.render.estimate_notes import promise_text
 from bot.text import clip
 from store.models import Case, CaseEvent
 
+_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 ACTION_OLDER = "history_older"
 ACTION_NEWER = "history_newer"
 LABELS = {
@@ -96,7 +107,7 @@ def _line(event: CaseEvent, *, requester_view: bool) -> str:
         what = f"note of {user(author)}'s message"
     why = ""
     if event.reason and (not requester_view or event.kind in CUSTOMER_TEXT):
-        why = f" — {safe(event.reason, ENTRY_MAX)}"
+        why = f" — {_shown(event.reason)}"
     if requester_view and event.kind not in CUSTOMER_TEXT:
         change = change if event.kind in ("state", "priority", "estimate") else ""
     return clip(f"• {when(event.at)} · {who} · {what}{change}{why}", LINE_MAX)
@@ -107,7 +118,13 @@ def _value(raw: str | None) -> str:
         return "none"
     if raw.startswith(("U", "W")) and raw[1:].isalnum() and raw.isupper() and len(raw) <= 12:
         return user(raw)
-    return safe(raw, ENTRY_MAX)
+    return _shown(raw)
+
+
+def _shown(raw: str) -> str:
+    """Stored text as the timeline shows it: escaped, its ISO times as dates, and the people the
+    desk itself named (`<@U…>`, never typed by a person: their text arrives plain) as mentions."""
+    return _MENTION.sub(r"<@\1>", readable_times(safe(raw, ENTRY_MAX)))
 
 
 def join_brief(case: Case, events: Sequence[CaseEvent], *, count: int) -> dict[str, object]:

@@ -3,10 +3,15 @@ cases by role, then their groups' queues with "Take it"."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
+from bot import home
 from bot.desk import CaseSummary
+from bot.desk.core import summarize
 from bot.home import HomeData
 from bot.render.cards import ACTION_TAKE
 from bot.render.common import buttons, context, safe, section, user, when
@@ -14,6 +19,11 @@ from bot.vocabulary import STATES
 from config.policy import Policy
 
 MAX_BLOCKS = 100
+
+
+def home_tab(session: Session, policy: Policy, viewer: str) -> View:
+    """The person's Home as it is now, read in the delivering session."""
+    return home_view(policy, home.load(session, policy, viewer, partial(summarize, policy)), viewer)
 
 
 def home_view(policy: Policy, data: HomeData, viewer: str) -> View:

@@ -10,7 +10,17 @@ from slack_sdk.models.blocks import Block
 
 from bot.changes import planned_outage_of
 from bot.render.cards import ACTION_TAKE
-from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user, when
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    context,
+    plain_when,
+    priority_label,
+    safe,
+    section,
+    user,
+    when,
+)
 from bot.render.message import Message, RenderContext
 from bot.targets import first_response_due
 from bot.text import clip
@@ -47,7 +57,7 @@ def requester_ack(ctx: RenderContext) -> Message:
         )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
     blocks = as_dicts([section(text), context(foot)])
-    plain = f"Your request is recorded as {case.ref}; we will respond by {due:%Y-%m-%d %H:%M} UTC."
+    plain = f"Your request is recorded as {case.ref}; we will respond by {plain_when(due)}."
     return Message(text=plain, blocks=blocks)
 
 
@@ -113,6 +123,10 @@ def page(ctx: RenderContext) -> Message:
     blocks: list[Block] = [section(text)]
     if case.state == "pending":
         blocks.append(buttons("page", ("Take it", ACTION_TAKE, str(case.number), "primary")))
+    elif case.state == "closed":
+        blocks.append(context(f":white_check_mark: {case.ref} is closed."))
+    else:
+        blocks.append(context(f":white_check_mark: Taken: {user(case.coordinator_id)} has it."))
     return Message(text=f"Paged: {case.ref} {case.priority}", blocks=as_dicts(blocks))
 
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.problems import STATES
-from bot.render.common import as_dicts, buttons, context, row_of, safe, section, user, when
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    context,
+    readable_times,
+    row_of,
+    safe,
+    section,
+    user,
+    when,
+)
 from bot.render.message import Message, RenderContext
 from bot.text import clip
 from store.models import Problem, ProblemAction
@@ -101,8 +111,8 @@ def _timeline(problem: Problem) -> str:
     """The case's timeline as it was at close, attached to the problem: the key lines."""
     key = [e for e in problem.timeline if e.get("kind") in SHOWN_KINDS]
     lines = [
-        f"{str(e.get('at') or '')[:16].replace('T', ' ')} {e.get('kind')}: "
-        f"{clip(str(e.get('reason') or e.get('new') or ''), 80)}"
+        f"{readable_times(str(e.get('at') or ''))} {e.get('kind')}: "
+        f"{readable_times(safe(str(e.get('reason') or e.get('new') or ''), 80))}"
         for e in key[-TIMELINE_SHOWN:]
     ]
     head = f"Case timeline at close ({len(problem.timeline)} entries; full: `/case history`)"

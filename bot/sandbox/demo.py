@@ -50,6 +50,8 @@ dm alex
 as priya
 press Take it
 press 30 min
+## Her page is edited in place: no Take it any more, and it says who has the case.
+dm priya 1
 dm alex 1
 read #command-center
 ## Can the command center resolve this here (ROUTE-6)? Three questions in the case channel, one
@@ -128,6 +130,8 @@ as sam
 /case new Beam me up service=teleporter
 /case new "Laptop fan noisy" for=@nobody
 /case new @channel everything is broken
+/case list
+/case consult CASE-1001 network 3 Is the VPN concentrator healthy?
 ## 8. Clocks: a warning at 80 % and a breach (SLA-1, SLA-2)
 ## Sam records a certificate problem for Jordan: P3, so one hour to the first response, counted on
 ## Network Operations' round-the-clock calendar. Nobody takes it.

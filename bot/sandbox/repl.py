@@ -10,12 +10,13 @@ import dataclasses
 import re
 import shlex
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
 from bot.sandbox.driver import Driver, SandboxError
-from bot.sandbox.transcript import render_message, render_view
+from bot.sandbox.transcript import render_message, render_view, short_date
 from bot.sandbox.world import World, build_world
 from config.settings import Settings
 
@@ -171,7 +172,9 @@ class Repl:
         stack = self.world.standin.view_stack(self.driver.user)
         errors = stack[-1].errors if stack else None
         values = self.driver.fills.get(view["id"], {})
-        self.print(render_view(view, users=self.names, values=values, errors=errors))
+        self.print(
+            render_view(view, users=self.names, values=values, errors=errors, tz=self._zone())
+        )
 
     def fill(self, rest: str) -> None:
         label, sep, value = rest.partition("=")
@@ -205,7 +208,11 @@ class Repl:
 
     def ephemeral(self, _: str) -> None:
         for eph in self.world.standin.ephemerals(self.driver.user)[-5:]:
-            self.print(render_message(eph, users=self.names, channels=self._channel_names()))
+            self.print(
+                render_message(
+                    eph, users=self.names, channels=self._channel_names(), tz=self._zone()
+                )
+            )
 
     def channels(self, _: str) -> None:
         for channel in self.world.standin.channels():
@@ -217,14 +224,14 @@ class Repl:
         self.driver.open_home()
         view = self.world.standin.home_view(self.driver.user)
         if view:
-            self.print(render_view(view, users=self.names))
+            self.print(render_view(view, users=self.names, tz=self._zone()))
 
     def wait(self, rest: str) -> None:
         units = {"m": "minutes", "h": "hours", "d": "days"}
         if len(rest) < 2 or not rest[:-1].isdigit() or rest[-1] not in units:
             raise SandboxError("write it as: wait 30m (or 2h, 1d)")
         now = self.driver.pass_time(timedelta(**{units[rest[-1]]: int(rest[:-1])}))
-        self.print(f"(the sandbox clock is now {now:%Y-%m-%d %H:%M} UTC)")
+        self.print(f"(the sandbox clock is now {short_date(now.astimezone(self._zone()))})")
 
     # -- showing what changed -----------------------------------------------------------------
     def _after(self, *, announce_modal: bool = True) -> None:
@@ -232,7 +239,11 @@ class Repl:
         for eph in self.world.standin.ephemerals(self.driver.user):
             if self.seen_ephemerals.get(eph.ts) != eph.text + str(eph.blocks):
                 self.print("(only you can see this)")
-                self.print(render_message(eph, users=self.names, channels=self._channel_names()))
+                self.print(
+                    render_message(
+                        eph, users=self.names, channels=self._channel_names(), tz=self._zone()
+                    )
+                )
         self.seen_ephemerals = self._ephemeral_snapshot()
         view = self.driver.current_view()
         if announce_modal and view is not None and not self.driver.fills.get(view["id"]):
@@ -254,10 +265,16 @@ class Repl:
             self.print("(no messages)")
         names = self._channel_names()
         for message in top:
-            self.print(render_message(message, users=self.names, channels=names))
+            self.print(render_message(message, users=self.names, channels=names, tz=self._zone()))
             for reply in everything:
                 if reply.thread_ts == message.ts and reply.ts != message.ts:
-                    self.print(render_message(reply, users=self.names, channels=names))
+                    self.print(
+                        render_message(reply, users=self.names, channels=names, tz=self._zone())
+                    )
+
+    def _zone(self) -> tzinfo:
+        """The acting person's time zone: Slack shows them dates in it."""
+        return ZoneInfo(self.world.standin.time_zone(self.driver.user))
 
     def _channel_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.world.standin.channels()}

@@ -409,6 +409,12 @@ class SlackStandIn:
         with self._lock:
             return copy.deepcopy(list(self._ws.users.values()))
 
+    def time_zone(self, user_id: str) -> str:
+        """The person's IANA time zone (UTC for someone unknown), as users.info gives it."""
+        with self._lock:
+            found = self._ws.users.get(user_id)
+            return found.tz if found is not None else "UTC"
+
     def display_names(self) -> dict[str, str]:
         """User id -> the name a person sees, for transcript rendering."""
         with self._lock:

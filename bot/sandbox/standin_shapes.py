@@ -65,7 +65,7 @@ def message_json(ws: Workspace, message: Message) -> dict[str, Any]:
 
 
 def user_json(ws: Workspace, user: User, *, now: float) -> dict[str, Any]:
-    display = user.display_name or user.name
+    display = user.display_name  # Slack leaves it empty until the person sets one
     profile: dict[str, Any] = {
         "real_name": user.real_name,
         "real_name_normalized": user.real_name,

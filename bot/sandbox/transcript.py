@@ -14,7 +14,7 @@ _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
-_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+_DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|([^>]*)>")
 _LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
 _INPUT_KINDS = {
     "plain_text_input": "text",
@@ -38,17 +38,27 @@ _INPUT_KINDS = {
 
 
 def mrkdwn(
-    text: str, *, users: Mapping[str, str], channels: Mapping[str, str] | None = None
+    text: str,
+    *,
+    users: Mapping[str, str],
+    channels: Mapping[str, str] | None = None,
+    tz: tzinfo = UTC,
 ) -> str:
-    """Slack markup made readable: mentions by name, links with their address, unescaped."""
+    """Slack markup made readable: mentions by name, dates in the reader's zone (as Slack shows
+    a date token), links with their address, unescaped."""
     names = channels or {}
     text = _USER.sub(lambda m: "@" + users.get(m.group(1), m.group(2) or m.group(1)), text)
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or names.get(m.group(1), m.group(1))), text)
     text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
     text = _SUBTEAM.sub(lambda m: "@" + (m.group(2) or m.group(1)).lstrip("@"), text)
-    text = _DATE.sub(lambda m: m.group(1), text)
+    text = _DATE.sub(lambda m: short_date(datetime.fromtimestamp(int(m.group(1)), tz)), text)
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def short_date(moment: datetime) -> str:
+    """ "Sun 6 Dec 05:33": what a date token reads as, in the reader's own zone."""
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
 
 
 def render_message(
@@ -75,9 +85,9 @@ def render_message(
     thread_ts = fields.get("thread_ts")
     blocks = fields.get("blocks") or []
     body = (
-        render_blocks(blocks, users=users, channels=channels)
+        render_blocks(blocks, users=users, channels=channels, tz=tz)
         if blocks
-        else mrkdwn(str(fields.get("text") or ""), users=users, channels=channels)
+        else mrkdwn(str(fields.get("text") or ""), users=users, channels=channels, tz=tz)
     )
     if fields.get("edited"):
         body += " (edited)"
@@ -107,21 +117,28 @@ def render_blocks(
     *,
     users: Mapping[str, str],
     channels: Mapping[str, str] | None = None,
+    tz: tzinfo = UTC,
 ) -> str:
     """Display blocks (section, header, context, divider, actions, image, rich text) as lines."""
     out: list[str] = []
     for block in blocks:
-        out.extend(_block_lines(block, users=users, channels=channels))
+        out.extend(_block_lines(block, users=users, channels=channels, tz=tz))
     return "\n".join(out)
 
 
 def _block_lines(
-    block: Mapping[str, Any], *, users: Mapping[str, str], channels: Mapping[str, str] | None
+    block: Mapping[str, Any],
+    *,
+    users: Mapping[str, str],
+    channels: Mapping[str, str] | None,
+    tz: tzinfo = UTC,
 ) -> list[str]:
     kind = block.get("type")
 
     def fmt(obj: Any) -> str:
-        return mrkdwn(_text_of(obj), users=users, channels=channels)
+        if isinstance(obj, Mapping) and obj.get("type") == "plain_text":
+            return _text_of(obj)  # Slack shows plain text as it is: markup would show raw
+        return mrkdwn(_text_of(obj), users=users, channels=channels, tz=tz)
 
     if kind == "header":
         title = fmt(block.get("text"))
@@ -141,7 +158,9 @@ def _block_lines(
     if kind == "image":
         return [f"[image: {block.get('alt_text', '')}]"]
     if kind == "markdown":
-        return mrkdwn(str(block.get("text", "")), users=users, channels=channels).splitlines()
+        return mrkdwn(
+            str(block.get("text", "")), users=users, channels=channels, tz=tz
+        ).splitlines()
     if kind == "rich_text":
         return _rich_text(block, users=users, channels=channels)
     if kind == "input":
@@ -260,6 +279,7 @@ def render_view(
     values: Mapping[str, object] | None = None,
     errors: Mapping[str, str] | None = None,
     channels: Mapping[str, str] | None = None,
+    tz: tzinfo = UTC,
 ) -> str:
     """A modal or home tab: title, each field with its state and choices, errors, the buttons.
 
@@ -271,7 +291,7 @@ def render_view(
         if block.get("type") == "input":
             lines.append(_input_line(block, users=users, values=values or {}))
         else:
-            lines.extend(_block_lines(block, users=users, channels=channels))
+            lines.extend(_block_lines(block, users=users, channels=channels, tz=tz))
         problem = (errors or {}).get(str(block.get("block_id", "")))
         if problem:
             lines.append(f"    ⚠ {problem}")

@@ -74,6 +74,7 @@ def demo_standin(*, clock: Callable[[], float], enforce_rate_limits: bool = True
             name=person["name"],
             real_name=person["real_name"],
             email=f"{person['name']}@northwind.example",
+            tz=person.get("tz", spec["team"].get("tz", "UTC")),
         )
     for channel in spec["channels"]:
         members = everyone if channel["members"] == "all" else channel["members"]

@@ -138,10 +138,10 @@ def error_message(text: str) -> dict[str, Any]:
     return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 
 
-HELP = """*Casedesk*: `/case` commands
-• `/case` — open the intake form
-{lines}
-• `/case help` — this list
-In a case's own channel the case number can be left out.
-Values: service = {services}; impact = {impacts}; urgency = {urgencies}; type = {types}; \
-category = {categories}. Use `?` for "I don't know". Quote a summary that contains `=`."""
+HELP_HEAD = "*Casedesk*: `/case` commands"
+HELP_FOOT = (
+    "• `/case help` — this list",
+    "In a case's own channel the case number can be left out.",
+    "Values: service = {services}; impact = {impacts}; urgency = {urgencies}; type = {types}; "
+    'category = {categories}. Use `?` for "I don\'t know". Quote a summary that contains `=`.',
+)

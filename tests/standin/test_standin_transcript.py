@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.sandbox.standin_state import Ephemeral, Message
 from bot.sandbox.transcript import mrkdwn, render_message, render_view
@@ -24,8 +25,10 @@ def test_mrkdwn_markup_made_plain() -> None:
     )
     assert mrkdwn(raw, users=USERS, channels={"C0HELP": "it-help"}) == (
         "@Alice Ames see #desk-queue and #it-help @here KB 42 (https://kb.example/42) "
-        "https://x.example Nov 14 <b> & @desk"
+        "https://x.example Tue 14 Nov 22:13 <b> & @desk"
     )
+    tokyo = mrkdwn(raw, users=USERS, tz=ZoneInfo("Asia/Tokyo"))
+    assert "Wed 15 Nov 07:13" in tokyo, "a date token reads in the reader's own zone"
     assert mrkdwn("<@U0BOB> <#C0X>", users=USERS) == "@U0BOB #C0X"
 
 
