@@ -357,6 +357,8 @@ def _finish(
     sla.refresh(session, policy, case, now=now)
     case.updated_at = now
     notices = [n.post(case.requester_id, "requester_closed")]
+    if was_major(case):  # BCAST-1: the resolution as a message of its own, not only an edit
+        notices.append(n.post(policy.broadcast_channel, "broadcast_resolution"))
     major.close_children(session, policy, case, actor=actor, now=now)  # WORK-6
     if problems.opens_for(policy, case, code):  # CLOSE-5: the problem case
         notices += problems.open_for(session, policy, case, now=now)
@@ -393,6 +395,11 @@ def _why(record: ClosureRecord) -> str:
     if record.code == DUPLICATE:
         return f"duplicate of CASE-{record.duplicate_of}"
     return f"{record.root_cause}; {FIX_KINDS[record.fix]}; {RESTORED[record.restored]}"
+
+
+def was_major(case: Case) -> bool:
+    """Major now, or announced as major at some point: the broadcast channel heard of it."""
+    return case.is_major or any(e.kind == "major" for e in case.events)
 
 
 def first_contact_resolution(policy: Policy, case: Case) -> bool:

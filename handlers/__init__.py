@@ -22,6 +22,7 @@ from handlers import (
     requests,
     shortcuts,
     timeline,
+    usergroups,
     views,
 )
 from handlers import kb as kb_handlers
@@ -53,4 +54,5 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     changes.register(app, desk)
     problems.register(app, desk)
     requests.register(app, desk)
+    usergroups.register(app, desk.policy)
     fallback.register(app)  # last: only what no other listener took

@@ -333,19 +333,19 @@ def register(app: App, desk: Desk) -> None:
         try:
             number, record = closure_modals.parse_close(view)
         except DuplicateRefused as exc:
-            ack(response_action="errors", errors={"duplicate_of": str(exc)[:2000]})
+            ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
             return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)})
             return
         empty = closure_modals.missing(record)
         if empty:
-            ack(response_action="errors", errors=empty)
+            ack(**refused(view, empty))
             return
         try:
             summary = desk.close(number, actor=body["user"]["id"], record=record)
         except DuplicateRefused as exc:
-            ack(response_action="errors", errors={"duplicate_of": str(exc)[:2000]})
+            ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
             return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)[:2000]})
@@ -360,3 +360,8 @@ def register(app: App, desk: Desk) -> None:
                 f"*{summary.ref}* closes once a manager approves; they have been asked.",
             ),
         )
+
+
+def refused(view: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """A close form's field errors, each on a field the open form shows."""
+    return {"response_action": "errors", "errors": closure_modals.placed(view, errors)}

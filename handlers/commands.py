@@ -25,7 +25,17 @@ from bot.views.results import (
 )
 from bot.views.self_service_modal import self_service_modal
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
+from handlers import (
+    closure,
+    consult,
+    estimates,
+    handoff,
+    major,
+    reassign,
+    requests,
+    timeline,
+    unsupported,
+)
 from handlers.case_view import case_card
 from handlers.estimates import took_message
 from handlers.people import check_person
@@ -88,6 +98,7 @@ def subcommands() -> dict[str, Subcommand]:
         *closure.SUBCOMMANDS,
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
+        *unsupported.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

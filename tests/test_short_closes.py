@@ -71,6 +71,31 @@ def test_close_4_duplicate_asks_only_for_the_code_and_the_original(
     assert not events(world, 1002, "survey_sent"), "QUAL-1: no survey after a duplicate"
 
 
+def test_close_4_a_code_submitted_before_its_form_redrew_is_refused_on_the_code(
+    world: World, dana: Driver
+) -> None:
+    """Slack shows errors only on blocks the view has: a close submitted with "duplicate" on
+    the full form (before views.update redrew it, or forged) asks for the code again."""
+    two_printer_cases(dana)
+    dana.command("/case close CASE-1002")
+    for label, value in CLOSE_ANSWERS.items():
+        dana.fill(label, value)
+    view = dana.current_view()
+    assert view is not None
+    payload = dana.submission(view)
+    code = payload["view"]["state"]["values"]["code"]["value"]
+    code["selected_option"] = {**code["selected_option"], "value": "duplicate"}
+    answer = dana.send_payload(payload)
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            "code": "This form was drawn for another code: choose the closure code again to "
+            "see its fields."
+        },
+    }
+    assert [c.state for c in cases(world)] == ["pending", "pending"]
+
+
 def test_close_4_duplicates_never_chain(world: World, dana: Driver) -> None:
     two_printer_cases(dana)
     dana.command("/case close CASE-1002")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.render import (
     cards,
     cc_test_notes,
+    change_notes,
     closure_notes,
     consult_notes,
     estimate_notes,
@@ -27,6 +28,7 @@ Template = Callable[[RenderContext], Message]
 
 TEMPLATES: dict[str, Template] = {
     "queue_card": cards.queue_card,
+    "planned_outage_removed": change_notes.planned_outage_removed,
     # WORK-5: requests that are not incidents
     "information_answer": request_notes.information_answer,
     "request_procedure": request_notes.request_procedure,
@@ -50,6 +52,7 @@ TEMPLATES: dict[str, Template] = {
     "child_linked": major_notes.child_linked,
     "requester_parent_update": major_notes.requester_parent_update,
     "requester_closed_with_parent": major_notes.requester_closed_with_parent,
+    "broadcast_resolution": major_notes.broadcast_resolution,
     "case_brief": cards.case_brief,
     "broadcast_notice": cards.broadcast_notice,
     "requester_ack": notes.requester_ack,

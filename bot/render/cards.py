@@ -130,13 +130,19 @@ def broadcast_notice(ctx: RenderContext) -> Message:
                 ("Reported", when(case.first_contact_at)),
             ]
         ),
-        context(
-            "Updates follow here. Please do not open duplicate cases: ask the desk to link "
-            f"you to {case.ref}."
-        ),
+        context(_broadcast_footer(case)),
     ]
     return Message(
         text=f"Major incident {case.ref}: {clip(case.summary, 150)}", blocks=as_dicts(blocks)
+    )
+
+
+def _broadcast_footer(case: Case) -> str:
+    if case.state == "closed" and case.closed_at is not None:
+        return f"Closed {when(case.closed_at)}; the resolution is posted below."
+    return (
+        "Updates follow here. Please do not open duplicate cases: ask the desk to link "
+        f"you to {case.ref}."
     )
 
 

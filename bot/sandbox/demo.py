@@ -267,7 +267,9 @@ dm jordan 1
 press Close: planned outage in #euc-queue
 read #euc-queue 1
 ## 16. One outage, many reports (WORK-6): Jordan's "Outlook says disconnected" is the same mail
-## outage. Sam links it to CASE-1001: Jordan hears the incident's updates and its close.
+## outage in other words. The bot shows CASE-1001 anyway, as the open major incident on the same
+## service (INTAKE-4). Sam records Jordan's report and links it to CASE-1001: Jordan hears the
+## incident's updates and its close.
 as sam
 /case new Outlook keeps saying disconnected service=email urgency=medium for=@jordan
 press Record a new case anyway
@@ -294,6 +296,9 @@ fill Service = Service fully restored
 submit
 as morgan
 press Approve the close
+## The resolution goes to #major-incidents as a new message, so everyone who read the first
+## notice hears of it (BCAST-1); the first notice now says it is closed.
+read #major-incidents 2
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
 ## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this

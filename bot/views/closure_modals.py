@@ -172,6 +172,24 @@ def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
     )
 
 
+REDRAW = "This form was drawn for another code: choose the closure code again to see its fields."
+
+
+def placed(view: dict[str, object], errors: dict[str, str]) -> dict[str, str]:
+    """Errors Slack can show: one for a field the open form lacks (it was submitted before it
+    redrew for the chosen code, or forged) goes on the code, which redraws the form."""
+    blocks = view.get("blocks")
+    shown = (
+        {b.get("block_id") for b in blocks if isinstance(b, dict)}
+        if isinstance(blocks, list)
+        else set()
+    )
+    kept = {block: text for block, text in errors.items() if block in shown}
+    if len(kept) < len(errors):
+        kept["code"] = REDRAW
+    return kept
+
+
 def missing(record: ClosureRecord) -> dict[str, str]:
     """CLOSE-4's mandatory fields left empty, by block: the code's own fields only."""
     if record.code in SHORT_CODES:
