@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        settings = load_settings()
+        settings = load_settings(command=args.command)
         return _run(args.command, settings, extra)
     except (SettingsError, PolicyError, StartupError) as exc:
         print(f"casedesk: cannot start: {exc}", file=sys.stderr)
@@ -94,10 +94,6 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.sandbox.repl import run_repl
 
         return run_repl(settings, sys.stdin, sys.stdout)
-    if command == "socket" and settings.mode != "socket":
-        raise SettingsError(
-            "Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN (xapp-...)."
-        )
     if command == "http" and settings.signing_secret is None:
         raise SettingsError("HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.")
     runtime = build_runtime(settings)

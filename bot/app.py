@@ -12,8 +12,10 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
+from bot import usergroups
 from bot.ack_deadline import acknowledgements, late_ack
 from bot.ack_wait import AnswerWaitingExecutor
 from bot.clock import Clock
@@ -38,6 +40,13 @@ class StartupError(RuntimeError):
     """Start-up cannot go on; the message says what to fix."""
 
 
+def unreachable(url: str, exc: OSError) -> StartupError:
+    """One line for a Slack that cannot be reached: the URL and the network's own reason."""
+    reason: object = getattr(exc, "reason", None) or exc
+    text = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+    return StartupError(f"cannot reach Slack at {url}: {text}")
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -49,11 +58,14 @@ class Runtime:
     dispatcher: Dispatcher
     sweeper: Sweeper
     kb: KnowledgeBase
+    usergroup_refresher: usergroups.Refresher
 
     def start_background(self) -> None:
-        """Deliver the outbox and sweep the timers in this process (one call per process)."""
+        """Deliver the outbox, sweep the timers and re-read user groups in this process (one
+        call per process)."""
         self.dispatcher.start()
         self.sweeper.start()
+        self.usergroup_refresher.start()
 
 
 def build_runtime(
@@ -74,6 +86,7 @@ def build_runtime(
     token = settings.bot_token or ""
     executor = listener_executor or AnswerWaitingExecutor()
     app = _bolt_app(settings, token, executor, verify_token)
+    _read_usergroups(app.client, policy, settings)
     app.middleware(once_per_event(db, clock))
     app.middleware(acknowledgements(settings.ack_deadline_seconds, plain=People(app.client).plain))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
@@ -98,7 +111,21 @@ def build_runtime(
         dispatcher=dispatcher,
         sweeper=sweeper,
         kb=kb,
+        usergroup_refresher=usergroups.Refresher(
+            app.client, policy, every=settings.usergroup_refresh_seconds
+        ),
     )
+
+
+def _read_usergroups(client: WebClient, policy: Policy, settings: Settings) -> None:
+    """PERM-1: every user group a role or provider group names must be readable before the
+    desk answers anyone, or nobody in it could act."""
+    try:
+        usergroups.read_all(client, policy)
+    except usergroups.UserGroupError as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise unreachable(settings.api_url, exc) from None
 
 
 def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:
@@ -108,9 +135,29 @@ def _sync_articles(kb: KnowledgeBase, settings: Settings) -> None:
         log.warning("knowledge base article skipped: %s", problem)
 
 
+class _ClientGivenOnPurpose(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN goes unused when a client is given; the client is given
+    on purpose (it carries SLACK_API_URL and the same token), so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+class _Silence(logging.Filter):
+    """While Bolt checks the token at start, a failure is reported once, as a StartupError."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+logging.getLogger("slack_bolt.App").addFilter(_ClientGivenOnPurpose())
+
+
 def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: bool) -> App:
     client = WebClient(token=token, base_url=settings.api_url)
     socket = settings.mode == "socket"
+    silence, client_log = _Silence(), logging.getLogger("slack_sdk.web.base_client")
+    client_log.addFilter(silence)
     try:
         app = App(
             client=client,
@@ -125,6 +172,10 @@ def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: 
             f"Slack did not accept SLACK_BOT_TOKEN at {settings.api_url}: {exc}. Check the token "
             "(OAuth & Permissions > Bot User OAuth Token) and SLACK_API_URL."
         ) from None
+    except OSError as exc:  # URLError, refused, reset, timed out: Slack is out of reach
+        raise unreachable(settings.api_url, exc) from None
+    finally:
+        client_log.removeFilter(silence)
     app.error(_report_error)
     return app
 

@@ -1,5 +1,7 @@
 """The public page of a user-ready article (`GET /kb/KB-12` in HTTP mode), where "send to
-requester" links point. Restricted, draft and retired articles are not served (KB-5)."""
+requester" links point. Restricted, draft and retired articles are not served (KB-5). The page
+lists the cases the article resolved (KB-4) by number and date only: anyone may read it, and a
+case's words and people are for its requester and the desk (PERM-2)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,21 @@ def article_page(kb: KnowledgeBase, article_id: str, *, desk_name: str) -> tuple
         )
     if article.status != "published":
         return 404, _page("Not available", "<p>This article is not published.</p>", desk_name)
-    return 200, _page(article.title, _markdown(article.body), desk_name)
+    resolved = _resolved(kb, article.id)
+    return 200, _page(article.title, _markdown(article.body) + resolved, desk_name)
+
+
+def _resolved(kb: KnowledgeBase, article_id: str) -> str:
+    cases = kb.resolved_cases(article_id)
+    if not cases:
+        return "<h2>Cases it resolved</h2><p>None recorded yet.</p>"
+    items = "".join(
+        f"<li>CASE-{c.number}"
+        + (f", closed {c.closed_at:%Y-%m-%d}" if c.closed_at is not None else "")
+        + "</li>"
+        for c in cases
+    )
+    return f"<h2>Cases it resolved ({len(cases)})</h2><ul>{items}</ul>"
 
 
 def _markdown(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, major, permissions, problems, requests, sla, surveys, timers
+from bot import duplicates, estimates, major, permissions, problems, requests, sla, surveys, timers
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -33,6 +33,10 @@ KB_USE = {
 RESTORED = {"restored": "Service fully restored", "follow_up": "Follow-up needed"}
 TEXT_MAX = 3000
 NO_RESPONSE = "no_response"
+WITHDRAWN = "withdrawn"
+DUPLICATE = duplicates.DUPLICATE
+# Closes that need no resolution record: the code alone (and, for a duplicate, its original).
+SHORT_CODES = frozenset({WITHDRAWN, DUPLICATE})
 
 
 class ClosureRefused(UserFacingError):
@@ -59,6 +63,8 @@ class ClosureRecord:
     kb: str
     restored: str
     follow_up: str = ""
+    duplicate_of: int | None = None  # the original case, for the code "duplicate"
+    reason: str = ""  # why it was withdrawn, in the requester's words
 
 
 def verify_key(case: Case) -> str:
@@ -75,14 +81,7 @@ def propose(
 ) -> list[Notice]:
     """The resolver proposes a solution; the coordinator is alerted at once to verify it."""
     permissions.require(
-        actor,
-        [
-            permissions.coordinator(case),
-            permissions.group_members(policy, case.group_key),
-            permissions.role(policy, "service_desk"),
-            permissions.role(policy, "command_center"),
-        ],
-        to=f"propose a resolution for {case.ref}",
+        actor, permissions.may_resolve(policy, case), to=f"propose a resolution for {case.ref}"
     )
     if case.state == "pending" and actor != case.coordinator_id:
         raise ClosureRefused(f"{case.ref} is still in the queue: take it before resolving it.")
@@ -207,12 +206,49 @@ def close(
 ) -> list[Notice]:
     """Close with the mandatory record; requester, followers and channels are told. Where
     CLOSE-3 asks for a manager's approval, the record waits for it instead."""
-    _may_close(policy, case, actor)
+    may_close(policy, case, actor)
     code = _check_record(policy, case, record, now=now)
+    original = _original(session, case, record)
     check_transition(case.state, "closed")
     if policy.closure.needs_approval(priority=case.priority, service_key=case.service_key):
         return _request_approval(policy, case, actor=actor, record=record, now=now)
-    return _finish(session, policy, case, actor=actor, record=record, code=code, now=now)
+    notices = _finish(session, policy, case, actor=actor, record=record, code=code, now=now)
+    if original is not None:
+        duplicates.link(session, policy, case, original, actor=actor, now=now)
+    return notices
+
+
+def withdraw(
+    session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
+) -> list[Notice]:
+    """The requester no longer needs help: closed as "withdrawn" at once (no approval, no
+    survey), the coordinator told. Staff may do it for them when they call to say so."""
+    permissions.require(actor, permissions.may_withdraw(policy, case), to=f"withdraw {case.ref}")
+    if case.state == "closed":
+        code = policy.closure_code(case.closure_code or "")
+        label = code.label if code else case.closure_code
+        raise ClosureRefused(
+            f"{case.ref} is already closed ({label}); there is nothing to withdraw."
+        )
+    if case.is_major or major.children(session, case):
+        raise ClosureRefused(
+            f"{case.ref} is an incident that affects other people too, so it stays open. "
+            "Reply to the desk's message to tell them it no longer affects you."
+        )
+    code = policy.closure_code(WITHDRAWN)
+    if code is None:
+        raise ClosureRefused(
+            f'This desk has no closure code "{WITHDRAWN}"; ask the desk to close {case.ref}.'
+        )
+    reason = reason.strip()
+    if len(reason) > TEXT_MAX:
+        raise ClosureRefused(f"The reason is {len(reason):,} characters; keep it to {TEXT_MAX:,}.")
+    record = ClosureRecord(code=WITHDRAWN, root_cause="", fix="", kb="", restored="", reason=reason)
+    check_transition(case.state, "closed")
+    notices = _finish(session, policy, case, actor=actor, record=record, code=code, now=now)
+    if case.coordinator_id != actor:
+        notices.insert(0, n.post(case.coordinator_id, "case_withdrawn", by=actor, reason=reason))
+    return notices
 
 
 def approve(
@@ -220,14 +256,20 @@ def approve(
 ) -> list[Notice]:
     """CLOSE-3: a manager approves the waiting close; it then happens as it was asked."""
     pending = _awaiting(policy, case, actor, verb="approve")
-    record = ClosureRecord(**{k: pending[k] for k in ClosureRecord.__dataclass_fields__})
+    record = ClosureRecord(
+        **{k: pending[k] for k in ClosureRecord.__dataclass_fields__ if k in pending}
+    )
     code = policy.closure_code(record.code)
     if code is None:  # the codes changed since it was asked
         raise ClosureRefused(f"{record.code!r} is no longer a closure code; reject and re-close.")
+    original = _original(session, case, record)
     record_event(case, at=now, actor=actor, kind="closure_approved", new=record.code)
-    return _finish(
+    notices = _finish(
         session, policy, case, actor=str(pending["by"]), record=record, code=code, now=now
     )
+    if original is not None:
+        duplicates.link(session, policy, case, original, actor=str(pending["by"]), now=now)
+    return notices
 
 
 def reject(
@@ -310,18 +352,21 @@ def _finish(
         kind="closed",
         field="closure_code",
         new=record.code,
-        reason=f"{record.root_cause}; {FIX_KINDS[record.fix]}; {RESTORED[record.restored]}",
+        reason=_why(record),
         detail={**asdict(record), "first_contact_resolution": case.first_contact_resolution},
     )
     sla.refresh(session, policy, case, now=now)
     case.updated_at = now
     notices = [n.post(case.requester_id, "requester_closed")]
+    if was_major(case):  # BCAST-1: the resolution as a message of its own, not only an edit
+        notices.append(n.post(policy.broadcast_channel, "broadcast_resolution"))
     major.close_children(session, policy, case, actor=actor, now=now)  # WORK-6
     if problems.opens_for(policy, case, code):  # CLOSE-5: the problem case
         notices += problems.open_for(session, policy, case, now=now)
     if code.resolved and record.kb != "applied":  # CLOSE-5: the fix becomes knowledge
         notices.append(n.post(actor, "write_article_prompt"))
-    notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
+    if code.survey:  # QUAL-1: never after a close that did not help (withdrawn, no response...)
+        notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
     linked = {child.requester_id for child in major.children(session, case)}  # told apart
     followers = set(case.active_parties("interested")) - {actor, case.requester_id, *linked}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
@@ -338,6 +383,26 @@ def _finish(
     return [*notices, *n.refresh_cards(policy, case)]
 
 
+def _original(session: Session, case: Case, record: ClosureRecord) -> Case | None:
+    if record.code != DUPLICATE:
+        return None
+    return duplicates.original_of(session, case, record.duplicate_of)
+
+
+def _why(record: ClosureRecord) -> str:
+    """The close's one-line reason on the timeline."""
+    if record.code == WITHDRAWN:
+        return record.reason or "withdrawn by the requester"
+    if record.code == DUPLICATE:
+        return f"duplicate of CASE-{record.duplicate_of}"
+    return f"{record.root_cause}; {FIX_KINDS[record.fix]}; {RESTORED[record.restored]}"
+
+
+def was_major(case: Case) -> bool:
+    """Major now, or announced as major at some point: the broadcast channel heard of it."""
+    return case.is_major or any(e.kind == "major" for e in case.events)
+
+
 def first_contact_resolution(policy: Policy, case: Case) -> bool:
     """CLOSE-6, from the record: resolved by the service desk (tier 1) without escalation,
     transfer, handoff or reopen, and never routed away from the desk's first contact."""
@@ -350,19 +415,9 @@ def first_contact_resolution(policy: Policy, case: Case) -> bool:
     )
 
 
-def _may_close(policy: Policy, case: Case, actor: str) -> None:
-    if case.is_major:
-        permissions.require(
-            actor,
-            [permissions.role(policy, "command_center")],
-            to=f"close {case.ref}, a major incident",
-        )
-        return
-    permissions.require(
-        actor,
-        [permissions.coordinator(case), permissions.role(policy, "service_desk")],
-        to=f"close {case.ref}",
-    )
+def may_close(policy: Policy, case: Case, actor: str) -> None:
+    what = f"close {case.ref}, a major incident" if case.is_major else f"close {case.ref}"
+    permissions.require(actor, permissions.may_close(policy, case), to=what)
 
 
 def _check_record(
@@ -376,6 +431,8 @@ def _check_record(
             f"{record.code!r} is not a closure code. Codes: "
             f"{', '.join(c.code for c in policy.closure_codes)}."
         )
+    if record.code in SHORT_CODES:  # the code alone (a duplicate's original: `_original`)
+        return code
     missing = [
         label
         for label, value, allowed in (

@@ -8,16 +8,14 @@ status update, a request for information, a `/case tell`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot import moments, permissions, timers
 from bot import notices as n
-from bot import permissions, timers
-from bot.business_time import add_business, open_spans
+from bot.business_time import add_business
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import record_event
@@ -42,11 +40,7 @@ KIND_WORDS = {
     "resolved": "resolution",
     "fix": "resolution",
 }
-MORNING_WORDS = ("morning", "next-morning", "tomorrow")
 LONGEST = timedelta(days=14)
-RELATIVE = re.compile(r"^(\d{1,4})\s*(m|min|mins|minutes?|h|hr|hrs|hours?)$")
-CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2})[:.](\d{2})$")
 USAGE = (
     "Give the estimate as `[contact|resolution] <when>`, where <when> is 15m, 30m, 1h, 4h "
     "(in the case's business hours), morning (the next business morning), a time today like "
@@ -88,30 +82,16 @@ def parse(text: str, *, now: datetime, calendar: Calendar) -> Estimate:
 
 
 def _when(text: str, *, now: datetime, calendar: Calendar) -> datetime:
-    zone = ZoneInfo(calendar.timezone)
-    if text in MORNING_WORDS:
-        return next_business_morning(calendar, now)
-    if relative := RELATIVE.match(text):
-        amount, unit = int(relative.group(1)), relative.group(2)
-        span = timedelta(hours=amount) if unit.startswith("h") else timedelta(minutes=amount)
-        # counted in the case's business hours, like its SLA clocks: "4h" on a Friday evening
-        # is Monday morning for a desk that works office hours
-        at = add_business(calendar, now, span.total_seconds())
-    elif clock := CLOCK.match(text):
-        moment = _local_time(int(clock.group(1)), int(clock.group(2)), text)
-        local_now = now.astimezone(zone)
-        at = datetime.combine(local_now.date(), moment, zone).astimezone(UTC)
-        if at <= now:
-            at += timedelta(days=1)  # 09:00 said in the afternoon means tomorrow's
-    elif stamp := DATE_TIME.match(text):
-        moment = _local_time(int(stamp.group(2)), int(stamp.group(3)), text)
-        try:
-            day = datetime.fromisoformat(stamp.group(1)).date()
-        except ValueError:
-            raise EstimateRefused(f"{stamp.group(1)!r} is not a date. {USAGE}") from None
-        at = datetime.combine(day, moment, zone).astimezone(UTC)
-    else:
-        raise EstimateRefused(f"I can't read {text!r} as a time. {USAGE}")
+    span = moments.length(text)
+    try:
+        if span is not None:
+            # counted in the case's business hours, like its SLA clocks: "4h" on a Friday
+            # evening is Monday morning for a desk that works office hours
+            at = add_business(calendar, now, span.total_seconds())
+        else:
+            at = moments.read(text, now=now, calendar=calendar)
+    except moments.Unreadable as exc:
+        raise EstimateRefused(f"{exc} {USAGE}") from None
     if at <= now:
         raise EstimateRefused("That time has already passed; give a time in the future.")
     if at - now > LONGEST:
@@ -120,23 +100,6 @@ def _when(text: str, *, now: datetime, calendar: Calendar) -> datetime:
             "should hear from us well before then."
         )
     return at
-
-
-def _local_time(hour: int, minute: int, text: str) -> time:
-    if hour > 23 or minute > 59:
-        raise EstimateRefused(f"{text!r} is not a time of day. {USAGE}")
-    return time(hour, minute)
-
-
-def next_business_morning(calendar: Calendar, now: datetime) -> datetime:
-    """When the calendar next opens on a later local day (09:00 tomorrow for a 24x7 one)."""
-    zone = ZoneInfo(calendar.timezone)
-    today = now.astimezone(zone).date()
-    if not calendar.always_open:
-        for opens, _closes in open_spans(calendar, now):
-            if opens.astimezone(zone).date() > today:
-                return opens
-    return datetime.combine(today + timedelta(days=1), time(9), zone).astimezone(UTC)
 
 
 def calendar_of(policy: Policy, case: Case) -> Calendar:

@@ -80,7 +80,7 @@ def my_groups(policy: Policy, user: str) -> list[Group]:
     return [
         group
         for group in policy.groups.values()
-        if user in group.members
+        if user in policy.members_of(group)
         or user == group.supervisor
         or (group.key == policy.command_center_group and policy.has_role(user, "command_center"))
     ]

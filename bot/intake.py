@@ -7,10 +7,10 @@ and the outbox rows either all commit or none do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import notices as n
@@ -20,7 +20,7 @@ from bot.intake_fields import IntakeFields
 from bot.notices import Notice
 from bot.routing import route
 from bot.timeline import add_party, record_event
-from bot.vocabulary import OPEN_STATES
+from bot.vocabulary import NOT_IN_CATALOG, OPEN_STATES, UNKNOWN
 from config.policy import Policy
 from kb.similarity import best_matches
 from store.models import Case, ServiceOverride
@@ -28,6 +28,9 @@ from store.numbers import next_case_number
 
 SIMILAR_LIMIT = 5
 SIMILAR_SCAN = 500
+# INTAKE-4: a case recorded on the same service this recently may be the same outage, whatever
+# its words; an open major incident on the service is one whatever its age.
+SAME_SERVICE_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class CaseBrief:
     summary: str
     state: str
     priority: str
+    is_major: bool
+    created_at: datetime
 
     @property
     def ref(self) -> str:
@@ -50,22 +55,43 @@ class Duplicates:
 
     requester_open: list[CaseBrief]
     similar: list[tuple[CaseBrief, float]]
+    same_service: list[CaseBrief]
 
     def __bool__(self) -> bool:
-        return bool(self.requester_open or self.similar)
+        return bool(self.requester_open or self.similar or self.same_service)
 
 
-_BRIEF = (Case.id, Case.number, Case.summary, Case.state, Case.priority, Case.requester_id)
+_BRIEF = (
+    Case.id,
+    Case.number,
+    Case.summary,
+    Case.state,
+    Case.priority,
+    Case.requester_id,
+    Case.is_major,
+    Case.created_at,
+)
 # Built once (this runs on every contact): the newest open cases, and a requester's.
 _OPEN = select(*_BRIEF).where(Case.state.in_(OPEN_STATES)).order_by(Case.id.desc())
 _OPEN_RECENT = _OPEN.limit(SIMILAR_SCAN)
 _OPEN_OF_REQUESTER = _OPEN.where(Case.requester_id == bindparam("requester")).limit(SIMILAR_LIMIT)
+_ON_SERVICE = (
+    select(*_BRIEF)
+    .where(
+        Case.state.in_(OPEN_STATES),
+        Case.service_key == bindparam("service"),
+        or_(Case.is_major.is_(True), Case.created_at >= bindparam("since")),
+    )
+    .order_by(Case.is_major.desc(), Case.id.desc())
+)
+_ON_NAMED_SERVICE = _ON_SERVICE.where(func.lower(Case.service_name) == bindparam("name"))
 
 
-def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
-    """The requester's open cases, and open cases whose summary reads like this one. Plain
-    columns, not whole cases, and one query while the desk has fewer than SIMILAR_SCAN open
-    cases: this runs on every contact, ahead of its answer."""
+def find_duplicates(session: Session, fields: IntakeFields, *, now: datetime) -> Duplicates:
+    """The requester's open cases, open cases whose summary reads like this one, and open cases
+    on the same service that are major incidents or were recorded within SAME_SERVICE_WINDOW.
+    Plain columns, not whole cases, and few queries: this runs on every contact, ahead of its
+    answer."""
     recent = {row.id: row for row in session.execute(_OPEN_RECENT)}
     if len(recent) < SIMILAR_SCAN:  # every open case is here, the requester's among them
         mine = [row for row in recent.values() if row.requester_id == fields.requester_id]
@@ -78,14 +104,40 @@ def find_duplicates(session: Session, fields: IntakeFields) -> Duplicates:
         [(key, row.summary) for key, row in recent.items() if key not in mine_ids],
         limit=SIMILAR_LIMIT,
     )
+    shown = mine_ids | {m.key for m in matches}
     return Duplicates(
         requester_open=[_brief(row) for row in mine],
         similar=[(_brief(recent[m.key]), m.score) for m in matches],
+        same_service=[
+            _brief(row) for row in _on_same_service(session, fields, now) if row.id not in shown
+        ][:SIMILAR_LIMIT],
     )
 
 
+def _on_same_service(session: Session, fields: IntakeFields, now: datetime) -> list[Any]:
+    """Open major incidents and last-hour cases on the contact's service. "I don't know" names
+    no service; a service outside the catalog matches cases that named it the same way."""
+    if fields.service == UNKNOWN:
+        return []
+    params: dict[str, Any] = {"service": fields.service, "since": now - SAME_SERVICE_WINDOW}
+    query = _ON_SERVICE
+    if fields.service == NOT_IN_CATALOG:
+        name = fields.service_name.strip().lower()
+        if not name:
+            return []
+        query, params["name"] = _ON_NAMED_SERVICE, name
+    return list(session.execute(query.limit(SIMILAR_LIMIT * 3), params))
+
+
 def _brief(row: Any) -> CaseBrief:  # a Row of _BRIEF (Row's type arguments differ by release)
-    return CaseBrief(number=row.number, summary=row.summary, state=row.state, priority=row.priority)
+    return CaseBrief(
+        number=row.number,
+        summary=row.summary,
+        state=row.state,
+        priority=row.priority,
+        is_major=bool(row.is_major),
+        created_at=row.created_at,
+    )
 
 
 def lasting_overrides(session: Session) -> set[str]:

@@ -7,11 +7,12 @@ whom to ask. Buttons are never trusted: the check runs again when the click arri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.errors import UserFacingError
 from config.policy import Policy
+from config.usergroups import is_usergroup
 from store.models import Case
 
 ROLE_LABELS = {
@@ -29,14 +30,24 @@ class NotAllowed(UserFacingError):
 
 @dataclass(frozen=True, kw_only=True)
 class Holder:
-    """One way to be allowed: a label for the refusal and the people it covers."""
+    """One way to be allowed: a label for the refusal, the people it covers, and the Slack user
+    groups it is given to (named in a refusal as the group, not member by member)."""
 
     label: str
     users: frozenset[str]
+    private: bool = False  # a refusal names the holder's role only (a case's requester)
+    usergroups: tuple[str, ...] = ()
+    named: frozenset[str] | None = None  # the users to name; all of `users` when None
 
 
 def role(policy: Policy, name: str) -> Holder:
-    return Holder(label=ROLE_LABELS.get(name, name), users=frozenset(policy.holders(name)))
+    configured = policy.roles.get(name, frozenset())
+    return Holder(
+        label=ROLE_LABELS.get(name, name),
+        users=frozenset(policy.holders(name)),
+        usergroups=policy.role_usergroups(name),
+        named=frozenset(e for e in configured if not is_usergroup(e)),
+    )
 
 
 def coordinator(case: Case) -> Holder:
@@ -48,7 +59,10 @@ def group_members(policy: Policy, group_key: str | None) -> Holder:
     if group is None:
         return Holder(label="a member of the case's group", users=frozenset())
     return Holder(
-        label=f"a member of {group.name}", users=frozenset((*group.members, group.supervisor))
+        label=f"a member of {group.name}",
+        users=policy.members_of(group) | {group.supervisor},
+        usergroups=tuple(sorted(e for e in group.members if is_usergroup(e))),
+        named=frozenset(e for e in (*group.members, group.supervisor) if not is_usergroup(e)),
     )
 
 
@@ -61,9 +75,9 @@ def supervisor(policy: Policy, group_key: str | None) -> Holder:
 
 def staff(policy: Policy) -> Holder:
     """Anyone on the desk or in a resolver group (not a requester)."""
-    users = {u for members in policy.roles.values() for u in members}
+    users = {u for members in policy.roles.values() for u in policy.usergroups.expand(members)}
     for group in policy.groups.values():
-        users.update((*group.members, group.on_call, group.supervisor))
+        users.update((*policy.members_of(group), group.on_call, group.supervisor))
     return Holder(label="a member of the desk or a resolver group", users=frozenset(users))
 
 
@@ -71,16 +85,19 @@ def require(user: str, holders: Sequence[Holder], *, to: str) -> None:
     """Allow `user` if any holder covers them; otherwise refuse, naming holders and people."""
     if any(user in holder.users for holder in holders):
         return
-    named = "; or ".join(f"{h.label} ({_people(h.users)})" for h in holders)
+    named = "; or ".join(h.label if h.private else f"{h.label} ({_people(h)})" for h in holders)
     raise NotAllowed(f"You can't {to}. It needs {named}. Ask one of them.")
 
 
-def _people(users: Iterable[str]) -> str:
-    ordered = sorted(users)
-    if not ordered:
+def _people(holder: Holder) -> str:
+    """The user groups as Slack mentions, then the people named one by one."""
+    groups = [f"<!subteam^{g}>" for g in holder.usergroups]
+    people = sorted(holder.users if holder.named is None else holder.named)
+    if not groups and not people:
         return "nobody holds it yet: ask the desk's administrators"
-    shown = ", ".join(f"<@{u}>" for u in ordered[:NAMED_AT_MOST])
-    more = len(ordered) - NAMED_AT_MOST
+    room = max(NAMED_AT_MOST - len(groups), 0)
+    shown = ", ".join([*groups, *(f"<@{u}>" for u in people[:room])])
+    more = len(people) - room
     return f"{shown} and {more} more" if more > 0 else shown
 
 
@@ -114,12 +131,39 @@ def may_speak_for_desk(policy: Policy, case: Case) -> list[Holder]:
     ]
 
 
+def requester(case: Case) -> Holder:
+    """PERM-2: the case's requester, never named in a refusal (that would tell one requester
+    who asked for someone else's case)."""
+    return Holder(
+        label=f"the requester of {case.ref}", users=frozenset({case.requester_id}), private=True
+    )
+
+
 def may_read(policy: Policy, case: Case) -> list[Holder]:
     """PERM-2: staff read every case; a requester reads only their own."""
+    return [staff(policy), requester(case)]
+
+
+def may_resolve(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-1: propose a resolution: the coordinator, the group, the desk, the center."""
     return [
-        staff(policy),
-        Holder(label=f"the requester of {case.ref}", users=frozenset({case.requester_id})),
+        coordinator(case),
+        group_members(policy, case.group_key),
+        role(policy, "service_desk"),
+        role(policy, "command_center"),
     ]
+
+
+def may_close(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4: the coordinator or the desk; a major incident only the command center."""
+    if case.is_major:
+        return [role(policy, "command_center")]
+    return [coordinator(case), role(policy, "service_desk")]
+
+
+def may_withdraw(policy: Policy, case: Case) -> list[Holder]:
+    """CLOSE-4's "withdrawn": the requester, or whoever may close the case for them."""
+    return [requester(case), coordinator(case), role(policy, "service_desk")]
 
 
 def may_consult(policy: Policy, case: Case) -> list[Holder]:

@@ -97,7 +97,7 @@ def decline(
     check_transition(case.state, "closed")
     old = case.support_status
     case.support_status = "declined"
-    case.closure_code = "declined_unsupported"
+    case.closure_code, case.closed_at = "declined_unsupported", now
     record_event(
         case,
         at=now,

@@ -28,7 +28,7 @@ def may_take(policy: Policy, case: Case, user_id: str) -> bool:
     group = policy.groups.get(case.group_key or "")
     if group is None:
         return False
-    if user_id in group.members or user_id == group.supervisor:
+    if user_id in policy.members_of(group) or user_id == group.supervisor:
         return True
     return group.key == policy.command_center_group and policy.has_role(user_id, "command_center")
 

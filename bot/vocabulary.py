@@ -63,6 +63,7 @@ CONTACT_CHANNELS: dict[str, str] = {
     "slack_form": "Slack form",
     "slack_command": "Slack command",
     "slack_message": "Slack message",
+    "self_service": "Self-service form",
 }
 
 SUPPORT_STATUSES: dict[str, str] = {

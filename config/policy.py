@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.usergroups import UserGroupMembers, is_usergroup
 from config.work_policy import (
     CatalogItem,
     MajorIncident,
@@ -48,6 +49,9 @@ CATEGORIES = ("hardware", "software", "network", "security", "other")
 SLA_METRICS = ("first_response", "next_update", "resolution")
 ROLE_NAMES = ("service_desk", "command_center", "managers", "override_approvers")
 USER_ID = r"^[UW][A-Z0-9]{2,}$"
+# PERM-1: a role or a group's members may be user ids or Slack user groups (S…).
+PERSON_OR_GROUP = r"^([UW]|S)[A-Z0-9]{2,}$"
+PERSON_OR_GROUP_WHAT = "a Slack user id like U0123ABC or a user group id like S0123ABC"
 CHANNEL_ID = r"^[CG][A-Z0-9]{2,}$"
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -135,6 +139,7 @@ class ClosureCode:
     code: str
     label: str
     resolved: bool
+    survey: bool = True  # QUAL-1: whether a close with this code asks the requester's opinion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,19 +225,46 @@ class Policy:
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
     source: Path = field(default=Path("."))
+    usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
     def has_role(self, user_id: str, role: str) -> bool:
-        return user_id in self.roles.get(role, frozenset())
+        return user_id in self.usergroups.expand(self.roles.get(role, frozenset()))
 
     def holders(self, role: str) -> tuple[str, ...]:
-        """Who holds a role, in a stable order (a refusal names them, PERM-1)."""
-        return tuple(sorted(self.roles.get(role, frozenset())))
+        """Who holds a role, in a stable order (a refusal names them, PERM-1): its user ids
+        and the current members of its user groups."""
+        return tuple(sorted(self.usergroups.expand(self.roles.get(role, frozenset()))))
+
+    def role_usergroups(self, role: str) -> tuple[str, ...]:
+        """The user groups (S…) a role is given to, as configured."""
+        return tuple(sorted(e for e in self.roles.get(role, frozenset()) if is_usergroup(e)))
+
+    def members_of(self, group: Group) -> frozenset[str]:
+        """A provider group's members: its user ids and its user groups' current members."""
+        return self.usergroups.expand(group.members)
+
+    def usergroup_places(self) -> dict[str, list[str]]:
+        """Every user group the policy names, with where (`desk.yml roles.managers`), so a
+        group Slack does not know can be reported at its place."""
+        places: dict[str, list[str]] = {}
+        for role, entries in sorted(self.roles.items()):
+            for entry in sorted(entries):
+                if is_usergroup(entry):
+                    places.setdefault(entry, []).append(f"desk.yml roles.{role}")
+        for key, group in self.groups.items():
+            for entry in group.members:
+                if is_usergroup(entry):
+                    places.setdefault(entry, []).append(f"groups.yml groups.{key}.members")
+        return places
 
     def is_staff(self, user_id: str) -> bool:
         """Anyone with a desk role or a place in a provider group (not just a requester)."""
-        if any(user_id in members for members in self.roles.values()):
+        if any(user_id in self.usergroups.expand(members) for members in self.roles.values()):
             return True
-        return any(user_id in (*g.members, g.on_call, g.supervisor) for g in self.groups.values())
+        return any(
+            user_id in self.members_of(g) or user_id in (g.on_call, g.supervisor)
+            for g in self.groups.values()
+        )
 
     def sla_for(self, priority: str, service_key: str | None) -> SlaTargets:
         """SLA-1: the priority's default targets, overridden by the service's own SLA."""
@@ -307,7 +339,12 @@ def load_policy(folder: Path) -> Policy:
     service_desk_group = desk_node.at("service_desk_group").one_of(list(groups))
     cc_node = desk_node.at("command_center")
     roles_node = desk.at("roles")
-    roles = {role: frozenset(roles_node.at(role).str_list(pattern=USER_ID)) for role in ROLE_NAMES}
+    roles = {
+        role: frozenset(
+            roles_node.at(role).str_list(pattern=PERSON_OR_GROUP, what=PERSON_OR_GROUP_WHAT)
+        )
+        for role in ROLE_NAMES
+    }
     for extra in roles_node.key_names():
         if extra not in ROLE_NAMES:
             roles_node.at(extra).fail("unknown role", ", ".join(ROLE_NAMES))
@@ -461,7 +498,11 @@ def _groups(doc: Checker, calendars: dict[str, Calendar]) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for key, node in doc.at("groups").items(key_pattern=KEY):
         g = node.mapping()
-        members = tuple(g.at("members").str_list(pattern=USER_ID, non_empty=True))
+        members = tuple(
+            g.at("members").str_list(
+                pattern=PERSON_OR_GROUP, non_empty=True, what=PERSON_OR_GROUP_WHAT
+            )
+        )
         groups[key] = Group(
             key=key,
             name=g.text("name"),
@@ -597,6 +638,7 @@ def _closure_codes(doc: Checker) -> tuple[ClosureCode, ...]:
                 code=m.at("code").matching(KEY, "lower-case letters, digits, - and _"),
                 label=m.text("label", max_length=75),
                 resolved=m.at("resolved").flag(),
+                survey=m.optional("survey").flag(default=True),
             )
         )
     return tuple(codes)

@@ -19,6 +19,7 @@ DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 SHIPPED_CONFIG = Path(__file__).resolve().parent
 DEFAULT_ACK_DEADLINE = 2.0  # seconds before a slow command answers "working on it"
+DEFAULT_USERGROUP_REFRESH = 600.0  # PERM-1: user groups' members are read again this often
 
 
 class SettingsError(ValueError):
@@ -40,6 +41,7 @@ class Settings:
     ack_deadline_seconds: float = DEFAULT_ACK_DEADLINE
     kb_url: str = "http://localhost:3000"
     kb_folder: Path = SHIPPED_CONFIG.parent / "kb" / "articles"
+    usergroup_refresh_seconds: float = DEFAULT_USERGROUP_REFRESH
 
     @property
     def mode(self) -> str:
@@ -54,12 +56,15 @@ def default_database_url(cwd: Path | None = None) -> str:
     return f"sqlite:///{(cwd or Path.cwd()) / 'casedesk.db'}"
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read and check every setting; raise SettingsError naming the first bad one."""
+def load_settings(env: Mapping[str, str] | None = None, *, command: str | None = None) -> Settings:
+    """Read and check every setting; raise SettingsError naming the first bad one. `command` is
+    the one `python -m bot` was asked to run: `socket` names what Socket Mode needs first."""
     env = os.environ if env is None else env
     bot_token = _optional(env, "SLACK_BOT_TOKEN")
     signing_secret = _optional(env, "SLACK_SIGNING_SECRET")
     app_token = _optional(env, "SLACK_APP_TOKEN")
+    if command == "socket":
+        _require_socket_tokens(bot_token, app_token)
     if bot_token is not None and not bot_token.startswith("xoxb-"):
         raise SettingsError(
             "SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'. Copy the 'Bot User OAuth "
@@ -95,7 +100,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ack_deadline_seconds=_ack_deadline_seconds(env),
         kb_url=_kb_url(env),
         kb_folder=_kb_folder(env),
+        usergroup_refresh_seconds=_usergroup_refresh_seconds(env),
     )
+
+
+def _require_socket_tokens(bot_token: str | None, app_token: str | None) -> None:
+    """Socket Mode cannot fall back to HTTP: name each token it lacks and where to find it."""
+    missing = []
+    if app_token is None:
+        missing.append(
+            "SLACK_APP_TOKEN (the app-level token, xapp-..., with the connections:write scope: "
+            "Basic Information > App-Level Tokens)"
+        )
+    if bot_token is None:
+        missing.append("SLACK_BOT_TOKEN (xoxb-...: OAuth & Permissions > Bot User OAuth Token)")
+    if missing:
+        raise SettingsError(f"Socket Mode needs {' and '.join(missing)}.")
 
 
 def _optional(env: Mapping[str, str], name: str) -> str | None:
@@ -161,6 +181,22 @@ def _sweep_seconds(env: Mapping[str, str]) -> float:
         raise SettingsError(
             f"CASEDESK_SWEEP_SECONDS={raw!r} is not a sweep interval. Use a number of seconds "
             "from 0.5 to 300 (default 5), or unset it."
+        )
+    return value
+
+
+def _usergroup_refresh_seconds(env: Mapping[str, str]) -> float:
+    raw = _optional(env, "CASEDESK_USERGROUP_REFRESH_SECONDS")
+    if raw is None:
+        return DEFAULT_USERGROUP_REFRESH
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 30 <= value <= 86400:
+        raise SettingsError(
+            f"CASEDESK_USERGROUP_REFRESH_SECONDS={raw!r} is not a refresh interval. Use a number "
+            "of seconds from 30 to 86400 (default 600), or unset it."
         )
     return value
 

@@ -143,13 +143,14 @@ class Checker:
         allowed: Sequence[str] | None = None,
         pattern: str | None = None,
         non_empty: bool = False,
+        what: str = "a Slack user id like U0123ABC",
     ) -> list[str]:
         result = []
         for item in self.entries(non_empty=non_empty):
             if allowed is not None:
                 result.append(item.one_of(allowed))
             elif pattern is not None:
-                result.append(item.matching(pattern, "a Slack user id like U0123ABC"))
+                result.append(item.matching(pattern, what))
             else:
                 result.append(item.text())
         return result

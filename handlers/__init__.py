@@ -12,6 +12,7 @@ from handlers import (
     closure,
     commands,
     consult,
+    dm_question,
     estimates,
     events,
     fallback,
@@ -21,6 +22,7 @@ from handlers import (
     requests,
     shortcuts,
     timeline,
+    usergroups,
     views,
 )
 from handlers import kb as kb_handlers
@@ -47,8 +49,10 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     consult.register(app, desk)
     reassign.register(app, desk)
     timeline.register(app, desk)
+    dm_question.register(app, desk)
     closure.register(app, desk)
     changes.register(app, desk)
     problems.register(app, desk)
     requests.register(app, desk)
+    usergroups.register(app, desk.policy)
     fallback.register(app)  # last: only what no other listener took

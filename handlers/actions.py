@@ -22,14 +22,13 @@ from bot.render.cards import (
     ACTION_OVERRIDE,
     ACTION_RECLASSIFY,
     ACTION_TAKE,
-    queue_card,
 )
-from bot.render.message import RenderContext
 from bot.render.sla_notes import ACTION_POST_UPDATE, ACTION_SHOW
 from bot.views.classify_modal import classify_modal
 from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
 from bot.views.update_modal import update_modal
+from handlers.case_view import case_card
 from handlers.estimates import took_message
 from handlers.replies import actor_of, allowed, answer, button, tell_error
 
@@ -62,6 +61,8 @@ def register(app: App, desk: Desk) -> None:
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         completing = (body.get("actions") or [{}])[0].get("action_id") == ACTION_COMPLETE
+        if not allowed(body, client, respond, [permissions.staff(desk.policy)], "reclassify"):
+            return
         _open(
             body,
             client,
@@ -93,13 +94,7 @@ def register(app: App, desk: Desk) -> None:
             _open(body, client, respond, update_modal)
 
     def show(body: dict[str, Any]) -> dict[str, Any]:
-        message = desk.read(
-            _number(body),
-            lambda case: queue_card(
-                RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-            ),
-        )
-        return {"text": message.text, "blocks": message.blocks}
+        return case_card(desk, _number(body), actor_of(body))
 
     button(app, ACTION_SHOW, show)
 

@@ -1,5 +1,5 @@
-"""WORK-3 in Slack: `/change add` and `/change list` (the forward schedule of change), and the
-one-click "Close: planned outage" on a case recorded inside a planned window."""
+"""WORK-3 in Slack: `/change add`, `/change remove` and `/change list` (the forward schedule of
+change), and the one-click "Close: planned outage" on a case recorded inside a planned window."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.changes import Window
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import ACTION_PLANNED_OUTAGE
@@ -17,9 +18,12 @@ from handlers.modal_buttons import pair
 from handlers.replies import actor_of, button
 
 HELP = """*Forward schedule of change*: `/change` commands
-• `/change add <service> <YYYY-MM-DDTHH:MM> <end, or a length like 2h> <title>` — a planned \
-window (desk's time zone); cases on that service recorded inside it are flagged and close in \
-one click
+• `/change add <service> <start> <end, or a length like 2h> <title>` — a planned window; \
+cases on that service recorded inside it are flagged and close in one click. Start and end \
+read like `/case estimate`: `now`, `30m`, `22:00`, `morning`, `2026-11-24 22:00` (the desk's \
+time zone)
+• `/change remove CHG-12 [why]` — take a window off the schedule (whoever entered it, the \
+command center or a manager); open cases it flagged lose the flag
 • `/change list [service]` — current and upcoming windows"""
 
 
@@ -36,6 +40,11 @@ def register(app: App, desk: Desk) -> None:
                     f"({when(window.starts_at)} – {when(window.ends_at)}). Cases on that service "
                     "recorded in the window are flagged."
                 )
+            elif verb.lower() == "remove":
+                window, unflagged = desk.remove_change(
+                    actor=str(command["user_id"]), text=rest.strip()
+                )
+                ack(text=_removed(window, unflagged))
             elif verb.lower() == "list":
                 ack(text=_listing(desk, rest.strip().lower() or None))
             else:
@@ -49,6 +58,16 @@ def register(app: App, desk: Desk) -> None:
         return {"text": f"{summary.ref} is {done} as a planned outage."}
 
     button(app, ACTION_PLANNED_OUTAGE, planned)
+
+
+def _removed(window: Window, unflagged: list[str]) -> str:
+    text = f"Removed *{window.ref}* on `{window.service_key}`: {escape(window.title)}."
+    if unflagged:
+        return (
+            f"{text} No longer flagged as inside it: {', '.join(unflagged)} (noted on their "
+            "timelines; their one-click planned-outage close is gone)."
+        )
+    return f"{text} No open case was flagged by it."
 
 
 def _listing(desk: Desk, service: str | None) -> str:

@@ -13,8 +13,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
+from bot import closure, permissions
 from bot.closure import Attempt
-from bot.desk import Desk
+from bot.desk import CaseSummary, Desk
+from bot.duplicates import DuplicateRefused
 from bot.errors import UserFacingError
 from bot.render.closure_notes import (
     ACTION_APPROVE,
@@ -23,6 +25,7 @@ from bot.render.closure_notes import (
     ACTION_REJECT,
     ACTION_RESOLVE,
     ACTION_VERIFY,
+    ACTION_WITHDRAW,
     ACTION_WORKS,
     ACTION_WRITE_ARTICLE,
 )
@@ -30,6 +33,7 @@ from bot.render.kb_cards import article_form
 from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
+from bot.views.inputs import VALUE, FormLost, SubmittedState
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
@@ -41,7 +45,7 @@ log = logging.getLogger(__name__)
 def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     number, what = case_and_rest(desk, text, command, "resolve")
     if not what.strip():
-        _open_form(desk, client, command, number, closure_modals.resolve_modal)
+        _open_form(desk, client, command, number, resolve_form(desk, str(command["user_id"])))
         return {"text": f"The resolution form for CASE-{number} is open."}
     fix = "workaround" if what.lower().startswith("workaround") else "fix"
     summary = desk.propose_resolution(
@@ -58,10 +62,32 @@ def _verify(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _close(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "close")
-    _open_form(
-        desk, client, command, number, lambda case: closure_modals.close_modal(desk.policy, case)
-    )
+    _open_form(desk, client, command, number, close_form(desk, str(command["user_id"])))
     return {"text": f"The close form for CASE-{number} is open."}
+
+
+def resolve_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+    """The resolve form, for those who may propose a resolution (checked before it opens)."""
+
+    def build(case: Case) -> View:
+        permissions.require(
+            actor,
+            permissions.may_resolve(desk.policy, case),
+            to=f"propose a resolution for {case.ref}",
+        )
+        return closure_modals.resolve_modal(case)
+
+    return build
+
+
+def close_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+    """The close form, for those who may close the case (checked before it opens)."""
+
+    def build(case: Case) -> View:
+        closure.may_close(desk.policy, case, actor)
+        return closure_modals.close_modal(desk.policy, case)
+
+    return build
 
 
 def _open_form(
@@ -78,6 +104,25 @@ def _open_form(
         raise UserFacingError(
             "The form could not open in time (Slack allows 3 seconds); run it again."
         ) from None
+
+
+def _withdraw(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+    number, reason = case_and_rest(desk, text, command, "withdraw")
+    actor = str(command["user_id"])
+    summary = desk.withdraw(number, actor=actor, reason=plain(reason))
+    return withdrawn_message(summary, actor)
+
+
+def withdrawn_message(summary: CaseSummary, actor: str) -> dict[str, Any]:
+    if actor != summary.requester_id:  # the desk withdrew it for a requester who called
+        return {
+            "text": f"{summary.ref} is withdrawn for its requester and closed; they have "
+            "been told, and no survey follows."
+        }
+    return {
+        "text": f"{summary.ref} is withdrawn and closed; the desk has been told. Type `/case` "
+        "whenever you need help again."
+    }
 
 
 def _approve(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
@@ -124,6 +169,12 @@ SUBCOMMANDS = [
         run=_close,
     ),
     Subcommand(
+        name="withdraw",
+        usage="CASE-1042 [reason]",
+        summary="requesters: withdraw your own open case (it is closed, the desk is told)",
+        run=_withdraw,
+    ),
+    Subcommand(
         name="surveys",
         usage="[days]",
         summary="survey figures: sent, answer rate, overall satisfaction",
@@ -154,8 +205,16 @@ def register(app: App, desk: Desk) -> None:
 
         return opened
 
-    app.action(ACTION_RESOLVE)(opener(closure_modals.resolve_modal))
-    app.action(ACTION_CLOSE)(opener(lambda case: closure_modals.close_modal(policy, case)))
+    def checked(form: Callable[[Desk, str], Callable[[Case], View]]) -> Any:
+        def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
+            ack()
+            build = form(desk, actor_of(body))
+            open_about(desk, body, client, respond, lambda case, _row: build(case))
+
+        return opened
+
+    app.action(ACTION_RESOLVE)(checked(resolve_form))
+    app.action(ACTION_CLOSE)(checked(close_form))
     app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
 
     def verify(body: dict[str, Any]) -> dict[str, Any]:
@@ -170,6 +229,32 @@ def register(app: App, desk: Desk) -> None:
         return {"text": f"Thank you: {summary.ref} will be closed."}
 
     button(app, ACTION_WORKS, works)
+
+    def withdraw(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.withdraw(pair(body)[0], actor=actor_of(body))
+        return withdrawn_message(summary, actor_of(body))
+
+    button(app, ACTION_WITHDRAW, withdraw)
+
+    @app.action({"block_id": "code", "action_id": VALUE})
+    def code_chosen(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The close form redraws for the code chosen: a short close asks for less."""
+        ack()
+        view = body.get("view") or {}
+        if view.get("callback_id") != closure_modals.CLOSE:
+            return
+        chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+        try:
+            number = SubmittedState(view).case_number()
+            redrawn = desk.read(
+                number,
+                lambda case: closure_modals.close_modal(policy, case, code=str(chosen or "")),
+            )
+            client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
+        except (UserFacingError, FormLost) as exc:
+            log.info("close form not redrawn: %s", exc)
+        except SlackApiError as exc:  # hash_conflict: a later choice redrew it already
+            log.info("close form not redrawn: %s", exc.response.get("error"))
 
     def approve(body: dict[str, Any]) -> dict[str, Any]:
         summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
@@ -247,27 +332,21 @@ def register(app: App, desk: Desk) -> None:
     def closed(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, record = closure_modals.parse_close(view)
+        except DuplicateRefused as exc:
+            ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
+            return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)})
             return
-        empty = {
-            block: "Required."
-            for block, value in (
-                ("code", record.code),
-                ("cause", record.root_cause),
-                ("fix", record.fix),
-                ("kb", record.kb),
-                ("restored", record.restored),
-            )
-            if not value
-        }
-        if record.restored == "follow_up" and not record.follow_up:
-            empty["follow_up"] = "Give the RFC or follow-up record."
+        empty = closure_modals.missing(record)
         if empty:
-            ack(response_action="errors", errors=empty)
+            ack(**refused(view, empty))
             return
         try:
             summary = desk.close(number, actor=body["user"]["id"], record=record)
+        except DuplicateRefused as exc:
+            ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
+            return
         except ValueError as exc:
             ack(response_action="errors", errors={"code": str(exc)[:2000]})
             return
@@ -281,3 +360,8 @@ def register(app: App, desk: Desk) -> None:
                 f"*{summary.ref}* closes once a manager approves; they have been asked.",
             ),
         )
+
+
+def refused(view: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """A close form's field errors, each on a field the open form shows."""
+    return {"response_action": "errors", "errors": closure_modals.placed(view, errors)}

@@ -9,13 +9,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import permissions
 from bot.command_text import fields_from_command
 from bot.desk import Desk, HeldForDuplicates
 from bot.errors import UserFacingError
-from bot.render.cards import queue_card
 from bot.render.clocks import clocks_message
 from bot.render.help import help_message, unknown_subcommand
-from bot.render.message import Message, RenderContext
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import (
     HELP_FOOT,
@@ -24,13 +23,35 @@ from bot.views.results import (
     error_message,
     recorded_message,
 )
+from bot.views.self_service_modal import self_service_modal
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES
-from handlers import closure, consult, estimates, handoff, major, reassign, requests, timeline
+from handlers import (
+    closure,
+    consult,
+    estimates,
+    handoff,
+    major,
+    reassign,
+    requests,
+    timeline,
+    unsupported,
+)
+from handlers.case_view import case_card
 from handlers.estimates import took_message
-from handlers.subcommands import Subcommand, case_and_rest, staff_only
-from store.models import Case
+from handlers.people import check_person
+from handlers.subcommands import (
+    REQUESTER_HINT,
+    REQUESTER_VERBS,
+    Subcommand,
+    case_and_rest,
+    staff_only,
+)
 
 log = logging.getLogger(__name__)
+REQUESTER_FIX = (
+    "name the person who needs help (`for=@name`), or leave out `for=` if it is you. "
+    "Nothing was recorded"
+)
 
 
 def subcommands() -> dict[str, Subcommand]:
@@ -77,6 +98,7 @@ def subcommands() -> dict[str, Subcommand]:
         *closure.SUBCOMMANDS,
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
+        *unsupported.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 
@@ -93,16 +115,28 @@ def register(app: App, desk: Desk) -> None:
                 _open_intake(client, desk, command)
                 ack()
             elif verb.lower() == "help":
-                ack(**help_message("/case", help_lines(desk, verbs)))
+                staff = desk.policy.is_staff(str(command["user_id"]))
+                shown = verbs if staff else requester_verbs(verbs)
+                ack(**help_message("/case", help_lines(desk, shown, staff=staff)))
             elif verb.lower() in verbs:
                 ack(**verbs[verb.lower()].run(desk, rest.strip(), command, client))
             else:
-                ack(**unknown_subcommand("/case", verb, [*verbs, "help"]))
+                staff = desk.policy.is_staff(str(command["user_id"]))
+                known = verbs if staff else requester_verbs(verbs)
+                ack(**unknown_subcommand("/case", verb, [*known, "help"]))
+        except permissions.NotAllowed as exc:  # PERM-2: a requester also hears what they can do
+            staff = desk.policy.is_staff(str(command["user_id"]))
+            ack(**error_message(str(exc) if staff else f"{exc} {REQUESTER_HINT}"))
         except UserFacingError as exc:
             ack(**error_message(str(exc)))
 
 
-def help_lines(desk: Desk, verbs: dict[str, Subcommand]) -> list[str]:
+def requester_verbs(verbs: dict[str, Subcommand]) -> dict[str, Subcommand]:
+    """What `/case help` lists for someone in no desk role."""
+    return {name: v for name, v in verbs.items() if name in REQUESTER_VERBS}
+
+
+def help_lines(desk: Desk, verbs: dict[str, Subcommand], *, staff: bool) -> list[str]:
     """`/case help`, plain: built from the registry, so it lists exactly what exists."""
     policy = desk.policy
     values = {
@@ -114,16 +148,20 @@ def help_lines(desk: Desk, verbs: dict[str, Subcommand]) -> list[str]:
     }
     return [
         HELP_HEAD,
-        "• `/case` — open the intake form",
+        "• `/case` — open the intake form" if staff else "• `/case` — tell the desk what is wrong",
         *(v.help_line() for v in verbs.values()),
         *(line.format(**values) for line in HELP_FOOT),
     ]
 
 
-def _new_case(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+def _new_case(desk: Desk, text: str, command: dict[str, Any], client: WebClient) -> dict[str, Any]:
     fields = fields_from_command(desk.policy, text, reporter_id=command["user_id"])
+    if fields.requester_id != fields.reporter_id:  # INTAKE-2: a case is for a person
+        check_person(client, fields.requester_id, choose=REQUESTER_FIX)
     key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
-    result = desk.intake(fields, request_key=key)
+    # INTAKE-4's look-alikes are for the desk: a requester never sees other people's cases.
+    staff = desk.policy.is_staff(fields.reporter_id)
+    result = desk.intake(fields, request_key=key, check_duplicates=staff)
     if isinstance(result, HeldForDuplicates):
         return duplicates_message(result)
     return recorded_message(result)
@@ -137,17 +175,7 @@ def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 
 def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "show")
-    user = command["user_id"]
-
-    def card(case: Case) -> Message:  # checked and drawn from one read of the case
-        if not desk.policy.is_staff(user) and user != case.requester_id:
-            raise UserFacingError(f"You can see only your own cases; {case.ref} is not yours.")
-        return queue_card(
-            RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-        )
-
-    message = desk.read(number, card)
-    return {"text": message.text, "blocks": message.blocks}
+    return case_card(desk, number, str(command["user_id"]))
 
 
 def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
@@ -183,7 +211,11 @@ def _resume(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _open_intake(client: WebClient, desk: Desk, command: dict[str, Any]) -> None:
     user = command["user_id"]
-    view = intake_modal(desk.policy, IntakePrefill(reporter_id=user, requester_id=user))
+    view = (
+        intake_modal(desk.policy, IntakePrefill(reporter_id=user, requester_id=user))
+        if desk.policy.is_staff(user)
+        else self_service_modal(desk.policy)  # INTAKE-1: someone in no desk role
+    )
     try:
         client.views_open(trigger_id=command["trigger_id"], view=view)
     except SlackApiError as exc:

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot import handoff, permissions
@@ -23,6 +22,7 @@ from bot.render.handoff_notes import (
 from bot.text import plain
 from bot.views import handoff_modals
 from handlers.modal_buttons import done, open_about, pair
+from handlers.people import check_person
 from handlers.replies import actor_of, button
 from handlers.subcommands import Subcommand, case_and_rest
 from store.models import Case
@@ -42,18 +42,7 @@ def person(client: WebClient, word: str, *, ref: str) -> str:
             f"list so the name becomes a mention: `/case handoff {ref} @person [note]`."
         )
     user_id = found.group(1)
-    try:
-        info = client.users_info(user=user_id).get("user") or {}
-    except SlackApiError as exc:
-        if exc.response.get("error") == "user_not_found":
-            raise UserFacingError(
-                f"<@{user_id}> is not a member of this workspace; choose someone who is."
-            ) from None
-        raise UserFacingError("Slack could not tell me who that is; try again.") from None
-    if info.get("is_bot"):
-        raise UserFacingError(f"<@{user_id}> is a bot; hand the case over to a person.")
-    if info.get("deleted"):
-        raise UserFacingError(f"<@{user_id}>'s account is deactivated; choose someone else.")
+    check_person(client, user_id, choose="choose someone else")
     return user_id
 
 

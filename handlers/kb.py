@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.render import kb_cards
+from bot.render import kb_cards, kb_show
 from bot.render.help import unknown_subcommand
 from bot.text import escape, plain
 from bot.views.inputs import SubmittedState
@@ -28,15 +28,17 @@ log = logging.getLogger(__name__)
 
 HELP = """*Knowledge base*: `/kb` commands
 • `/kb search <words>` — find articles (only you see the answer)
+• `/kb show KB-12` — an article; for staff also its usage and the cases it resolved
 • `/kb report` — usage, articles to retire or improve, self-help candidates (staff)
 • `/kb new` — write an article (staff)
 • `/kb edit KB-12` — change an article (staff)"""
-VERBS = ("search", "report", "new", "edit", "help")
+VERBS = ("search", "show", "report", "new", "edit", "help")
 FEEDBACK = {
     kb_cards.ACTION_FIXED: ("fixed", "fixed"),
     kb_cards.ACTION_NOT_HELPED: ("not_helped", "did not help with"),
     kb_cards.ACTION_WORSE: ("made_worse", "made things worse on"),
 }
+ANSWER_WORDS = {"fixed": "fixed it", "not_helped": "did not help", "made_worse": "made it worse"}
 _ERROR_FIELDS = (
     ("title", "title"),
     ("review", "review"),
@@ -69,6 +71,8 @@ def register(
         try:
             if verb == "search":
                 ack(**_search(kb, policy, user, rest.strip()))
+            elif verb == "show":
+                ack(**_show(kb, policy, user, _article_ref(rest, verb)))
             elif verb in ("report", "new", "edit") and not policy.is_staff(user):
                 ack(**_refusal(f"Only the desk and its resolver groups can use `/kb {verb}`."))
             elif verb == "report":
@@ -77,7 +81,7 @@ def register(
                 _open_form(client, command, kb_cards.article_form(None, services))
                 ack()
             elif verb == "edit":
-                article = kb.get(_article_ref(rest), for_requester=False)
+                article = kb.get(_article_ref(rest, verb), for_requester=False)
                 if len(article.body) > kb_cards.BODY_INPUT_MAX:
                     raise KbError(
                         f"{article.id} is longer than Slack's form allows "
@@ -99,17 +103,22 @@ def register(
         kind, words = FEEDBACK[action_id]
         try:
             article_id, case_number = _pressed(body)
-            added = kb.record_feedback(
+            outcome = kb.record_feedback(
                 article_id, case_number=case_number, kind=kind, actor=actor_of(body)
             )
         except KbError as exc:
             tell_error(body, client, respond, str(exc))
             return
         case = f"CASE-{case_number}" if case_number is not None else "this request"
-        if added:
-            text = f"Noted: {article_id} {words} {case}. Thank you; the ranking learns from it."
-        else:
+        if not outcome.added:
             text = f"You already said {article_id} {words} {case}; it counts once."
+        elif outcome.replaced is not None:
+            text = (
+                f"Noted: {article_id} {words} {case}. This replaces your earlier "
+                f'"{ANSWER_WORDS[outcome.replaced]}"; only your latest answer counts.'
+            )
+        else:
+            text = f"Noted: {article_id} {words} {case}. Thank you; the ranking learns from it."
         tell(body, client, respond, {"text": text})
 
     @app.action(kb_cards.ACTION_OPEN)
@@ -188,11 +197,25 @@ def _search(kb: KnowledgeBase, policy: Policy, user: str, query: str) -> dict[st
     return kb_cards.search_message(query, found, cut=kb.query_was_cut(query))
 
 
-def _article_ref(text: str) -> str:
+def _article_ref(text: str, verb: str) -> str:
     ref = text.strip().split(" ")[0] if text.strip() else ""
     if not ref:
-        raise KbError("Name the article: `/kb edit KB-12`.")
+        raise KbError(f"Name the article: `/kb {verb} KB-12`.")
     return ref
+
+
+def _show(kb: KnowledgeBase, policy: Policy, user: str, ref: str) -> dict[str, Any]:
+    """KB-4: staff see the article's figures and the cases it resolved; a requester reads a
+    user-ready article and learns nothing of other people's cases (PERM-2, KB-5)."""
+    if not policy.is_staff(user):
+        article = kb.get(ref, for_requester=True)
+        if article.status != "published":
+            raise KbError(f"{article.id} is not published; ask the desk about your case.")
+        return kb_cards.article_message(article, kb.url(article.id))
+    article = kb.get(ref, for_requester=False)
+    return kb_show.article_details(
+        article, kb.url(article.id), kb.usage(article.id), kb.resolved_cases(article.id)
+    )
 
 
 def _pressed(body: dict[str, Any]) -> tuple[str, int | None]:

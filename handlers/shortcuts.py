@@ -18,6 +18,10 @@ from handlers.replies import tell_error
 
 log = logging.getLogger(__name__)
 CALLBACK = "open_case_from_message"
+BOT_AUTHOR = (
+    "A bot posted this message, so its author cannot be the requester: choose the person "
+    "who needs help."
+)
 
 
 def register(app: App, desk: Desk) -> None:
@@ -29,10 +33,12 @@ def register(app: App, desk: Desk) -> None:
         channel = (body.get("channel") or {}).get("id")
         ts = message.get("ts")
         text = plain(message.get("text") or "")
-        author = message.get("user") if not message.get("bot_id") else None
+        by_bot = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+        author = None if by_bot else message.get("user")
         prefill = IntakePrefill(
             reporter_id=user,
             requester_id=author or user,
+            note=BOT_AUTHOR if by_bot else "",
             contact_channel="slack_message",
             summary=clip(text.splitlines()[0] if text else "", SUMMARY_MAX),
             description=clip(text, 3000),

@@ -53,6 +53,15 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
     return number, text
 
 
+# PERM-2: what `/case help` lists for someone in no desk role; the rest answer them with a
+# refusal that names the role needed, and what they can do instead.
+REQUESTER_VERBS = frozenset({"new", "show", "history", "withdraw", "help"})
+REQUESTER_HINT = (
+    "For your own requests you can use `/case` (report a problem), `/case show CASE-1042`, "
+    "`/case history CASE-1042` and `/case withdraw CASE-1042`."
+)
+
+
 def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
     """The acting user, if they are on the desk or in a resolver group (PERM-2)."""
     user = str(command["user_id"])

@@ -194,7 +194,8 @@ def register(app: App, desk: Desk) -> None:
 
 
 def _relay_reply(desk: Desk, event: dict[str, Any], user: str) -> None:
-    """BCAST-4: which case a requester's DM is about, then onto its timeline."""
+    """BCAST-4: which case a requester's DM is about, then onto its timeline. With one open
+    case, words the desk is not waiting for are asked about first (`bot/dm_routing.py`)."""
     files = [str(f.get("name") or f.get("title") or "a file") for f in event.get("files") or []]
     text = " ".join([str(event.get("text") or ""), *(f"(shared {name})" for name in files)]).strip()
     if not text:
@@ -210,7 +211,12 @@ def _relay_reply(desk: Desk, event: dict[str, Any], user: str) -> None:
         if len(named_mine) == 1:
             number = named_mine[0]
         elif len(mine) == 1 and not named:
-            number = mine[0].number
+            only = mine[0].number
+            said = str(event.get("text") or "").strip()
+            if said and not desk.awaits_answer(only):  # may be a new problem: ask
+                desk.ask_about_dm(only, user=user, text=text, channel=channel, ts=ts)
+                return
+            number = only
     if number is None or number not in {c.number for c in mine}:
         if not mine:
             desk.message_person(

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.desk import Desk, HeldForDuplicates, Recorded
@@ -18,9 +19,16 @@ from bot.intake_fields import FieldError
 from bot.reclassify import AnswersRefused
 from bot.render.common import section
 from bot.text import escape
-from bot.views import classify_modal, decision_modals, intake_modal, update_modal
+from bot.views import (
+    classify_modal,
+    decision_modals,
+    intake_modal,
+    self_service_modal,
+    update_modal,
+)
 from bot.views.inputs import SubmittedState, input_block_ids
 from bot.views.results import DUPLICATES_CALLBACK, NEW_CASE, duplicates_view, recorded_view
+from handlers.people import check_person
 
 log = logging.getLogger(__name__)
 # Field errors on fields the modal has no input for are shown on the summary.
@@ -31,12 +39,17 @@ def register(app: App, desk: Desk) -> None:
     policy = desk.policy
 
     @app.view(intake_modal.CALLBACK)
-    def intake(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def intake(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         reporter = body["user"]["id"]
         fields = intake_modal.parse_intake(policy, view, reporter_id=reporter)
         errors = intake_modal.missing_required(policy, view)
         for block, message in _by_block(desk.check(fields), view).items():
             errors.setdefault(block, message)
+        if "requester_id" not in errors and fields.requester_id != reporter:
+            try:  # INTAKE-2: the requester is a person, checked before anything is recorded
+                check_person(client, fields.requester_id, choose="choose the person who needs help")
+            except UserFacingError as exc:
+                errors["requester_id"] = str(exc)
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -46,6 +59,35 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={FALLBACK_BLOCK: str(exc)[:2000]})
             return
         ack(response_action="update", view=_next_view(result))
+
+    @app.view(self_service_modal.CALLBACK)
+    def self_service(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """INTAKE-1's self-service form: recorded at once, with no look-alikes shown (they
+        are other people's cases; the desk links duplicates afterwards)."""
+        fields = self_service_modal.parse_self_service(policy, view, user=body["user"]["id"])
+        errors = self_service_modal.missing_required(view)
+        for block, message in _by_block(desk.check(fields), view).items():
+            errors.setdefault(block, message)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            result = desk.intake(
+                fields, request_key=f"view:{view.get('id')}", check_duplicates=False
+            )
+        except UserFacingError as exc:
+            ack(response_action="errors", errors={FALLBACK_BLOCK: str(exc)[:2000]})
+            return
+        assert isinstance(result, Recorded)  # no duplicate hold without the duplicate check
+        ref = result.case.ref
+        ack(
+            response_action="update",
+            view=_done(
+                "Request sent",
+                f"Your request is recorded as *{ref}*. The desk will message you with the time "
+                f"of its first response; `/case show {ref}` shows where it stands.",
+            ),
+        )
 
     @app.view(DUPLICATES_CALLBACK)
     def duplicates(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

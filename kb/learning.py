@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from kb.text import plain_words
@@ -60,6 +60,17 @@ def learn(session: Session, case_number: int, article_id: str, *, now: datetime)
     session.add(KbLearned(article_id=article_id, case_number=case_number, words=words, at=now))
     session.flush()
     return True
+
+
+def forget(session: Session, case_number: int, article_id: str) -> bool:
+    """A withdrawn "fixed it" (KB-3) takes back what the case taught the article; True when
+    something was forgotten."""
+    found = session.execute(
+        delete(KbLearned).where(
+            KbLearned.article_id == article_id, KbLearned.case_number == case_number
+        )
+    )
+    return bool(getattr(found, "rowcount", 0))
 
 
 def case_words(text: str) -> str:

@@ -18,20 +18,24 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kb.articles import Article, ArticleError, from_fields
 from kb.index import Document, Index
+from kb.learning import forget as _forget
 from kb.learning import learn as _learn
 from kb.learning import learned_words, remember_query
 from kb.matcher import DEFAULT_THRESHOLD, QUERY_CHARS, Matcher
 from kb.records import next_number, to_article, write
 from kb.sync import SyncReport, apply, export, load_folder
-from kb.usage import FEEDBACK_KINDS, RELATIONS, Report, Usage
+from kb.usage import FEEDBACK_KINDS, RELATIONS, Feedback, Report, ResolvedCase, Usage
 from kb.usage import cases_of_article as _cases_of_article
 from kb.usage import link as _link
 from kb.usage import links_of_case as _links_of_case
 from kb.usage import record as _record
+from kb.usage import record_feedback as _record_feedback
 from kb.usage import report as _report
+from kb.usage import resolved_cases as _resolved_cases
 from kb.usage import usage as _usage
 from store.db import Database
 from store.kb_models import KbArticle, KbLearned
@@ -264,35 +268,46 @@ class KnowledgeBase:
         """Suggestions posted in a case (KB-3 "shown"); unknown ids are refused. `query`, the
         words they were found for, is kept for the case: a later fix teaches them (KB-6)."""
         for article_id in article_ids:
-            self._event(article_id, "shown", case_number=case_number, actor=actor, once=False)
+            self._event(article_id, "shown", case_number=case_number, actor=actor)
         if case_number is not None and query.strip():
             with self.db.transaction() as session:
                 remember_query(session, case_number, query, now=self._now())
 
     def record_opened(self, article_id: str, *, case_number: int | None, actor: str) -> None:
-        self._event(article_id, "opened", case_number=case_number, actor=actor, once=False)
+        self._event(article_id, "opened", case_number=case_number, actor=actor)
 
     def record_sent(self, article_id: str, *, case_number: int | None, actor: str) -> Article:
         """A link sent to a requester; restricted articles are refused (KB-5)."""
         article = self.get(article_id, for_requester=True)
-        self._event(article.id, "sent", case_number=case_number, actor=actor, once=False)
+        self._event(article.id, "sent", case_number=case_number, actor=actor)
         return article
 
     def record_feedback(
         self, article_id: str, *, case_number: int | None, kind: str, actor: str
-    ) -> bool:
-        """ "fixed it", "did not help", "made it worse"; False when this person already said so."""
+    ) -> Feedback:
+        """ "fixed it", "did not help", "made it worse": one answer per person, case and article
+        (KB-3); a different later answer replaces the earlier one."""
         if kind not in FEEDBACK_KINDS:
             raise KbError(f"Feedback `{kind}` is not one of {', '.join(FEEDBACK_KINDS)}.")
-        added = self._event(article_id, kind, case_number=case_number, actor=actor, once=True)
-        if added:
-            with self.db.transaction() as session:
-                usage = _usage(session, [article_id]).get(article_id, Usage())
+        with self.db.transaction() as session:
+            row = self._row(session, article_id)
+            outcome = _record_feedback(
+                session, row.id, kind, case_number=case_number, actor=actor, now=self._now()
+            )
+            if outcome.added:
+                usage = _usage(session, [row.id]).get(row.id, Usage())
+            article = None  # re-indexed when a withdrawn fix takes back what it taught
+            withdrawn = outcome.unresolved and case_number is not None
+            if withdrawn and _forget(session, case_number or 0, row.id):
+                article = to_article(row)
+        if outcome.added:
             with self._lock:
-                self._boosts[article_id] = usage.boost
+                self._boosts[row.id] = usage.boost
             if kind == "fixed" and case_number is not None:
-                self._learn(case_number, article_id)
-        return added
+                self._learn(case_number, row.id)
+        if article is not None:
+            self._put(article)
+        return outcome
 
     def link(self, case_number: int, article_id: str, relation: str, *, actor: str) -> None:
         """CLOSE-4/KB-4: record an article as applied, reviewed or resolved for a case."""
@@ -311,6 +326,11 @@ class KnowledgeBase:
     def cases_resolved_by(self, article_id: str) -> list[int]:
         with self.db.reading() as session:
             return _cases_of_article(session, article_id.upper(), "resolved")
+
+    def resolved_cases(self, article_id: str) -> list[ResolvedCase]:
+        """KB-4: the cases this article resolved, newest first, with how."""
+        with self.db.reading() as session:
+            return _resolved_cases(session, article_id.upper())
 
     def usage(self, article_id: str) -> Usage:
         with self.db.reading() as session:
@@ -331,22 +351,17 @@ class KnowledgeBase:
         if article is not None:
             self._put(article)
 
-    def _event(
-        self, article_id: str, kind: str, *, case_number: int | None, actor: str, once: bool
-    ) -> bool:
+    def _event(self, article_id: str, kind: str, *, case_number: int | None, actor: str) -> None:
         with self.db.transaction() as session:
-            row = session.get(KbArticle, article_id.upper())
-            if row is None:
-                raise KbNotFound(f"There is no article {article_id}.")
-            return _record(
-                session,
-                row.id,
-                kind,
-                case_number=case_number,
-                actor=actor,
-                now=self._now(),
-                once=once,
-            )
+            row = self._row(session, article_id)
+            _record(session, row.id, kind, case_number=case_number, actor=actor, now=self._now())
+
+    @staticmethod
+    def _row(session: Session, article_id: str) -> KbArticle:
+        row = session.get(KbArticle, article_id.upper())
+        if row is None:
+            raise KbNotFound(f"There is no article {article_id}.")
+        return row
 
     def _checked_article(self, fields: Mapping[str, Any], body: str) -> Article:
         try:

@@ -1,8 +1,9 @@
 """What happened to each article (KB-3) and which cases it was used on (KB-4).
 
-Events are appended, never edited: shown, opened, fixed, not_helped, made_worse, sent. A
-feedback press is recorded once per person, case and answer, so a double click counts once.
-The same events give the ranking its small nudge (`boosts`) and the report its lists.
+Events are appended: shown, opened, fixed, not_helped, made_worse, sent. Feedback is one answer
+per person, case and article: a double click counts once, and a different later answer marks
+the earlier one replaced (kept for the record, no longer counted). The live events give the
+ranking its small nudge (`boosts`) and the report its lists.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.kb_models import KbArticle, KbCaseLink, KbEvent
+from store.models import Case
 
 EVENT_KINDS = ("shown", "opened", "fixed", "not_helped", "made_worse", "sent")
 FEEDBACK_KINDS = ("fixed", "not_helped", "made_worse")
@@ -84,6 +87,15 @@ def _line(row: KbArticle, u: Usage) -> _LineMaker:
     return _LineMaker(row.id, row.title, u)
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """What a feedback press did: recorded, and the earlier answer it replaced, if any."""
+
+    added: bool
+    replaced: str | None = None
+    unresolved: bool = False  # a withdrawn "fixed it" left the case not resolved by the article
+
+
 def record(
     session: Session,
     article_id: str,
@@ -92,27 +104,70 @@ def record(
     case_number: int | None,
     actor: str,
     now: datetime,
-    once: bool = False,
-) -> bool:
-    """Append one event (and the case links it implies); False when `once` and it exists."""
-    if once:
-        exists = session.scalar(
-            select(KbEvent.id).where(
-                KbEvent.article_id == article_id,
-                KbEvent.kind == kind,
-                KbEvent.case_number == case_number,
-                KbEvent.actor == actor,
-            )
-        )
-        if exists is not None:
-            return False
+) -> None:
+    """Append one event (and the case links it implies)."""
     session.add(
         KbEvent(article_id=article_id, kind=kind, case_number=case_number, actor=actor, at=now)
     )
     if case_number is not None:
         for relation in LINKS_OF.get(kind, ()):
             link(session, case_number, article_id, relation, actor=actor, now=now)
-    return True
+
+
+def record_feedback(
+    session: Session,
+    article_id: str,
+    kind: str,
+    *,
+    case_number: int | None,
+    actor: str,
+    now: datetime,
+) -> Feedback:
+    """KB-3: this person's one answer about this article on this case. The same answer again
+    changes nothing; a different one replaces theirs, and a "fixed it" withdrawn takes back the
+    "resolved" link it made unless someone else's "fixed it" still stands."""
+    earlier = session.scalars(
+        select(KbEvent).where(
+            KbEvent.article_id == article_id,
+            KbEvent.kind.in_(FEEDBACK_KINDS),
+            KbEvent.case_number == case_number,
+            KbEvent.actor == actor,
+            KbEvent.replaced_at.is_(None),
+        )
+    ).first()
+    if earlier is not None and earlier.kind == kind:
+        return Feedback(added=False)
+    replaced, unresolved = None, False
+    if earlier is not None:
+        earlier.replaced_at, replaced = now, earlier.kind
+        session.flush()
+        if earlier.kind == "fixed" and case_number is not None:
+            unresolved = _unresolve(session, case_number, article_id)
+    record(session, article_id, kind, case_number=case_number, actor=actor, now=now)
+    return Feedback(added=True, replaced=replaced, unresolved=unresolved)
+
+
+def _unresolve(session: Session, case_number: int, article_id: str) -> bool:
+    """The "resolved" link a "fixed it" made goes when no "fixed it" stands any more. A link
+    made otherwise (a close that applied the article, an article written from the case) is
+    kept: its author never said "fixed it" here. True when no "resolved" link is left."""
+    fixed = select(KbEvent).where(
+        KbEvent.article_id == article_id,
+        KbEvent.kind == "fixed",
+        KbEvent.case_number == case_number,
+    )
+    answers = list(session.scalars(fixed))
+    if any(e.replaced_at is None for e in answers):
+        return False
+    resolved = (
+        KbCaseLink.case_number == case_number,
+        KbCaseLink.article_id == article_id,
+        KbCaseLink.relation == "resolved",
+    )
+    session.execute(
+        delete(KbCaseLink).where(*resolved, KbCaseLink.actor.in_({e.actor for e in answers}))
+    )
+    return session.scalar(select(KbCaseLink.id).where(*resolved)) is None
 
 
 def link(
@@ -140,9 +195,11 @@ def link(
 
 
 def usage(session: Session, article_ids: Iterable[str] | None = None) -> dict[str, Usage]:
-    """Counts per article, from the event log."""
-    query = select(KbEvent.article_id, KbEvent.kind, func.count()).group_by(
-        KbEvent.article_id, KbEvent.kind
+    """Counts per article, from the event log; a replaced answer no longer counts."""
+    query = (
+        select(KbEvent.article_id, KbEvent.kind, func.count())
+        .where(KbEvent.replaced_at.is_(None))
+        .group_by(KbEvent.article_id, KbEvent.kind)
     )
     if article_ids is not None:
         query = query.where(KbEvent.article_id.in_(list(article_ids)))
@@ -201,3 +258,58 @@ def cases_of_article(session: Session, article_id: str, relation: str) -> list[i
         .order_by(KbCaseLink.case_number)
     )
     return [int(n) for n in rows]
+
+
+@dataclass(frozen=True)
+class ResolvedCase:
+    """KB-4: one case an article resolved, and how: applied at its close, "fixed it" or both."""
+
+    number: int
+    summary: str
+    state: str
+    closed_at: datetime | None
+    applied_at_close: bool
+    fixed_by: tuple[str, ...]
+
+
+def resolved_cases(session: Session, article_id: str, *, limit: int = 50) -> list[ResolvedCase]:
+    """The cases an article resolved, newest first: each case linked to it as "resolved" (a
+    close that applied it, or a standing "fixed it"), with who said it fixed it."""
+    rows = session.execute(
+        select(Case.number, Case.summary, Case.state, Case.closed_at, Case.closure, Case.resolution)
+        .join(KbCaseLink, KbCaseLink.case_number == Case.number)
+        .where(KbCaseLink.article_id == article_id, KbCaseLink.relation == "resolved")
+        .order_by(Case.number.desc())
+        .limit(limit)
+    ).all()
+    fixed: dict[int, list[str]] = defaultdict(list)
+    for number, actor in session.execute(
+        select(KbEvent.case_number, KbEvent.actor)
+        .where(
+            KbEvent.article_id == article_id,
+            KbEvent.kind == "fixed",
+            KbEvent.replaced_at.is_(None),
+            KbEvent.case_number.in_([r.number for r in rows]),
+        )
+        .order_by(KbEvent.id)
+    ):
+        if number is not None:
+            fixed[number].append(str(actor))
+    return [
+        ResolvedCase(
+            number=r.number,
+            summary=r.summary,
+            state=r.state,
+            closed_at=r.closed_at,
+            applied_at_close=_applied_at_close(r.closure, r.resolution, article_id),
+            fixed_by=tuple(dict.fromkeys(fixed.get(r.number, []))),
+        )
+        for r in rows
+    ]
+
+
+def _applied_at_close(
+    closure: dict[str, Any] | None, resolution: dict[str, Any] | None, article_id: str
+) -> bool:
+    articles = {str(a).upper() for a in (resolution or {}).get("articles") or []}
+    return (closure or {}).get("kb") == "applied" and article_id.upper() in articles

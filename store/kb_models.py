@@ -58,6 +58,8 @@ class KbEvent(Base):
     case_number: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     actor: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    # KB-3: a feedback answer the same person later changed; kept for the record, not counted.
+    replaced_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class KbCaseLink(Base):

@@ -69,6 +69,8 @@ class Case(Base):
     """One Help request (INTAKE-2): who, how to reach them, what is wrong, how it is classified."""
 
     __tablename__ = "cases"
+    # INTAKE-4's look at a service's recent cases and CLASSIFY-2's report read by service.
+    __table_args__ = (Index("ix_cases_service_key_created_at", "service_key", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
@@ -276,6 +278,10 @@ class Change(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    # `/change remove`: the window is off the schedule; the row stays for the record.
+    removed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    removal_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     @property
     def ref(self) -> str:
@@ -362,7 +368,8 @@ class Rfc(Base):
 
 
 class IntakeDraft(Base):
-    """An intake held back while the reporter decides about possible duplicates (INTAKE-4)."""
+    """An intake held back while the reporter decides about possible duplicates (INTAKE-4),
+    or a requester's DM held while they answer "Is this about CASE-n?" (BCAST-4)."""
 
     __tablename__ = "intake_drafts"
 

@@ -3,9 +3,12 @@ reclassification with its reason, notifications and the major-incident path."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.classification import impact_of, priority_of
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from bot.vocabulary import CATEGORIES, REQUEST_TYPES, UNKNOWN
@@ -78,6 +81,7 @@ def test_classify_2_decline_closes_with_the_code_and_tells_the_requester(
     dana.submit()
     (case,) = cases(world)
     assert (case.state, case.closure_code) == ("closed", "declined_unsupported")
+    assert case.closed_at is not None, "the close is dated like every other"
     assert any("not company equipment" in t for t in dm_texts(world, "U0USER02"))
 
 
@@ -108,6 +112,72 @@ def test_classify_2_service_not_in_catalog_is_flagged(world: World, dana: Driver
     dana.submit()
     (case,) = cases(world)
     assert case.support_status == "not_in_catalog" and case.service_name == "Lab 3D printer"
+
+
+NOT_IN_LIST = {
+    "Request type": "Incident",
+    "Category": "Hardware",
+    "How many people": "Only",
+    "Who is affected": "Internal",
+    "Is a business-critical": "No",
+    "How badly": "It can wait",
+    "What changed recently": "Nothing",
+}
+
+
+def _named_service(dana: Driver, summary: str, name: str) -> None:
+    """A case on a service the person named that the catalog does not have."""
+    dana.command("/case")
+    dana.fill("Summary", summary)
+    dana.fill("Affected service", "Something not in this list")
+    dana.fill("If it is not in the list", name)
+    for label, value in NOT_IN_LIST.items():
+        dana.fill(label, value)
+    answer = dana.submit()
+    if answer is not None and answer.get("view", {}).get("callback_id") == "intake_duplicates":
+        dana.fill("What should happen", "Record a new case")  # the requester's other case
+        dana.submit()
+
+
+def test_classify_2_unsupported_lists_services_missing_from_the_catalog_with_time_spent(
+    world: World, dana: Driver
+) -> None:
+    _named_service(dana, "3D printer in the lab is jammed", "Lab 3D printer")  # CASE-1001
+    dana.pass_time(timedelta(days=2))
+    dana.command("/case new Home router drops service=personal-devices for=@jordan")  # 1002
+    dana.pass_time(timedelta(minutes=30))
+    dana.press("Decline", channel="C0DESKQ")
+    dana.fill("Reason", "Personal routers are not company equipment")
+    dana.submit()
+    _named_service(dana, "Filament will not feed", "lab 3d printer")  # CASE-1003, same service
+    dana.command("/case new Printer jams on floor 2 service=printers for=@alex")  # supported
+    dana.pass_time(timedelta(minutes=90))
+    assert [c.state for c in cases(world)][:3] == ["pending", "closed", "pending"]
+
+    def contact(number: int) -> str:
+        at = cases(world)[number - 1001].first_contact_at
+        return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{plain_when(at)}>"
+
+    dana.command("/case unsupported")
+    assert last_ephemeral(world, "U0DESK01") == (
+        "*Unsupported services, last 30 days*: 3 cases, 2 d 4 h spent in all\n"
+        "• *lab 3d printer* (not in the catalog): 2 cases, 2 open · 2 d 3 h spent · last "
+        f"contact {contact(1003)}\n"
+        "• *Personal phones and home equipment* (in the catalog, marked unsupported): 1 case, "
+        f"0 open · 30 min spent · last contact {contact(1002)}\n"
+        "_Time spent: each case from first contact to its close, or to now while open. Add the "
+        "services people keep naming to config/catalog.yml, or tell them where to go instead._"
+    )
+    dana.command("/case unsupported 1")
+    assert last_ephemeral(world, "U0DESK01").startswith(
+        "*Unsupported services, last 1 days*: 2 cases, 2 h 00 min spent in all\n"
+        "• *lab 3d printer* (not in the catalog): 1 case, 1 open · 1 h 30 min spent · "
+    )
+    alex = as_user(world, "alex")
+    alex.command("/case unsupported")
+    assert "You can't read the unsupported-services report" in last_ephemeral(world, "U0USER01")
+    dana.command("/case unsupported soon")
+    assert "Give the period in days, 1 to " in last_ephemeral(world, "U0DESK01")
 
 
 @pytest.mark.parametrize(

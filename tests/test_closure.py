@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.article_page import article_page
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from tests.conftest import as_user
@@ -162,11 +164,13 @@ def test_close_4_a_major_case_is_closed_only_by_the_command_center(
 ) -> None:
     dana.command("/case")
     fill_and_submit(dana, P1_ANSWERS)
-    answer = close_with(dana, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
-    assert answer is not None and "It needs the command center role" in answer["errors"]["code"]
+    dana.command("/case close CASE-1001")
+    assert "It needs the command center role" in last_ephemeral(world, "U0DESK01")
+    view = dana.current_view()
+    assert view is None or view.get("callback_id") != "close", "refused before the form opens"
     assert cases(world)[0].state == "pending"
     priya = as_user(world, "priya")
-    answer = close_with(priya, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    answer = close_with(priya, {**CLOSE_ANSWERS, "Closure code": "Declined as unsupported"})
     assert answer is not None and "Sent for approval" in str(answer), "P1 needs a manager (CLOSE-3)"
     as_user(world, "morgan").press("Approve the close")
     (case,) = cases(world)
@@ -283,6 +287,36 @@ def test_close_5_articles_used_are_linked_to_the_case(world: World, dana: Driver
     links = world.runtime.kb.links_of_case(1001)
     assert ("KB-6", "applied") in links and ("KB-6", "resolved") in links
     assert "closed without a knowledge-base article" not in dm_texts(world, RAVI)[-1]
+
+
+def test_kb_4_an_article_lists_the_cases_whose_close_applied_it(world: World, dana: Driver) -> None:
+    dana.command(PRINTER)
+    ravi = as_user(world, "ravi")
+    ravi.press("Take it", channel="C0EUCQ")
+    ravi.press("Resolve", channel="C0EUCQ")
+    ravi.fill("What was done", "Followed the paper-jam article")
+    ravi.fill("Fix or workaround", "Permanent fix")
+    ravi.fill("Knowledge-base articles used", "KB-6")
+    ravi.submit()
+    ravi.press("Verify with the requester")
+    as_user(world, "alex").press("Yes, it works")
+    close_with(ravi, {**CLOSE_ANSWERS, "Knowledge base": "A knowledge-base article was applied"})
+    (case,) = cases(world)
+    assert case.closed_at is not None
+    closed = case.closed_at
+    ravi.command("/kb show KB-6")
+    assert (
+        "*Cases it resolved (1):*\n• *CASE-1001* Printer on floor 2 jams · Closed "
+        f"<!date^{int(closed.timestamp())}^{{date_short_pretty}} {{time}}|"
+        f"{plain_when(closed)}> · applied at its close\n"
+    ) in last_ephemeral(world, RAVI)
+    status, page = article_page(world.runtime.kb, "KB-6", desk_name="Northwind IT")
+    assert status == 200
+    assert (
+        f"<h2>Cases it resolved (1)</h2><ul><li>CASE-1001, closed {closed:%Y-%m-%d}</li></ul>"
+        in (page)
+    )
+    assert "Printer on floor 2" not in page, "the public page names no case's words (PERM-2)"
 
 
 def test_qual_1_a_survey_follows_the_close_and_its_answers_count(

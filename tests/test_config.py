@@ -4,6 +4,7 @@ variable or the file and key, the bad value, and what is allowed."""
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,44 @@ def test_start_up_stops_with_the_message_and_no_trace(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "groups.network.tier" in result.stderr and "Traceback" not in result.stderr
+
+
+def _start(command: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot <command>` in a clean environment plus `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}", **env},
+        cwd=Path(__file__).resolve().parents[1],
+    )
+
+
+def test_settings_socket_mode_without_the_app_token_names_slack_app_token(tmp_path: Path) -> None:
+    result = _start("socket", tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "casedesk: cannot start: Socket Mode needs SLACK_APP_TOKEN (the app-level token, "
+        "xapp-..., with the connections:write scope: Basic Information > App-Level Tokens).\n"
+    )
+
+
+def test_settings_an_unreachable_slack_api_url_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as closed:  # a port nobody listens on: bound, never listening
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"
+        result = _start(
+            "socket",
+            tmp_path,
+            SLACK_BOT_TOKEN="xoxb-1",
+            SLACK_APP_TOKEN="xapp-1",
+            SLACK_API_URL=url,
+        )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == f"casedesk: cannot start: cannot reach Slack at {url}: Connection refused\n"
+    )

@@ -45,6 +45,7 @@ def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(
         assert case_count(world) == 1, "nothing was half-written during the outage"
         assert len(outbox(world)) == sent
         dana.command("/case new Scanner offline service=printers urgency=low for=@jordan")
+        dana.press("Record a new case anyway")  # CASE-1001 is on printers, within the hour
         ravi_up = Driver(world=world, user="U0EUC01")
         ravi_up.click(take)
         world.runtime.dispatcher.drain()

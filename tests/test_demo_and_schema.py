@@ -48,6 +48,11 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "[ Got it, thanks ]",  # WORK-5 information
         "*Authorisation:* :white_check_mark: authorised",  # WORK-5 fulfillment
         "*RFC-1* · request for change from *CASE-1011*",  # WORK-5 new service
+        "is a bot, not a person",  # INTAKE-2: a requester is a person
+        "Your request is recorded as *CASE-1012*",  # INTAKE-1 self-service form
+        "Status: Waiting for a technician",  # PERM-2 the requester's own card
+        "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
+        "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

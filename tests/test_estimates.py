@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import Clock
-from bot.estimates import EstimateRefused, next_business_morning, parse
+from bot.estimates import EstimateRefused, parse
+from bot.moments import next_business_morning
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
 from config.policy import Policy

@@ -25,7 +25,7 @@ from bot.sandbox.world import World
 from store.db import Database
 from store.migrate import migrate
 from tests.conftest import as_user
-from tests.helpers import cases, events, last_ephemeral, outbox
+from tests.helpers import cases, dm_texts, events, last_ephemeral, outbox
 from tests.slack_http import SlackDesk, start_desk
 
 DANA, ALEX, KENJI, OLGA, SAM = "U0DESK01", "U0USER01", "U0NET01", "U0NET02", "U0DESK02"
@@ -51,6 +51,27 @@ def test_an_event_slack_retries_with_the_same_event_id_is_handled_once(
     alex.send_event(event, event_id=event_id, retry=2)
     assert len(events(world, 1001, "requester_reply")) == 1
     assert (len(events(world, 1001)), len(outbox(world))) == (rows, sent)
+
+
+def test_a_retried_dm_that_asks_which_case_asks_once(world: World, dana: Driver) -> None:
+    """bot/event_retries.py's own claim: the question "Which case is this about?" is sent once
+    however often Slack delivers the same event (the question records nothing, so only the
+    event-id claim stops a second one)."""
+    dana.command("/case new Laptop fan is very loud service=laptops urgency=medium for=@alex")
+    dana.command("/case new Printer jams on floor 2 service=printers for=@alex")
+    dana.press("Record a new case anyway")
+    alex = as_user(world, "alex")
+    alex.write_to_bot("It is still not working")
+    assert alex.last_event is not None
+    event, event_id = alex.last_event
+    asked = [t for t in dm_texts(world, ALEX) if t.startswith("Which case is this about?")]
+    assert len(asked) == 1
+    sent = len(outbox(world))
+    alex.send_event(event, event_id=event_id, retry=1)
+    alex.send_event(event, event_id=event_id, retry=2)
+    assert [t for t in dm_texts(world, ALEX) if t.startswith("Which case is this about?")] == asked
+    assert len(outbox(world)) == sent, "nothing else was queued either"
+    assert not events(world, 1001, "requester_reply") and not events(world, 1002, "requester_reply")
 
 
 def test_a_double_clicked_button_acts_once(world: World, dana: Driver) -> None:

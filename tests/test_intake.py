@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from bot.command_text import fields_from_command
 from bot.desk import Desk, Recorded
@@ -240,6 +241,52 @@ def test_intake_4_modal_intake_asks_before_duplicating(world: World, dana: Drive
     dana.submit()
     assert case_count(world) == 1
     assert len(events(world, 1001, "linked_contact")) == 1
+
+
+def test_intake_4_open_major_incident_on_the_same_service_is_shown_whatever_the_words(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case")
+    fill_and_submit(dana, P1_ANSWERS)  # CASE-1001: "Email is down for everyone", P1, major
+    dana.pass_time(timedelta(hours=3))  # older than the hour: shown because it is major
+    sam = as_user(world, "sam")
+    sam.command("/case new Outlook says disconnected service=email for=@jordan")
+    assert case_count(world) == 1, "nothing is recorded while the desk decides"
+    answer = last_ephemeral(world, "U0DESK02")
+    assert "same symptom" not in answer, "the words differ"
+    assert (
+        "*On the same service (the words may differ):*\n"
+        "*CASE-1001* · P1 · Pending · major incident\nEmail is down for everyone"
+    ) in answer
+    sam.press("Link to CASE-1001")
+    assert case_count(world) == 1
+    (linked,) = events(world, 1001, "linked_contact")
+    assert linked.new_value == "U0USER02"
+
+
+def test_intake_4_a_case_recorded_on_the_service_within_the_hour_is_shown(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case new Printer jams on floor 2 service=printers for=@alex")
+    dana.pass_time(timedelta(minutes=61))
+    sam = as_user(world, "sam")
+    sam.command("/case new Toner warning light service=printers for=@jordan")
+    assert case_count(world) == 2, "CASE-1001 is more than an hour old and not major"
+    recorded_at = cases(world)[1].created_at
+    dana.pass_time(timedelta(minutes=20))
+    dana.command("/case new Cannot print payslips service=printers for=@priya")
+    assert case_count(world) == 2
+    answer = last_ephemeral(world, "U0DESK01")
+    stamp = int(recorded_at.timestamp())
+    assert (
+        "*On the same service (the words may differ):*\n"
+        f"*CASE-1002* · P3 · Pending · recorded <!date^{stamp}^{{date_short_pretty}} {{time}}|"
+        f"{plain_when(recorded_at)}>\nToner warning light\nLink to CASE-1002\n"
+        "Record a new case anyway\n"
+    ) in answer
+    assert "CASE-1001" not in answer
+    dana.press("Record a new case anyway")
+    assert case_count(world) == 3
 
 
 def test_intake_6_every_classification_dropdown_offers_i_dont_know(policy: Policy) -> None:

@@ -280,11 +280,21 @@ def test_kb_3_articles_that_do_not_help_are_listed_to_improve(kb: KnowledgeBase)
     assert improve["KB-9"] == "did not help 3×, fixed 0×"
 
 
+def test_kb_3_the_report_counts_each_persons_latest_answer_only(kb: KnowledgeBase) -> None:
+    for n in range(3):
+        kb.record_feedback("KB-9", case_number=2000, kind="not_helped", actor=f"U0PERSON{n}")
+    for n in range(2):  # two of them come back: it did fix it after all
+        kb.record_feedback("KB-9", case_number=2000, kind="fixed", actor=f"U0PERSON{n}")
+    usage = kb.usage("KB-9")
+    assert (usage.fixed, usage.not_helped, usage.feedback) == (2, 1, 3)
+    assert "KB-9" not in {line.article_id for line in kb.report().improve}
+
+
 def test_kb_4_feedback_counts_once_and_moves_the_ranking(kb: KnowledgeBase) -> None:
     query = "vpn disconnects"
     before = {s.article_id: s.score for s in kb.search(query, for_requester=False)}
-    assert kb.record_feedback("KB-5", case_number=1, kind="made_worse", actor="U0DESK01")
-    assert not kb.record_feedback("KB-5", case_number=1, kind="made_worse", actor="U0DESK01")
+    assert kb.record_feedback("KB-5", case_number=1, kind="made_worse", actor="U0DESK01").added
+    assert not kb.record_feedback("KB-5", case_number=1, kind="made_worse", actor="U0DESK01").added
     assert kb.usage("KB-5").made_worse == 1
     after = {s.article_id: s.score for s in kb.search(query, for_requester=False)}
     assert after["KB-5"] < before["KB-5"]

@@ -16,6 +16,7 @@ from bot.desk.core import Recorded
 from bot.render.kb_cards import suggestion_message
 from bot.sandbox.driver import Driver, Found
 from bot.sandbox.world import World, build_world
+from kb.learning import learned_words
 from kb.matcher import FEEDBACK_SPAN
 from kb.service import KnowledgeBase
 from tests.conftest import as_user, world_settings
@@ -165,6 +166,77 @@ def test_kb_4_feedback_buttons_count_once_and_link_the_case(
     assert "made things worse on CASE-1001" in last_ephemeral(world, "U0DESK01")
 
 
+def test_kb_3_a_later_did_not_help_replaces_an_earlier_fixed_it(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    fixed = dana.find_button("Fixed it", channel=DESK_QUEUE)
+    not_helped = dana.find_button("Did not help", channel=DESK_QUEUE)
+    article = fixed.element["value"].split(":")[0]
+    assert not_helped.element["value"] == fixed.element["value"], "the same article's buttons"
+    dana.click(fixed)
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (1, 0)
+    assert kb.cases_resolved_by(article) == [1001]
+    dana.click(not_helped)
+    assert last_ephemeral(world, "U0DESK01") == (
+        f'Noted: {article} did not help with CASE-1001. This replaces your earlier "fixed it"; '
+        "only your latest answer counts."
+    )
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (0, 1)
+    assert kb.cases_resolved_by(article) == [], "the fix was taken back"
+    assert kb.links_of_case(1001) == [(article, "applied")]
+    dana.click(not_helped)
+    assert "it counts once" in last_ephemeral(world, "U0DESK01")
+    sam = as_user(world, "sam")  # another person's answer is their own
+    sam.click(sam.find_button("Fixed it", channel=DESK_QUEUE))
+    dana.click(fixed)
+    assert last_ephemeral(world, "U0DESK01") == (
+        f'Noted: {article} fixed CASE-1001. This replaces your earlier "did not help"; only '
+        "your latest answer counts."
+    )
+    assert (kb.usage(article).fixed, kb.usage(article).not_helped) == (2, 0)
+    assert kb.cases_resolved_by(article) == [1001]
+
+
+def test_kb_4_kb_show_gives_staff_the_figures_and_the_cases_it_fixed(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    fixed = dana.find_button("Fixed it", channel=DESK_QUEUE)
+    article = fixed.element["value"].split(":")[0]
+    dana.click(fixed)
+    dana.command(f"/kb show {article}")
+    shown = last_ephemeral(world, "U0DESK01")
+    usage = kb.usage(article)
+    assert (
+        f"*Usage:* shown {usage.shown} · opened 0 · fixed it 1 · did not help 0 · made it worse 0 "
+        "· sent to requesters 0 (each person's latest answer per case)\n"
+        "*Cases it resolved (1):*\n"
+        "• *CASE-1001* Laptop battery drains overnight · Pending · fixed it for <@U0DESK01>\n"
+    ) in shown
+    assert usage.shown == 1
+    assert shown.startswith(f"{article} ") and f"*<{BASE}/kb/{article}|{article}>*" in shown
+
+
+def test_kb_4_kb_show_tells_a_requester_only_the_article(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    dana.click(dana.find_button("Fixed it", channel=DESK_QUEUE))
+    alex = as_user(world, "alex")
+    alex.command("/kb show KB-4")
+    shown = last_ephemeral(world, ALEX)
+    assert shown.startswith("KB-4 ") and "Usage" not in shown and "CASE-" not in shown
+    alex.command("/kb show KB-21")
+    assert "KB-21 is restricted to the desk's staff." in last_ephemeral(world, ALEX)
+    dana.command("/kb show KB-21")
+    assert "*Cases it resolved:* none yet." in last_ephemeral(world, "U0DESK01")
+    dana.command("/kb show")
+    assert "Name the article: `/kb show KB-12`." in last_ephemeral(world, "U0DESK01")
+    dana.command("/kb show KB-999")
+    assert "There is no article KB-999." in last_ephemeral(world, "U0DESK01")
+
+
 def test_work_2_send_to_requester_posts_the_link_never_the_body(
     world: World, kb: KnowledgeBase, dana: Driver
 ) -> None:
@@ -278,6 +350,40 @@ def test_kb_6_a_fix_pressed_in_slack_teaches_the_desks_later_rankings(
     after = {s.article_id: s.score for s in found}
     # One press nudges a score by at most FEEDBACK_SPAN; the learned words did the rest.
     assert after["KB-11"] > before["KB-11"] * (1 + FEEDBACK_SPAN) + 5
+
+
+def test_kb_3_a_fix_withdrawn_in_slack_takes_back_what_it_taught(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    """A later "Did not help" replaces the "Fixed it": the article no longer resolved the case,
+    and the case's words it had learned are forgotten, so the ranking is as before."""
+    first = _intake(world, "Printer on the 3rd floor is not printing")
+    _, card = _suggested(world, first)
+    later = "3rd floor printer not printing again"
+    block = next(b for b in card.blocks if b.get("block_id") == "kb_KB-11")
+
+    def press(label: str) -> None:
+        button = next(e for e in block["elements"] if e["text"]["text"] == label)
+        dana.click(
+            Found(
+                element=button, block_id="kb_KB-11", where="message", channel=DESK_QUEUE, ts=card.ts
+            )
+        )
+
+    def learned() -> int:
+        with world.runtime.db.reading() as session:
+            return len(learned_words(session, ["KB-11"]).get("KB-11", ()))
+
+    press("Fixed it")
+    assert [s.article_id for s in kb.search(later, for_requester=False)][:2] == ["KB-11", "KB-10"]
+    assert [c.number for c in kb.resolved_cases("KB-11")] == [first]
+    assert learned() == 1
+    press("Did not help")
+    assert 'This replaces your earlier "fixed it"' in last_ephemeral(world, "U0DESK01")
+    assert learned() == 0
+    assert kb.search(later, for_requester=False)[0].article_id == "KB-10"
+    assert kb.resolved_cases("KB-11") == []
+    assert (kb.usage("KB-11").fixed, kb.usage("KB-11").not_helped) == (0, 1)
 
 
 def test_kb_2_suggestions_and_search_show_the_passage_that_matched(

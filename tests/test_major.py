@@ -3,6 +3,7 @@ major incident hear its updates and close with it, their own requesters told."""
 
 from __future__ import annotations
 
+from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from tests.conftest import as_user
@@ -14,6 +15,7 @@ from tests.helpers import (
     fill_and_submit,
     last_ephemeral,
     texts,
+    top_level,
 )
 
 JORDAN, ALEX = "U0USER02", "U0USER01"
@@ -147,10 +149,43 @@ def test_work_6_bad_links_are_refused_and_change_nothing(world: World, dana: Dri
     dana.command("/case link CASE-1002 CASE-1001")
     dana.command("/case link CASE-1003 CASE-1001")
     dana.command("/case close CASE-1005")
-    fill_and_submit(dana, {**CLOSE_ANSWERS, "Closure code": "Duplicate of another case"})
+    fill_and_submit(
+        dana, {"Closure code": "Duplicate of another case", "Duplicate of which case": "CASE-1004"}
+    )
+    assert next(c for c in cases(world) if c.number == 1005).state == "closed"
     before = [(c.number, c.parent_id, c.state) for c in cases(world)]
     for who, line, problem in BAD_LINKS:
         person = as_user(world, who)
         person.command(line)
         assert problem in last_ephemeral(world, person.user), line
         assert [(c.number, c.parent_id, c.state) for c in cases(world)] == before, line
+
+
+def test_bcast_1_the_resolution_is_a_new_message_in_the_broadcast_channel(
+    world: World, dana: Driver
+) -> None:
+    priya = mail_outage(world, dana)
+    (notice,) = top_level(world, "C0MAJOR")
+    assert "Updates follow here" in texts(world, "C0MAJOR")[0]
+    resolve_and_close(world, priya)
+    (case,) = cases(world)
+    assert case.state == "closed" and case.closed_at is not None
+    first, resolution = top_level(world, "C0MAJOR")
+    assert first.ts == notice.ts, "the first notice is edited in place, not posted again"
+    closed = f"<!date^{int(case.closed_at.timestamp())}^{{date_short_pretty}} {{time}}|"
+    assert f"Closed {closed}" in texts(world, "C0MAJOR")[0]
+    assert "Updates follow here" not in texts(world, "C0MAJOR")[0]
+    reported = int(case.first_contact_at.timestamp())
+    assert resolution.text == "Resolved: major incident CASE-1001: Email is down for everyone"
+    assert texts(world, "C0MAJOR")[1] == (
+        "Resolved: major incident CASE-1001: Email is down for everyone\n"
+        ":white_check_mark: *Resolved: major incident CASE-1001*\n*Email is down for everyone*\n"
+        "*Service*\nE-mail and calendars\n*Outcome*\nService fully restored\n"
+        f"*Reported*\n<!date^{reported}^{{date_short_pretty}} {{time}}|"
+        f"{plain_when(case.first_contact_at)}>\n"
+        f"*Resolved*\n{closed}{plain_when(case.closed_at)}>\n"
+        "*Fix*\nPermanent fix\n*Coordinator*\n<@U0CC01>\n"
+        "*What was done:* Failed over to the standby mail store\n"
+        "Still affected? Tell the desk and quote CASE-1001; cases linked to it are closed with "
+        "it and their requesters told."
+    )

@@ -136,6 +136,8 @@ def test_bcast_4_tell_reaches_the_requester_in_the_desks_voice(world: World, dan
 def test_bcast_4_a_requester_reply_is_recorded_and_relayed(world: World, dana: Driver) -> None:
     _priya, channel = major_case(world, dana)
     alex = as_user(world, "alex")
+    priya = as_user(world, "priya")
+    priya.command("/case tell CASE-1001 Does Outlook work for you now?")
     alex.write_to_bot("Outlook works again on my laptop, the phone still fails")
     (reply,) = events(world, 1001, "requester_reply")
     assert (reply.actor_id, reply.new_value) == (

@@ -131,10 +131,12 @@ NOT_CONFIRMED = (
 )
 
 
-def _close_too_early(world: World, dana: Driver) -> str:
+def _close_too_early(world: World, dana: Driver, *, names_fail: bool = False) -> str:
     dana.command("/case new Printer jams service=printers urgency=medium for=@alex")
     ravi = as_user(world, "ravi")
     ravi.press("Take it", channel="C0EUCQ")
+    if names_fail:  # after intake, whose own users.info check (INTAKE-2) must succeed
+        world.standin.fail("users.info", status=200, error="user_not_found", times=5)
     ravi.command("/case close CASE-1001")
     for label, value in CLOSE_ANSWERS.items():
         ravi.fill(label, value)
@@ -153,11 +155,10 @@ def test_close_1_a_forms_error_names_the_requester_by_name_not_id(
     errors = world.standin.view_stack("U0EUC01")[-1].errors
     assert errors == {"code": NOT_CONFIRMED.format(who="Alex Chen")}
     asked = [c.args["user"] for c in world.standin.calls if c.method == "users.info"]
-    assert asked == ["U0USER01"]
+    assert asked == ["U0USER01", "U0USER01"]  # intake's is-a-person check, then the name once
 
 
 def test_close_1_a_forms_error_says_a_colleague_when_slack_cannot_say_who(
     world: World, dana: Driver
 ) -> None:
-    world.standin.fail("users.info", status=200, error="user_not_found", times=5)
-    assert _close_too_early(world, dana) == NOT_CONFIRMED.format(who="a colleague")
+    assert _close_too_early(world, dana, names_fail=True) == NOT_CONFIRMED.format(who="a colleague")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from bot.desk.contact import ContactDoor
 from bot.desk.core import CaseSummary, DeskCore, HeldForDuplicates, Recorded, parse_case_ref
+from bot.desk.dm_questions import DmQuestionDoor
 from bot.desk.follow_up import FollowUpDoor, ProblemSummary
 from bot.desk.intake import IntakeDoor
 from bot.desk.requests import RequestDoor
 from bot.desk.work import WorkDoor
 
 
-class Desk(IntakeDoor, WorkDoor, RequestDoor, FollowUpDoor, ContactDoor):
+class Desk(IntakeDoor, WorkDoor, RequestDoor, FollowUpDoor, ContactDoor, DmQuestionDoor):
     """One desk: its policy, its database and its clock, with every action people take."""
 
 

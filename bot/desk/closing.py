@@ -62,6 +62,14 @@ class ClosingDoor(DeskCore):
         self._link_articles(summary, actor=actor)
         return summary
 
+    def withdraw(self, number: int, *, actor: str, reason: str = "") -> CaseSummary:
+        return self._act(
+            number,
+            lambda s, c: closure.withdraw(
+                s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
+            ),
+        )
+
     def approve_close(self, number: int, *, actor: str) -> CaseSummary:
         summary = self._act(
             number,
@@ -109,18 +117,26 @@ class ClosingDoor(DeskCore):
 
     # -- the forward schedule of change (WORK-3) ---------------------------------------------
     def add_change(self, *, actor: str, text: str) -> changes.Window:
-        zone = self.policy.calendars[self.policy.default_calendar].timezone
+        calendar = self.policy.calendars[self.policy.default_calendar]
         with self.db.transaction() as session:
             change = changes.add(
-                session, self.policy, actor=actor, text=text, now=self.clock.now(), zone=zone
+                session,
+                self.policy,
+                actor=actor,
+                text=text,
+                now=self.clock.now(),
+                calendar=calendar,
             )
-            return changes.Window(
-                ref=change.ref,
-                service_key=change.service_key,
-                title=change.title,
-                starts_at=change.starts_at,
-                ends_at=change.ends_at,
+            return changes.window_of(change)
+
+    def remove_change(self, *, actor: str, text: str) -> tuple[changes.Window, list[str]]:
+        """WORK-3: take a window off the schedule; the refs of the open cases it unflagged."""
+        with self._transaction() as (session, effects):
+            change, unflagged = changes.remove(
+                session, self.policy, actor=actor, text=text, now=self.clock.now()
             )
+            effects.extend(unflagged)
+            return changes.window_of(change), [case.ref for case, _ in unflagged]
 
     def planned_changes(self, *, service_key: str | None = None) -> list[changes.Window]:
         with self.db.reading() as session:

@@ -73,6 +73,7 @@ class HeldForDuplicates:
     draft_id: int
     requester_open: list[CaseBrief]
     similar: list[tuple[CaseBrief, float]]
+    same_service: list[CaseBrief]
 
 
 class DeskCore:

@@ -46,7 +46,7 @@ class IntakeDoor(DeskCore):
                 earlier = self._recorded_before(session, request_key)
                 if earlier is not None:
                     return earlier
-                found = intake.find_duplicates(session, fields)
+                found = intake.find_duplicates(session, fields, now=self.clock.now())
             if found:
                 draft = {
                     "reporter_id": fields.reporter_id,
@@ -56,7 +56,10 @@ class IntakeDoor(DeskCore):
                 with self.db.one_statement() as session:
                     draft_id = session.execute(_NEW_DRAFT, draft).scalar_one()
                 return HeldForDuplicates(
-                    draft_id=draft_id, requester_open=found.requester_open, similar=found.similar
+                    draft_id=draft_id,
+                    requester_open=found.requester_open,
+                    similar=found.similar,
+                    same_service=found.same_service,
                 )
         with self._transaction() as (session, effects):
             earlier = self._recorded_before(session, request_key)

@@ -55,7 +55,14 @@ class RequestDoor(ClosingDoor):
         def confirm(session: Session, case: Case) -> list[Notice]:
             now = self.clock.now()
             requests.confirm_receipt(case, actor=actor, now=now)
-            record = closure.ClosureRecord(**requests.information_record(self.policy))
+            answered = requests.information_record(self.policy)
+            record = closure.ClosureRecord(
+                code=answered["code"],
+                root_cause=answered["root_cause"],
+                fix=answered["fix"],
+                kb=answered["kb"],
+                restored=answered["restored"],
+            )
             closer = case.resolved_by or case.coordinator_id
             try:
                 return closure.close(

@@ -20,6 +20,7 @@ from bot import (
     status_updates,
     supportability,
     take,
+    unsupported_report,
     waiting,
 )
 from bot.desk.core import CaseSummary, DeskCore
@@ -257,3 +258,11 @@ class WorkDoor(DeskCore):
         with self.db.reading() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
+
+    def unsupported_services(self, *, days: int) -> unsupported_report.UnsupportedReport:
+        """CLASSIFY-2: services missing from the catalog or unsupported, and time spent."""
+        now = self.clock.now()
+        with self.db.reading() as session:
+            return unsupported_report.report(
+                session, self.policy, since=now - timedelta(days=days), now=now
+            )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bot.render import (
     cards,
     cc_test_notes,
+    change_notes,
     closure_notes,
     consult_notes,
     estimate_notes,
@@ -27,6 +28,7 @@ Template = Callable[[RenderContext], Message]
 
 TEMPLATES: dict[str, Template] = {
     "queue_card": cards.queue_card,
+    "planned_outage_removed": change_notes.planned_outage_removed,
     # WORK-5: requests that are not incidents
     "information_answer": request_notes.information_answer,
     "request_procedure": request_notes.request_procedure,
@@ -50,6 +52,7 @@ TEMPLATES: dict[str, Template] = {
     "child_linked": major_notes.child_linked,
     "requester_parent_update": major_notes.requester_parent_update,
     "requester_closed_with_parent": major_notes.requester_closed_with_parent,
+    "broadcast_resolution": major_notes.broadcast_resolution,
     "case_brief": cards.case_brief,
     "broadcast_notice": cards.broadcast_notice,
     "requester_ack": notes.requester_ack,
@@ -95,6 +98,8 @@ TEMPLATES: dict[str, Template] = {
     "requester_reopened": closure_notes.requester_reopened,
     "requester_closed": closure_notes.requester_closed,
     "case_closed": closure_notes.case_closed,
+    "case_withdrawn": closure_notes.case_withdrawn,
+    "duplicate_closed": closure_notes.duplicate_closed,
     "approval_request": closure_notes.approval_request,
     "closure_rejected": closure_notes.closure_rejected,
     "write_article_prompt": closure_notes.write_article_prompt,
@@ -104,6 +109,7 @@ TEMPLATES: dict[str, Template] = {
     "customer_message_sent": voice_notes.customer_message_sent,
     "requester_replied": voice_notes.requester_replied,
     "requester_reply_received": voice_notes.requester_reply_received,
+    "dm_question": voice_notes.dm_question,
     # ROUTE-4, ROUTE-7: escalate, transfer, return to owner
     "reassigned": reassign_notes.reassigned,
     "requester_reassigned": reassign_notes.requester_reassigned,

@@ -132,13 +132,19 @@ def broadcast_notice(ctx: RenderContext) -> Message:
                 ("Reported", when(case.first_contact_at)),
             ]
         ),
-        context(
-            "Updates follow here. Please do not open duplicate cases: ask the desk to link "
-            f"you to {case.ref}."
-        ),
+        context(_broadcast_footer(case)),
     ]
     return Message(
         text=f"Major incident {case.ref}: {clip(case.summary, 150)}", blocks=as_dicts(blocks)
+    )
+
+
+def _broadcast_footer(case: Case) -> str:
+    if case.state == "closed" and case.closed_at is not None:
+        return f"Closed {when(case.closed_at)}; the resolution is posted below."
+    return (
+        "Updates follow here. Please do not open duplicate cases: ask the desk to link "
+        f"you to {case.ref}."
     )
 
 
@@ -162,6 +168,8 @@ def _level(value: str) -> str:
 def _status_notes(ctx: RenderContext) -> list[str]:
     case = ctx.case
     notes = [f"Recorded {when(case.first_contact_at)} by {user(case.reporter_id)}"]
+    if needs_validation(case):
+        notes.append(":mag: needs validation: the requester filled in the self-service form")
     if case.support_status not in ("supported", "unknown"):
         notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
@@ -188,6 +196,13 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     if case.first_contact_resolution:
         notes.append("First-contact resolution")
     return notes
+
+
+def needs_validation(case: Case) -> bool:
+    """INTAKE-5: a self-service case, until someone on the desk reclassifies (confirms) it."""
+    return case.contact_channel == "self_service" and not any(
+        e.kind == "reclassified" for e in case.events
+    )
 
 
 def _family(case: Case) -> str:

@@ -3,16 +3,45 @@ requester, the reopen with the requester's words, and the close told to everyone
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmObject
 
 from bot.render.common import as_dicts, buttons, context, safe, section, user
 from bot.render.message import Message, RenderContext
+from store.models import Case
 
 ACTION_RESOLVE = "case_resolve"
 ACTION_VERIFY = "case_verify"
 ACTION_CLOSE = "case_close"
 ACTION_WORKS = "verify_works"
 ACTION_BROKEN = "verify_broken"
+ACTION_WITHDRAW = "case_withdraw"
+
+
+def withdrawable(case: Case) -> bool:
+    """Whether to offer Withdraw: an open case that is not a major incident (one requester
+    cannot withdraw what affects others; `closure.withdraw` refuses it anyway)."""
+    return case.state != "closed" and not case.is_major
+
+
+def withdraw_button(case: Case) -> Block:
+    """The requester's own way out (CLOSE-4's "withdrawn"), asked twice: it closes the case."""
+    return ActionsBlock(
+        block_id="withdraw",
+        elements=[
+            ButtonElement(
+                text="Withdraw this request",
+                action_id=ACTION_WITHDRAW,
+                value=str(case.number),
+                confirm=ConfirmObject(
+                    title="Withdraw the request?",
+                    text=f"{case.ref} will be closed and the desk told that you no longer "
+                    "need help with it.",
+                    confirm="Withdraw it",
+                    deny="Keep it open",
+                ),
+            )
+        ],
+    )
 
 
 def _attempt(ctx: RenderContext) -> str:
@@ -105,11 +134,47 @@ def requester_reopened(ctx: RenderContext) -> Message:
 def requester_closed(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
     code = policy.closure_code(case.closure_code or "")
-    text = (
-        f"*{case.ref}* is closed: {code.label if code else case.closure_code}.\n"
-        f"_{safe(case.summary, 300)}_\nIf the problem comes back, reply here or type `/case`."
-    )
+    record = case.closure or {}
+    summary = f"_{safe(case.summary, 300)}_"
+    if case.closure_code == "withdrawn":
+        text = (
+            f"*{case.ref}* is withdrawn and closed, as asked. {summary}\n"
+            "If you need help again, type `/case`."
+        )
+    elif case.closure_code == "duplicate":
+        original = f"CASE-{record.get('duplicate_of')}"
+        text = (
+            f"*{case.ref}* is closed as a duplicate: the desk is handling the same problem as "
+            f"*{original}*, and you will hear about it there. {summary}"
+        )
+    else:
+        text = (
+            f"*{case.ref}* is closed: {code.label if code else case.closure_code}.\n"
+            f"{summary}\nIf the problem comes back, reply here or type `/case`."
+        )
     return Message(text=f"{case.ref} is closed", blocks=as_dicts([section(text)]))
+
+
+def case_withdrawn(ctx: RenderContext) -> Message:
+    """To the coordinator: the requester no longer needs help; nothing more to do."""
+    case = ctx.case
+    reason = str(ctx.params.get("reason") or "")
+    why = f"\n>{safe(reason, 1500)}" if reason else ""
+    text = (
+        f":leftwards_arrow_with_hook: {user(ctx.params.get('by'))} withdrew *{case.ref}* "
+        f"({safe(case.summary, 200)}). It is closed; there is nothing more to do.{why}"
+    )
+    return Message(text=f"{case.ref} was withdrawn", blocks=as_dicts([section(text)]))
+
+
+def duplicate_closed(ctx: RenderContext) -> Message:
+    """To the original's coordinator: another case was closed into this one."""
+    case = ctx.case
+    text = (
+        f":link: CASE-{ctx.params.get('duplicate')} was closed as a duplicate of *{case.ref}* "
+        f"({safe(case.summary, 200)}); its requester now follows {case.ref}."
+    )
+    return Message(text=f"A duplicate of {case.ref} was closed", blocks=as_dicts([section(text)]))
 
 
 def case_closed(ctx: RenderContext) -> Message:

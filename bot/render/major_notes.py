@@ -1,12 +1,24 @@
 """WORK-6's messages: a requester told their case is part of a wider incident, the parent's
-updates and close reaching them, and the parent's channel told of each linked case."""
+updates and close reaching them, and the parent's channel told of each linked case; and
+BCAST-1's resolution, posted to the broadcast channel as a message of its own."""
 
 from __future__ import annotations
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from bot.render.common import as_dicts, context, safe, section, user
+from bot.closure import FIX_KINDS, RESTORED
+from bot.render.common import (
+    as_dicts,
+    context,
+    fields_section,
+    safe,
+    section,
+    service_label,
+    user,
+    when,
+)
 from bot.render.message import Message, RenderContext
 from bot.text import clip
 from store.models import Case, CaseEvent
@@ -93,4 +105,40 @@ def requester_closed_with_parent(ctx: RenderContext) -> Message:
     blocks = [section(text), context(_footer(ctx))]
     return Message(
         text=f"{ctx.case.ref} is closed with {_ref(ctx, 'parent')}", blocks=as_dicts(blocks)
+    )
+
+
+def broadcast_resolution(ctx: RenderContext) -> Message:
+    """BCAST-1: the major incident's end, as a new message in the broadcast channel, so everyone
+    who read the first notice sees it (an edit of that notice notifies nobody)."""
+    case, policy = ctx.case, ctx.policy
+    record = case.closure or {}
+    code = policy.closure_code(case.closure_code or "")
+    resolved = code is not None and code.resolved
+    verb = "Resolved" if resolved else "Closed"
+    headline = (
+        f":white_check_mark: *{verb}: major incident {case.ref}*\n*{safe(case.summary, 300)}*"
+    )
+    done = (case.resolution or {}).get("done")
+    pairs = [
+        ("Service", service_label(policy, case)),
+        ("Outcome", RESTORED.get(str(record.get("restored")), code.label if code else "")),
+        ("Reported", when(case.first_contact_at)),
+        (verb, when(case.closed_at or case.updated_at)),
+    ]
+    if resolved and record.get("fix") in FIX_KINDS:
+        pairs.append(("Fix", FIX_KINDS[str(record["fix"])]))
+    pairs.append(("Coordinator", user(case.coordinator_id)))
+    blocks: list[Block] = [section(headline, block_id="headline"), fields_section(pairs)]
+    if done:
+        blocks.append(section(f"*What was done:* {safe(str(done), 1500)}"))
+    blocks.append(
+        context(
+            f"Still affected? Tell the desk and quote {case.ref}; cases linked to it are closed "
+            "with it and their requesters told."
+        )
+    )
+    return Message(
+        text=f"{verb}: major incident {case.ref}: {clip(case.summary, 150)}",
+        blocks=as_dicts(blocks),
     )

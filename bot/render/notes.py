@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.changes import planned_outage_of
 from bot.render.cards import ACTION_TAKE
+from bot.render.closure_notes import withdraw_button, withdrawable
 from bot.render.common import (
     as_dicts,
     buttons,
@@ -56,7 +57,10 @@ def requester_ack(ctx: RenderContext) -> Message:
             f"({ref}: {safe(title, 150)}); it may explain what you see."
         )
     foot = f"{policy.desk_name} · quote {case.ref} whenever you contact us about it"
-    blocks = as_dicts([section(text), context(foot)])
+    parts: list[Block] = [section(text), context(foot)]
+    if withdrawable(case):  # CLOSE-4: the requester may withdraw it from here
+        parts.append(withdraw_button(case))
+    blocks = as_dicts(parts)
     plain = f"Your request is recorded as {case.ref}."
     if first.at is not None and first.state in ("running", "warned"):
         plain = f"{plain[:-1]}; we will respond by {plain_when(first.at)}."

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.render.common import as_dicts, context, safe, section, user
+from bot.render.common import as_dicts, buttons, context, row_of, safe, section, user
 from bot.render.message import Message, RenderContext
 from bot.render.sla_notes import event_of
 from bot.text import clip
+from store.models import IntakeDraft
 
 
 def requester_message(ctx: RenderContext) -> Message:
@@ -60,3 +61,25 @@ def requester_reply_received(ctx: RenderContext) -> Message:
         "not need to send it again."
     )
     return Message(text=f"Your reply is on {case.ref}.", blocks=as_dicts([section(text)]))
+
+
+ACTION_DM_YES = "dm_about_case"  # value "<case number>:<draft id>"
+ACTION_DM_NEW = "dm_something_new"
+
+
+def dm_question(ctx: RenderContext) -> Message:
+    """BCAST-4: one open case, and a message that may be about something else: ask."""
+    case = ctx.case
+    draft = row_of(ctx, IntakeDraft, "draft")
+    words = str((draft.fields if draft else {}).get("description", ""))
+    value = f"{case.number}:{ctx.params.get('draft')}"
+    blocks: list[Block] = [
+        section(f"Is this about *{case.ref}* ({safe(case.summary, 200)})?\n>{safe(words, 1500)}"),
+        buttons(
+            "dm_question",
+            ("Yes", ACTION_DM_YES, value, "primary"),
+            ("No, it's something new", ACTION_DM_NEW, value, None),
+        ),
+        context(f"{ctx.policy.desk_name} · nothing is recorded until you answer"),
+    ]
+    return Message(text=f"Is this about {case.ref}?", blocks=as_dicts(blocks))

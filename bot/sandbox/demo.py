@@ -129,6 +129,7 @@ dm alex 1
 as sam
 /case new Beam me up service=teleporter
 /case new "Laptop fan noisy" for=@nobody
+/case new Laptop fan noisy for=@casedesk
 /case new @channel everything is broken
 /case list
 /case consult CASE-1001 network 3 Is the VPN concentrator healthy?
@@ -272,7 +273,9 @@ dm jordan 1
 press Close: planned outage in #euc-queue
 read #euc-queue 1
 ## 16. One outage, many reports (WORK-6): Jordan's "Outlook says disconnected" is the same mail
-## outage. Sam links it to CASE-1001: Jordan hears the incident's updates and its close.
+## outage in other words. The bot shows CASE-1001 anyway, as the open major incident on the same
+## service (INTAKE-4). Sam records Jordan's report and links it to CASE-1001: Jordan hears the
+## incident's updates and its close.
 as sam
 /case new Outlook keeps saying disconnected service=email urgency=medium for=@jordan
 press Record a new case anyway
@@ -299,6 +302,9 @@ fill Service = Service fully restored
 submit
 as morgan
 press Approve the close
+## The resolution goes to #major-incidents as a new message, so everyone who read the first
+## notice hears of it (BCAST-1); the first notice now says it is closed.
+read #major-incidents 2
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
 ## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this
@@ -348,6 +354,35 @@ as dana
 press Record a new case anyway
 /case request CASE-1011 payroll-report
 read #change-queue 1
+## 20. The requester's own side (INTAKE-1, PERM-2, BCAST-4, CLOSE-4). Lee, in marketing, asks for
+## help himself: /case opens the short self-service form, and the priority follows from his
+## answers as for every case. The service desk's on-call coordinates it.
+as lee
+/case
+fill What is wrong? = The docking station does not charge my laptop
+fill Which service? = Laptops and desktops
+fill How badly is your work blocked? = Work is slowed
+fill How many people = Only the requester
+fill Contact number = +44 20 7946 0042
+submit
+dm lee 1
+## His own view of the case: plain words and the next promise, no staff buttons.
+/case show CASE-1012
+## A staff command is refused before any form opens, and says what he can do instead.
+/case close CASE-1012
+## A message about something else is not filed on his open case silently: he is asked first.
+write My badge does not open the door to floor 3 any more
+dm lee 1
+press No, it's something new
+fill Which service? = I don't know
+fill How badly is your work blocked? = Work is slowed
+fill How many people = Only the requester
+submit
+## The docking station charges again with another cable: Lee withdraws that case himself. Dana,
+## its coordinator, is told; no survey follows.
+/case withdraw CASE-1012 It charges again with another cable
+dm lee 1
+dm dana 1
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))

@@ -234,6 +234,23 @@ class Driver:
         block = _input_by_label(view, label)
         state = _element_state(block["element"], value, self)
         self.fills.setdefault(view["id"], {})[block["block_id"]] = state
+        if block.get("dispatch_action"):  # Slack sends the choice at once (a redraw follows)
+            self._dispatch(view, block, state)
+
+    def _dispatch(self, view: dict[str, Any], block: dict[str, Any], state: dict[str, Any]) -> None:
+        """The block_actions payload of a choice in an input with `dispatch_action`."""
+        payload = self.submission(view)
+        payload["type"] = "block_actions"
+        payload["container"] = {"type": "view", "view_id": view["id"]}
+        payload["actions"] = [
+            {
+                **state,
+                "action_id": block["element"].get("action_id", "value"),
+                "block_id": block["block_id"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ]
+        self.send_payload(payload)
 
     def submit(self) -> dict[str, Any] | None:
         view = self._require_view()
@@ -298,12 +315,7 @@ class Driver:
             "team": {"id": self.world.team_id, "domain": self.world.team_domain},
             "user": {"id": self.user, "name": self._name(self.user)},
             "channel": {"id": self.channel, "name": self._channel_name(self.channel)},
-            "message": {
-                "type": "message",
-                "user": message.user,
-                "ts": message.ts,
-                "text": message.text,
-            },
+            "message": self._as_sent(message.user, message.ts, message.text),
             "trigger_id": self.world.standin.issue_trigger_id(user_id=self.user),
             "response_url": self.world.standin.issue_response_url(
                 user_id=self.user, channel_id=self.channel
@@ -312,6 +324,13 @@ class Driver:
             "token": "legacy-verification-token",
         }
         return self.send_payload(payload)
+
+    def _as_sent(self, author: str, ts: str, text: str) -> dict[str, Any]:
+        """A message as Slack puts it in a payload; a bot's carries its bot_id."""
+        sent: dict[str, Any] = {"type": "message", "user": author, "ts": ts, "text": text}
+        if any(p.id == author and p.is_bot for p in self.world.standin.users()):
+            sent["bot_id"] = f"B{author[1:]}"
+        return sent
 
     def open_home(self) -> None:
         self.send_event(

@@ -392,6 +392,12 @@ class SlackStandIn:
                 raise KeyError(user_id)
             return self._ws.im_with(user_id).id
 
+    def set_usergroups_plan(self, *, available: bool) -> None:
+        """A workspace on a plan without user groups answers usergroups.* with
+        plan_upgrade_required."""
+        with self._lock:
+            self._ws.plan_has_usergroups = available
+
     def set_presence(self, user_id: str, presence: str) -> None:
         """A person goes "away" from Slack or comes back ("active")."""
         if presence not in ("active", "away"):

@@ -63,13 +63,22 @@ def users_lookup_by_email(ws: Workspace, args: Args) -> dict[str, Any]:
     raise ApiError("users_not_found")
 
 
+def _require_usergroups(ws: Workspace) -> None:
+    if not ws.plan_has_usergroups:
+        raise ApiError("plan_upgrade_required")
+
+
 def usergroups_list(ws: Workspace, args: Args) -> dict[str, Any]:
+    _require_usergroups(ws)
     with_users = args.flag("include_users")
     groups = [usergroup_json(ws, g, with_users=with_users) for g in ws.usergroups.values()]
     return {"usergroups": groups}
 
 
 def usergroups_users_list(ws: Workspace, args: Args) -> dict[str, Any]:
+    """A group's member ids; an unknown id is no_such_subteam, a plan without user groups is
+    plan_upgrade_required (Slack's documented errors)."""
+    _require_usergroups(ws)
     group = ws.usergroups.get(args.text("usergroup"))
     if group is None:
         raise ApiError("no_such_subteam")

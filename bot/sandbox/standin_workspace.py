@@ -86,6 +86,7 @@ class Workspace:
         self.view_stacks: dict[str, list[View]] = {}
         self.homes: dict[str, View] = {}
         self.usergroups: dict[str, Usergroup] = {}
+        self.plan_has_usergroups = True  # a free plan has none: plan_upgrade_required
         self.bookmarks: dict[str, list[Bookmark]] = {}
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}

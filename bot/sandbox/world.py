@@ -79,18 +79,29 @@ def demo_standin(*, clock: Callable[[], float], enforce_rate_limits: bool = True
     for channel in spec["channels"]:
         members = everyone if channel["members"] == "all" else channel["members"]
         standin.add_channel(channel["id"], name=channel["name"], members=members)
+    for group in spec.get("usergroups", []):
+        standin.add_usergroup(
+            group["id"], handle=group["handle"], name=group["name"], users=group["users"]
+        )
     return standin
 
 
 def build_world(
-    settings: Settings, *, clock: Clock | None = None, enforce_rate_limits: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    enforce_rate_limits: bool = True,
+    prepare: Callable[[SlackStandIn], None] | None = None,
 ) -> World:
-    """A stand-in Slack with the demo desk's people, and the bot wired to it."""
+    """A stand-in Slack with the demo desk's people, and the bot wired to it. `prepare` sets up
+    the stand-in (a fault, say) before the bot starts against it."""
     clock = clock or Clock()
     spec = load_workspace()
     standin = demo_standin(
         clock=lambda: clock.now().timestamp(), enforce_rate_limits=enforce_rate_limits
     )
+    if prepare is not None:
+        prepare(standin)
     server = standin.serve()
     bot = spec["bot"]
     wired = replace(

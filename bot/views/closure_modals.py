@@ -8,7 +8,17 @@ import re
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
-from bot.closure import FIX_KINDS, KB_USE, RESTORED, TEXT_MAX, Attempt, ClosureRecord
+from bot.closure import (
+    DUPLICATE,
+    FIX_KINDS,
+    KB_USE,
+    RESTORED,
+    SHORT_CODES,
+    TEXT_MAX,
+    Attempt,
+    ClosureRecord,
+)
+from bot.duplicates import DuplicateRefused
 from bot.render.common import safe
 from bot.views.inputs import SubmittedState, metadata, option, radio, select, text_input
 from config.policy import Policy
@@ -19,6 +29,7 @@ BROKEN = "still_broken"
 CLOSE = "close"
 REJECT = "close_reject"
 ARTICLE = re.compile(r"\bKB-\d+\b", re.IGNORECASE)
+CASE_REF = re.compile(r"^(?:CASE-)?#?(\d{1,10})$", re.IGNORECASE)
 
 
 def _head(case: Case, note: str) -> SectionBlock:
@@ -86,17 +97,30 @@ def parse_broken(view: dict[str, object]) -> tuple[int, str]:
     return state.case_number(), state.text("words")
 
 
-def close_modal(policy: Policy, case: Case) -> View:
+def close_modal(policy: Policy, case: Case, *, code: str | None = None) -> View:
+    """The close form. Choosing the code redraws it (`dispatch_action`): "withdrawn" and
+    "duplicate" ask for nothing else but, for a duplicate, the case it duplicates."""
     codes = [option(c.code, c.label) for c in policy.closure_codes]
-    return View(
-        type="modal",
-        callback_id=CLOSE,
-        title=f"Close {case.ref}"[:24],
-        submit="Close the case",
-        close="Cancel",
-        blocks=[
-            _head(case, "Every field is required: the record is what the figures are made of."),
-            select("code", "Closure code", codes),
+    chosen = select("code", "Closure code", codes, initial=code, dispatch=True)
+    if code in SHORT_CODES:
+        note = "The code is the whole record of this close."
+        rest = (
+            [
+                text_input(
+                    "duplicate_of",
+                    "Duplicate of which case?",
+                    optional=False,
+                    max_length=20,
+                    placeholder="CASE-1042",
+                    hint="Its requester will follow that case; no survey is sent.",
+                )
+            ]
+            if code == DUPLICATE
+            else []
+        )
+    else:
+        note = "Every field is required: the record is what the figures are made of."
+        rest = [
             select(
                 "cause", "Root-cause category", [option(c, c) for c in policy.closure.root_causes]
             ),
@@ -109,13 +133,34 @@ def close_modal(policy: Policy, case: Case) -> View:
                 max_length=60,
                 placeholder="RFC-2231",
             ),
-        ],
+        ]
+    return View(
+        type="modal",
+        callback_id=CLOSE,
+        title=f"Close {case.ref}"[:24],
+        submit="Close the case",
+        close="Cancel",
+        blocks=[_head(case, note), chosen, *rest],
         private_metadata=metadata(case=case.number),
     )
 
 
+def chosen_code(view: dict[str, object]) -> str:
+    """The code chosen so far in an open close form (what the redraw is for)."""
+    return SubmittedState(view).choice("code")
+
+
 def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
+    """The submitted close; a duplicate's original as a number. ValueError names what is
+    wrong with a case reference."""
     state = SubmittedState(view)
+    original = state.text("duplicate_of")
+    duplicate_of = None
+    if original:
+        match = CASE_REF.match(original)
+        if match is None:
+            raise DuplicateRefused(f"{original!r} is not a case number. Write it as CASE-1042.")
+        duplicate_of = int(match.group(1))
     return state.case_number(), ClosureRecord(
         code=state.choice("code"),
         root_cause=state.choice("cause"),
@@ -123,7 +168,50 @@ def parse_close(view: dict[str, object]) -> tuple[int, ClosureRecord]:
         kb=state.choice("kb"),
         restored=state.choice("restored"),
         follow_up=state.text("follow_up"),
+        duplicate_of=duplicate_of,
     )
+
+
+REDRAW = "This form was drawn for another code: choose the closure code again to see its fields."
+
+
+def placed(view: dict[str, object], errors: dict[str, str]) -> dict[str, str]:
+    """Errors Slack can show: one for a field the open form lacks (it was submitted before it
+    redrew for the chosen code, or forged) goes on the code, which redraws the form."""
+    blocks = view.get("blocks")
+    shown = (
+        {b.get("block_id") for b in blocks if isinstance(b, dict)}
+        if isinstance(blocks, list)
+        else set()
+    )
+    kept = {block: text for block, text in errors.items() if block in shown}
+    if len(kept) < len(errors):
+        kept["code"] = REDRAW
+    return kept
+
+
+def missing(record: ClosureRecord) -> dict[str, str]:
+    """CLOSE-4's mandatory fields left empty, by block: the code's own fields only."""
+    if record.code in SHORT_CODES:
+        return (
+            {"duplicate_of": "Required."}
+            if record.code == DUPLICATE and (record.duplicate_of is None)
+            else {}
+        )
+    empty = {
+        block: "Required."
+        for block, value in (
+            ("code", record.code),
+            ("cause", record.root_cause),
+            ("fix", record.fix),
+            ("kb", record.kb),
+            ("restored", record.restored),
+        )
+        if not value
+    }
+    if record.restored == "follow_up" and not record.follow_up:
+        empty["follow_up"] = "Give the RFC or follow-up record."
+    return empty
 
 
 def reject_modal(case: Case) -> View:

@@ -47,12 +47,21 @@ def select(
     initial: str | None = None,
     optional: bool = False,
     hint: str | None = None,
+    dispatch: bool = False,
 ) -> InputBlock:
+    """A drop-down; `dispatch` makes a choice send a block action at once (to redraw)."""
     chosen = next((o for o in options if o.value == initial), None)
     element = StaticSelectElement(
         action_id=VALUE, placeholder="Choose…", options=options, initial_option=chosen
     )
-    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=element,
+        optional=optional,
+        hint=hint,
+        dispatch_action=dispatch or None,
+    )
 
 
 def text_input(

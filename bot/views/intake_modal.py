@@ -41,6 +41,7 @@ class IntakePrefill:
     source_channel: str | None = None
     source_ts: str | None = None
     source_permalink: str | None = None
+    note: str = ""  # said above the form (why the requester is not the message's author)
 
 
 def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
@@ -56,6 +57,8 @@ def intake_modal(policy: Policy, prefill: IntakePrefill) -> View:
                 ]
             )
         )
+    if prefill.note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=prefill.note)]))
     blocks += [
         user_input(
             "requester_id",

@@ -18,7 +18,7 @@ from bot.text import clip
 from bot.views.inputs import metadata, option, radio
 from bot.vocabulary import STATES
 
-_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+_MENTION = re.compile(r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;")
 DUPLICATES_CALLBACK = "intake_duplicates"
 ACTION_LINK = "intake_link"
 ACTION_RECORD_ANYWAY = "intake_record"
@@ -80,12 +80,22 @@ def _duplicate_lines(held: HeldForDuplicates) -> list[str]:
     if held.similar:
         lines.append("*Open cases that look like the same symptom:*")
         lines += [_case_line(c, s) for c, s in held.similar]
+    if held.same_service:
+        lines.append("*On the same service (the words may differ):*")
+        lines += [_service_line(c) for c in held.same_service]
     return lines
+
+
+def _service_line(case: CaseBrief) -> str:
+    """Why a case on the same service is shown: it is a major incident, or it is recent."""
+    why = "major incident" if case.is_major else f"recorded {when(case.created_at)}"
+    state = STATES.get(case.state, case.state)
+    return f"*{case.ref}* · {case.priority} · {state} · {why}\n{safe(case.summary, 300)}"
 
 
 def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
     seen: dict[int, CaseBrief] = {}
-    for case in [*held.requester_open, *(c for c, _ in held.similar)]:
+    for case in [*held.requester_open, *(c for c, _ in held.similar), *held.same_service]:
         seen.setdefault(case.number, case)
     return list(seen.values())
 
@@ -124,8 +134,9 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
 
 
 def error_message(text: str) -> dict[str, Any]:
-    """A refusal, escaped, except for the people it names (`<@U123>` stays a mention)."""
-    shown = _MENTION.sub(r"<@\1>", safe(text))
+    """A refusal, escaped, except for the people and user groups it names (`<@U123>` and
+    `<!subteam^S123>` stay mentions)."""
+    shown = _MENTION.sub(r"<\1>", safe(text))
     return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 
 

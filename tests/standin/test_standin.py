@@ -418,6 +418,12 @@ def test_usergroups(standin: SlackStandIn, client: WebClient) -> None:
     ]
     assert client.usergroups_users_list(usergroup="S0DESK")["users"] == ["U0ALICE", "U0BOB"]
     assert error_of(lambda: client.usergroups_users_list(usergroup="S0NONE")) == "no_such_subteam"
+    standin.set_usergroups_plan(available=False)
+    for call in (
+        lambda: client.usergroups_users_list(usergroup="S0DESK"),
+        lambda: client.usergroups_list(),
+    ):
+        assert error_of(call) == "plan_upgrade_required"
 
 
 # the shipped method table
