@@ -37,7 +37,11 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
             return None
 
     kb_handlers.register(
-        app, knowledge, desk.policy, requester_of=requester_of, send_link=desk.send_article_link
+        app,
+        knowledge,
+        desk.policy,
+        requester_of=requester_of,
+        send_link=desk.intake.send_article_link,
     )
     commands.register(app, desk)
     actions.register(app, desk)

@@ -52,7 +52,7 @@ def _number(body: dict[str, Any]) -> int:
 
 def register(app: App, desk: Desk) -> None:
     def take_it(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.take(_number(body), actor=actor_of(body))
+        summary = desk.work.take(_number(body), actor=actor_of(body))
         return took_message(desk, summary.number, estimated=False)
 
     button(app, ACTION_TAKE, take_it)
@@ -105,7 +105,7 @@ def register(app: App, desk: Desk) -> None:
             body,
             client,
             respond,
-            lambda: recorded_message(desk.record_draft(_number(body), actor=actor_of(body))),
+            lambda: recorded_message(desk.intake.record_draft(_number(body), actor=actor_of(body))),
             replace=True,
         )
 
@@ -113,7 +113,7 @@ def register(app: App, desk: Desk) -> None:
         draft, _, number = _value(body).partition(":")
         if not (draft.isdigit() and number.isdigit()):
             raise UserFacingError("That button is damaged; run `/case new` again.")
-        result = desk.link_draft(int(draft), int(number), actor=actor_of(body))
+        result = desk.intake.link_draft(int(draft), int(number), actor=actor_of(body))
         return {
             "text": f"Linked to {result.case.ref} instead of opening a new case; the "
             "caller will get its updates."

@@ -48,7 +48,7 @@ def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
         _open_form(desk, client, command, number, resolve_form(desk, str(command["user_id"])))
         return {"text": f"The resolution form for CASE-{number} is open."}
     fix = "workaround" if what.lower().startswith("workaround") else "fix"
-    summary = desk.propose_resolution(
+    summary = desk.closing.propose_resolution(
         number, actor=str(command["user_id"]), attempt=Attempt(done=plain(what), fix=fix)
     )
     return {"text": f"Proposed on {summary.ref}; its coordinator is asked to verify it."}
@@ -56,7 +56,7 @@ def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
 
 def _verify(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "verify")
-    summary = desk.ask_requester(number, actor=str(command["user_id"]))
+    summary = desk.closing.ask_requester(number, actor=str(command["user_id"]))
     return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
 
@@ -109,7 +109,7 @@ def _open_form(
 def _withdraw(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "withdraw")
     actor = str(command["user_id"])
-    summary = desk.withdraw(number, actor=actor, reason=plain(reason))
+    summary = desk.closing.withdraw(number, actor=actor, reason=plain(reason))
     return withdrawn_message(summary, actor)
 
 
@@ -127,20 +127,20 @@ def withdrawn_message(summary: CaseSummary, actor: str) -> dict[str, Any]:
 
 def _approve(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "approve")
-    summary = desk.approve_close(number, actor=str(command["user_id"]))
+    summary = desk.closing.approve_close(number, actor=str(command["user_id"]))
     return {"text": f"Approved: {summary.ref} is closed."}
 
 
 def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "reject")
-    summary = desk.reject_close(number, actor=str(command["user_id"]), reason=plain(reason))
+    summary = desk.closing.reject_close(number, actor=str(command["user_id"]), reason=plain(reason))
     return {"text": f"Rejected the close of {summary.ref}; the coordinator has your reason."}
 
 
 def _surveys(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the survey figures")
     days = period_days(text, "surveys")
-    found = desk.survey_figures(days=days)
+    found = desk.closing.survey_figures(days=days)
     mean = f"{found.overall_mean:.1f} / 5" if found.overall_mean is not None else "no answers yet"
     return {
         "text": f"*Surveys, last {days} days*: {found.sent} sent, {found.answered} answered "
@@ -219,19 +219,21 @@ def register(app: App, desk: Desk) -> None:
 
     def verify(body: dict[str, Any]) -> dict[str, Any]:
         number = pair(body)[0]
-        summary = desk.ask_requester(number, actor=actor_of(body))
+        summary = desk.closing.ask_requester(number, actor=actor_of(body))
         return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
     button(app, ACTION_VERIFY, verify)
 
     def works(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.answer_verification(pair(body)[0], actor=actor_of(body), working=True)
+        summary = desk.closing.answer_verification(
+            pair(body)[0], actor=actor_of(body), working=True
+        )
         return {"text": f"Thank you: {summary.ref} will be closed."}
 
     button(app, ACTION_WORKS, works)
 
     def withdraw(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.withdraw(pair(body)[0], actor=actor_of(body))
+        summary = desk.closing.withdraw(pair(body)[0], actor=actor_of(body))
         return withdrawn_message(summary, actor_of(body))
 
     button(app, ACTION_WITHDRAW, withdraw)
@@ -257,7 +259,7 @@ def register(app: App, desk: Desk) -> None:
             log.info("close form not redrawn: %s", exc.response.get("error"))
 
     def approve(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
+        summary = desk.closing.approve_close(pair(body)[0], actor=actor_of(body))
         return {"text": f"Approved: {summary.ref} is closed."}
 
     button(app, ACTION_APPROVE, approve)
@@ -278,7 +280,7 @@ def register(app: App, desk: Desk) -> None:
     def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, reason = closure_modals.parse_reject(view)
-            summary = desk.reject_close(number, actor=body["user"]["id"], reason=reason)
+            summary = desk.closing.reject_close(number, actor=body["user"]["id"], reason=reason)
         except ValueError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
@@ -293,7 +295,7 @@ def register(app: App, desk: Desk) -> None:
         )
 
         def work() -> dict[str, Any]:
-            desk.answer_survey(
+            desk.closing.answer_survey(
                 pair(body)[0], actor=actor_of(body), question=question, choice=choice
             )
             return {"text": "Thank you: noted."}
@@ -304,7 +306,9 @@ def register(app: App, desk: Desk) -> None:
     def resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, attempt = closure_modals.parse_resolve(view)
-            summary = desk.propose_resolution(number, actor=body["user"]["id"], attempt=attempt)
+            summary = desk.closing.propose_resolution(
+                number, actor=body["user"]["id"], attempt=attempt
+            )
         except ValueError as exc:
             field = "fix" if "fix or a workaround" in str(exc) else "done"
             ack(response_action="errors", errors={field: str(exc)[:2000]})
@@ -320,7 +324,7 @@ def register(app: App, desk: Desk) -> None:
     def broken(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, words = closure_modals.parse_broken(view)
-            summary = desk.answer_verification(
+            summary = desk.closing.answer_verification(
                 number, actor=body["user"]["id"], working=False, words=words
             )
         except ValueError as exc:
@@ -343,7 +347,7 @@ def register(app: App, desk: Desk) -> None:
             ack(**refused(view, empty))
             return
         try:
-            summary = desk.close(number, actor=body["user"]["id"], record=record)
+            summary = desk.closing.close(number, actor=body["user"]["id"], record=record)
         except DuplicateRefused as exc:
             ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
             return

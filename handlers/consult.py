@@ -57,7 +57,7 @@ def _consult(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> di
             "on-call technician), or step 2, `supervisor`: "
             f"`/case consult CASE-{number} {group} oncall <question>`."
         )
-    summary = desk.consult(
+    summary = desk.work.consult(
         number,
         actor=str(command["user_id"]),
         group_key=group,
@@ -103,7 +103,7 @@ def register(app: App, desk: Desk) -> None:
             number, group, via, question = consult_modal.parse_consult(view)
             if not group:
                 raise UserFacingError("Choose the group to consult.")
-            summary = desk.consult(
+            summary = desk.work.consult(
                 number, actor=body["user"]["id"], group_key=group, via=via, question=question
             )
         except ValueError as exc:  # UserFacingError is a ValueError
@@ -125,7 +125,7 @@ def register(app: App, desk: Desk) -> None:
 
         def work() -> dict[str, Any]:
             number, consult_id = pair(body)
-            summary = desk.decide_after_consult(
+            summary = desk.work.decide_after_consult(
                 number, consult_id, actor=actor_of(body), decision="keep" if keep else "transfer"
             )
             if keep:
@@ -156,7 +156,7 @@ def register(app: App, desk: Desk) -> None:
         number, round_number, question, answer = ([*value.split(":"), "", "", "", ""])[:4]
         if not (number.isdigit() and round_number.isdigit()):
             raise UserFacingError("That button is damaged; answer on the newest card.")
-        summary = desk.answer_center_test(
+        summary = desk.work.answer_center_test(
             int(number),
             round_number=int(round_number),
             question=question,
@@ -172,7 +172,7 @@ def register(app: App, desk: Desk) -> None:
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
         if not value.isdigit():
             raise UserFacingError("That button does not point at a case; refresh and try again.")
-        summary = desk.page_on_call(int(value), actor=actor_of(body))
+        summary = desk.work.page_on_call(int(value), actor=actor_of(body))
         group = policy.groups.get(desk.read(summary.number, lambda case: case.group_key or ""))
         name = group.name if group else "the group"
         on_call = f"<@{group.on_call}>" if group else "its on-call"

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def _estimate(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, estimate = case_and_rest(desk, text, command, "estimate")
-    summary = desk.give_estimate(number, actor=command["user_id"], text=estimate)
+    summary = desk.work.give_estimate(number, actor=command["user_id"], text=estimate)
     return {"text": _promised(desk, summary.number)}
 
 
@@ -58,7 +58,7 @@ def register(app: App, desk: Desk) -> None:
         chosen = str(action.get("action_id", "")).removeprefix(f"{ACTION_ESTIMATE_PRESET}_")
         try:
             number = pair(body)[0]
-            desk.give_estimate(number, actor=actor_of(body), text=f"contact {chosen}")
+            desk.work.give_estimate(number, actor=actor_of(body), text=f"contact {chosen}")
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
@@ -82,7 +82,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"when": str(exc)[:2000]})
             return
         try:
-            desk.give_estimate(number, actor=body["user"]["id"], text=text)
+            desk.work.give_estimate(number, actor=body["user"]["id"], text=text)
         except ValueError as exc:
             ack(response_action="errors", errors={field: str(exc)[:2000]})
             return

@@ -51,12 +51,12 @@ def _handoff(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
     first, _, rest = text.partition(" ")
     if first.lower() == "cancel":
         number, _rest = case_and_rest(desk, rest.strip(), command, "handoff cancel")
-        summary = desk.cancel_handoff(number, actor=actor)
+        summary = desk.work.cancel_handoff(number, actor=actor)
         return {"text": f"The handoff of {summary.ref} is withdrawn; you may offer it again."}
     number, rest = case_and_rest(desk, text, command, "handoff")
     word, _, note = rest.strip().partition(" ")
     to_user = person(client, word, ref=f"CASE-{number}")
-    summary = desk.handoff(number, actor=actor, to_user=to_user, note=plain(note))
+    summary = desk.work.handoff(number, actor=actor, to_user=to_user, note=plain(note))
     return {
         "text": f"{summary.ref} is offered to <@{to_user}> with its brief. You stay its "
         "coordinator until they accept; you will hear their answer."
@@ -100,7 +100,7 @@ def register(app: App, desk: Desk) -> None:
 
     def accept(body: dict[str, Any]) -> dict[str, Any]:
         number, handoff_id = pair(body)
-        summary = desk.accept_handoff(number, handoff_id, actor=actor_of(body))
+        summary = desk.work.accept_handoff(number, handoff_id, actor=actor_of(body))
         return {
             "text": f"You are now the coordinator of {summary.ref}. The previous coordinator "
             "and the requester have been told."
@@ -128,7 +128,7 @@ def register(app: App, desk: Desk) -> None:
             return
         try:
             person(client, f"<@{to_user}>" if to_user else "", ref=f"CASE-{number}")
-            summary = desk.handoff(
+            summary = desk.work.handoff(
                 number, actor=body["user"]["id"], to_user=to_user, note=note, replacing=replacing
             )
         except UserFacingError as exc:
@@ -147,7 +147,7 @@ def register(app: App, desk: Desk) -> None:
     def declined(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, handoff_id, reason = handoff_modals.parse_decline(view)
-            summary = desk.decline_handoff(
+            summary = desk.work.decline_handoff(
                 number, handoff_id, actor=body["user"]["id"], reason=reason
             )
         except ValueError as exc:  # UserFacingError is a ValueError

@@ -34,7 +34,7 @@ def _move(how: str) -> Any:
                 f"Name the group and the reason: `/case {verb} CASE-{number} <group> <why>`. "
                 f"Groups: {', '.join(sorted(desk.policy.groups))}."
             )
-        summary = desk.reassign(
+        summary = desk.work.reassign(
             number,
             how=how,
             to_group=group.lower(),
@@ -57,7 +57,7 @@ def _moved(desk: Desk, ref: str, how: str, group: str) -> str:
 
 def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, note = case_and_rest(desk, text, command, "return")
-    summary = desk.return_to_owner(number, note=plain(note), actor=str(command["user_id"]))
+    summary = desk.work.return_to_owner(number, note=plain(note), actor=str(command["user_id"]))
     return {
         "text": f"Returned {summary.ref} to its owner, {summary.group_name} (coordinator "
         f"<@{summary.coordinator_id}>), with the standard note."
@@ -67,7 +67,7 @@ def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 def _figures(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the reassignment figures")
     days = period_days(text, "reassignments")
-    return {"text": figures_text(desk, desk.reassignment_figures(days=days), days)}
+    return {"text": figures_text(desk, desk.work.reassignment_figures(days=days), days)}
 
 
 def figures_text(desk: Desk, found: ReassignmentFigures, days: int) -> str:
@@ -167,7 +167,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"reason": "Give the reason: it is required."})
             return
         try:
-            summary = desk.reassign(
+            summary = desk.work.reassign(
                 number, how=how, to_group=group, reason=plain(reason), actor=body["user"]["id"]
             )
         except ValueError as exc:  # UserFacingError is a ValueError
@@ -179,7 +179,7 @@ def register(app: App, desk: Desk) -> None:
     def returned(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, note = reassign_modal.parse_return(view)
-            summary = desk.return_to_owner(number, note=plain(note), actor=body["user"]["id"])
+            summary = desk.work.return_to_owner(number, note=plain(note), actor=body["user"]["id"])
         except ValueError as exc:
             ack(response_action="errors", errors={"note": str(exc)[:2000]})
             return

@@ -41,7 +41,7 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
     first, _, rest = text.partition(" ")
     if CASE_REF.match(first) and not first.isdigit():  # CASE-1042 names its case anywhere
         return parse_case_ref(first), rest.strip()
-    number = desk.case_in_channel(str(command.get("channel_id", "")))
+    number = desk.contact.case_in_channel(str(command.get("channel_id", "")))
     if CASE_REF.match(first) and number is None:  # a bare number, outside a case channel
         return parse_case_ref(first), rest.strip()
     if number is None and first and verb in REF_ONLY:

@@ -19,7 +19,7 @@ SHOWN = 25
 def _unsupported(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the unsupported-services report")
     days = period_days(text, "unsupported")
-    return {"text": report_text(desk.unsupported_services(days=days), days)}
+    return {"text": report_text(desk.work.unsupported_services(days=days), days)}
 
 
 def report_text(found: UnsupportedReport, days: int) -> str:

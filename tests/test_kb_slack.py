@@ -35,7 +35,7 @@ def world(database_url: str, clock: Clock) -> Iterator[World]:
     fields = fields_from_command(
         built.runtime.policy, "Laptop battery drains overnight", reporter_id="U0DESK01"
     )
-    built.runtime.desk.intake(
+    built.runtime.desk.intake.record(
         dataclasses.replace(fields, requester_id=ALEX), check_duplicates=False
     )
     built.runtime.dispatcher.drain()
@@ -302,7 +302,7 @@ def test_kb_5_requesters_cannot_send_articles(world: World, kb: KnowledgeBase) -
 def _intake(world: World, summary: str) -> int:
     """A case recorded the way /case records it; the workflow posts its suggestions."""
     fields = fields_from_command(world.runtime.policy, summary, reporter_id="U0DESK01")
-    recorded = world.runtime.desk.intake(
+    recorded = world.runtime.desk.intake.record(
         dataclasses.replace(fields, requester_id=ALEX), check_duplicates=False
     )
     world.runtime.dispatcher.drain(wait_up_to=5.0)

@@ -53,8 +53,8 @@ def test_perm_1_reclassify_and_override_are_checked_on_the_server(
     before = cases(world)[0]
     desk = world.runtime.desk
     for attempt in (
-        lambda: desk.approve_override(1001, actor="U0DESK01", reason="why not", lasting=False),
-        lambda: desk.decline(1001, actor="U0USER01", reason="no"),
+        lambda: desk.work.approve_override(1001, actor="U0DESK01", reason="why not", lasting=False),
+        lambda: desk.work.decline(1001, actor="U0USER01", reason="no"),
     ):
         try:
             attempt()

@@ -157,7 +157,7 @@ def test_serialise_gives_what_slack_sdk_gives(shape: JsonObject) -> None:
 def test_a_real_queue_card_serialises_as_slack_sdk_serialises_it(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recorded = desk.intake(
+    recorded = desk.intake.record(
         IntakeFields(
             summary="Printer prints blank pages",
             requester_id="U0USER01",

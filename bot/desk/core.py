@@ -92,9 +92,14 @@ class DeskCore:
         """Called after every commit that wrote outbox rows (the dispatcher's wake-up)."""
         self._listeners.append(listener)
 
+    def wake(self) -> None:
+        """Tell the listeners that outbox rows were committed."""
+        for listener in self._listeners:
+            listener()
+
     def summary(self, number: int) -> CaseSummary:
         with self.db.reading() as session:
-            return self._summary(self._case(session, number))
+            return self.summary_of(self.case(session, number))
 
     def suggest(self, number: int, *, actor: str) -> None:
         """WORK-2: post the knowledge base's best matches, when they changed. Advisory: a KB
@@ -102,14 +107,14 @@ class DeskCore:
         if self.kb is None:
             return
         with self.db.reading() as session:
-            query = suggestions.query_of(self._case(session, number))
+            query = suggestions.query_of(self.case(session, number))
         try:
             found = suggestions.find(self.kb, query)
         except Exception:
             log.exception("knowledge base suggestions failed for CASE-%s", number)
             return
-        with self._transaction() as (session, effects):
-            case = self._case(session, number)
+        with self.transaction() as (session, effects):
+            case = self.case(session, number)
             posted = suggestions.post(self.policy, case, found, now=self.clock.now())
             effects.append((case, posted))
         if posted:
@@ -123,17 +128,17 @@ class DeskCore:
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
         """Run `reader` on the case in a read-only session (for rendering views of it)."""
         with self.db.reading() as session:
-            return reader(self._case(session, number))
+            return reader(self.case(session, number))
 
-    def _act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
+    def act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
         """Apply a change to one case; a concurrent change makes it re-read and try again."""
         for attempt in range(STALE_RETRIES):
             try:
-                with self._transaction() as (session, effects):
-                    case = self._case(session, number)
+                with self.transaction() as (session, effects):
+                    case = self.case(session, number)
                     effects.append((case, change(session, case)))
                     session.flush()
-                    return self._summary(case)
+                    return self.summary_of(case)
             except (StaleDataError, IntegrityError):
                 log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
@@ -142,9 +147,8 @@ class DeskCore:
             "look at it again and retry."
         )
 
-    # -- plumbing -----------------------------------------------------------------------------
     @contextmanager
-    def _transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
+    def transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
         effects: list[tuple[Case, list[Notice]]] = []
         with self.db.transaction() as session:
             yield session, effects
@@ -153,10 +157,9 @@ class DeskCore:
                 enqueue(session, now=self.clock.now(), case=case, notices=notices)
             homes = home_refresh.republish(session, self.policy, now=self.clock.now())
         if homes or any(notices for _, notices in effects):
-            for listener in self._listeners:
-                listener()
+            self.wake()
 
-    def _case(self, session: Session, number: int) -> Case:
+    def case(self, session: Session, number: int) -> Case:
         if not 0 < number <= LARGEST_ID:  # a forged or mistyped number: no such case
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         case = session.execute(_CASE_BY_NUMBER, {"number": number}).unique().scalar_one_or_none()
@@ -164,8 +167,32 @@ class DeskCore:
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         return case
 
-    def _summary(self, case: Case) -> CaseSummary:
+    def summary_of(self, case: Case) -> CaseSummary:
         return summarize(self.policy, case)
+
+
+class Area:
+    """One area of the desk's actions. Every area holds the one core it was given (its
+    transaction, retries and outbox plumbing); areas never inherit from one another."""
+
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+
+    @property
+    def policy(self) -> Policy:
+        return self.core.policy
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
+
+    @property
+    def kb(self) -> KnowledgeBase | None:
+        return self.core.kb
 
 
 def summarize(policy: Policy, case: Case) -> CaseSummary:
