@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot import closure, permissions
 from bot.closure import Attempt
 from bot.desk import CaseSummary, Desk
 from bot.duplicates import DuplicateRefused
@@ -29,7 +28,6 @@ from bot.render.closure_notes import (
     ACTION_WORKS,
     ACTION_WRITE_ARTICLE,
 )
-from bot.render.kb_cards import article_form
 from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
@@ -37,7 +35,6 @@ from bot.views.inputs import VALUE, FormLost, SubmittedState
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
-from store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -66,28 +63,14 @@ def _close(desk: Desk, text: str, command: dict[str, Any], client: WebClient) ->
     return {"text": f"The close form for CASE-{number} is open."}
 
 
-def resolve_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+def resolve_form(desk: Desk, actor: str) -> Callable[[int], View]:
     """The resolve form, for those who may propose a resolution (checked before it opens)."""
-
-    def build(case: Case) -> View:
-        permissions.require(
-            actor,
-            permissions.may_resolve(desk.policy, case),
-            to=f"propose a resolution for {case.ref}",
-        )
-        return closure_modals.resolve_modal(case)
-
-    return build
+    return lambda number: desk.forms.resolve(number, actor=actor)
 
 
-def close_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+def close_form(desk: Desk, actor: str) -> Callable[[int], View]:
     """The close form, for those who may close the case (checked before it opens)."""
-
-    def build(case: Case) -> View:
-        closure.may_close(desk.policy, case, actor)
-        return closure_modals.close_modal(desk.policy, case)
-
-    return build
+    return lambda number: desk.forms.close(number, actor=actor)
 
 
 def _open_form(
@@ -95,10 +78,10 @@ def _open_form(
     client: WebClient,
     command: dict[str, Any],
     number: int,
-    build: Callable[[Case], View],
+    build: Callable[[int], View],
 ) -> None:
     try:
-        client.views_open(trigger_id=command["trigger_id"], view=desk.read(number, build))
+        client.views_open(trigger_id=command["trigger_id"], view=build(number))
     except SlackApiError as exc:
         log.warning("views.open failed: %s", exc.response.get("error"))
         raise UserFacingError(
@@ -196,26 +179,24 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     def opener(build: Any) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
-            open_about(desk, body, client, respond, lambda case, _row: build(case))
+            open_about(desk, body, client, respond, lambda number, _row: build(number))
 
         return opened
 
-    def checked(form: Callable[[Desk, str], Callable[[Case], View]]) -> Any:
+    def checked(form: Callable[[Desk, str], Callable[[int], View]]) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
             build = form(desk, actor_of(body))
-            open_about(desk, body, client, respond, lambda case, _row: build(case))
+            open_about(desk, body, client, respond, lambda number, _row: build(number))
 
         return opened
 
     app.action(ACTION_RESOLVE)(checked(resolve_form))
     app.action(ACTION_CLOSE)(checked(close_form))
-    app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
+    app.action(ACTION_BROKEN)(opener(desk.forms.broken))
 
     def verify(body: dict[str, Any]) -> dict[str, Any]:
         number = pair(body)[0]
@@ -248,10 +229,7 @@ def register(app: App, desk: Desk) -> None:
         chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
         try:
             number = SubmittedState(view).case_number()
-            redrawn = desk.read(
-                number,
-                lambda case: closure_modals.close_modal(policy, case, code=str(chosen or "")),
-            )
+            redrawn = desk.forms.close(number, actor=actor_of(body), code=str(chosen or ""))
             client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
         except (UserFacingError, FormLost) as exc:
             log.info("close form not redrawn: %s", exc)
@@ -264,17 +242,8 @@ def register(app: App, desk: Desk) -> None:
 
     button(app, ACTION_APPROVE, approve)
 
-    app.action(ACTION_REJECT)(opener(closure_modals.reject_modal))
-    app.action(ACTION_WRITE_ARTICLE)(
-        opener(
-            lambda case: article_form(
-                None,
-                list(policy.services),
-                draft=closure_modals.article_draft(case),
-                case_number=case.number,
-            )
-        )
-    )
+    app.action(ACTION_REJECT)(opener(desk.forms.reject_close))
+    app.action(ACTION_WRITE_ARTICLE)(opener(desk.forms.write_article))
 
     @app.view(closure_modals.REJECT)
     def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:

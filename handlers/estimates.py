@@ -15,9 +15,6 @@ from bot.estimates import PRESETS
 from bot.render.estimate_notes import (
     ACTION_ESTIMATE_OTHER,
     ACTION_ESTIMATE_PRESET,
-    ask_for_estimate,
-    past_target,
-    promise_text,
 )
 from bot.views import estimate_modal
 from handlers.modal_buttons import open_about, pair
@@ -34,7 +31,7 @@ def _estimate(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> d
 
 
 def _promised(desk: Desk, number: int) -> str:
-    promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
+    promised, note = desk.forms.promise(number)
     ref = f"CASE-{number}"
     return f"Promised on {ref}: {promised}. The requester has been told.{note}"
 
@@ -67,9 +64,7 @@ def register(app: App, desk: Desk) -> None:
     @app.action(ACTION_ESTIMATE_OTHER)
     def other(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        open_about(
-            desk, body, client, respond, lambda case, _row: estimate_modal.estimate_modal(case)
-        )
+        open_about(desk, body, client, respond, lambda number, _row: desk.forms.estimate(number))
 
     @app.view(estimate_modal.CALLBACK)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -93,6 +88,6 @@ def took_message(desk: Desk, number: int, *, estimated: bool) -> dict[str, Any]:
     """WORK-1: the taker is asked at once for the requester's estimate, unless given."""
     lead = f"You took CASE-{number} and are now its coordinator. The requester has been told."
     if estimated:
-        promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
+        promised, note = desk.forms.promise(number)
         return {"text": f"{lead} Promised: {promised}.{note}"}
-    return {"text": lead, "blocks": desk.read(number, lambda c: ask_for_estimate(c, lead))}
+    return {"text": lead, "blocks": desk.forms.estimate_prompt(number, lead)}

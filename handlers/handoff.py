@@ -10,7 +10,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import handoff, permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import ACTION_HANDOFF
@@ -25,7 +24,6 @@ from handlers.modal_buttons import done, open_about, pair
 from handlers.people import check_person
 from handlers.replies import actor_of, button
 from handlers.subcommands import Subcommand, case_and_rest
-from store.models import Case
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USAGE = "[CASE-1042] @person [note]"
@@ -74,27 +72,25 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     @app.action(ACTION_HANDOFF)
     def hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
-
-        def build(case: Case, _row: int) -> View:
-            permissions.require(actor, permissions.may_coordinate(policy, case), to="hand it over")
-            return handoff_modals.handoff_modal(case)
-
-        open_about(desk, body, client, respond, build)
+        open_about(
+            desk,
+            body,
+            client,
+            respond,
+            lambda number, _row: desk.forms.handoff(number, actor=actor),
+        )
 
     @app.action(ACTION_HANDOFF_ELSEWHERE)
     def elsewhere(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, handoff_id: int) -> View:
-            handoff.check_answerer(policy, case, handoff_id=handoff_id, actor=actor)
-            return handoff_modals.handoff_modal(case, replacing=handoff_id)
+        def build(number: int, handoff_id: int) -> View:
+            return desk.forms.handoff(number, actor=actor, replacing=handoff_id)
 
         open_about(desk, body, client, respond, build)
 
@@ -113,9 +109,8 @@ def register(app: App, desk: Desk) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, handoff_id: int) -> View:
-            handoff.check_answerer(policy, case, handoff_id=handoff_id, actor=actor)
-            return handoff_modals.decline_modal(case, handoff_id)
+        def build(number: int, handoff_id: int) -> View:
+            return desk.forms.decline_handoff(number, handoff_id, actor=actor)
 
         open_about(desk, body, client, respond, build)
 

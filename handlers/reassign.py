@@ -9,10 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
-from bot.reassign import ESCALATE, TRANSFER, routes
+from bot.reassign import ESCALATE, TRANSFER
 from bot.reassign_report import ReassignmentFigures
 from bot.render.cards import ACTION_ESCALATE, ACTION_RETURN, ACTION_TRANSFER
 from bot.text import plain
@@ -20,7 +19,6 @@ from bot.views import reassign_modal
 from handlers.modal_buttons import done, open_about
 from handlers.replies import actor_of
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
-from store.models import Case
 
 
 def _move(how: str) -> Any:
@@ -117,19 +115,13 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     def form(how: str) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
             actor = actor_of(body)
 
-            def build(case: Case, _row: int) -> View:
-                verb = "escalate" if how == ESCALATE else "transfer"
-                permissions.require(
-                    actor, permissions.may_reassign(policy, case), to=f"{verb} {case.ref}"
-                )
-                return reassign_modal.reassign_modal(case, how, routes(policy, case, how))
+            def build(number: int, _row: int) -> View:
+                return desk.forms.reassign(number, actor=actor, how=how)
 
             open_about(desk, body, client, respond, build)
 
@@ -143,13 +135,8 @@ def register(app: App, desk: Desk) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, _row: int) -> View:
-            permissions.require(
-                actor,
-                [permissions.group_members(policy, case.group_key)],
-                to=f"return {case.ref} to its owner",
-            )
-            return reassign_modal.return_modal(case)
+        def build(number: int, _row: int) -> View:
+            return desk.forms.return_to_owner(number, actor=actor)
 
         open_about(desk, body, client, respond, build)
 

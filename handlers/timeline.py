@@ -12,10 +12,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.case_notes import Source, visible_events
+from bot.case_notes import Source
 from bot.desk import Desk, parse_case_ref
 from bot.errors import UserFacingError
-from bot.render.history import ACTION_NEWER, ACTION_OLDER, join_brief
+from bot.render.history import ACTION_NEWER, ACTION_OLDER
 from bot.text import escape, plain
 from bot.views import timeline_modal
 from handlers.replies import actor_of, tell, tell_error
@@ -146,14 +146,7 @@ def register(app: App, desk: Desk) -> None:
         number = desk.contact.case_in_channel(channel)
         if number is None:
             return
-        count = desk.policy.coordination.join_brief_entries
-        requester_view = not desk.policy.is_staff(user)
-        message = desk.read(
-            number,
-            lambda case: join_brief(
-                case, visible_events(case, requester_view=requester_view), count=count
-            ),
-        )
+        message = desk.forms.join_brief(number, viewer=user)
         _post_ephemeral(client, channel, user, message)
 
     @app.event("message")

@@ -12,7 +12,7 @@ import pytest
 
 from bot.clock import Clock
 from bot.command_text import fields_from_command
-from bot.desk.core import Recorded
+from bot.desk.views import Recorded
 from bot.render.kb_cards import suggestion_message
 from bot.sandbox.driver import Driver, Found
 from bot.sandbox.world import World, build_world

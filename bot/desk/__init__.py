@@ -9,23 +9,21 @@ the one shared core (transactions, retries, outbox plumbing) and none inherits f
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from bot.clock import Clock
 from bot.desk.closing import ClosingArea
 from bot.desk.contact import ContactArea
-from bot.desk.core import CaseSummary, DeskCore, HeldForDuplicates, Recorded, parse_case_ref
+from bot.desk.core import DeskCore, parse_case_ref
 from bot.desk.dm_questions import DmQuestionArea
-from bot.desk.follow_up import FollowUpArea, ProblemSummary
+from bot.desk.follow_up import FollowUpArea
+from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
 from bot.desk.requests import RequestsArea
+from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
 from config.policy import Policy
 from kb.service import KnowledgeBase
 from store.db import Database
-from store.models import Case
-
-T = TypeVar("T")
 
 
 class Desk:
@@ -42,6 +40,7 @@ class Desk:
         self.follow_up = FollowUpArea(self.core)
         self.contact = ContactArea(self.core)
         self.dm_questions = DmQuestionArea(self.core)
+        self.forms = FormsArea(self.core)
 
     @property
     def policy(self) -> Policy:
@@ -69,9 +68,6 @@ class Desk:
 
     def summary(self, number: int) -> CaseSummary:
         return self.core.summary(number)
-
-    def read(self, number: int, reader: Callable[[Case], T]) -> T:
-        return self.core.read(number, reader)
 
 
 __all__ = [

@@ -11,7 +11,8 @@ from bot import (
     closure,
     surveys,
 )
-from bot.desk.core import Area, CaseSummary, DeskCore
+from bot.desk.core import Area, DeskCore
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from kb.service import KbError

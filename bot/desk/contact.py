@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import case_notes, home_refresh, permissions, sla
-from bot.desk.core import Area, CaseSummary
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.render.history import history_message
 from bot.vocabulary import OPEN_STATES
 from store.models import Case, OutboxItem

@@ -1,5 +1,5 @@
 """The front door's plumbing: one transaction per action, the case it acts on, the outbox
-rows it wrote, and the plain summary handed back to handlers."""
+rows it wrote, and the plain summary (`bot/desk/views.py`) handed back to handlers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import bindparam, select
@@ -19,10 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import home_refresh, suggestions
 from bot.clock import Clock
+from bot.desk.views import CaseSummary, summarize
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
-from bot.intake import CaseBrief
 from bot.notices import Notice, enqueue
-from bot.targets import first_response_due
 from config.policy import Policy
 from kb.service import KnowledgeBase
 from store.db import Database
@@ -39,41 +36,6 @@ BACKOFF_SECONDS = 0.02  # times the attempt number, jittered: busy cases spread 
 _CASE_BY_NUMBER = (
     select(Case).where(Case.number == bindparam("number")).options(joinedload(Case.parties))
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class CaseSummary:
-    """What a handler needs to answer the person who acted, read inside the transaction."""
-
-    number: int
-    ref: str
-    summary: str
-    state: str
-    priority: str
-    priority_label: str
-    is_major: bool
-    requester_id: str
-    coordinator_id: str
-    group_name: str | None
-    support_status: str
-    first_response_due: datetime | None  # the clock's, as `/case sla` shows it
-    channel_id: str | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Recorded:
-    case: CaseSummary
-    already: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class HeldForDuplicates:
-    """INTAKE-4: nothing recorded yet; the reporter chooses between these and a new case."""
-
-    draft_id: int
-    requester_open: list[CaseBrief]
-    similar: list[tuple[CaseBrief, float]]
-    same_service: list[CaseBrief]
 
 
 class DeskCore:
@@ -193,26 +155,6 @@ class Area:
     @property
     def kb(self) -> KnowledgeBase | None:
         return self.core.kb
-
-
-def summarize(policy: Policy, case: Case) -> CaseSummary:
-    """The plain summary of a case that handlers and the App Home show."""
-    group = policy.groups.get(case.group_key or "")
-    return CaseSummary(
-        number=case.number,
-        ref=case.ref,
-        summary=case.summary,
-        state=case.state,
-        priority=case.priority,
-        priority_label=policy.priorities.get(case.priority, ""),
-        is_major=case.is_major,
-        requester_id=case.requester_id,
-        coordinator_id=case.coordinator_id,
-        group_name=group.name if group else None,
-        support_status=case.support_status,
-        first_response_due=first_response_due(case),
-        channel_id=case.channel_id,
-    )
 
 
 def parse_case_ref(text: str) -> int:

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from bot import case_notes, dm_routing
 from bot import notices as n
-from bot.desk.core import Area, CaseSummary
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.intake_fields import IntakeFields
 from store.models import Case, IntakeDraft

@@ -4,29 +4,14 @@ cases that severe closes open (CLOSE-5, QUAL-3)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot import major, problems
-from bot.desk.core import Area, CaseSummary
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary, ProblemSummary
 from bot.notices import Notice
 from store.models import Problem
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProblemSummary:
-    """What a handler needs to answer about a problem, read inside the transaction."""
-
-    id: int
-    ref: str
-    state: str
-    state_label: str
-    case_ref: str
-    owner_id: str
-    reviewed: bool
-    actions: int
-    open_actions: int
 
 
 class FollowUpArea(Area):

@@ -13,7 +13,8 @@ from bot import (
     intake,
     suggestions,
 )
-from bot.desk.core import Area, HeldForDuplicates, Recorded
+from bot.desk.core import Area
+from bot.desk.views import HeldForDuplicates, Recorded
 from bot.errors import UserFacingError
 from bot.intake_fields import FieldError, IntakeFields, check_fields
 from bot.notices import Notice

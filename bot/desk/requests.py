@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from bot import closure, requests
 from bot import notices as n
 from bot.desk.closing import link_articles
-from bot.desk.core import Area, CaseSummary
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from kb.service import KbError

@@ -23,7 +23,8 @@ from bot import (
     unsupported_report,
     waiting,
 )
-from bot.desk.core import Area, CaseSummary
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from bot.reclassify import Reclassification
