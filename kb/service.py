@@ -278,8 +278,17 @@ class KnowledgeBase:
 
     def record_sent(self, article_id: str, *, case_number: int | None, actor: str) -> Article:
         """A link sent to a requester; restricted articles are refused (KB-5)."""
+        with self.db.transaction() as session:
+            return self.record_sent_in(session, article_id, case_number=case_number, actor=actor)
+
+    def record_sent_in(
+        self, session: Session, article_id: str, *, case_number: int | None, actor: str
+    ) -> Article:
+        """The same, in the caller's transaction: the desk sends the link and records it in
+        one, so both commit or neither does."""
         article = self.get(article_id, for_requester=True)
-        self._event(article.id, "sent", case_number=case_number, actor=actor)
+        row = self._row(session, article.id)
+        _record(session, row.id, "sent", case_number=case_number, actor=actor, now=self._now())
         return article
 
     def record_feedback(

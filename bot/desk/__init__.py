@@ -18,6 +18,7 @@ from bot.desk.dm_questions import DmQuestionArea
 from bot.desk.follow_up import FollowUpArea
 from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
+from bot.desk.knowledge import KnowledgeArea
 from bot.desk.requests import RequestsArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
@@ -40,6 +41,7 @@ class Desk:
         self.follow_up = FollowUpArea(self.core)
         self.contact = ContactArea(self.core)
         self.dm_questions = DmQuestionArea(self.core)
+        self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
 
     @property

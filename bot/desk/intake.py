@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from bot import (
     changes,
     intake,
-    suggestions,
 )
 from bot.desk.core import Area
 from bot.desk.views import HeldForDuplicates, Recorded
@@ -140,15 +139,4 @@ class IntakeArea(Area):
         _, case_id = (draft.outcome or ":").split(":", 1)
         return Recorded(
             case=self.core.summary_of(session.get_one(Case, int(case_id))), already=True
-        )
-
-    def send_article_link(
-        self, number: int, article_id: str, title: str, url: str, actor: str
-    ) -> None:
-        """WORK-2's "send to requester": the link (never the text) in the desk's voice."""
-        self.core.act(
-            number,
-            lambda s, c: suggestions.send_link(
-                c, article_id=article_id, title=title, url=url, actor=actor, now=self.clock.now()
-            ),
         )

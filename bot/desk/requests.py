@@ -35,15 +35,17 @@ class RequestsArea(Area):
                     id=article.id, title=article.title, url=self.kb.url(article.id)
                 )
             )
-        summary = self.core.act(
-            number,
-            lambda s, c: requests.send_information(
-                s, self.policy, c, actor=actor, articles=links, now=self.clock.now()
-            ),
-        )
-        for link in links:
-            self.kb.record_sent(link.id, case_number=number, actor=actor)
-        return summary
+        kb = self.kb
+
+        def send(session: Session, case: Case) -> list[Notice]:
+            notices = requests.send_information(
+                session, self.policy, case, actor=actor, articles=links, now=self.clock.now()
+            )
+            for link in links:  # recorded as sent in the transaction that sends them
+                kb.record_sent_in(session, link.id, case_number=number, actor=actor)
+            return notices
+
+        return self.core.act(number, send)
 
     def confirm_information(self, number: int, *, actor: str, got_it: bool) -> CaseSummary:
         """The requester's answer: "Got it" closes the case as answered; "I still need help"
