@@ -123,7 +123,7 @@ def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 def _surveys(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the survey figures")
     days = period_days(text, "surveys")
-    found = desk.closing.survey_figures(days=days)
+    found = desk.closing.survey_figures(days=days, actor=str(command["user_id"]))
     mean = f"{found.overall_mean:.1f} / 5" if found.overall_mean is not None else "no answers yet"
     return {
         "text": f"*Surveys, last {days} days*: {found.sent} sent, {found.answered} answered "

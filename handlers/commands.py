@@ -9,10 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import permissions
 from bot.command_text import fields_from_command
 from bot.desk import Desk, HeldForDuplicates
-from bot.errors import UserFacingError
+from bot.errors import NotAllowed, UserFacingError
 from bot.render.clocks import clocks_message
 from bot.render.help import help_message, unknown_subcommand
 from bot.views.intake_modal import IntakePrefill, intake_modal
@@ -124,7 +123,7 @@ def register(app: App, desk: Desk) -> None:
                 staff = desk.policy.is_staff(str(command["user_id"]))
                 known = verbs if staff else requester_verbs(verbs)
                 ack(**unknown_subcommand("/case", verb, [*known, "help"]))
-        except permissions.NotAllowed as exc:  # PERM-2: a requester also hears what they can do
+        except NotAllowed as exc:  # PERM-2: a requester also hears what they can do
             staff = desk.policy.is_staff(str(command["user_id"]))
             ack(**error_message(str(exc) if staff else f"{exc} {REQUESTER_HINT}"))
         except UserFacingError as exc:
@@ -188,7 +187,7 @@ def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 def _sla(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read SLA clocks")
     number, _rest = case_and_rest(desk, text, command, "sla")
-    summary, views = desk.contact.clocks(number)
+    summary, views = desk.contact.clocks(number, viewer=str(command["user_id"]))
     return clocks_message(summary, views)
 
 

@@ -65,7 +65,8 @@ def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 def _figures(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the reassignment figures")
     days = period_days(text, "reassignments")
-    return {"text": figures_text(desk, desk.work.reassignment_figures(days=days), days)}
+    found = desk.work.reassignment_figures(days=days, actor=str(command["user_id"]))
+    return {"text": figures_text(desk, found, days)}
 
 
 def figures_text(desk: Desk, found: ReassignmentFigures, days: int) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import permissions
 from bot.desk import Desk, parse_case_ref
 from bot.errors import UserFacingError
 
@@ -65,7 +64,7 @@ REQUESTER_HINT = (
 def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
     """The acting user, if they are on the desk or in a resolver group (PERM-2)."""
     user = str(command["user_id"])
-    permissions.require(user, [permissions.staff(desk.policy)], to=what)
+    desk.require_staff(user, to=what)  # PERM-1 is decided in the desk layer
     return user
 
 

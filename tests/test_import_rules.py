@@ -1,5 +1,6 @@
-"""Imports run one way: handlers -> bot -> (store, kb, config). Checked over every module of the
-tree, including imports inside functions and under TYPE_CHECKING, so a shortcut anywhere fails."""
+"""Imports run one way: handlers -> bot -> (store, kb, config), and PERM-1 is asked of the desk,
+never of bot.permissions from a handler. Checked over every module of the tree, including
+imports inside functions and under TYPE_CHECKING, so a shortcut anywhere fails."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("handlers", "bot", "store", "kb", "config")
 # What each package may not import. bot/app.py, the composition root, wires handlers in.
+# PERM-1 is decided in the desk layer: handlers ask the desk, never bot.permissions.
 FORBIDDEN = {
-    "handlers": {"store"},
+    "handlers": {"store", "bot.permissions"},
     "bot": {"handlers"},
     "store": {"bot", "handlers"},
     "kb": {"bot", "handlers"},
@@ -33,7 +35,13 @@ def _imported(tree: ast.AST, module: str) -> list[tuple[int, str]]:
             else:
                 name = node.module or ""
             found.append((node.lineno, name))
+            # `from bot import permissions` names the module bot.permissions
+            found += [(node.lineno, f"{name}.{alias.name}") for alias in node.names]
     return found
+
+
+def _under(name: str, forbidden: set[str]) -> bool:
+    return any(name == f or name.startswith(f"{f}.") for f in forbidden)
 
 
 def _violations(root: Path) -> list[str]:
@@ -44,8 +52,7 @@ def _violations(root: Path) -> list[str]:
             module = relative.removesuffix(".py").replace("/", ".")
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
             for line, name in _imported(tree, module):
-                top = name.split(".")[0]
-                if top in FORBIDDEN[package] and relative != COMPOSITION_ROOT:
+                if _under(name, FORBIDDEN[package]) and relative != COMPOSITION_ROOT:
                     broken.append(f"{relative}:{line} imports {name}")
     return broken
 
@@ -66,9 +73,14 @@ def test_the_check_catches_imports_in_functions_and_relative_ones(tmp_path: Path
         "def f():\n    from store.models import Case\n    return Case\n"
     )
     (tmp_path / "kb" / "upward.py").write_text("from bot import desk\n")
+    (tmp_path / "handlers" / "checks.py").write_text("from bot import desk, permissions\n")
     (tmp_path / "bot" / "render.py").write_text("from ..handlers import replies\n")
     assert _violations(tmp_path) == [
+        "handlers/checks.py:1 imports bot.permissions",
         "handlers/sneaky.py:2 imports store.models",
+        "handlers/sneaky.py:2 imports store.models.Case",
         "bot/render.py:1 imports handlers",
+        "bot/render.py:1 imports handlers.replies",
         "kb/upward.py:1 imports bot",
+        "kb/upward.py:1 imports bot.desk",
     ]

@@ -68,6 +68,10 @@ class Desk:
         """Called after every commit that wrote outbox rows (the dispatcher's wake-up)."""
         self.core.on_commit(listener)
 
+    def require_staff(self, actor: str, *, to: str) -> None:
+        """A staff-only command refused before its words are read (the action checks again)."""
+        self.core.require_staff(actor, to=to)
+
     def summary(self, number: int) -> CaseSummary:
         return self.core.summary(number)
 

@@ -95,7 +95,8 @@ class ClosingArea(Area):
             ),
         )
 
-    def survey_figures(self, *, days: int) -> surveys.SurveyFigures:
+    def survey_figures(self, *, days: int, actor: str) -> surveys.SurveyFigures:
+        self.core.require_staff(actor, to="read the survey figures")
         with self.db.reading() as session:
             return surveys.figures(session, days=days, now=self.clock.now())
 

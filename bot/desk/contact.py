@@ -97,8 +97,9 @@ class ContactArea(Area):
             ).scalar_one_or_none()
             return int(number) if number is not None else None
 
-    def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
-        """SLA-1: every clock of the case as of now (`/case sla`)."""
+    def clocks(self, number: int, *, viewer: str) -> tuple[CaseSummary, list[sla.ClockView]]:
+        """SLA-1: every clock of the case as of now (`/case sla`), for staff."""
+        self.core.require_staff(viewer, to="read SLA clocks")
         with self.db.reading() as session:
             case = self.core.case(session, number)
             return self.core.summary_of(case), sla.views(self.policy, case, now=self.clock.now())

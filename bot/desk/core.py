@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import home_refresh, suggestions
+from bot import home_refresh, permissions, suggestions
 from bot.clock import Clock
 from bot.desk.views import CaseSummary, summarize
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
@@ -58,6 +58,10 @@ class DeskCore:
         """Tell the listeners that outbox rows were committed."""
         for listener in self._listeners:
             listener()
+
+    def require_staff(self, actor: str, *, to: str) -> None:
+        """PERM-1/PERM-2: the desk or a resolver group; a refusal names them."""
+        permissions.require(actor, [permissions.staff(self.policy)], to=to)
 
     def summary(self, number: int) -> CaseSummary:
         with self.db.reading() as session:

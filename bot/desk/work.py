@@ -255,13 +255,17 @@ class WorkArea(Area):
             ),
         )
 
-    def reassignment_figures(self, *, days: int) -> reassign_report.ReassignmentFigures:
+    def reassignment_figures(self, *, days: int, actor: str) -> reassign_report.ReassignmentFigures:
+        self.core.require_staff(actor, to="read the reassignment figures")
         with self.db.reading() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
 
-    def unsupported_services(self, *, days: int) -> unsupported_report.UnsupportedReport:
+    def unsupported_services(
+        self, *, days: int, actor: str
+    ) -> unsupported_report.UnsupportedReport:
         """CLASSIFY-2: services missing from the catalog or unsupported, and time spent."""
+        self.core.require_staff(actor, to="read the unsupported-services report")
         now = self.clock.now()
         with self.db.reading() as session:
             return unsupported_report.report(
