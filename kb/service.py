@@ -150,10 +150,14 @@ class KnowledgeBase:
     def get(self, article_id: str, *, for_requester: bool) -> Article:
         """One article to read; restricted ones only for staff (KB-5)."""
         with self.db.reading() as session:
-            row = session.get(KbArticle, article_id.strip().upper())
-            article = to_article(row) if row is not None else None
-        if article is None:
+            return self._readable(session, article_id, for_requester=for_requester)
+
+    @staticmethod
+    def _readable(session: Session, article_id: str, *, for_requester: bool) -> Article:
+        row = session.get(KbArticle, article_id.strip().upper())
+        if row is None:
             raise KbNotFound(f"There is no article {article_id}.")
+        article = to_article(row)
         if for_requester and not article.user_ready:
             raise KbRefused(f"{article.id} is restricted to the desk's staff.")
         return article
@@ -286,9 +290,8 @@ class KnowledgeBase:
     ) -> Article:
         """The same, in the caller's transaction: the desk sends the link and records it in
         one, so both commit or neither does."""
-        article = self.get(article_id, for_requester=True)
-        row = self._row(session, article.id)
-        _record(session, row.id, "sent", case_number=case_number, actor=actor, now=self._now())
+        article = self._readable(session, article_id, for_requester=True)
+        _record(session, article.id, "sent", case_number=case_number, actor=actor, now=self._now())
         return article
 
     def record_feedback(
