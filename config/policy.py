@@ -88,6 +88,7 @@ class Policy:
     calendars: dict[str, Calendar]
     default_calendar: str
     major_calendar: str
+    at_risk_within: timedelta = timedelta(hours=1)
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
@@ -221,6 +222,7 @@ def load_policy(folder: Path) -> Policy:
         sla_targets=sla.targets,
         warn_fraction=sla.warn_at_percent / 100,
         pause_while_waiting=sla.pause_while_waiting_on_requester,
+        at_risk_within=sla.at_risk_within,
         status_update_every=sla.status_update_every,
         breach_contacts=sla.breach_contacts,
         calendars=cal.calendars,

@@ -3,6 +3,7 @@ the SLA targets and cadences of each priority (SLA-1..3)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field
@@ -101,7 +102,9 @@ class SlaFile(Section):
             allowed="first_response, next_update, resolution",
         ),
     ]
-    warn_at_percent: Whole = Field(ge=1)
+    # a warning at 100 % or later would come with the breach or after it
+    warn_at_percent: Whole = Field(ge=1, le=99)
+    at_risk_within: Duration = timedelta(hours=1)  # SLA-2: the Home's clocks at risk
     pause_while_waiting_on_requester: Flag
     status_update_every: dict[Annotated[str, Ref("major_priorities")], Duration]
     breach_contacts: tuple[UserId, ...] = ()
