@@ -24,6 +24,7 @@ from config.policy_types import (
     Whole,
     one_of,
     problem,
+    provided,
 )
 
 GroupRef = Annotated[str, Ref("groups")]
@@ -58,7 +59,7 @@ def _has_default(groups: dict[str, str]) -> dict[str, str]:
 
 def _upward(routes: dict[str, tuple[str, ...]], info: ValidationInfo) -> dict[str, tuple[str, ...]]:
     """ROUTE-4: an escalation goes to a higher tier; the same tier is a transfer."""
-    groups: dict[str, Group] = info.context["groups"] if isinstance(info.context, dict) else {}
+    groups: dict[str, Group] = provided(info, "groups")
     for source, targets in routes.items():
         for target in targets:
             low, high = groups[source].tier, groups[target].tier

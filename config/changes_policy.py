@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, model_validator
 
 from config.catalog_policy import ServiceRef
-from config.policy_types import Section, Text, matching, problem
+from config.policy_types import Section, Text, matching, problem, provided
 
 WINDOW_REF = r"^[A-Z][A-Z0-9]*-[A-Za-z0-9-]+$"
 LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$")
@@ -23,7 +23,7 @@ def _local(value: Any, info: ValidationInfo) -> datetime:
     text = str(value) if value is not None else ""
     if not LOCAL_TIME.match(text):
         raise problem("not a local date and time", "YYYY-MM-DDTHH:MM in the desk's time zone")
-    zone = ZoneInfo(info.context["zone"] if isinstance(info.context, dict) else "UTC")
+    zone = ZoneInfo(provided(info, "zone"))
     try:
         local = datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=zone)
     except ValueError:
@@ -46,7 +46,7 @@ class PlannedWindow(Section):
 
     @model_validator(mode="after")
     def _a_window(self, info: ValidationInfo) -> PlannedWindow:
-        zone = ZoneInfo(info.context["zone"] if isinstance(info.context, dict) else "UTC")
+        zone = ZoneInfo(provided(info, "zone"))
         written = f"{self.ends_at.astimezone(zone):%Y-%m-%dT%H:%M}"
         if self.ends_at <= self.starts_at:
             raise problem(

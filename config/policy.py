@@ -195,7 +195,7 @@ def load_policy(folder: Path) -> Policy:
     catalog = read_policy_file(CatalogFile, folder / "catalog.yml", known)
     sla = read_policy_file(SlaFile, folder / "sla.yml", known)
     desk = read_policy_file(DeskFile, folder / "desk.yml", known)
-    known["zone"] = cal.calendars[cal.default_calendar].timezone
+    known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
     return Policy(

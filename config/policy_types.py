@@ -169,6 +169,12 @@ def _known(info: ValidationInfo, namespace: str) -> Collection[str]:
     return known
 
 
+def provided(info: ValidationInfo, namespace: str) -> Any:
+    """What an earlier file or field provided (the groups with their tiers, the desk's zone),
+    for a check that needs more than the names."""
+    return _context(info)[namespace]
+
+
 def _duration(value: Any) -> Any:
     match = _DURATION.match(str(value)) if isinstance(value, (str, int)) else None
     if match is None or int(match.group(1)) == 0:
