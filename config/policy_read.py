@@ -77,7 +77,9 @@ def describe(file: str, error: ErrorDetails) -> str:
     at_key = bool(loc) and loc[-1] == "[key]"
     path = ".".join([*(p for p in loc if p != "[key]"), *(str(p) for p in ctx.get("at", ()))])
     kind = error["type"]
-    if at_key:  # a key of a mapping: not one of the names it may have, or badly spelt
+    if at_key and kind == "string_type":  # `1:` where a name is expected
+        problem, allowed = "a key that is not text", 'a name; quote a number: "1"'
+    elif at_key:  # a key of a mapping: not one of the names it may have, or badly spelt
         problem = "badly formed key" if kind == "badly_formed" else "unknown key"
         allowed = str(ctx.get("allowed") or _expected(ctx))
     elif "allowed" in ctx:  # our own checks (config.policy_types.problem)

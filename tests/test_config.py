@@ -295,6 +295,13 @@ GROUP_NAMES = (
             id="badly formed key",
         ),
         pytest.param(
+            "groups.yml",
+            lambda d: d["groups"].update({7: d["groups"]["network"]}),
+            "groups.yml: groups.7: a key that is not text (found 7). Allowed: a name; quote a "
+            'number: "1".',
+            id="a number for a key",
+        ),
+        pytest.param(
             "calendars.yml",
             lambda d: d["calendars"]["office-hours"]["hours"].update(mon=["18:00-08:00"]),
             "calendars.yml: calendars.office-hours.hours.mon.0: not an opening span (found "
