@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import duplicates, major, permissions, problems, requests, sla, surveys, timers
+from bot import duplicates, estimates, major, permissions, problems, requests, sla, surveys, timers
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -135,6 +135,7 @@ def ask_requester(
         )
     change_state(case, new="resolved", at=now, actor=actor, reason="asked the requester to confirm")
     record_event(case, at=now, actor=actor, kind="verification_asked", new=case.requester_id)
+    estimates.note_contact(case, now=now)  # WORK-1: asking the requester keeps a contact promise
     timers.schedule(
         session,
         key=verify_key(case),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import case_channel, permissions, timers
@@ -16,7 +17,7 @@ from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import add_party, record_event
 from bot.timers import Firing, Handler
 from config.policy import Policy
-from store.models import Case, Consult
+from store.models import Case, Consult, SlackMessage
 
 CALL_TREE = {
     "oncall": "1: page the group's on-call technician",
@@ -94,8 +95,26 @@ def consult(
     return [
         *case_channel.join(session, case, [paged]),
         n.post(CASE_CHANNEL, "consulted", consult=row.id),
-        n.post(paged, "consult_page", consult=row.id),
+        n.post(paged, "consult_page", key=_page_key(case, row), consult=row.id),
     ]
+
+
+def refresh_pages(session: Session, case: Case) -> list[Notice]:
+    """Re-render, in place, the delivered consult pages of the case (a page of an unclaimed
+    case carries Take it, which goes once the case is taken)."""
+    prefix = f"consult_page:{case.id}:"
+    keys = session.execute(
+        select(SlackMessage.key).where(SlackMessage.key.startswith(prefix, autoescape=True))
+    ).scalars()
+    notices = []
+    for key in sorted(keys):
+        paged, consult_id = key.removeprefix(prefix).split(":")
+        notices.append(n.post(paged, "consult_page", key=key, consult=int(consult_id)))
+    return notices
+
+
+def _page_key(case: Case, row: Consult) -> str:
+    return f"consult_page:{case.id}:{row.paged_user}:{row.id}"
 
 
 def decide(

@@ -224,7 +224,9 @@ class Dispatcher:
             if thread is not None:  # a reply under a keyed message (a card's thread)
                 call["target"], call["thread_ts"] = thread.channel, thread.ts
         elif item.operation == home_refresh.OPERATION:  # rendered now: the Home as it is
-            call["view"] = serialise(home_tab(session, self.policy, item.target))
+            call["view"] = serialise(
+                home_tab(session, self.policy, item.target, now=self.clock.now())
+            )
         elif item.operation == "pin":
             location = message_location(session, item.params["message_key"])
             if location is None:

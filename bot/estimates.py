@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import moments, permissions, timers
 from bot import notices as n
+from bot.business_time import add_business
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import record_event
@@ -41,8 +42,9 @@ KIND_WORDS = {
 }
 LONGEST = timedelta(days=14)
 USAGE = (
-    "Give the estimate as `[contact|resolution] <when>`, where <when> is 15m, 30m, 1h, 4h, "
-    "morning (the next business morning), a time today like 14:30, or 2026-11-25 09:00."
+    "Give the estimate as `[contact|resolution] <when>`, where <when> is 15m, 30m, 1h, 4h "
+    "(in the case's business hours), morning (the next business morning), a time today like "
+    "14:30, or 2026-11-25 09:00."
 )
 
 
@@ -80,8 +82,14 @@ def parse(text: str, *, now: datetime, calendar: Calendar) -> Estimate:
 
 
 def _when(text: str, *, now: datetime, calendar: Calendar) -> datetime:
+    span = moments.length(text)
     try:
-        at = moments.read(text, now=now, calendar=calendar)
+        if span is not None:
+            # counted in the case's business hours, like its SLA clocks: "4h" on a Friday
+            # evening is Monday morning for a desk that works office hours
+            at = add_business(calendar, now, span.total_seconds())
+        else:
+            at = moments.read(text, now=now, calendar=calendar)
     except moments.Unreadable as exc:
         raise EstimateRefused(f"{exc} {USAGE}") from None
     if at <= now:
@@ -116,7 +124,7 @@ def expect_estimate(session: Session, policy: Policy, case: Case, *, now: dateti
 def give(
     session: Session, policy: Policy, case: Case, *, actor: str, text: str, now: datetime
 ) -> list[Notice]:
-    """Record the promise, tell the requester, and arm the clock that keeps us to it."""
+    """Read the person's estimate, then promise it."""
     if case.state == "closed":
         raise EstimateRefused(f"{case.ref} is closed; it needs no estimate.")
     permissions.require(
@@ -125,6 +133,35 @@ def give(
         to=f"give the requester an estimate for {case.ref}",
     )
     estimate = parse(text, now=now, calendar=calendar_of(policy, case))
+    return promise(session, policy, case, actor=actor, estimate=estimate, now=now)
+
+
+def promise_within(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    kind: str,
+    span: timedelta,
+    now: datetime,
+) -> list[Notice]:
+    """A promise the desk's policy makes (a catalog item's estimate): `span` of the case's
+    business hours from now, with no cap on how far that lands."""
+    at = add_business(calendar_of(policy, case), now, span.total_seconds())
+    return promise(session, policy, case, actor=actor, estimate=Estimate(kind=kind, at=at), now=now)
+
+
+def promise(
+    session: Session,
+    policy: Policy,
+    case: Case,
+    *,
+    actor: str,
+    estimate: Estimate,
+    now: datetime,
+) -> list[Notice]:
+    """Record the promise, tell the requester, and arm the clock that keeps us to it."""
     old = describe(case)
     case.estimate_kind, case.estimate_at, case.estimate_given_at = estimate.kind, estimate.at, now
     note_contact(case, now=now)

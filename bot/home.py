@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from bot import sla
@@ -24,17 +24,32 @@ PER_LIST = 10
 
 
 @dataclass(frozen=True, kw_only=True)
+class AtRisk:
+    """One clock of the person's cases that needs them (SLA-2)."""
+
+    case: CaseSummary
+    label: str
+    due_at: datetime | None
+    breached: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class HomeData:
     coordinating: list[CaseSummary]
     following: list[CaseSummary]
     requested: list[CaseSummary]
     handoffs: list[CaseSummary]
     queues: list[tuple[Group, list[CaseSummary]]]
-    at_risk: list[tuple[CaseSummary, str, datetime]]
+    at_risk: list[AtRisk]
 
 
 def load(
-    session: Session, policy: Policy, user: str, summarize: Callable[[Case], CaseSummary]
+    session: Session,
+    policy: Policy,
+    user: str,
+    summarize: Callable[[Case], CaseSummary],
+    *,
+    now: datetime,
 ) -> HomeData:
     def by_role(role: str) -> list[CaseSummary]:
         return [summarize(c) for c in _cases_where(session, user, role)]
@@ -48,7 +63,15 @@ def load(
             (group, [summarize(c) for c in _pending_in(session, group)])
             for group in my_groups(policy, user)
         ],
-        at_risk=[(summarize(c), m, due) for c, m, due in _at_risk(session, user)],
+        at_risk=[
+            AtRisk(
+                case=summarize(case),
+                label=sla.METRIC_LABELS[clock.metric],
+                due_at=clock.due_at,
+                breached=clock.breached_at is not None,
+            )
+            for case, clock in _at_risk(session, user, now=now, within=policy.at_risk_within)
+        ],
     )
 
 
@@ -100,9 +123,13 @@ def _pending_in(session: Session, group: Group) -> list[Case]:
     )
 
 
-def _at_risk(session: Session, user: str) -> list[tuple[Case, str, datetime]]:
+def _at_risk(
+    session: Session, user: str, *, now: datetime, within: timedelta
+) -> list[tuple[Case, SlaClock]]:
+    """The unmet clocks of the cases the person coordinates that are breached, past the
+    warning share of their target, or due within `within`: breached first, then soonest due."""
     rows = session.execute(
-        select(Case, SlaClock.metric, SlaClock.due_at)
+        select(Case, SlaClock)
         .join(SlaClock, SlaClock.case_id == Case.id)
         .join(CaseParty, CaseParty.case_id == Case.id)
         .where(
@@ -110,10 +137,16 @@ def _at_risk(session: Session, user: str) -> list[tuple[Case, str, datetime]]:
             CaseParty.role == "coordinator",
             CaseParty.until.is_(None),
             SlaClock.met_at.is_(None),
-            SlaClock.due_at.is_not(None),
             Case.state.in_(OPEN_STATES),
+            or_(
+                SlaClock.breached_at.is_not(None),
+                and_(
+                    SlaClock.due_at.is_not(None),
+                    or_(SlaClock.warn_at <= now, SlaClock.due_at <= now + within),
+                ),
+            ),
         )
-        .order_by(SlaClock.due_at)
+        .order_by(SlaClock.breached_at.is_(None), SlaClock.due_at, SlaClock.id)
         .limit(PER_LIST)
     ).all()
-    return [(case, sla.METRIC_LABELS[metric], due) for case, metric, due in rows if due]
+    return [(case, clock) for case, clock in rows]

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import estimates, permissions, sla
+from bot import estimates, permissions, sla, sla_alerts
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -267,4 +267,4 @@ def _tell(
         notices.append(n.invite([target.on_call]))
         notices.append(n.page(case, target.on_call, reason=how))
     notices.append(n.post(case.requester_id, "requester_reassigned", how=how))
-    return [*notices, *n.refresh_cards(policy, case)]
+    return [*notices, *n.refresh_cards(policy, case), *sla_alerts.refresh_warnings(case)]

@@ -14,14 +14,13 @@ from bot import (
     handoff,
     problems,
     sla,
+    sla_alerts,
     status_updates,
 )
 from bot import notices as n
-from bot.business_time import is_open
 from bot.notices import Notice
 from bot.timeline import record_event
 from bot.timers import Firing, Handler, schedule
-from config.policy import Policy
 from store.models import Case, SlaClock
 
 SLACK = timedelta(seconds=1)
@@ -63,6 +62,7 @@ def sla_warning(f: Firing) -> list[Notice]:
     if clock.warned_at is not None or _moved(f, case, clock.warn_at):
         return []
     clock.warned_at = f.now
+    notices, detail = sla_alerts.warning_notices(f.policy, case, clock, now=f.now, late=f.late)
     record_event(
         case,
         at=f.now,
@@ -70,13 +70,9 @@ def sla_warning(f: Firing) -> list[Notice]:
         kind="sla_warning",
         field=clock.metric,
         new=clock.due_at.isoformat() if clock.due_at else None,
-        detail={"late": f.late, "share": f.policy.warn_fraction},
+        detail={"late": f.late, "share": f.policy.warn_fraction, **detail},
     )
-    return [
-        n.post(
-            _coordinator_or_on_call(f.policy, case, f), "sla_warning", clock=clock.id, late=f.late
-        )
-    ]
+    return [*notices, *n.refresh_cards(f.policy, case)]
 
 
 def sla_breach(f: Firing) -> list[Notice]:
@@ -105,7 +101,7 @@ def sla_breach(f: Firing) -> list[Notice]:
         n.post(user, "sla_breach", clock=clock.id, late=f.late) for user in dict.fromkeys(contacts)
     ]
     notices.append(n.post(case.requester_id, "requester_management_engaged", clock=clock.id))
-    return notices
+    return [*notices, *n.refresh_cards(f.policy, case)]
 
 
 def status_update_due(f: Firing) -> list[Notice]:
@@ -116,18 +112,6 @@ def status_update_due(f: Firing) -> list[Notice]:
     status_updates.schedule_reminder(f.session, f.policy, case, now=f.now)
     record_event(case, at=f.now, actor=None, kind="status_update_due", detail={"late": f.late})
     return [n.post(case.coordinator_id, "status_update_due", late=f.late)]
-
-
-def _coordinator_or_on_call(policy: Policy, case: Case, f: Firing) -> str:
-    """The coordinator, unless outside the group's hours (then the on-call); Slack presence is
-    checked at delivery (notices.available)."""
-    group = policy.groups.get(case.group_key or "")
-    if group is None:
-        return case.coordinator_id
-    calendar = policy.calendars[group.calendar or policy.default_calendar]
-    if not is_open(calendar, f.now):
-        return group.on_call
-    return n.available(case.coordinator_id, group.on_call)
 
 
 HANDLERS: dict[str, Handler] = {

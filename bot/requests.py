@@ -14,7 +14,7 @@ What was applied lives in `case.request`; every step is on the timeline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -202,9 +202,15 @@ def _promise(
     """The item's estimate becomes WORK-1's promise to the requester."""
     if item.estimate is None:
         return []
-    minutes = int(item.estimate / timedelta(minutes=1))
-    text = f"resolution {minutes // 60}h" if minutes % 60 == 0 else f"resolution {minutes}m"
-    return estimates.give(session, policy, case, actor=case.coordinator_id, text=text, now=now)
+    return estimates.promise_within(
+        session,
+        policy,
+        case,
+        actor=case.coordinator_id,
+        kind="resolution",
+        span=item.estimate,
+        now=now,
+    )
 
 
 def procedure_key(case: Case) -> str:

@@ -39,7 +39,14 @@ class ClockView:
     paused_seconds: float
     state: str  # running, paused, warned, breached, met
     due_at: datetime | None
+    warn_at: datetime | None
     calendar: str
+
+    def at_risk(self, now: datetime) -> bool:
+        """SLA-2: past the warning share of its target and not yet breached."""
+        if self.state == "warned":
+            return True
+        return self.state == "running" and self.warn_at is not None and self.warn_at <= now
 
 
 def start(session: Session, policy: Policy, case: Case, *, now: datetime) -> None:
@@ -121,6 +128,7 @@ def views(policy: Policy, case: Case, *, now: datetime) -> list[ClockView]:
                 paused_seconds=paused,
                 state=state,
                 due_at=clock.due_at,
+                warn_at=clock.warn_at,
                 calendar=clock.calendar,
             )
         )
@@ -203,7 +211,9 @@ def _schedule_timers(
 ) -> None:
     left = clock.target_seconds - clock.elapsed_seconds
     warn_left = clock.target_seconds * policy.warn_fraction - clock.elapsed_seconds
-    clock.due_at = add_business(calendar, now, left)
+    if left > 0 or clock.due_at is None or clock.due_at > now:
+        clock.due_at = add_business(calendar, now, left)
+    # else: already over its target, it stays due when it fell due (a card says "was due")
     clock.warn_at = add_business(calendar, now, warn_left)
     session.flush()
     if clock.warned_at is None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import command_center_test, estimates, sla
+from bot import command_center_test, consult, estimates, sla, sla_alerts
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -64,7 +64,12 @@ def take(
     sla.meet(session, policy, case, "first_response", now=now)
     estimates.expect_estimate(session, policy, case, now=now)
     case.updated_at = now
-    notices = n.refresh_cards(policy, case) + n.refresh_pages(session, case)
+    notices = [
+        *n.refresh_cards(policy, case),
+        *n.refresh_pages(session, case),
+        *consult.refresh_pages(session, case),
+        *sla_alerts.refresh_warnings(case),
+    ]
     if case.channel_id or case.is_major:
         notices.insert(0, n.invite([actor]))
         notices.append(n.post(CASE_CHANNEL, "taken", taker=actor))

@@ -223,6 +223,7 @@ class Policy:
     calendars: dict[str, Calendar]
     default_calendar: str
     major_calendar: str
+    at_risk_within: timedelta = timedelta(hours=1)
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
@@ -376,8 +377,14 @@ def load_policy(folder: Path) -> Policy:
         impact_questions=_impact_questions(prio, impact_levels),
         urgency_options=_urgency_options(prio, urgency_levels),
         sla_targets=_sla_targets(sla, priorities),
-        warn_fraction=sla.at("warn_at_percent").whole(minimum=1) / 100,
+        # a warning at 100 % or later would come with the breach or after it
+        warn_fraction=sla.at("warn_at_percent").whole(minimum=1, maximum=99) / 100,
         pause_while_waiting=sla.at("pause_while_waiting_on_requester").flag(),
+        at_risk_within=(
+            sla.optional("at_risk_within").duration()
+            if sla.optional("at_risk_within").value is not None
+            else timedelta(hours=1)
+        ),
         status_update_every={
             prio_key: item.duration()
             for prio_key, item in sla.at("status_update_every").items(allowed_keys=list(major))

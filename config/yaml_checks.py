@@ -108,11 +108,13 @@ class Checker:
             node.fail(f"longer than {max_length} characters", f"at most {max_length} characters")
         return str(node.value).strip()
 
-    def whole(self, *, minimum: int | None = None) -> int:
+    def whole(self, *, minimum: int | None = None, maximum: int | None = None) -> int:
         if not isinstance(self.value, int) or isinstance(self.value, bool):
             self.fail("expected a whole number", "e.g. 1001")
         if minimum is not None and self.value < minimum:
             self.fail(f"must be at least {minimum}", f"a whole number >= {minimum}")
+        if maximum is not None and self.value > maximum:
+            self.fail(f"must be at most {maximum}", f"a whole number <= {maximum}")
         return int(self.value)
 
     def flag(self, *, default: bool | None = None) -> bool:

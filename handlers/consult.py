@@ -20,6 +20,7 @@ from bot.reassign import TRANSFER, routes
 from bot.render.cards import ACTION_CONSULT
 from bot.render.cc_test_notes import ACTION_PREFIX
 from bot.render.consult_notes import ACTION_CONSULT_KEEP, ACTION_CONSULT_TRANSFER
+from bot.render.sla_notes import ACTION_SLA_PAGE
 from bot.text import plain
 from bot.views import consult_modal, reassign_modal
 from handlers.modal_buttons import done, open_about, pair
@@ -165,3 +166,19 @@ def register(app: App, desk: Desk) -> None:
         return {"text": f"Answer recorded on {summary.ref}."}
 
     button(app, re.compile(f"^{ACTION_PREFIX}[a-z]+_(yes|no)$"), center_test)
+
+    def page_on_call(body: dict[str, Any]) -> dict[str, Any]:
+        """SLA-2's warning button: step 1 of the queue group's call tree."""
+        value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        if not value.isdigit():
+            raise UserFacingError("That button does not point at a case; refresh and try again.")
+        summary = desk.page_on_call(int(value), actor=actor_of(body))
+        group = policy.groups.get(desk.read(summary.number, lambda case: case.group_key or ""))
+        name = group.name if group else "the group"
+        on_call = f"<@{group.on_call}>" if group else "its on-call"
+        return {
+            "text": f"Paged {on_call}, the on-call of {name}, to take {summary.ref}. They join "
+            "its channel; you stay coordinator until someone takes it."
+        }
+
+    button(app, ACTION_SLA_PAGE, page_on_call)

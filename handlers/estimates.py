@@ -16,6 +16,7 @@ from bot.render.estimate_notes import (
     ACTION_ESTIMATE_OTHER,
     ACTION_ESTIMATE_PRESET,
     ask_for_estimate,
+    past_target,
     promise_text,
 )
 from bot.views import estimate_modal
@@ -33,9 +34,9 @@ def _estimate(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> d
 
 
 def _promised(desk: Desk, number: int) -> str:
-    promised = desk.read(number, promise_text)
+    promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
     ref = f"CASE-{number}"
-    return f"Promised on {ref}: {promised}. The requester has been told."
+    return f"Promised on {ref}: {promised}. The requester has been told.{note}"
 
 
 SUBCOMMANDS = [
@@ -92,6 +93,6 @@ def took_message(desk: Desk, number: int, *, estimated: bool) -> dict[str, Any]:
     """WORK-1: the taker is asked at once for the requester's estimate, unless given."""
     lead = f"You took CASE-{number} and are now its coordinator. The requester has been told."
     if estimated:
-        promised = desk.read(number, promise_text)
-        return {"text": f"{lead} Promised: {promised}."}
+        promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
+        return {"text": f"{lead} Promised: {promised}.{note}"}
     return {"text": lead, "blocks": desk.read(number, lambda c: ask_for_estimate(c, lead))}

@@ -8,8 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.desk import Desk
-from bot.render.common import when
-from bot.render.sla_notes import duration
+from bot.render.common import duration, when
 from bot.text import escape
 from bot.unsupported_report import UnsupportedReport, UnsupportedService
 from handlers.subcommands import Subcommand, period_days, staff_only

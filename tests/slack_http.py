@@ -220,7 +220,7 @@ class SlackDesk:
     def case(self, number: int) -> Case:
         with self.runtime.db.transaction() as session:
             found = session.execute(select(Case).where(Case.number == number)).scalar_one()
-            _ = found.parties, found.events  # loaded while the session is open
+            _ = found.parties, found.events, found.clocks  # loaded while the session is open
             return found
 
     def outbox(self) -> list[OutboxItem]:

@@ -129,6 +129,16 @@ def _broken(tmp_path: Path, file: str, edit: object) -> Path:
         ),
         ("sla.yml", lambda d: d["targets"].pop("P5"), ["sla.yml", "targets", "P5"]),
         (
+            "sla.yml",
+            lambda d: d.update(warn_at_percent=100),
+            ["sla.yml", "warn_at_percent", "at most 99"],
+        ),
+        (
+            "sla.yml",
+            lambda d: d.update(at_risk_within="soon"),
+            ["sla.yml", "at_risk_within", "30m, 4h, 2d"],
+        ),
+        (
             "desk.yml",
             lambda d: d["major_incident"].update(services={"teleporter": "P3"}),
             ["desk.yml", "major_incident.services.teleporter", "unknown key"],

@@ -36,6 +36,8 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Unsupported; work approved for this case",  # CLASSIFY-2
         "Major incident CASE-1002",  # CLASSIFY-4 raise to major starts ROUTE-1
         "`teleporter` is not a service",  # bad input
+        "[ Page the group's on-call ]",  # SLA-2 warning of an unclaimed case
+        ":hourglass_flowing_sand: *First response at risk*",  # SLA-2 on the queue card
         "I don't know `list`. Did you mean `/case show` or `/case history`?",  # INTAKE-1
         "The call tree has no step 3.",  # ROUTE-5
         ":white_check_mark: Taken: @Priya Nair has it. (edited)",  # ROUTE-1 page in place

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock
 from bot.estimates import EstimateRefused, parse
 from bot.moments import next_business_morning
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
+from bot.sandbox.world import World, build_world
 from config.policy import Policy
-from tests.conftest import as_user
-from tests.helpers import cases, dm_texts, events, last_ephemeral
+from tests.conftest import as_user, world_settings
+from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
 
 VPN_P3 = "/case new VPN drops every hour service=vpn urgency=medium for=@alex"
 KENJI = "U0NET01"
@@ -155,7 +156,7 @@ def test_work_1_unreadable_estimates_say_how_to_write_one(
     now = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
     with pytest.raises(EstimateRefused, match=problem) as refused:
         parse(text, now=now, calendar=policy.calendars["office-hours"])
-    assert "15m, 30m, 1h, 4h, morning" in str(refused.value), "it says how to write one"
+    assert "15m, 30m, 1h, 4h (in the case's business hours), morning" in str(refused.value)
 
 
 def test_work_1_next_business_morning_skips_the_weekend(policy: Policy) -> None:
@@ -172,3 +173,75 @@ def test_work_1_a_time_of_day_already_past_means_tomorrow(policy: Policy) -> Non
     now = datetime(2026, 11, 24, 15, 0, tzinfo=london).astimezone(UTC)
     at = parse("contact 09:15", now=now, calendar=policy.calendars["office-hours"]).at
     assert at == datetime(2026, 11, 25, 9, 15, tzinfo=london).astimezone(UTC)
+
+
+def test_work_1_a_relative_estimate_counts_in_the_cases_business_hours(database_url: str) -> None:
+    """Friday 17:30 in London (UTC in December): "4h" on an office-hours case is half an hour
+    on Friday and three and a half on Monday, as its SLA clocks count; the DM, the card and the
+    brief all show that moment."""
+    friday = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)
+    world = build_world(world_settings(database_url), clock=Clock(start=friday))
+    try:
+        Driver(world=world, user="U0DESK01").command(
+            "/case new Laptop will not boot service=laptops urgency=high impact=minor for=@alex"
+        )
+        ravi = as_user(world, "ravi")
+        ravi.command("/case take CASE-1001 4h")
+        (case,) = cases(world)
+        assert case.estimate_at is not None
+        monday = datetime(2026, 12, 7, 11, 30, tzinfo=UTC)
+        assert monday <= case.estimate_at <= monday + timedelta(seconds=30)
+        stamp = f"<!date^{int(case.estimate_at.timestamp())}^"
+        assert f"will contact you again by {stamp}" in dm_texts(world, ALEX)[-1]
+        (card,) = texts(world, "C0EUCQ")
+        assert f"Promised: next contact by {stamp}" in card
+        assert f"Promised: next contact by {stamp}" in last_ephemeral(world, "U0EUC01")
+    finally:
+        world.close()
+
+
+def test_work_1_a_relative_estimate_on_a_round_the_clock_case_is_wall_time(
+    policy: Policy,
+) -> None:
+    friday_evening = datetime(2026, 12, 4, 17, 30, tzinfo=UTC)
+    always = parse("4h", now=friday_evening, calendar=policy.calendars["always"])
+    assert always.at == friday_evening + timedelta(hours=4)
+    office = parse("30m", now=friday_evening, calendar=policy.calendars["office-hours"])
+    assert office.at == datetime(2026, 12, 4, 18, 0, tzinfo=UTC), "the last half hour of Friday"
+
+
+def test_work_1_a_verify_question_counts_as_contact_for_the_promise(
+    world: World, dana: Driver
+) -> None:
+    kenji = taken_by_kenji(world, dana)
+    kenji.press("15 min")
+    kenji.pass_time(timedelta(minutes=5))
+    kenji.command("/case resolve CASE-1001 Rebuilt the VPN profile")
+    kenji.command("/case verify CASE-1001")
+    assert any("Is it working now?" in t for t in dm_texts(world, ALEX))
+    (case,) = cases(world)
+    asked = events(world, 1001, "verification_asked")[0].at
+    assert case.last_contact_at == asked, "asking the requester is contact"
+    kenji.pass_time(timedelta(minutes=20))
+    assert not events(world, 1001, "promise_due"), "no reminder of a promise that was kept"
+    assert not [t for t in dm_texts(world, KENJI) if "you promised" in t]
+
+
+def test_work_1_a_promise_past_the_resolution_target_warns_the_promiser(
+    world: World, dana: Driver
+) -> None:
+    dana.command(VPN_P3)  # round the clock (UTC): resolution due in 24 hours
+    kenji = as_user(world, "kenji")
+    later = world.runtime.clock.now() + timedelta(days=3)
+    kenji.command(f"/case take CASE-1001 resolution {later:%Y-%m-%d %H:%M}")
+    (case,) = cases(world)
+    resolution = next(c.due_at for c in case.clocks if c.metric == "resolution")
+    assert resolution is not None and case.estimate_at is not None
+    assert case.estimate_at > resolution
+    answer = last_ephemeral(world, KENJI)
+    warning = (
+        f":warning: That is after the resolution target, due <!date^{int(resolution.timestamp())}^"
+    )
+    assert warning in answer
+    kenji.command("/case estimate CASE-1001 resolution 4h")
+    assert ":warning:" not in last_ephemeral(world, KENJI), "4 hours is within the target"

@@ -5,12 +5,15 @@ standard change the desk implements."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from bot.clock import Clock
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
+from bot.sandbox.world import World, build_world
 from store.models import Rfc
-from tests.conftest import as_user
+from tests.conftest import as_user, world_settings
 from tests.helpers import cases, dm_texts, events, last_ephemeral, texts
 
 ALEX, JORDAN, MORGAN, RAVI = "U0USER01", "U0USER02", "U0MGR01", "U0EUC01"
@@ -177,3 +180,26 @@ def test_work_5_bad_requests_are_refused_and_change_nothing(
     dana.command(line)
     assert problem in last_ephemeral(world, "U0DESK01")
     assert [(c.request, len(c.events)) for c in cases(world)] == before
+
+
+def test_work_5_work_1_the_catalog_estimate_counts_in_business_hours(database_url: str) -> None:
+    """`new-laptop` promises 72 hours. Authorised on Christmas Eve at 17:30 (London, UTC in
+    December), they count in office hours past the holidays: 0.5 h on the 24th, 10 h on each of
+    the 29th, 30th, 31st and 4th to 7th of January (1 January is a holiday), and 1.5 h on the 8th.
+    Far more than 14 days of wall time never refuses the desk's own promise."""
+    start = datetime(2026, 12, 24, 17, 30, tzinfo=UTC)
+    world = build_world(world_settings(database_url), clock=Clock(start=start))
+    try:
+        Driver(world=world, user="U0DESK01").command(LAPTOP)
+        ravi = as_user(world, "ravi")
+        ravi.press("Take it", channel="C0EUCQ")
+        ravi.command("/case request CASE-1001 new-laptop")
+        as_user(world, "morgan").press("Authorise")
+        (case,) = cases(world)
+        expected = datetime(2027, 1, 8, 9, 30, tzinfo=UTC)
+        assert case.estimate_kind == "resolution" and case.estimate_at is not None
+        assert expected <= case.estimate_at <= expected + timedelta(seconds=30)
+        told = [t for t in dm_texts(world, JORDAN) if "expects your request to be resolved by" in t]
+        assert f"<!date^{int(case.estimate_at.timestamp())}^" in told[-1]
+    finally:
+        world.close()

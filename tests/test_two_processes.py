@@ -29,7 +29,9 @@ from tests.pg_server import NEEDED, Server
 
 pytestmark = NEEDED
 CASES = int(os.environ.get("CASEDESK_PROCESS_CASES", "60"))
-RAVI = "U0EUC01"
+# Network Operations' calendar is round the clock, so a 1-minute promise (WORK-1 counts it in
+# the case's business hours) falls due a minute later whatever the day and hour of the run.
+KENJI = "U0NET01"
 WAIT_FOR_REMINDERS = 150.0
 
 
@@ -107,7 +109,7 @@ def test_two_http_processes_on_one_database_keep_every_invariant(
     slack, db = two_processes
 
     def record(n: int) -> None:
-        text = f"new Drill {n} device {n * 7919 % 1000} silent service=printers for=<@U0LD{n:04d}>"
+        text = f"new Drill {n} device {n * 7919 % 1000} silent service=vpn for=<@U0LD{n:04d}>"
         answer = slack.command(n, "U0DESK01", text)
         anyway = _button(answer, "Record a new case anyway")
         if anyway is not None:  # a look-alike: the person records it anyway, on the other process
@@ -127,9 +129,9 @@ def test_two_http_processes_on_one_database_keep_every_invariant(
     assert len(numbers) == CASES, "each case recorded exactly once"
 
     def work(n: int, number: int) -> None:
-        taken = slack.command(n, RAVI, f"take CASE-{number} 1m")  # taken with a 1-minute promise
+        taken = slack.command(n, KENJI, f"take CASE-{number} 1m")  # taken with a 1-minute promise
         assert "Promised" in str(taken), taken
-        noted = slack.command(n + 1, RAVI, f"note CASE-{number} Checked the cable and the driver")
+        noted = slack.command(n + 1, KENJI, f"note CASE-{number} Checked the cable and the driver")
         assert "error" not in str(noted).lower(), noted
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -176,8 +178,8 @@ def test_two_http_processes_on_one_database_keep_every_invariant(
     assert fired == CASES, "every promise reminder fired"
     assert set(statuses) <= {"delivered", "superseded"}, statuses  # a newer card replaced
     reminders = [
-        m for m in slack.standin.messages(slack.standin.dm_channel_id(RAVI)) if "is due" in m.text
+        m for m in slack.standin.messages(slack.standin.dm_channel_id(KENJI)) if "is due" in m.text
     ]
-    assert len(reminders) == CASES, "each reminder reached Ravi once"
+    assert len(reminders) == CASES, "each reminder reached Kenji once"
     unkeyed = Counter((channel, ts) for channel, ts, key in posts if key is None)
     assert all(count == 1 for count in unkeyed.values())

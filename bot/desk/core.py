@@ -56,7 +56,7 @@ class CaseSummary:
     coordinator_id: str
     group_name: str | None
     support_status: str
-    first_response_due: datetime
+    first_response_due: datetime | None  # the clock's, as `/case sla` shows it
     channel_id: str | None
 
 
@@ -183,7 +183,7 @@ def summarize(policy: Policy, case: Case) -> CaseSummary:
         coordinator_id=case.coordinator_id,
         group_name=group.name if group else None,
         support_status=case.support_status,
-        first_response_due=first_response_due(policy, case),
+        first_response_due=first_response_due(case),
         channel_id=case.channel_id,
     )
 

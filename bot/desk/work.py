@@ -16,6 +16,7 @@ from bot import (
     reassign,
     reassign_report,
     reclassify,
+    sla_alerts,
     status_updates,
     supportability,
     take,
@@ -182,6 +183,15 @@ class WorkDoor(DeskCore):
                 via=via,
                 question=question,
                 now=self.clock.now(),
+            ),
+        )
+
+    def page_on_call(self, number: int, *, actor: str) -> CaseSummary:
+        """SLA-2: the warning's "Page the group's on-call" for a case nobody has taken."""
+        return self._act(
+            number,
+            lambda s, c: sla_alerts.page_on_call(
+                s, self.policy, c, actor=actor, now=self.clock.now()
             ),
         )
 

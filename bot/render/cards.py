@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from bot.changes import planned_outage_of
+from bot.render.clock_state import clock_alerts, first_response_field
 from bot.render.closure_notes import ACTION_CLOSE, ACTION_RESOLVE, ACTION_VERIFY
 from bot.render.common import (
     as_dicts,
@@ -27,7 +28,6 @@ from bot.render.common import (
 )
 from bot.render.estimate_notes import promise_text
 from bot.render.message import Message, RenderContext
-from bot.targets import first_response_due
 from bot.text import clip
 from bot.vocabulary import NEEDS_OVERRIDE, RECENT_CHANGES, STATES, SUPPORT_STATUSES, label
 from store.models import Case
@@ -52,8 +52,9 @@ def queue_card(ctx: RenderContext) -> Message:
     title = (
         f"*{case.ref}* · {priority_label(policy, case)} · {state} in {group_label(policy, case)}"
     )
+    alerts = "".join(f"\n{line}" for line in clock_alerts(ctx))
     blocks: list[Block] = [
-        section(f"{title}\n*{safe(case.summary, 300)}*", block_id="summary"),
+        section(f"{title}\n*{safe(case.summary, 300)}*{alerts}", block_id="summary"),
         fields_section(_classification_fields(ctx)),
         context(*_status_notes(ctx)),
     ]
@@ -94,6 +95,7 @@ def case_brief(ctx: RenderContext) -> Message:
         section(
             f"*Status:* {STATES.get(case.state, case.state)} · coordinator "
             f"{user(case.coordinator_id)} · next promised contact: {promise_text(case)}"
+            + "".join(f"\n{line}" for line in clock_alerts(ctx))
         ),
     ]
     if case.source_permalink:
@@ -148,14 +150,13 @@ def _broadcast_footer(case: Case) -> str:
 
 def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
     case, policy = ctx.case, ctx.policy
-    due = first_response_due(policy, case)
     return [
         ("Requester", user(case.requester_id)),
         ("Coordinator", user(case.coordinator_id)),
         ("Service", service_label(policy, case)),
         ("Type / category", f"{type_label(case)} / {category_label(case)}"),
         ("Impact / urgency", f"{_level(case.impact)} / {_level(case.urgency)}"),
-        ("First response due", when(due)),
+        first_response_field(case),
     ]
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.desk import CaseSummary
-from bot.render.common import as_dicts, context, section, when
-from bot.render.sla_notes import duration
+from bot.render.common import as_dicts, context, duration, section, when
 from bot.sla import ClockView
 
 ICONS = {

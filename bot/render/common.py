@@ -123,3 +123,15 @@ def row_of(ctx: RenderContext, model: type[T], param: str) -> T | None:
     session = object_session(ctx.case)
     wanted = ctx.params.get(param)
     return session.get(model, wanted) if session is not None and wanted else None
+
+
+def duration(seconds: float) -> str:
+    """ "2 h 05 min", "45 min", "3 d 4 h": how people say durations."""
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins:02d} min"
+    return f"{mins} min"

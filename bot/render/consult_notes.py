@@ -6,10 +6,19 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import object_session
 
-from bot.render.common import as_dicts, buttons, context, priority_label, safe, section, user
+from bot.render.cards import ACTION_TAKE
+from bot.render.common import (
+    as_dicts,
+    buttons,
+    context,
+    duration,
+    priority_label,
+    safe,
+    section,
+    user,
+)
 from bot.render.handoff_notes import brief_blocks
 from bot.render.message import Message, RenderContext
-from bot.render.sla_notes import duration
 from bot.text import clip
 from store.models import Consult
 
@@ -32,6 +41,13 @@ def consult_page(ctx: RenderContext) -> Message:
     if row.question:
         blocks.append(section(f"*Question:* {safe(row.question, 1500)}"))
     blocks += brief_blocks(ctx)
+    if case.state == "pending" and row.group_key == case.group_key:
+        # SLA-2's page of an unclaimed case: the on-call can take it from here
+        blocks.append(
+            buttons("consult_take", ("Take it", ACTION_TAKE, str(case.number), "primary"))
+        )
+    elif _taken_after(ctx, row):
+        blocks.append(context(f":white_check_mark: Taken: {user(case.coordinator_id)} has it."))
     return Message(
         text=clip(f"Consult on {case.ref}: {case.summary}", 300), blocks=as_dicts(blocks)
     )
@@ -81,6 +97,11 @@ def transfer_hint(ctx: RenderContext) -> str:
         f"Use `/case transfer {ctx.case.ref} <group> <reason>` or the Transfer button on the "
         "case card."
     )
+
+
+def _taken_after(ctx: RenderContext, row: Consult) -> bool:
+    """The case was taken from its queue after this page went out."""
+    return any(e.kind == "taken" and e.at >= row.requested_at for e in ctx.case.events)
 
 
 def _consult(ctx: RenderContext) -> Consult:

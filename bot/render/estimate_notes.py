@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from slack_sdk.models.blocks import Block
 
 from bot.estimates import KINDS, PRESETS
 from bot.render.common import as_dicts, buttons, context, safe, section, user, when
 from bot.render.message import Message, RenderContext
+from bot.sla import METRIC_LABELS
+from bot.targets import due
 from store.models import Case
 
 ACTION_ESTIMATE_PRESET = "estimate_preset"  # + "_<preset>"; value "<case number>"
 ACTION_ESTIMATE_OTHER = "estimate_other"
+SAME_TIME = timedelta(minutes=1)  # "30 min" pressed a moment after the take is the 30 min target
 
 
 def estimate_buttons(case: Case) -> Block:
@@ -28,6 +33,26 @@ def promise_text(case: Case) -> str:
     if case.estimate_at is None or case.estimate_kind is None:
         return "none yet"
     return f"{KINDS[case.estimate_kind]} by {when(case.estimate_at)}"
+
+
+def past_target(case: Case) -> str:
+    """A promise later than the clock it answers to (next update for a contact, resolution for a
+    resolution) will breach it first: the promiser is told, with the clock's due time."""
+    if case.estimate_at is None or case.estimate_kind is None:
+        return ""
+    metric = "resolution" if case.estimate_kind == "resolution" else "next_update"
+    clock = due(case, metric)
+    if clock.state not in ("running", "warned") or clock.at is None:
+        return ""
+    if case.estimate_at <= clock.at + SAME_TIME:
+        return ""
+    label = METRIC_LABELS[metric].lower()
+    return (
+        f" :warning: That is after the {label} target, due {when(clock.at)}: the clock will be "
+        "missed first unless you contact the requester sooner."
+        if metric == "next_update"
+        else f" :warning: That is after the {label} target, due {when(clock.at)}."
+    )
 
 
 def ask_for_estimate(case: Case, lead: str) -> list[dict[str, object]]:

@@ -12,6 +12,7 @@ from bot.render.common import (
     as_dicts,
     buttons,
     context,
+    duration,
     fields_section,
     priority_label,
     safe,
@@ -20,7 +21,6 @@ from bot.render.common import (
     when,
 )
 from bot.render.message import Message, RenderContext
-from bot.render.sla_notes import duration
 from bot.text import clip
 from bot.vocabulary import STATES
 from store.models import Case, Handoff
@@ -98,7 +98,8 @@ def sla_left(ctx: RenderContext) -> str:
             if view.left_seconds >= 0
             else f"{duration(view.left_seconds)} over"
         )
-        lines.append(f"{view.label}: {left}")
+        due = f", due {when(view.due_at)}" if view.due_at else " (paused)"
+        lines.append(f"{view.label}: {left}{due}")
     return "\n".join(lines) or "all targets met"
 
 

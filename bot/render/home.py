@@ -3,6 +3,7 @@ cases by role, then their groups' queues with "Take it"."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
@@ -12,18 +13,19 @@ from sqlalchemy.orm import Session
 from bot import home
 from bot.desk import CaseSummary
 from bot.desk.core import summarize
-from bot.home import HomeData
+from bot.home import AtRisk, HomeData
 from bot.render.cards import ACTION_TAKE
-from bot.render.common import buttons, context, safe, section, user, when
+from bot.render.common import buttons, context, duration, safe, section, user, when
 from bot.vocabulary import STATES
 from config.policy import Policy
 
 MAX_BLOCKS = 100
 
 
-def home_tab(session: Session, policy: Policy, viewer: str) -> View:
+def home_tab(session: Session, policy: Policy, viewer: str, *, now: datetime) -> View:
     """The person's Home as it is now, read in the delivering session."""
-    return home_view(policy, home.load(session, policy, viewer, partial(summarize, policy)), viewer)
+    data = home.load(session, policy, viewer, partial(summarize, policy), now=now)
+    return home_view(policy, data, viewer)
 
 
 def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
@@ -33,13 +35,13 @@ def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
         note = "Accept or decline it from the brief in your DMs"
         blocks += [_line(case, note) for case in data.handoffs]
     if data.at_risk:
-        lines = [
-            f"*{case.ref}* · {case.priority} · {metric} due {when(due)} · {safe(case.summary, 120)}"
-            for case, metric, due in data.at_risk
-        ]
         blocks += [
             section(":hourglass_flowing_sand: *Your cases at risk, soonest first*"),
-            section("\n".join(lines)),
+            section("\n".join(_at_risk_line(item) for item in data.at_risk)),
+            context(
+                f"Clocks past {round(policy.warn_fraction * 100)} % of their target or due "
+                f"within {duration(policy.at_risk_within.total_seconds())}, and missed ones"
+            ),
         ]
     mine = (
         ("You coordinate", data.coordinating),
@@ -66,6 +68,17 @@ def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("More in the queues and `/case show`.")]
     return View(type="home", blocks=blocks)
+
+
+def _at_risk_line(item: AtRisk) -> str:
+    case = item.case
+    if item.breached:
+        due = f"missed, was due {when(item.due_at)}" if item.due_at else "missed"
+        head = f":red_circle: *{case.ref}* · {case.priority} · {item.label} {due}"
+    else:
+        due = when(item.due_at) if item.due_at else "soon"
+        head = f":hourglass_flowing_sand: *{case.ref}* · {case.priority} · {item.label} due {due}"
+    return f"{head} · {safe(case.summary, 120)}"
 
 
 def _line(case: CaseSummary, note: str = "") -> Block:

@@ -23,7 +23,7 @@ from bot.render.common import (
     when,
 )
 from bot.render.message import Message, RenderContext
-from bot.targets import first_response_due
+from bot.targets import Due, due, next_promise
 from bot.text import clip
 
 FIELD_NAMES = {
@@ -39,10 +39,10 @@ FIELD_NAMES = {
 def requester_ack(ctx: RenderContext) -> Message:
     """INTAKE-3: the number and the target time of the first response, the moment it exists."""
     case, policy = ctx.case, ctx.policy
-    due = first_response_due(policy, case)
+    first = due(case, "first_response")
     text = (
         f"Your request is recorded as *{case.ref}*: {safe(case.summary, 300)}\n"
-        f"Priority: *{priority_label(policy, case)}*. We will respond by {when(due)}."
+        f"Priority: *{priority_label(policy, case)}*. {promise_sentence(first)}"
     )
     if case.support_status in ("unsupported", "not_in_catalog"):
         text += (
@@ -61,8 +61,25 @@ def requester_ack(ctx: RenderContext) -> Message:
     if withdrawable(case):  # CLOSE-4: the requester may withdraw it from here
         parts.append(withdraw_button(case))
     blocks = as_dicts(parts)
-    plain = f"Your request is recorded as {case.ref}; we will respond by {plain_when(due)}."
+    plain = f"Your request is recorded as {case.ref}."
+    if first.at is not None and first.state in ("running", "warned"):
+        plain = f"{plain[:-1]}; we will respond by {plain_when(first.at)}."
     return Message(text=plain, blocks=blocks)
+
+
+def promise_sentence(promise: Due) -> str:
+    """What the requester is promised next, in words, from the clock `/case sla` shows."""
+    resolve = promise.metric == "resolution"
+    if promise.state in ("running", "warned") and promise.at is not None:
+        verb = "We aim to resolve it by" if resolve else "We will respond by"
+        return f"{verb} {when(promise.at)}."
+    if promise.state == "breached" and promise.at is not None:
+        return f"We are late (we aimed for {when(promise.at)}) and are on it."
+    if promise.state == "paused":
+        return "The desk is waiting for something from you; we go on as soon as you answer."
+    if promise.state == "met" and not resolve:
+        return "The desk has already picked it up."
+    return ""
 
 
 def requester_linked(ctx: RenderContext) -> Message:
@@ -87,9 +104,8 @@ def requester_reclassified(ctx: RenderContext) -> Message:
     if old and old != case.priority:
         text = (
             f"The priority of *{case.ref}* changed from {old} to "
-            f"*{priority_label(policy, case)}*. We will respond by "
-            f"{when(first_response_due(policy, case))}."
-        )
+            f"*{priority_label(policy, case)}*. {promise_sentence(next_promise(case))}"
+        ).strip()
     else:
         text = f"The desk updated the details of *{case.ref}*; its priority stays {case.priority}."
     return Message(text=f"{case.ref} was updated.", blocks=as_dicts([section(text)]))

@@ -5,12 +5,15 @@ business terms, the requester's "management is engaged", status-update reminders
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
+from sqlalchemy.orm import object_session
 
-from bot import sla
+from bot import sla, sla_alerts
+from bot.render.cards import ACTION_TAKE
 from bot.render.common import (
     as_dicts,
     buttons,
     context,
+    duration,
     fields_section,
     group_label,
     priority_label,
@@ -21,25 +24,15 @@ from bot.render.common import (
     when,
 )
 from bot.render.message import Message, RenderContext
+from bot.take import may_take
 from bot.text import clip
 from bot.vocabulary import STATES
 from store.models import CaseEvent, SlaClock
 
 ACTION_POST_UPDATE = "case_post_update"
 ACTION_SHOW = "case_show"
+ACTION_SLA_PAGE = "sla_page_on_call"
 LATE = "(sent late: the bot was not running when this fell due)"
-
-
-def duration(seconds: float) -> str:
-    """ "2 h 05 min", "45 min", "3 d 4 h": how people say durations."""
-    minutes = int(abs(seconds) // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins:02d} min"
-    return f"{mins} min"
 
 
 def _clock(ctx: RenderContext) -> SlaClock | None:
@@ -60,30 +53,87 @@ def _late(ctx: RenderContext) -> list[str]:
 
 
 def sla_warning(ctx: RenderContext) -> Message:
-    """To the coordinator (or the on-call): what is due, how long is left, one tap to act."""
+    """To whoever can act: what is due, how long is left, one tap to act. While the case waits
+    unclaimed in a queue, the coordinator's copy pages the group's on-call and the on-call's copy
+    takes it; once taken, both say so instead."""
     case, policy = ctx.case, ctx.policy
     view = _view(ctx)
     label = view.label if view else "SLA"
+    unclaimed_copy = "page" in ctx.params or "take" in ctx.params
+    sent_for = ctx.params.get("group", case.group_key)
+    if unclaimed_copy and (case.state != "pending" or case.group_key != sent_for):
+        return _warning_settled(ctx, label)
     left = duration(view.left_seconds) if view else "little time"
     due = when(view.due_at) if view and view.due_at else "soon"
-    text = (
-        f":hourglass_flowing_sand: *{label} for {case.ref} is due {due}* ({left} left of "
-        f"{duration(view.target_seconds) if view else 'the target'}).\n"
-        f"{priority_label(policy, case)} · {safe(case.summary, 300)}"
-    )
+    target = duration(view.target_seconds) if view else "the target"
+    plain = f"{label} for {case.ref} is due soon ({left} left)"
+    if view is not None and view.left_seconds < 0:  # re-rendered after the breach
+        head = f":red_circle: *{label} for {case.ref} was due {due}* ({left} over {target})."
+        plain = f"{label} for {case.ref} is {left} overdue"
+    else:
+        head = (
+            f":hourglass_flowing_sand: *{label} for {case.ref} is due {due}* "
+            f"({left} left of {target})."
+        )
+    text = f"{head}\n{priority_label(policy, case)} · {safe(case.summary, 300)}"
     number = str(case.number)
-    blocks: list[Block] = [
-        section(text),
-        buttons(
-            "sla",
-            ("Post an update", ACTION_POST_UPDATE, number, "primary"),
-            ("Show the case", ACTION_SHOW, number, None),
-        ),
-        context(f"Coordinator {user(case.coordinator_id)}", *_late(ctx)),
-    ]
-    return Message(
-        text=clip(f"{label} for {case.ref} is due soon ({left} left)", 300), blocks=as_dicts(blocks)
-    )
+    show = ("Show the case", ACTION_SHOW, number, None)
+    blocks: list[Block] = [section(text)]
+    if unclaimed_copy:
+        group = group_label(policy, case)
+        session = object_session(case)
+        paged = sla_alerts.on_call_page(session, case) if session is not None else None
+        take = ("Take it", ACTION_TAKE, number, None)
+        may = may_take(policy, case, case.coordinator_id)
+        if ctx.params.get("page") and paged is None:
+            blocks.append(section(f"Nobody in {group} has taken it yet."))
+            page = ("Page the group's on-call", ACTION_SLA_PAGE, number, "primary")
+            blocks.append(buttons("sla", page, *([take] if may else []), show))
+        elif ctx.params.get("page") and paged is not None:
+            blocks.append(
+                section(
+                    f"Nobody in {group} has taken it yet. {user(paged.requested_by)} paged "
+                    f"{user(paged.paged_user)}, its on-call, {when(paged.requested_at)}."
+                )
+            )
+            blocks.append(buttons("sla", *([take] if may else []), show))
+        else:
+            blocks.append(section(f"It waits in the {group} queue and nobody has taken it yet."))
+            blocks.append(buttons("sla", ("Take it", ACTION_TAKE, number, "primary"), show))
+    else:
+        blocks.append(
+            buttons("sla", ("Post an update", ACTION_POST_UPDATE, number, "primary"), show)
+        )
+    blocks.append(context(f"Coordinator {user(case.coordinator_id)}", *_late(ctx)))
+    return Message(text=clip(plain, 300), blocks=as_dicts(blocks))
+
+
+def _warning_settled(ctx: RenderContext, label: str) -> Message:
+    """An unclaimed case's warning once someone took the case, or it moved to another queue:
+    no buttons left to press."""
+    case = ctx.case
+    clock = _clock(ctx)
+    if clock is not None and clock.met_at is not None:
+        now = f"{label} met {when(clock.met_at)}"
+    elif clock is not None and clock.due_at is not None:
+        now = f"{label} due {when(clock.due_at)}"
+    else:
+        now = f"{label} on hold"
+    if case.state == "pending":
+        plain = f"{case.ref} moved to the {group_label(ctx.policy, case)} queue"
+        text = f":arrow_right: *{case.ref}* moved to the {group_label(ctx.policy, case)} queue."
+    elif case.state in ("resolved", "closed"):
+        plain = f"{case.ref} is {case.state}"
+        text = f":white_check_mark: *{case.ref}* is {case.state}."
+    else:
+        plain = f"{case.ref} was taken"
+        text = (
+            f":white_check_mark: *{case.ref}* was taken: {user(case.coordinator_id)} coordinates "
+            "it now."
+        )
+    text += f" {now}.\n{safe(case.summary, 300)}"
+    blocks: list[Block] = [section(text)]
+    return Message(text=clip(plain, 300), blocks=as_dicts(blocks))
 
 
 def sla_breach(ctx: RenderContext) -> Message:
@@ -111,7 +161,7 @@ def sla_breach(ctx: RenderContext) -> Message:
             ]
         ),
         context(
-            f"Target {duration(view.target_seconds) if view else '?'} in business hours",
+            _target_terms(ctx, view),
             f"recorded {when(case.first_contact_at)}",
             *_late(ctx),
         ),
@@ -120,6 +170,18 @@ def sla_breach(ctx: RenderContext) -> Message:
         text=clip(f"{label} target missed for {case.ref}: {case.summary}", 300),
         blocks=as_dicts(blocks),
     )
+
+
+def _target_terms(ctx: RenderContext, view: sla.ClockView | None) -> str:
+    """The target as the clock counts it: around the clock, or in its calendar's hours."""
+    if view is None:
+        return "Target unknown"
+    target = duration(view.target_seconds)
+    was_due = f", due {when(view.due_at)}" if view.due_at else ""
+    calendar = ctx.policy.calendars.get(view.calendar)
+    if calendar is not None and calendar.always_open:
+        return f"Target {target} around the clock{was_due}"
+    return f"Target {target} in business hours ({view.calendar}){was_due}"
 
 
 def requester_management_engaged(ctx: RenderContext) -> Message:

@@ -133,7 +133,7 @@ as sam
 /case new @channel everything is broken
 /case list
 /case consult CASE-1001 network 3 Is the VPN concentrator healthy?
-## 8. Clocks: a warning at 80 % and a breach (SLA-1, SLA-2)
+## 8. Clocks: a warning at 80 % to people who can act, and a breach (SLA-1, SLA-2)
 ## Sam records a certificate problem for Jordan: P3, so one hour to the first response, counted on
 ## Network Operations' round-the-clock calendar. Nobody takes it.
 /case new VPN certificate expired at Leeds service=vpn urgency=high impact=moderate for=@jordan
@@ -141,6 +141,12 @@ press Record a new case anyway
 /case sla CASE-1005
 wait 50m
 dm sam 1
+## Nobody in Network Operations has taken it, and Sam, who recorded it, cannot: his warning pages
+## the group's on-call through ROUTE-5's call tree. Kenji, that on-call, was warned too, with
+## Take it; the queue card shows the clock at risk.
+press Page the group's on-call
+dm kenji 2
+read #network-queue 1
 wait 15m
 read #desk-management 1
 dm jordan 1

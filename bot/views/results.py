@@ -34,9 +34,11 @@ def recorded_text(result: Recorded) -> str:
         where = "held for an override decision (unsupported service)"
     verb = "was already recorded as" if result.already else "Recorded"
     head = f"{verb} *{case.ref}* · {case.priority} {case.priority_label} · {where}."
+    due = case.first_response_due
+    promise = f"first response due {when(due)}" if due else "no first-response clock running"
     return (
         f"{head}\n{safe(case.summary, 300)}\nRequester {user(case.requester_id)} is told the "
-        f"number; first response due {when(case.first_response_due)}."
+        f"number; {promise}."
     )
 
 
