@@ -22,7 +22,7 @@ from bot.states import check_transition
 from bot.timeline import change_state, record_event
 from bot.timers import Firing
 from config.policy import ClosureCode, Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 FIX_KINDS = {"fix": "Permanent fix", "workaround": "Workaround"}
 KB_USE = {
@@ -368,7 +368,7 @@ def _finish(
     if code.survey:  # QUAL-1: never after a close that did not help (withdrawn, no response...)
         notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
     linked = {child.requester_id for child in major.children(session, case)}  # told apart
-    followers = set(case.active_parties("interested")) - {actor, case.requester_id, *linked}
+    followers = set(case.active_parties(PartyRole.INTERESTED)) - {actor, case.requester_id, *linked}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
     if case.channel_id:
         timers.schedule(

@@ -22,7 +22,7 @@ from bot.notices import CASE_CHANNEL, Notice, enqueue
 from bot.routing import route_major
 from bot.timeline import change_state, record_event
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 REASON_MAX = 500
 
@@ -157,7 +157,10 @@ def share_update(
     """A status update on the parent reaches each open child's requester (unless they follow
     the parent already, and so have it); returns how many were told."""
     told = 0
-    already = {parent.requester_id, *parent.active_parties("interested")}  # get it as followers
+    already = {
+        parent.requester_id,
+        *parent.active_parties(PartyRole.INTERESTED),
+    }  # get it as followers
     for child in children(session, parent):
         if child.state == "closed":
             continue
@@ -222,7 +225,7 @@ def close_children(
         sla.refresh(session, policy, child, now=now)
         status_updates.schedule_reminder(session, policy, child, now=now)
         child.updated_at = now
-        followers = set(child.active_parties("interested")) - {actor, child.requester_id}
+        followers = set(child.active_parties(PartyRole.INTERESTED)) - {actor, child.requester_id}
         enqueue(
             session,
             now=now,

@@ -28,7 +28,7 @@ from bot.states import check_transition
 from bot.timeline import change_state, record_event
 from bot.vocabulary import REQUEST_TYPES
 from config.policy import CatalogItem, Policy
-from store.models import Case, Rfc
+from store.models import Case, Rfc, RfcState
 
 MAX_ARTICLES = 5
 REASON_MAX = 500
@@ -325,7 +325,7 @@ def _start_change(
         item_key=item.key,
         title=item.standard_change or f"{item.name}: {case.summary}"[:200],
         kind="standard" if standard else "normal",
-        state="to_implement" if standard else "submitted",
+        state=RfcState.TO_IMPLEMENT if standard else RfcState.SUBMITTED,
         created_by=actor,
         created_at=now,
     )
@@ -355,8 +355,8 @@ def rfc_of(session: Session, case: Case) -> Rfc | None:
 def on_resolution(session: Session, case: Case, *, actor: str, now: datetime) -> None:
     """A standard change is implemented by the desk when it proposes the resolution."""
     rfc = rfc_of(session, case)
-    if rfc is not None and rfc.kind == "standard" and rfc.state == "to_implement":
-        rfc.state, rfc.implemented_by, rfc.implemented_at = "implemented", actor, now
+    if rfc is not None and rfc.kind == "standard" and rfc.state == RfcState.TO_IMPLEMENT:
+        rfc.state, rfc.implemented_by, rfc.implemented_at = RfcState.IMPLEMENTED, actor, now
         record_event(case, at=now, actor=actor, kind="standard_change_implemented", new=rfc.ref)
 
 

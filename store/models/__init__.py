@@ -3,13 +3,13 @@
 The schema is owned by Alembic (store/migrations); these models must match it, which a test checks.
 """
 
-from store.models.base import NAMING, Base, UtcDateTime
-from store.models.cases import Case, CaseEvent, CaseParty, Counter
-from store.models.changes import Change, Rfc
+from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
+from store.models.cases import Case, CaseEvent, CaseParty, CaseState, Counter, PartyRole
+from store.models.changes import Change, Rfc, RfcState
 from store.models.clocks import SlaClock, Timer
-from store.models.coordination import Consult, Handoff
-from store.models.delivery import OutboxItem, SeenRequest, SlackMessage
-from store.models.follow_up import Problem, ProblemAction, Survey
+from store.models.coordination import Consult, Handoff, HandoffState
+from store.models.delivery import OutboxItem, OutboxStatus, SeenRequest, SlackMessage
+from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
 
 __all__ = [
@@ -18,19 +18,26 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseParty",
+    "CaseState",
     "Change",
     "Consult",
     "Counter",
     "Handoff",
+    "HandoffState",
     "IntakeDraft",
     "OutboxItem",
+    "OutboxStatus",
+    "PartyRole",
     "Problem",
     "ProblemAction",
+    "ProblemState",
     "Rfc",
+    "RfcState",
     "SeenRequest",
     "ServiceOverride",
     "SlaClock",
     "SlackMessage",
+    "StrEnumType",
     "Survey",
     "Timer",
     "UtcDateTime",

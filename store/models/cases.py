@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -17,10 +18,32 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.models.base import Base, UtcDateTime
+from store.models.base import Base, StrEnumType, UtcDateTime
 
 if TYPE_CHECKING:
     from store.models.clocks import SlaClock
+
+
+class CaseState(StrEnum):
+    """Where a case stands in its life cycle (PROCESS.md States); bot.vocabulary has the moves."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    PENDING = "pending"
+    WAITING_ON_COORDINATOR = "waiting_on_coordinator"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+
+
+class PartyRole(StrEnum):
+    """How a person stands on a case."""
+
+    REQUESTER = "requester"
+    REPORTER = "reporter"
+    COORDINATOR = "coordinator"
+    INTERESTED = "interested"
 
 
 class Counter(Base):
@@ -41,7 +64,7 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    state: Mapped[str] = mapped_column(String(30), nullable=False)
+    state: Mapped[CaseState] = mapped_column(StrEnumType(CaseState, 30), nullable=False)
     summary: Mapped[str] = mapped_column(String(200), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     requester_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
@@ -111,13 +134,13 @@ class Case(Base):
     def ref(self) -> str:
         return f"CASE-{self.number}"
 
-    def active_parties(self, role: str) -> list[str]:
+    def active_parties(self, role: PartyRole) -> list[str]:
         return [p.user_id for p in self.parties if p.role == role and p.until is None]
 
     @property
     def coordinator_id(self) -> str:
         """Exactly one coordinator at any moment (a partial unique index guards it)."""
-        (coordinator,) = self.active_parties("coordinator")
+        (coordinator,) = self.active_parties(PartyRole.COORDINATOR)
         return coordinator
 
 
@@ -148,7 +171,7 @@ class CaseParty(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False)
     user_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
-    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    role: Mapped[PartyRole] = mapped_column(StrEnumType(PartyRole, 20), nullable=False)
     since: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     ForeignKey,
@@ -12,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UtcDateTime
+from store.models.base import Base, StrEnumType, UtcDateTime
 
 
 class Change(Base):
@@ -37,6 +38,14 @@ class Change(Base):
         return f"CHG-{self.id}"
 
 
+class RfcState(StrEnum):
+    """An RFC goes to change management; a standard change the desk implements itself."""
+
+    SUBMITTED = "submitted"
+    TO_IMPLEMENT = "to_implement"
+    IMPLEMENTED = "implemented"
+
+
 class Rfc(Base):
     """WORK-5: a new-service request turned into a request for change, or a standard change the
     desk implements from a catalog template."""
@@ -48,7 +57,7 @@ class Rfc(Base):
     item_key: Mapped[str] = mapped_column(String(60), nullable=False)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
-    state: Mapped[str] = mapped_column(String(20), nullable=False)
+    state: Mapped[RfcState] = mapped_column(StrEnumType(RfcState, 20), nullable=False)
     created_by: Mapped[str] = mapped_column(String(32), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     implemented_by: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     ForeignKey,
@@ -14,7 +15,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UtcDateTime
+from store.models.base import Base, StrEnumType, UtcDateTime
+
+
+class HandoffState(StrEnum):
+    """A handoff is pending until the next coordinator answers or it is withdrawn."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
 
 
 class Handoff(Base):
@@ -30,7 +40,9 @@ class Handoff(Base):
     from_user: Mapped[str] = mapped_column(String(32), nullable=False)
     to_user: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    state: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    state: Mapped[HandoffState] = mapped_column(
+        StrEnumType(HandoffState, 20), nullable=False, default=HandoffState.PENDING
+    )
     requested_by: Mapped[str] = mapped_column(String(32), nullable=False)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     answered_by: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -4,6 +4,7 @@ the idempotency keys of requests already handled."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -16,7 +17,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, UtcDateTime
+from store.models.base import Base, StrEnumType, UtcDateTime
+
+
+class OutboxStatus(StrEnum):
+    """An outbox item waits, is delivered, is superseded unsent, or has failed for good."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"  # a newer item with the same key replaces it; nothing was sent
 
 
 class OutboxItem(Base):
@@ -35,7 +45,9 @@ class OutboxItem(Base):
     template: Mapped[str] = mapped_column(String(60), nullable=False, default="")
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     message_key: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    status: Mapped[OutboxStatus] = mapped_column(
+        StrEnumType(OutboxStatus, 20), nullable=False, default=OutboxStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

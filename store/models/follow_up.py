@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -16,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.models.base import Base, UtcDateTime
+from store.models.base import Base, StrEnumType, UtcDateTime
 
 if TYPE_CHECKING:
     from store.models.cases import Case
@@ -37,6 +38,15 @@ class Survey(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+class ProblemState(StrEnum):
+    """A problem's report is written, approved by management, closed once its actions are done."""
+
+    OPEN = "open"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    CLOSED = "closed"
+
+
 class Problem(Base):
     """A problem case (CLOSE-5, QUAL-3) opened when a severe case closes: the case's timeline as
     it was at close, a review, preventive actions, and management's approval of the report."""
@@ -45,7 +55,9 @@ class Problem(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, unique=True)
-    state: Mapped[str] = mapped_column(String(30), nullable=False, default="open")
+    state: Mapped[ProblemState] = mapped_column(
+        StrEnumType(ProblemState, 30), nullable=False, default=ProblemState.OPEN
+    )
     owner_id: Mapped[str] = mapped_column(String(32), nullable=False)
     review: Mapped[str] = mapped_column(Text, nullable=False, default="")
     reviewed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
