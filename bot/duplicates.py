@@ -39,7 +39,7 @@ def original_of(session: Session, case: Case, number: int | None) -> Case:
     if found.id == case.id:
         raise DuplicateRefused(f"{case.ref} cannot duplicate itself; give the other case.")
     if found.closure_code == DUPLICATE and found.closure:
-        root = found.closure.get("duplicate_of")
+        root = found.closure.duplicate_of
         raise DuplicateRefused(
             f"{found.ref} is itself closed as a duplicate of CASE-{root}; give CASE-{root}."
         )

@@ -10,6 +10,7 @@ Effects on a child go to the child's own outbox lane, in the same transaction as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -207,8 +208,9 @@ def close_children(
         timers.cancel(session, f"verify:{child.id}", now=now)
         if code is not None and code.resolved:
             sla.meet(session, policy, child, "resolution", now=now)
-        record = {k: v for k, v in parent.closure.items() if k not in ("by", "status")}
-        child.closure = {**record, "by": actor, "with_parent": parent.ref}
+        child.closure = replace(
+            parent.closure, by=actor, awaiting_approval=False, with_parent=parent.ref
+        )
         child.closure_code, child.closed_at = parent.closure_code, now
         child.first_contact_resolution = False
         change_state(child, new="closed", at=now, actor=actor, reason=f"closed with {parent.ref}")
@@ -220,7 +222,11 @@ def close_children(
             field="closure_code",
             new=parent.closure_code,
             reason=f"closed with {parent.ref}",
-            detail={**record, "parent": parent.ref, "first_contact_resolution": False},
+            detail={
+                **parent.closure.answers(),
+                "parent": parent.ref,
+                "first_contact_resolution": False,
+            },
         )
         sla.refresh(session, policy, child, now=now)
         status_updates.schedule_reminder(session, policy, child, now=now)

@@ -11,26 +11,32 @@ from store.models.coordination import Consult, Handoff, HandoffState
 from store.models.delivery import OutboxItem, OutboxStatus, SeenRequest, SlackMessage
 from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
+from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, Resolution
 
 __all__ = [
     "NAMING",
+    "Approval",
     "Base",
     "Case",
     "CaseEvent",
     "CaseParty",
     "CaseState",
+    "CatalogRequest",
     "Change",
+    "Closure",
     "Consult",
     "Counter",
     "Handoff",
     "HandoffState",
     "IntakeDraft",
+    "JsonRecord",
     "OutboxItem",
     "OutboxStatus",
     "PartyRole",
     "Problem",
     "ProblemAction",
     "ProblemState",
+    "Resolution",
     "Rfc",
     "RfcState",
     "SeenRequest",

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.models.base import Base, StrEnumType, UtcDateTime
+from store.models.records import CatalogRequest, Closure, JsonRecord, Resolution
 
 if TYPE_CHECKING:
     from store.models.clocks import SlaClock
@@ -107,14 +108,16 @@ class Case(Base):
     escalations: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     transfers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    resolution: Mapped[Resolution | None] = mapped_column(JsonRecord(Resolution), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    closure: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    closure: Mapped[Closure | None] = mapped_column(JsonRecord(Closure), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     first_contact_resolution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
-    request: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    request: Mapped[CatalogRequest | None] = mapped_column(
+        JsonRecord(CatalogRequest), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
