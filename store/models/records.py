@@ -35,6 +35,7 @@ class JsonRecord(TypeDecorator[R]):
 
     impl = JSON
     cache_ok = True
+    should_evaluate_none = True  # None is written as JSON null, as the plain JSON column did
 
     def __init__(self, record: type[R]) -> None:
         super().__init__()
