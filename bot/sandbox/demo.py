@@ -266,7 +266,7 @@ read #identity-queue 1
 ## 15. A planned outage (WORK-3): the print-server migration is on the forward schedule of
 ## change, so a printer case recorded during it says so, and closes in one click.
 as dana
-/change add printers 2026-11-24T12:00 3h Print server migration
+/change add printers 2026-11-24 12:00 3h Print server migration
 /case new The floor 3 printer does not print service=printers urgency=medium for=@jordan
 press Record a new case anyway
 dm jordan 1
