@@ -26,11 +26,12 @@ COMMANDS = {
     "bare Bolt app",
     "check": "validate the settings and the policy YAML, then exit",
 }
+BENCHMARKS = ("bench-clocks", "bench-load")  # tools in bot/bench/, each with options of its own
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="Casedesk, a service-desk Slack bot."
+        prog="python -m bot", description="Casedesk, a service-desk Slack bot.", add_help=False
     )
     parser.add_argument(
         "command",
@@ -40,8 +41,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="; ".join(f"{k}: {v}" for k, v in COMMANDS.items()),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    parser.add_argument(
+        "-h", "--help", action="store_true", help="show this help (after a benchmark: its options)"
+    )
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("bench-clocks", "bench-load"):
+    if args.help and args.command in BENCHMARKS:
+        extra = ["--help", *extra]  # a benchmark's own options: `bench-load --help`
+    elif args.help:
+        parser.print_help()
+        return 0
+    if extra and args.command not in BENCHMARKS:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -79,11 +88,11 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         )
         return 0
     if command == "bench-clocks":
-        from bot.bench_clocks import run_benchmark
+        from bot.bench.clocks import run_benchmark
 
         return run_benchmark(settings, extra, sys.stdout)
     if command == "bench-load":
-        from bot.bench_load import run_benchmark as run_load
+        from bot.bench.load import run_benchmark as run_load
 
         return run_load(extra, sys.stdout)
     if command == "demo":

@@ -19,6 +19,7 @@ from slack_bolt import BoltResponse
 from slack_bolt.context.respond import Respond
 
 from bot.ack_wait import SignallingAck, expect
+from bot.render.kit_checks import as_plain
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class DeadlineAck(SignallingAck):
                     option_groups=option_groups,
                     response_action=response_action,
                     errors=errors,
-                    view=view,
+                    view=as_plain(view),
                 )
         message: dict[str, Any] = dict(text) if isinstance(text, dict) else {"text": text}
         if blocks is not None:

@@ -25,6 +25,7 @@ from bot.errors import TRY_AGAIN, is_database_outage
 from bot.event_retries import once_per_event
 from bot.people import People
 from bot.reminders import HANDLERS
+from bot.render.kit_client import KitClient
 from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
@@ -154,7 +155,7 @@ logging.getLogger("slack_bolt.App").addFilter(_ClientGivenOnPurpose())
 
 
 def _bolt_app(settings: Settings, token: str, executor: Executor, verify_token: bool) -> App:
-    client = WebClient(token=token, base_url=settings.api_url)
+    client = KitClient(token=token, base_url=settings.api_url)
     socket = settings.mode == "socket"
     silence, client_log = _Silence(), logging.getLogger("slack_sdk.web.base_client")
     client_log.addFilter(silence)

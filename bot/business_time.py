@@ -24,7 +24,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def _spans_of_day(calendar: Calendar, day: date) -> Iterator[tuple[datetime, datetime]]:
     """The open spans of one local day, as UTC datetimes."""
-    if day in calendar.holidays:
+    if calendar.is_holiday(day):
         return
     zone = _zone(calendar.timezone)
     for start, end in calendar.hours.get(day.weekday(), ()):

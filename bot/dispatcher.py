@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.notices import AVAILABLE, CASE_CHANNEL
 from bot.render import RenderContext, render
 from bot.render.home import home_tab
+from bot.render.kit_checks import serialise
 from bot.timeline import record_event
 from config.policy import Policy
 from store.db import Database
@@ -227,9 +228,9 @@ class Dispatcher:
             if thread is not None:  # a reply under a keyed message (a card's thread)
                 call["target"], call["thread_ts"] = thread.channel, thread.ts
         elif item.operation == home_refresh.OPERATION:  # rendered now: the Home as it is
-            call["view"] = home_tab(
-                session, self.policy, item.target, now=self.clock.now()
-            ).to_dict()
+            call["view"] = serialise(
+                home_tab(session, self.policy, item.target, now=self.clock.now())
+            )
         elif item.operation == "pin":
             location = message_location(session, item.params["message_key"])
             if location is None:

@@ -11,6 +11,8 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from config.holiday_dates import KEYS as HOLIDAY_KEYS
+from config.holiday_dates import OLD_EXTRA_KEY, HolidayDates, read_holiday_dates
 from config.usergroups import UserGroupMembers, is_usergroup
 from config.work_policy import (
     CatalogItem,
@@ -45,6 +47,7 @@ __all__ = [
 
 POLICY_FILES = ("desk.yml", "groups.yml", "catalog.yml", "priority.yml", "sla.yml", "calendars.yml")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CALENDAR_KEYS = ("timezone", "always_open", "hours", *HOLIDAY_KEYS, OLD_EXTRA_KEY)
 CATEGORIES = ("hardware", "software", "network", "security", "other")
 SLA_METRICS = ("first_response", "next_update", "resolution")
 ROLE_NAMES = ("service_desk", "command_center", "managers", "override_approvers")
@@ -64,7 +67,11 @@ class Calendar:
     timezone: str
     always_open: bool
     hours: dict[int, tuple[tuple[time, time], ...]]
-    holidays: frozenset[date]
+    holidays: HolidayDates
+
+    def is_holiday(self, day: date) -> bool:
+        """Whether the calendar is closed all day (a public holiday or a local closure)."""
+        return day in self.holidays
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -664,6 +671,7 @@ def _calendars(doc: Checker) -> dict[str, Calendar]:
     calendars: dict[str, Calendar] = {}
     for key, node in doc.at("calendars").items(key_pattern=KEY):
         c = node.mapping()
+        list(c.items(allowed_keys=CALENDAR_KEYS))  # a misspelt key would go unnoticed
         zone = c.at("timezone").text()
         try:
             ZoneInfo(zone)
@@ -675,11 +683,7 @@ def _calendars(doc: Checker) -> dict[str, Calendar]:
             hours[WEEKDAYS.index(day)] = tuple(span.span() for span in spans.entries())
         if not always and not hours:
             c.fail("no opening hours", "`always_open: true`, or `hours:` per weekday")
-        holidays = (
-            frozenset(h.day() for h in c.optional("holidays").entries())
-            if c.optional("holidays").value is not None
-            else frozenset()
-        )
+        holidays = read_holiday_dates(c, always_open=always)
         calendars[key] = Calendar(
             key=key, timezone=zone, always_open=always, hours=hours, holidays=holidays
         )

@@ -10,8 +10,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from bot.bench_load import run_benchmark
-from bot.load_traffic import Traffic
+from bot.bench.load import run_benchmark
+from bot.bench.load_traffic import Traffic
 from bot.sandbox.world import demo_standin
 
 

@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from bot.ack_deadline import STILL_WORKING
-from bot.load_servers import free_port, start_casedesk, wait_until_up
-from bot.load_traffic import SlackRequests
+from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
+from bot.bench.load_traffic import SlackRequests
 from bot.sandbox.standin import SlackStandIn
 
 TOKEN = "xoxb-http-mode"

@@ -1,6 +1,7 @@
 """`bot.render.kit_checks` serialises Block Kit objects faster than slack_sdk, with the same
 result: the same checks run (an invalid block is refused exactly as slack_sdk refuses it), and
-every kind of block, element and view the desk draws serialises to what `to_dict()` gives."""
+every kind of block, element and view the desk draws serialises to what `to_dict()` gives. It does
+so without patching slack_sdk: the desk's client serialises the views it is handed itself."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from bot.intake_fields import IntakeFields
 from bot.render import cards, kit_checks
 from bot.render.cards import queue_card
 from bot.render.common import as_dicts, buttons, section
+from bot.render.kit_client import KitClient
 from bot.render.message import Message, RenderContext
+from bot.sandbox.world import World
 
 
 def _slack_sdk_checks(obj: JsonObject) -> set[str]:
@@ -179,3 +182,96 @@ def test_a_real_queue_card_serialises_as_slack_sdk_serialises_it(
     ours = card()
     monkeypatch.setattr(cards, "as_dicts", lambda blocks: [b.to_dict() for b in blocks])
     assert ours.blocks == card().blocks and len(ours.blocks) >= 4
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = cls.__subclasses__()
+    return found + [deeper for sub in found for deeper in _subclasses(sub)]
+
+
+def test_building_the_app_patches_nothing_in_slack_sdk(world: World) -> None:
+    """The desk serialises its own objects; slack_sdk's methods stay slack_sdk's, so a
+    slack_sdk upgrade cannot silently change what a patch relied on."""
+    assert isinstance(world.runtime.app.client, KitClient)
+    validate = JsonObject.validate_json
+    assert (validate.__module__, validate.__qualname__) == (
+        "slack_sdk.models.basic_objects",
+        "JsonObject.validate_json",
+    )
+    classes = [JsonObject, *_subclasses(JsonObject)]
+    assert len(classes) > 50
+    for cls in classes:
+        for name in ("validate_json", "to_dict", "get_non_null_attributes"):
+            member = cls.__dict__.get(name)
+            if member is not None:
+                assert member.__module__.startswith("slack_sdk."), (cls.__name__, name)
+
+
+def _modal(title: str = "New case") -> View:
+    return View(
+        type="modal",
+        title=title,
+        submit="Record",
+        callback_id="intake",
+        blocks=[
+            kit.InputBlock(
+                block_id="service",
+                label="Service",
+                element=kit.StaticSelectElement(
+                    action_id="v",
+                    options=[kit.Option(value=v, label=v.upper()) for v in ("vpn", "email")],
+                ),
+            ),
+            kit.SectionBlock(text=kit.MarkdownTextObject(text="*Recorded* by <@U0DESK01>")),
+        ],
+    )
+
+
+def test_the_desk_client_sends_views_as_slack_sdk_serialises_them_in_one_walk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = KitClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    sent: list[tuple[str, dict[str, object]]] = []
+    monkeypatch.setattr(client, "api_call", lambda method, json: sent.append((method, json)))
+    expected = _modal().to_dict()
+    home = View(type="home", blocks=[kit.SectionBlock(text="Your cases")])
+
+    walk = "slack_sdk's own walk, which serialises each level again"
+    for generic in (View, kit.InputBlock, kit.StaticSelectElement, kit.SectionBlock):
+        monkeypatch.setattr(generic, "get_non_null_attributes", lambda self: pytest.fail(walk))
+    client.views_open(trigger_id="T1", view=_modal())
+    client.views_push(trigger_id="T2", view=_modal())
+    client.views_update(view_id="V1", hash="h1", view=_modal())
+    client.views_publish(user_id="U0DESK01", view=home)
+    client.views_open(trigger_id="T3", view={"type": "modal", "blocks": []})
+
+    assert sent == [
+        ("views.open", {"trigger_id": "T1", "view": expected}),
+        ("views.push", {"trigger_id": "T2", "view": expected}),
+        ("views.update", {"view": expected, "view_id": "V1", "hash": "h1"}),
+        (
+            "views.publish",
+            {
+                "user_id": "U0DESK01",
+                "view": {
+                    "type": "home",
+                    "blocks": [
+                        {"type": "section", "text": {"type": "mrkdwn", "text": "Your cases"}}
+                    ],
+                },
+            },
+        ),
+        ("views.open", {"trigger_id": "T3", "view": {"type": "modal", "blocks": []}}),
+    ]
+
+
+def test_the_desk_client_refuses_an_invalid_view_before_sending_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = KitClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    sent: list[str] = []
+    monkeypatch.setattr(client, "api_call", lambda method, json: sent.append(method))
+
+    with pytest.raises(SlackObjectFormationError, match="title"):
+        client.views_open(trigger_id="T1", view=_modal(title="x" * 25))
+    assert sent == []

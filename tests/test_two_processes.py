@@ -19,8 +19,8 @@ import requests
 from sqlalchemy import func, select
 
 from bot.ack_deadline import STILL_WORKING
-from bot.load_servers import free_port, start_casedesk, wait_until_up
-from bot.load_traffic import SlackRequests
+from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
+from bot.bench.load_traffic import SlackRequests
 from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.world import demo_standin
 from store.db import Database

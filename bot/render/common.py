@@ -24,7 +24,6 @@ from config.policy import Policy
 from store.models import Case
 
 T = TypeVar("T")
-kit_checks.install()
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?")
 SECTION_MAX = 3000

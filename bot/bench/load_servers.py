@@ -17,7 +17,7 @@ from bot.sandbox.standin import SlackStandIn
 from bot.serve import THREADS
 
 SECRET = "bench-signing-secret"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project, where `python -m bot` runs
 START_TIMEOUT = 90.0
 BARE_APP = """
 import sys

@@ -27,8 +27,8 @@ from http.client import HTTPException
 from pathlib import Path
 from typing import IO
 
-from bot.load_servers import free_port, start_bare_app, start_casedesk, wait_until_up
-from bot.load_traffic import FAKE_NUMBERS, Traffic, seed_cases
+from bot.bench.load_servers import free_port, start_bare_app, start_casedesk, wait_until_up
+from bot.bench.load_traffic import FAKE_NUMBERS, Traffic, seed_cases
 from bot.sandbox.world import demo_standin
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from bot.load_servers import SECRET
+from bot.bench.load_servers import SECRET
 from bot.sandbox.standin import SlackStandIn
 from bot.views.results import ACTION_RECORD_ANYWAY
 
