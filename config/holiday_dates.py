@@ -12,17 +12,14 @@ year's dates are worked out the first time that year is asked about, then kept.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import holidays
 
-from config.yaml_checks import Checker
+from config.policy_types import problem
 
-KEYS = ("country", "subdivision", "only_holidays", "extra_dates", "not_holidays")
-OLD_EXTRA_KEY = "holidays"  # before issue 14, every closed date was typed under `holidays:`
 NAME_YEARS = range(2000, 2061)  # the years whose holiday names `only_holidays` may name
 FIND_COUNTRIES = (
     "a country code the holidays package knows, such as GB, US or DE "
@@ -84,91 +81,44 @@ def _named(names: str, wanted: Iterable[str]) -> bool:
     )
 
 
-def read_holiday_dates(c: Checker, *, always_open: bool) -> HolidayDates:
-    """A calendar's holiday keys, each checked where it is written."""
-    country_node, subdivision_node = c.optional("country"), c.optional("subdivision")
-    only_node, not_node = c.optional("only_holidays"), c.optional("not_holidays")
-    extra_node = _extra_node(c)
-    given = [n for n in (country_node, extra_node, not_node) if n.value is not None]
-    if always_open and given:
-        given[0].fail(
-            "an always-open calendar never closes, so it has no holidays",
-            "no holiday keys here, or `always_open: false` with opening hours",
-        )
-    country = None if country_node.value is None else _country(country_node)
-    for node in (subdivision_node, only_node):
-        if node.value is not None and country is None:
-            node.fail("needs the calendar's `country:`", "a `country:` key beside it, e.g. GB")
-    subdivision = (
-        None if subdivision_node.value is None else _subdivision(subdivision_node, country)
-    )
-    only = _only(only_node, country, subdivision) if only_node.value is not None else frozenset()
-    closed = HolidayDates(
-        country=country, subdivision=subdivision, only=only, extra=_days(extra_node)
-    )
-    if not_node.value is None:
-        return closed
-    for entry in not_node.entries():
-        if entry.day() not in closed:
-            entry.fail(
-                "not a holiday of this calendar, so it is open anyway",
-                "a date that the country's holidays or `extra_dates:` close",
-            )
-    return dataclasses.replace(closed, open_anyway=_days(not_node))
-
-
-def _extra_node(c: Checker) -> Checker:
-    extra, old = c.optional("extra_dates"), c.optional(OLD_EXTRA_KEY)
-    if old.value is not None and extra.value is not None:
-        old.fail(
-            "both `holidays:` and `extra_dates:`; `holidays:` is the old name of `extra_dates:`",
-            "the dates under `extra_dates:` only",
-        )
-    return extra if old.value is None else old
-
-
-def _country(node: Checker) -> str:
-    code = node.text(max_length=10)
+def country_code(code: str) -> str:
+    """A `country:` the holidays package knows."""
     try:
         holidays.country_holidays(code)
     except NotImplementedError:
-        node.fail("not a country the holidays package knows", FIND_COUNTRIES)
+        raise problem("not a country the holidays package knows", FIND_COUNTRIES) from None
     return code
 
 
-def _subdivision(node: Checker, country: str | None) -> str:
-    assert country is not None
-    code = node.text(max_length=60)
+def check_subdivision(country: str, code: str) -> None:
+    """A `subdivision:` of the calendar's country, by code or by the package's name for it."""
     try:
         holidays.country_holidays(country, subdiv=code)
     except NotImplementedError:
         kind = type(holidays.country_holidays(country))
         codes = ", ".join(kind.subdivisions) or "none: leave `subdivision:` out"
-        aliases = kind.subdivisions_aliases.items()
-        names = ", ".join(f"{alias} ({short})" for alias, short in aliases)
-        node.fail(
-            f"not a subdivision of {country}", codes + (f"; or by name: {names}" if names else "")
-        )
-    return code
+        names = ", ".join(f"{name} ({code})" for name, code in kind.subdivisions_aliases.items())
+        raise problem(
+            f"not a subdivision of {country}",
+            codes + (f"; or by name: {names}" if names else ""),
+            at=("subdivision",),
+            found=code,
+        ) from None
 
 
-def _only(node: Checker, country: str | None, subdivision: str | None) -> frozenset[str]:
+def check_names(country: str, subdivision: str | None, wanted: Iterable[str]) -> None:
+    """Each of `only_holidays:` is a holiday name of the country (in any year from 2000)."""
     known = {
         part
         for names in _public(country, subdivision, NAME_YEARS).values()
         for part in names.split("; ")
     }
     plain = sorted(name for name in known if not any(name.startswith(f"{k} (") for k in known))
-    wanted = node.str_list(non_empty=True)
-    for entry, name in zip(node.entries(), wanted, strict=True):
+    for index, name in enumerate(wanted):
         if not any(_named(k, [name]) for k in known):
-            entry.fail(f"not a holiday name of {country}", ", ".join(plain))
-    return frozenset(wanted)
-
-
-def _days(node: Checker) -> frozenset[date]:
-    return (
-        frozenset(entry.day() for entry in node.entries())
-        if node.value is not None
-        else frozenset()
-    )
+            raise problem(
+                f"not a holiday name of {country}",
+                ", ".join(plain),
+                at=("only_holidays", index),
+                found=name,
+            )

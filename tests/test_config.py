@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.policy import PolicyError, load_policy
+from config.policy import Coordination, PolicyError, Problems, load_policy
 from config.settings import SHIPPED_CONFIG, SettingsError, load_settings
 
 
@@ -188,6 +188,173 @@ def test_a_policy_error_names_file_key_value_and_what_is_allowed(
         load_policy(folder)
     for part in expected:
         assert part in str(caught.value)
+
+
+GROUP_KEYS = "name, tier, focus, queue_channel, members, on_call, supervisor, calendar"
+GROUP_NAMES = (
+    "service-desk, command-center, messaging, network, identity, end-user-computing, "
+    "payroll-apps, payroll-vendor, security"
+)
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "message"),
+    [
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"]["network"].pop("on_call"),
+            "groups.yml: groups.network.on_call: missing. Allowed: see the shipped config/ for "
+            "an example.",
+            id="missing key",
+        ),
+        pytest.param(
+            "catalog.yml",
+            lambda d: d["services"]["vpn"].update(supported="yes"),
+            "catalog.yml: services.vpn.supported: expected true or false (found 'yes'). "
+            "Allowed: true, false.",
+            id="wrong type: text for a flag",
+        ),
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"]["network"].update(tier=True),
+            "groups.yml: groups.network.tier: expected a whole number (found True). Allowed: "
+            "e.g. 1001.",
+            id="wrong type: a flag for a number",
+        ),
+        pytest.param(
+            "desk.yml",
+            lambda d: d.update(closure=["24h"]),
+            "desk.yml: closure: expected a mapping of keys (found ['24h']). Allowed: key: value "
+            "pairs.",
+            id="wrong type: a list for a section",
+        ),
+        pytest.param(
+            "catalog.yml",
+            lambda d: d["requests"]["new-laptop"].update(type="gift"),
+            "catalog.yml: requests.new-laptop.type: not a known value (found 'gift'). Allowed: "
+            "fulfillment, new_service.",
+            id="value not allowed",
+        ),
+        pytest.param(
+            "catalog.yml",
+            lambda d: d["services"]["vpn"].update(sla={"P1": {"fix": "1h"}}),
+            "catalog.yml: services.vpn.sla.P1.fix: unknown key (found 'fix'). Allowed: "
+            "first_response, next_update, resolution.",
+            id="key not allowed",
+        ),
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"]["network"].update(colour="red"),
+            f"groups.yml: groups.network.colour: unknown key (found 'colour'). Allowed: "
+            f"{GROUP_KEYS}.",
+            id="unknown key",
+        ),
+        pytest.param(
+            "desk.yml",
+            lambda d: d["coordination"].update(nap_after="1h"),
+            "desk.yml: coordination.nap_after: unknown setting (found 'nap_after'). Allowed: "
+            "estimate_reminder_after, handoff_reminder_after, handoff_escalate_after, "
+            "consult_followup_after, command_center_test_every, timeline_reaction, "
+            "history_page_size, join_brief_entries.",
+            id="unknown setting",
+        ),
+        pytest.param(
+            "catalog.yml",
+            lambda d: d["services"]["vpn"]["groups"].update(default="netops"),
+            f"catalog.yml: services.vpn.groups.default: not a known value (found 'netops'). "
+            f"Allowed: {GROUP_NAMES}.",
+            id="reference to another file",
+        ),
+        pytest.param(
+            "desk.yml",
+            lambda d: d["closure"].update(approval_services=["payroll", "teleporter"]),
+            "desk.yml: closure.approval_services.1: not a known value (found 'teleporter'). "
+            "Allowed: email, vpn, identity, laptops, printers, network, payroll, "
+            "personal-devices, file-sharing-sites.",
+            id="reference in a list",
+        ),
+        pytest.param(
+            "priority.yml",
+            lambda d: d["impact_questions"]["people"]["options"][0].update(impact="huge"),
+            "priority.yml: impact_questions.people.options.0.impact: not a known value (found "
+            "'huge'). Allowed: extensive, significant, moderate, minor.",
+            id="reference within the file",
+        ),
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"]["network"].update(queue_channel="#network"),
+            "groups.yml: groups.network.queue_channel: badly formed (found '#network'). "
+            "Allowed: a channel id like C0123ABC.",
+            id="channel id",
+        ),
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"].update({"Network Ops": d["groups"]["network"]}),
+            "groups.yml: groups.Network Ops: badly formed key (found 'Network Ops'). Allowed: "
+            "lower-case letters, digits, - and _.",
+            id="badly formed key",
+        ),
+        pytest.param(
+            "groups.yml",
+            lambda d: d["groups"].update({7: d["groups"]["network"]}),
+            "groups.yml: groups.7: a key that is not text (found 7). Allowed: a name; quote a "
+            'number: "1".',
+            id="a number for a key",
+        ),
+        pytest.param(
+            "calendars.yml",
+            lambda d: d["calendars"]["office-hours"]["hours"].update(mon=["18:00-08:00"]),
+            "calendars.yml: calendars.office-hours.hours.mon.0: not an opening span (found "
+            "'18:00-08:00'). Allowed: a start before the end, within 00:00-24:00.",
+            id="opening hours by weekday name",
+        ),
+        pytest.param(
+            "changes.yml",
+            lambda d: d["windows"][0].update(end="2027-01-20T02:00"),
+            "changes.yml: windows.0.end: more than 14 days after the start (found "
+            "'2027-01-20T02:00'). Allowed: split it into windows.",
+            id="a check across keys names the key",
+        ),
+    ],
+)
+def test_config_each_kind_of_error_is_one_line_with_file_key_value_and_allowed(
+    tmp_path: Path, file: str, edit: object, message: str
+) -> None:
+    folder = _broken(tmp_path, file, edit)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(folder)
+    assert str(caught.value) == message
+
+
+def test_route_4_an_escalation_route_must_go_up_a_tier(tmp_path: Path) -> None:
+    folder = _broken(
+        tmp_path,
+        "catalog.yml",
+        lambda d: d["services"]["vpn"]["escalation_routes"].update(network=["service-desk"]),
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(folder)
+    assert str(caught.value) == (
+        "catalog.yml: services.vpn.escalation_routes.network: network (tier 2) -> service-desk "
+        "(tier 1) is not an escalation (found ['service-desk']). Allowed: groups of a higher "
+        "tier; another focus area at the same tier is a transfer: name that group under "
+        "`groups:` instead."
+    )
+
+
+def test_config_an_optional_key_left_empty_keeps_its_default(tmp_path: Path) -> None:
+    """`requests:` with every entry commented out reads as no requests, not as an error."""
+    folder = _broken(tmp_path, "catalog.yml", lambda d: d.update(requests=None))
+    desk = yaml.safe_load((folder / "desk.yml").read_text())
+    desk.update(coordination=None, problems=None)
+    (folder / "desk.yml").write_text(yaml.safe_dump(desk))
+    policy = load_policy(folder)
+    assert (policy.requests, policy.coordination, policy.problems) == (
+        {},
+        Coordination(),
+        Problems(),
+    )
+    assert load_policy(SHIPPED_CONFIG).problems != Problems()
 
 
 def test_a_missing_or_unreadable_policy_file_is_named(tmp_path: Path) -> None:
