@@ -84,11 +84,10 @@ class ClosingDoor(DeskCore):
         failure is logged and never undoes the close."""
         if self.kb is None or summary.state != "closed":
             return
-        record = self.read(summary.number, lambda c: (c.resolution or {}, c.closure or {}))
-        resolution, closed = record
-        applied = closed.get("kb") == "applied"
+        resolution, closed = self.read(summary.number, lambda c: (c.resolution, c.closure))
+        applied = closed is not None and closed.kb == "applied"
         relations = ("applied", "resolved") if applied else ("reviewed",)
-        for article in resolution.get("articles") or []:
+        for article in resolution.articles if resolution else ():
             for relation in relations:
                 try:
                     self.kb.link(summary.number, str(article), relation, actor=actor)
