@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import notices as n
 from bot.notices import CASE_CHANNEL, Notice
 from bot.routing import case_channel_name
-from store.models import Case, OutboxItem
+from store.models import Case, OutboxItem, OutboxStatus
 
 
 def join(session: Session, case: Case, users: Iterable[str]) -> list[Notice]:
@@ -38,7 +38,7 @@ def _creation_under_way(session: Session, case: Case) -> bool:
         .where(
             OutboxItem.case_id == case.id,
             OutboxItem.operation == "create_channel",
-            OutboxItem.status != "failed",
+            OutboxItem.status != OutboxStatus.FAILED,
         )
         .limit(1)
     ).scalar_one_or_none()

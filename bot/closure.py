@@ -8,9 +8,8 @@ answers Yes or No, and No reopens the case to its resolver with the requester's 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,7 @@ from bot.states import check_transition
 from bot.timeline import change_state, record_event
 from bot.timers import Firing
 from config.policy import ClosureCode, Policy
-from store.models import Case
+from store.models import Case, Closure, PartyRole, Resolution
 
 FIX_KINDS = {"fix": "Permanent fix", "workaround": "Workaround"}
 KB_USE = {
@@ -98,7 +97,14 @@ def propose(
         raise ClosureRefused(f"What was done is {len(done):,} characters; keep it to {TEXT_MAX:,}.")
     if attempt.fix not in FIX_KINDS:
         raise ClosureRefused("Say whether it is a permanent fix or a workaround.")
-    case.resolution = {**asdict(attempt), "done": done, "by": actor, "at": now.isoformat()}
+    case.resolution = Resolution(
+        done=done,
+        fix=attempt.fix,
+        articles=attempt.articles,
+        made_worse=attempt.made_worse,
+        by=actor,
+        at=now,
+    )
     case.resolved_by = actor
     requests.on_resolution(session, case, actor=actor, now=now)
     change_state(
@@ -256,19 +262,15 @@ def approve(
 ) -> list[Notice]:
     """CLOSE-3: a manager approves the waiting close; it then happens as it was asked."""
     pending = _awaiting(policy, case, actor, verb="approve")
-    record = ClosureRecord(
-        **{k: pending[k] for k in ClosureRecord.__dataclass_fields__ if k in pending}
-    )
+    record = ClosureRecord(**{f.name: getattr(pending, f.name) for f in fields(ClosureRecord)})
     code = policy.closure_code(record.code)
     if code is None:  # the codes changed since it was asked
         raise ClosureRefused(f"{record.code!r} is no longer a closure code; reject and re-close.")
     original = _original(session, case, record)
     record_event(case, at=now, actor=actor, kind="closure_approved", new=record.code)
-    notices = _finish(
-        session, policy, case, actor=str(pending["by"]), record=record, code=code, now=now
-    )
+    notices = _finish(session, policy, case, actor=pending.by, record=record, code=code, now=now)
     if original is not None:
-        duplicates.link(session, policy, case, original, actor=str(pending["by"]), now=now)
+        duplicates.link(session, policy, case, original, actor=pending.by, now=now)
     return notices
 
 
@@ -282,10 +284,10 @@ def reject(
         raise ClosureRefused("Give the reason for rejecting: the coordinator needs it to act.")
     case.closure = None
     record_event(
-        case, at=now, actor=actor, kind="closure_rejected", old=str(pending["code"]), reason=reason
+        case, at=now, actor=actor, kind="closure_rejected", old=pending.code, reason=reason
     )
     case.updated_at = now
-    told = dict.fromkeys([case.coordinator_id, str(pending["by"])])
+    told = dict.fromkeys([case.coordinator_id, pending.by])
     return [
         *(n.post(user, "closure_rejected", by=actor, reason=reason) for user in told),
         *n.refresh_cards(policy, case),
@@ -297,7 +299,7 @@ def _request_approval(
 ) -> list[Notice]:
     if awaiting_approval(case):
         raise ClosureRefused(f"{case.ref} already waits for a manager's approval to close.")
-    case.closure = {**asdict(record), "by": actor, "status": "awaiting_approval"}
+    case.closure = Closure(**asdict(record), by=actor, awaiting_approval=True)
     record_event(case, at=now, actor=actor, kind="closure_requested", new=record.code)
     case.updated_at = now
     managers = policy.holders("managers")
@@ -308,10 +310,10 @@ def _request_approval(
 
 
 def awaiting_approval(case: Case) -> bool:
-    return bool(case.closure and case.closure.get("status") == "awaiting_approval")
+    return case.closure is not None and case.closure.awaiting_approval
 
 
-def _awaiting(policy: Policy, case: Case, actor: str, *, verb: str) -> dict[str, Any]:
+def _awaiting(policy: Policy, case: Case, actor: str, *, verb: str) -> Closure:
     permissions.require(
         actor, [permissions.role(policy, "managers")], to=f"{verb} the close of {case.ref}"
     )
@@ -319,13 +321,13 @@ def _awaiting(policy: Policy, case: Case, actor: str, *, verb: str) -> dict[str,
         raise ClosureRefused(f"{case.ref} is already closed.")
     if not awaiting_approval(case) or case.closure is None:
         raise ClosureRefused(f"{case.ref} has no close waiting for approval.")
-    if actor in (case.closure.get("by"), case.resolved_by):
+    if actor in (case.closure.by, case.resolved_by):
         others = [m for m in policy.holders("managers") if m not in (actor, case.resolved_by)]
         who = ", ".join(f"<@{m}>" for m in others) or "another manager"
         raise ClosureRefused(
             f"You cannot {verb} your own resolution or close of {case.ref}; ask {who}."
         )
-    return dict(case.closure)
+    return case.closure
 
 
 def _finish(
@@ -341,7 +343,7 @@ def _finish(
     timers.cancel(session, verify_key(case), now=now)
     if code.resolved:
         sla.meet(session, policy, case, "resolution", now=now)
-    case.closure = {**asdict(record), "by": actor}
+    case.closure = Closure(**asdict(record), by=actor)
     case.closure_code, case.closed_at = record.code, now
     case.first_contact_resolution = code.resolved and first_contact_resolution(policy, case)
     change_state(case, new="closed", at=now, actor=actor, reason=code.label)
@@ -368,7 +370,7 @@ def _finish(
     if code.survey:  # QUAL-1: never after a close that did not help (withdrawn, no response...)
         notices += surveys.send_on_close(session, policy, case, closed_by=actor, now=now)
     linked = {child.requester_id for child in major.children(session, case)}  # told apart
-    followers = set(case.active_parties("interested")) - {actor, case.requester_id, *linked}
+    followers = set(case.active_parties(PartyRole.INTERESTED)) - {actor, case.requester_id, *linked}
     notices += [n.post(user, "case_closed", by=actor) for user in sorted(followers)]
     if case.channel_id:
         timers.schedule(

@@ -17,7 +17,7 @@ from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import add_party, record_event
 from bot.timers import Firing, Handler
 from config.policy import Policy
-from store.models import Case, Consult, SlackMessage
+from store.models import Case, Consult, PartyRole, SlackMessage
 
 CALL_TREE = {
     "oncall": "1: page the group's on-call technician",
@@ -71,7 +71,7 @@ def consult(
     )
     session.add(row)
     session.flush()
-    add_party(case, user_id=paged, role="interested", at=now)
+    add_party(case, user_id=paged, role=PartyRole.INTERESTED, at=now)
     record_event(
         case,
         at=now,

@@ -27,7 +27,7 @@ from bot.render.kit_checks import serialise
 from bot.timeline import record_event
 from config.policy import Policy
 from store.db import Database
-from store.models import Case, OutboxItem
+from store.models import Case, OutboxItem, OutboxStatus
 from store.outbox import (
     claim,
     due_heads,
@@ -181,7 +181,11 @@ class Dispatcher:
                         or message_location(session, item.message_key)
                     )
                 ):
-                    item.status, item.delivered_at, item.lease_until = "superseded", now, None
+                    item.status, item.delivered_at, item.lease_until = (
+                        OutboxStatus.SUPERSEDED,
+                        now,
+                        None,
+                    )
                     return item_id, None
                 try:
                     return item_id, self._prepare(session, item)
@@ -355,7 +359,7 @@ class Dispatcher:
         now = self.clock.now()
         with self.db.transaction() as session:
             item = session.get_one(OutboxItem, item_id)
-            item.status, item.delivered_at, item.lease_until = "delivered", now, None
+            item.status, item.delivered_at, item.lease_until = OutboxStatus.DELIVERED, now, None
             item.slack_channel, item.slack_ts = result.channel, result.ts
             if item.operation == "create_channel" and item.case_id is not None:
                 case = session.get_one(Case, item.case_id)
@@ -387,7 +391,7 @@ class Dispatcher:
 
     def _fail(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None:
         """Slack refused for good: the item fails and the case's timeline says so."""
-        item.status, item.last_error, item.lease_until = "failed", error, None
+        item.status, item.last_error, item.lease_until = OutboxStatus.FAILED, error, None
         if item.case_id is not None:
             case = session.get_one(Case, item.case_id)
             record_event(

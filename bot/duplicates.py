@@ -13,7 +13,7 @@ from bot import notices as n
 from bot.errors import UserFacingError
 from bot.timeline import add_party, record_event
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 DUPLICATE = "duplicate"
 LARGEST_NUMBER = 2**31 - 1
@@ -39,7 +39,7 @@ def original_of(session: Session, case: Case, number: int | None) -> Case:
     if found.id == case.id:
         raise DuplicateRefused(f"{case.ref} cannot duplicate itself; give the other case.")
     if found.closure_code == DUPLICATE and found.closure:
-        root = found.closure.get("duplicate_of")
+        root = found.closure.duplicate_of
         raise DuplicateRefused(
             f"{found.ref} is itself closed as a duplicate of CASE-{root}; give CASE-{root}."
         )
@@ -54,7 +54,7 @@ def link(
     original's own outbox lane, in the closing transaction."""
     record_event(original, at=now, actor=actor, kind="duplicate_linked", new=case.ref)
     if original.state != "closed" and case.requester_id != original.requester_id:
-        add_party(original, user_id=case.requester_id, role="interested", at=now)
+        add_party(original, user_id=case.requester_id, role=PartyRole.INTERESTED, at=now)
     original.updated_at = now
     n.enqueue(
         session,

@@ -20,7 +20,7 @@ from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import change_coordinator, record_event
 from bot.timers import Firing, Handler
 from config.policy import Policy
-from store.models import Case, Handoff
+from store.models import Case, Handoff, HandoffState
 
 NOTE_MAX = 1000
 
@@ -68,7 +68,9 @@ def offer(
         )
     replaced: list[Notice] = []
     if pending is not None:  # an escalated offer passed on: the first person is told
-        _close(session, pending, state="cancelled", actor=actor, now=now, reason="handed on")
+        _close(
+            session, pending, state=HandoffState.CANCELLED, actor=actor, now=now, reason="handed on"
+        )
         replaced = [
             *_answered(policy, case, pending, by=actor),
             n.post(pending.to_user, "handoff_closed", handoff=pending.id, by=actor),
@@ -87,7 +89,7 @@ def offer(
         from_user=case.coordinator_id,
         to_user=to_user,
         note=note.strip()[:NOTE_MAX],
-        state="pending",
+        state=HandoffState.PENDING,
         requested_by=actor,
         requested_at=now,
     )
@@ -138,7 +140,7 @@ def accept(
         actor=actor,
         reason=f"accepted the handoff from <@{case.coordinator_id}>",
     )
-    _close(session, handoff, state="accepted", actor=actor, now=now)
+    _close(session, handoff, state=HandoffState.ACCEPTED, actor=actor, now=now)
     record_event(
         case,
         at=now,
@@ -182,7 +184,9 @@ def decline(
     _require_answerer(policy, case, handoff, actor)
     if not reason.strip():
         raise HandoffRefused("Say why you decline: the coordinator reads it.")
-    _close(session, handoff, state="declined", actor=actor, now=now, reason=reason.strip())
+    _close(
+        session, handoff, state=HandoffState.DECLINED, actor=actor, now=now, reason=reason.strip()
+    )
     record_event(
         case,
         at=now,
@@ -214,7 +218,7 @@ def cancel(
         permissions.require(
             actor, permissions.may_coordinate(policy, case), to="cancel this handoff"
         )
-    _close(session, handoff, state="cancelled", actor=actor, now=now, reason="cancelled")
+    _close(session, handoff, state=HandoffState.CANCELLED, actor=actor, now=now, reason="cancelled")
     record_event(
         case,
         at=now,
@@ -405,7 +409,13 @@ def _still_pending(f: Firing) -> tuple[Case, Handoff] | None:
 
 
 def _close(
-    session: Session, handoff: Handoff, *, state: str, actor: str, now: datetime, reason: str = ""
+    session: Session,
+    handoff: Handoff,
+    *,
+    state: HandoffState,
+    actor: str,
+    now: datetime,
+    reason: str = "",
 ) -> None:
     handoff.state, handoff.answered_by, handoff.answered_at = state, actor, now
     if reason:

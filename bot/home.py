@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import sla
 from bot.vocabulary import OPEN_STATES
 from config.policy import Group, Policy
-from store.models import Case, CaseParty, Handoff, SlaClock
+from store.models import Case, CaseParty, Handoff, PartyRole, SlaClock
 
 if TYPE_CHECKING:
     from bot.desk import CaseSummary
@@ -134,7 +134,7 @@ def _at_risk(
         .join(CaseParty, CaseParty.case_id == Case.id)
         .where(
             CaseParty.user_id == user,
-            CaseParty.role == "coordinator",
+            CaseParty.role == PartyRole.COORDINATOR,
             CaseParty.until.is_(None),
             SlaClock.met_at.is_(None),
             Case.state.in_(OPEN_STATES),

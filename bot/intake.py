@@ -23,7 +23,7 @@ from bot.timeline import add_party, record_event
 from bot.vocabulary import NOT_IN_CATALOG, OPEN_STATES, UNKNOWN
 from config.policy import Policy
 from kb.similarity import best_matches
-from store.models import Case, ServiceOverride
+from store.models import Case, CaseState, PartyRole, ServiceOverride
 from store.numbers import next_case_number
 
 SIMILAR_LIMIT = 5
@@ -168,7 +168,7 @@ def record_case(
     )
     case = Case(
         number=next_case_number(session, start=policy.case_number_start),
-        state="new",
+        state=CaseState.NEW,
         summary=fields.summary.strip(),
         description=fields.description.strip(),
         requester_id=fields.requester_id,
@@ -203,9 +203,9 @@ def record_case(
     )
     session.add(case)
     coordinator = initial_coordinator(policy, fields)
-    add_party(case, user_id=fields.requester_id, role="requester", at=now)
-    add_party(case, user_id=fields.reporter_id, role="reporter", at=now)
-    add_party(case, user_id=coordinator, role="coordinator", at=now)
+    add_party(case, user_id=fields.requester_id, role=PartyRole.REQUESTER, at=now)
+    add_party(case, user_id=fields.reporter_id, role=PartyRole.REPORTER, at=now)
+    add_party(case, user_id=coordinator, role=PartyRole.COORDINATOR, at=now)
     record_event(
         case,
         at=now,
@@ -254,7 +254,8 @@ def link_contact(
     added = [
         user
         for user in {fields.requester_id, fields.reporter_id}
-        if user != case.requester_id and add_party(case, user_id=user, role="interested", at=now)
+        if user != case.requester_id
+        and add_party(case, user_id=user, role=PartyRole.INTERESTED, at=now)
     ]
     case.updated_at = now
     result = [

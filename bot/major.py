@@ -10,6 +10,7 @@ Effects on a child go to the child's own outbox lane, in the same transaction as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from bot.notices import CASE_CHANNEL, Notice, enqueue
 from bot.routing import route_major
 from bot.timeline import change_state, record_event
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 REASON_MAX = 500
 
@@ -157,7 +158,10 @@ def share_update(
     """A status update on the parent reaches each open child's requester (unless they follow
     the parent already, and so have it); returns how many were told."""
     told = 0
-    already = {parent.requester_id, *parent.active_parties("interested")}  # get it as followers
+    already = {
+        parent.requester_id,
+        *parent.active_parties(PartyRole.INTERESTED),
+    }  # get it as followers
     for child in children(session, parent):
         if child.state == "closed":
             continue
@@ -204,8 +208,9 @@ def close_children(
         timers.cancel(session, f"verify:{child.id}", now=now)
         if code is not None and code.resolved:
             sla.meet(session, policy, child, "resolution", now=now)
-        record = {k: v for k, v in parent.closure.items() if k not in ("by", "status")}
-        child.closure = {**record, "by": actor, "with_parent": parent.ref}
+        child.closure = replace(
+            parent.closure, by=actor, awaiting_approval=False, with_parent=parent.ref
+        )
         child.closure_code, child.closed_at = parent.closure_code, now
         child.first_contact_resolution = False
         change_state(child, new="closed", at=now, actor=actor, reason=f"closed with {parent.ref}")
@@ -217,12 +222,16 @@ def close_children(
             field="closure_code",
             new=parent.closure_code,
             reason=f"closed with {parent.ref}",
-            detail={**record, "parent": parent.ref, "first_contact_resolution": False},
+            detail={
+                **parent.closure.answers(),
+                "parent": parent.ref,
+                "first_contact_resolution": False,
+            },
         )
         sla.refresh(session, policy, child, now=now)
         status_updates.schedule_reminder(session, policy, child, now=now)
         child.updated_at = now
-        followers = set(child.active_parties("interested")) - {actor, child.requester_id}
+        followers = set(child.active_parties(PartyRole.INTERESTED)) - {actor, child.requester_id}
         enqueue(
             session,
             now=now,

@@ -23,7 +23,7 @@ from bot.notices import Notice
 from bot.timeline import record_event
 from bot.timers import Firing
 from config.policy import ClosureCode, Policy
-from store.models import Case, CaseEvent, Problem, ProblemAction
+from store.models import Case, CaseEvent, Problem, ProblemAction, ProblemState
 
 STATES = {
     "open": "Open: review and preventive actions",
@@ -86,7 +86,7 @@ def open_for(session: Session, policy: Policy, case: Case, *, now: datetime) -> 
         return []
     problem = Problem(
         case_id=case.id,
-        state="open",
+        state=ProblemState.OPEN,
         owner_id=_owner(policy, case),
         review="",
         timeline=[_entry(e) for e in case.events],
@@ -318,7 +318,7 @@ def submit(
     ]
     if missing:
         raise ProblemRefused(f"{problem.ref} needs {' and '.join(missing)} before approval.")
-    problem.state = "awaiting_approval"
+    problem.state = ProblemState.AWAITING_APPROVAL
     _on_case(problem, now=now, actor=actor, kind="problem_submitted")
     managers = [m for m in policy.holders("managers") if m != actor]
     return [
@@ -352,10 +352,10 @@ def decide(
     if not approve and not reason:
         raise ProblemRefused(f"Say what must change: `/problem reject {problem.ref} <reason>`.")
     if approve:
-        problem.state, problem.approved_by, problem.approved_at = "approved", actor, now
+        problem.state, problem.approved_by, problem.approved_at = ProblemState.APPROVED, actor, now
         _on_case(problem, now=now, actor=actor, kind="problem_approved")
     else:
-        problem.state = "open"
+        problem.state = ProblemState.OPEN
         _on_case(problem, now=now, actor=actor, kind="problem_rejected", reason=reason)
     if approve:
         _close_if_finished(problem, now=now)
@@ -368,7 +368,7 @@ def decide(
 def _close_if_finished(problem: Problem, *, now: datetime) -> None:
     """An approved problem whose every action is done has nothing left to do."""
     if problem.state == "approved" and all(a.done_at is not None for a in problem.actions):
-        problem.state, problem.closed_at = "closed", now
+        problem.state, problem.closed_at = ProblemState.CLOSED, now
         _on_case(problem, now=now, actor=None, kind="problem_closed")
 
 

@@ -13,7 +13,7 @@ What was applied lives in `case.request`; every step is on the timeline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from bot.states import check_transition
 from bot.timeline import change_state, record_event
 from bot.vocabulary import REQUEST_TYPES
 from config.policy import CatalogItem, Policy
-from store.models import Case, Rfc
+from store.models import Approval, Case, CatalogRequest, Resolution, Rfc, RfcState
 
 MAX_ARTICLES = 5
 REASON_MAX = 500
@@ -77,14 +77,13 @@ def send_information(
     if case.state == "reopened":
         change_state(case, new="in_progress", at=now, actor=actor, reason="answering again")
     check_transition(case.state, "waiting_on_coordinator")
-    case.resolution = {
-        "done": "Sent the knowledge-base articles that answer the question: " + ", ".join(ids),
-        "fix": "fix",
-        "articles": ids,
-        "made_worse": [],
-        "by": actor,
-        "at": now.isoformat(),
-    }
+    case.resolution = Resolution(
+        done="Sent the knowledge-base articles that answer the question: " + ", ".join(ids),
+        fix="fix",
+        articles=tuple(ids),
+        by=actor,
+        at=now,
+    )
     case.resolved_by = actor
     change_state(case, new="waiting_on_coordinator", at=now, actor=actor, reason="answer sent")
     change_state(case, new="resolved", at=now, actor=actor, reason="asked to confirm receipt")
@@ -148,7 +147,7 @@ def apply_item(
         raise RequestRefused(f"{case.ref} is closed.")
     if case.request is not None:
         raise RequestRefused(
-            f"{case.ref} already follows `{case.request['item']}`; one catalog item per case."
+            f"{case.ref} already follows `{case.request.item}`; one catalog item per case."
         )
     if case.request_type not in (item.kind, "unknown"):
         raise RequestRefused(
@@ -177,11 +176,9 @@ def apply_item(
 def _start_fulfillment(
     session: Session, policy: Policy, case: Case, item: CatalogItem, *, actor: str, now: datetime
 ) -> list[Notice]:
-    case.request = {
-        "item": item.key,
-        "met": [],
-        "approval": "pending" if item.approval else "not_needed",
-    }
+    case.request = CatalogRequest(
+        item=item.key, approval=Approval.PENDING if item.approval else Approval.NOT_NEEDED
+    )
     notices = [n.post(case.coordinator_id, "request_procedure", key=procedure_key(case))]
     if case.channel_id:
         notices.append(n.post(CASE_CHANNEL, "request_procedure"))
@@ -228,10 +225,9 @@ def meet_prerequisite(
             f"{len(item.prerequisites)}."
         )
     assert case.request is not None
-    met = list(case.request.get("met") or [])
-    if number in met:
+    if number in case.request.met:
         raise RequestRefused(f"Prerequisite {number} of {case.ref} is already met.")
-    case.request = {**case.request, "met": sorted([*met, number])}
+    case.request = replace(case.request, met=tuple(sorted([*case.request.met, number])))
     record_event(
         case,
         at=now,
@@ -258,14 +254,15 @@ def authorize(
     permissions.require(actor, [permissions.role(policy, "managers")], to=f"authorise {case.ref}")
     item = _fulfillment(policy, case)
     assert case.request is not None
-    if case.request.get("approval") != "pending":
+    if case.request.approval != Approval.PENDING:
         raise RequestRefused(f"{case.ref} is not waiting for authorisation.")
     reason = reason.strip()
     if not approve and not reason:
         raise RequestRefused(f"Say why it is refused: `/case refuse {case.ref} <reason>`.")
     if len(reason) > REASON_MAX:
         raise RequestRefused(f"The reason is {len(reason)} characters; keep it to {REASON_MAX}.")
-    case.request = {**case.request, "approval": "approved" if approve else "refused", "by": actor}
+    decided = Approval.APPROVED if approve else Approval.REFUSED
+    case.request = replace(case.request, approval=decided, by=actor)
     record_event(
         case,
         at=now,
@@ -289,8 +286,7 @@ def authorize(
 
 
 def _fulfillment(policy: Policy, case: Case) -> CatalogItem:
-    key = (case.request or {}).get("item")
-    item = policy.requests.get(str(key)) if key else None
+    item = policy.requests.get(case.request.item) if case.request else None
     if item is None or item.kind != "fulfillment":
         raise RequestRefused(
             f"{case.ref} follows no fulfillment procedure; start one with "
@@ -301,16 +297,15 @@ def _fulfillment(policy: Policy, case: Case) -> CatalogItem:
 
 def ready_to_resolve(policy: Policy, case: Case) -> str | None:
     """What still blocks a resolution of a fulfillment request, in words; None when ready."""
-    key = (case.request or {}).get("item")
-    item = policy.requests.get(str(key)) if key else None
-    if item is None or item.kind != "fulfillment" or case.request is None:
+    request = case.request
+    item = policy.requests.get(request.item) if request else None
+    if item is None or item.kind != "fulfillment" or request is None:
         return None
-    if case.request.get("approval") == "pending":
+    if request.approval == Approval.PENDING:
         return f"{case.ref} waits for a manager to authorise `{item.key}`."
-    if case.request.get("approval") == "refused":
+    if request.approval == Approval.REFUSED:
         return f"`{item.key}` was refused for {case.ref}; close it instead of resolving it."
-    met = set(case.request.get("met") or [])
-    missing = [p for i, p in enumerate(item.prerequisites, 1) if i not in met]
+    missing = [p for i, p in enumerate(item.prerequisites, 1) if i not in request.met]
     if missing:
         return f"{case.ref} still needs: {'; '.join(missing)} (`/case prereq {case.ref} <n>`)."
     return None
@@ -325,13 +320,13 @@ def _start_change(
         item_key=item.key,
         title=item.standard_change or f"{item.name}: {case.summary}"[:200],
         kind="standard" if standard else "normal",
-        state="to_implement" if standard else "submitted",
+        state=RfcState.TO_IMPLEMENT if standard else RfcState.SUBMITTED,
         created_by=actor,
         created_at=now,
     )
     session.add(rfc)
     session.flush()
-    case.request = {"item": item.key, "rfc": rfc.ref, "kind": rfc.kind}
+    case.request = CatalogRequest(item=item.key, rfc=rfc.ref, kind=rfc.kind)
     record_event(
         case,
         at=now,
@@ -355,20 +350,19 @@ def rfc_of(session: Session, case: Case) -> Rfc | None:
 def on_resolution(session: Session, case: Case, *, actor: str, now: datetime) -> None:
     """A standard change is implemented by the desk when it proposes the resolution."""
     rfc = rfc_of(session, case)
-    if rfc is not None and rfc.kind == "standard" and rfc.state == "to_implement":
-        rfc.state, rfc.implemented_by, rfc.implemented_at = "implemented", actor, now
+    if rfc is not None and rfc.kind == "standard" and rfc.state == RfcState.TO_IMPLEMENT:
+        rfc.state, rfc.implemented_by, rfc.implemented_at = RfcState.IMPLEMENTED, actor, now
         record_event(case, at=now, actor=actor, kind="standard_change_implemented", new=rfc.ref)
 
 
 def procedure_state(policy: Policy, case: Case) -> dict[str, Any]:
     """What the procedure message shows: item, prerequisites with their state, approval."""
-    key = (case.request or {}).get("item")
-    item = policy.requests.get(str(key)) if key else None
-    if item is None or case.request is None:
+    request = case.request
+    item = policy.requests.get(request.item) if request else None
+    if item is None or request is None:
         return {}
-    met = set(case.request.get("met") or [])
     return {
         "item": item,
-        "prerequisites": [(i, p, i in met) for i, p in enumerate(item.prerequisites, 1)],
-        "approval": case.request.get("approval"),
+        "prerequisites": [(i, p, i in request.met) for i, p in enumerate(item.prerequisites, 1)],
+        "approval": request.approval,
     }

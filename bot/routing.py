@@ -13,7 +13,7 @@ from bot.text import slug
 from bot.timeline import add_party, change_state, record_event
 from bot.vocabulary import NEEDS_OVERRIDE
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 CHANNEL_NAME_MAX = 80
 
@@ -53,7 +53,7 @@ def route_major(
     first_time = not any(e.kind == "major" for e in case.events)
     recorder = case.reporter_id if policy.has_role(case.reporter_id, "service_desk") else None
     if recorder:
-        add_party(case, user_id=recorder, role="interested", at=at)
+        add_party(case, user_id=recorder, role=PartyRole.INTERESTED, at=at)
     record_event(
         case,
         at=at,

@@ -16,7 +16,7 @@ from bot.notices import CASE_CHANNEL, Notice
 from bot.timeline import record_event
 from bot.timers import cancel, schedule
 from config.policy import Policy
-from store.models import Case
+from store.models import Case, PartyRole
 
 UPDATE_MAX = 2000
 
@@ -61,7 +61,7 @@ def post_update(
         notices.append(n.post(CASE_CHANNEL, "status_update", event=event.id))
     if case.is_major:
         notices.append(n.post(policy.broadcast_channel, "status_update", event=event.id))
-    followers = set(case.active_parties("interested")) - {actor, case.requester_id}
+    followers = set(case.active_parties(PartyRole.INTERESTED)) - {actor, case.requester_id}
     notices += [n.post(user, "status_update", event=event.id) for user in sorted(followers)]
     notices.append(n.post(case.requester_id, "requester_update", event=event.id))
     return [*notices, *n.refresh_cards(policy, case)]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, object_session
 
-from store.models import Case, CaseEvent, CaseParty
+from store.models import Case, CaseEvent, CaseParty, CaseState, PartyRole
 
 _NEW_EVENTS = "casedesk.new_events"
 
@@ -50,7 +50,7 @@ def take_new_events(session: Session) -> list[CaseEvent]:
     return events
 
 
-def add_party(case: Case, *, user_id: str, role: str, at: datetime) -> bool:
+def add_party(case: Case, *, user_id: str, role: PartyRole, at: datetime) -> bool:
     """Add an active party; False when the person already holds that role."""
     if user_id in case.active_parties(role):
         return False
@@ -64,10 +64,10 @@ def change_coordinator(case: Case, *, new: str, at: datetime, actor: str, reason
     if old == new:
         return old
     for party in case.parties:
-        if party.role == "coordinator" and party.until is None:
+        if party.role == PartyRole.COORDINATOR and party.until is None:
             party.until = at
-    case.parties.append(CaseParty(user_id=new, role="coordinator", since=at))
-    add_party(case, user_id=old, role="interested", at=at)
+    case.parties.append(CaseParty(user_id=new, role=PartyRole.COORDINATOR, since=at))
+    add_party(case, user_id=old, role=PartyRole.INTERESTED, at=at)
     record_event(
         case,
         at=at,
@@ -81,10 +81,12 @@ def change_coordinator(case: Case, *, new: str, at: datetime, actor: str, reason
     return old
 
 
-def change_state(case: Case, *, new: str, at: datetime, actor: str | None, reason: str) -> None:
+def change_state(
+    case: Case, *, new: CaseState | str, at: datetime, actor: str | None, reason: str
+) -> None:
     """Move the case; the caller has checked the transition is allowed (bot.states)."""
     old = case.state
-    case.state = new
+    case.state = CaseState(new)
     record_event(
         case, at=at, actor=actor, kind="state", field="state", old=old, new=new, reason=reason
     )

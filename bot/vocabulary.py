@@ -6,6 +6,8 @@ the count of such answers is a plain query.
 
 from __future__ import annotations
 
+from store.models import CaseState
+
 UNKNOWN = "unknown"
 UNKNOWN_LABEL = "I don't know"
 NOT_IN_CATALOG = "not-in-catalog"
@@ -35,29 +37,30 @@ RECENT_CHANGES: dict[str, str] = {
 }
 
 STATES: dict[str, str] = {
-    "new": "New",
-    "assigned": "Assigned",
-    "in_progress": "In progress",
-    "pending": "Pending",
-    "waiting_on_coordinator": "Waiting on coordinator",
-    "resolved": "Resolved (proposed)",
-    "reopened": "Reopened",
-    "closed": "Closed",
+    CaseState.NEW: "New",
+    CaseState.ASSIGNED: "Assigned",
+    CaseState.IN_PROGRESS: "In progress",
+    CaseState.PENDING: "Pending",
+    CaseState.WAITING_ON_COORDINATOR: "Waiting on coordinator",
+    CaseState.RESOLVED: "Resolved (proposed)",
+    CaseState.REOPENED: "Reopened",
+    CaseState.CLOSED: "Closed",
 }
 
 # Who may move a case where; everything else is refused with the allowed list.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("pending", "assigned", "closed"),
-    "pending": ("assigned", "in_progress", "waiting_on_coordinator", "closed"),
-    "assigned": ("in_progress", "pending", "waiting_on_coordinator", "closed"),
-    "in_progress": ("pending", "waiting_on_coordinator", "resolved", "closed"),
-    "waiting_on_coordinator": ("in_progress", "resolved", "closed"),
-    "resolved": ("closed", "reopened"),
-    "reopened": ("in_progress",),
-    "closed": (),
+_S = CaseState
+TRANSITIONS: dict[str, tuple[CaseState, ...]] = {
+    _S.NEW: (_S.PENDING, _S.ASSIGNED, _S.CLOSED),
+    _S.PENDING: (_S.ASSIGNED, _S.IN_PROGRESS, _S.WAITING_ON_COORDINATOR, _S.CLOSED),
+    _S.ASSIGNED: (_S.IN_PROGRESS, _S.PENDING, _S.WAITING_ON_COORDINATOR, _S.CLOSED),
+    _S.IN_PROGRESS: (_S.PENDING, _S.WAITING_ON_COORDINATOR, _S.RESOLVED, _S.CLOSED),
+    _S.WAITING_ON_COORDINATOR: (_S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED),
+    _S.RESOLVED: (_S.CLOSED, _S.REOPENED),
+    _S.REOPENED: (_S.IN_PROGRESS,),
+    _S.CLOSED: (),
 }
 
-OPEN_STATES = tuple(s for s in STATES if s != "closed")
+OPEN_STATES = tuple(s for s in CaseState if s != CaseState.CLOSED)
 
 CONTACT_CHANNELS: dict[str, str] = {
     "slack_form": "Slack form",

@@ -12,13 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.kb_models import KbArticle, KbCaseLink, KbEvent
-from store.models import Case
+from store.models import Case, Closure, Resolution
 
 EVENT_KINDS = ("shown", "opened", "fixed", "not_helped", "made_worse", "sent")
 FEEDBACK_KINDS = ("fixed", "not_helped", "made_worse")
@@ -309,7 +308,7 @@ def resolved_cases(session: Session, article_id: str, *, limit: int = 50) -> lis
 
 
 def _applied_at_close(
-    closure: dict[str, Any] | None, resolution: dict[str, Any] | None, article_id: str
+    closure: Closure | None, resolution: Resolution | None, article_id: str
 ) -> bool:
-    articles = {str(a).upper() for a in (resolution or {}).get("articles") or []}
-    return (closure or {}).get("kb") == "applied" and article_id.upper() in articles
+    articles = {a.upper() for a in resolution.articles} if resolution else set()
+    return closure is not None and closure.kb == "applied" and article_id.upper() in articles

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from store.models import OutboxItem, SlackMessage, UtcDateTime
+from store.models import OutboxItem, OutboxStatus, SlackMessage, UtcDateTime
 
 
 def add_item(
@@ -36,7 +36,7 @@ def add_item(
         template=template,
         params=params or {},
         message_key=message_key,
-        status="pending",
+        status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=now,
         created_at=now,
@@ -47,7 +47,9 @@ def add_item(
 
 # The first pending item of each lane: later items of a lane wait their turn.
 _LANE_HEADS = (
-    select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending").group_by(OutboxItem.lane)
+    select(func.min(OutboxItem.id))
+    .where(OutboxItem.status == OutboxStatus.PENDING)
+    .group_by(OutboxItem.lane)
 )
 _NOW: BindParameter[datetime] = bindparam("now", type_=UtcDateTime)
 # Built once: the statement's cache key is then computed once, not on every claim.
@@ -75,7 +77,7 @@ def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) ->
         update(OutboxItem)
         .where(
             OutboxItem.id == item_id,
-            OutboxItem.status == "pending",
+            OutboxItem.status == OutboxStatus.PENDING,
             or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
         )
         .values(lease_until=now + lease, attempts=OutboxItem.attempts + 1)
@@ -92,7 +94,7 @@ def newer_pending_with_key(session: Session, item: OutboxItem) -> bool:
         session.execute(
             select(OutboxItem.id).where(
                 OutboxItem.message_key == item.message_key,
-                OutboxItem.status == "pending",
+                OutboxItem.status == OutboxStatus.PENDING,
                 OutboxItem.id > item.id,
             )
         ).first()

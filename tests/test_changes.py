@@ -39,7 +39,7 @@ def test_work_3_a_case_inside_a_planned_window_is_flagged_and_closes_in_one_clic
     dana.press("Close: planned outage", channel="C0MSGQ")
     (case,) = cases(world)
     assert (case.state, case.closure_code) == ("closed", "planned_outage")
-    assert case.closure and case.closure["follow_up"] == "CHG-1"
+    assert case.closure and case.closure.follow_up == "CHG-1"
 
 
 def test_work_3_outside_the_window_nothing_is_flagged(world: World, dana: Driver) -> None:

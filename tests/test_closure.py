@@ -56,7 +56,7 @@ def test_close_1_a_proposal_waits_on_the_coordinator(world: World, dana: Driver)
     proposed(world, dana)
     (case,) = cases(world)
     assert case.state == "waiting_on_coordinator" and case.resolved_by == RAVI
-    assert case.resolution and case.resolution["fix"] == "fix"
+    assert case.resolution and case.resolution.fix == "fix"
     (row,) = events(world, 1001, "resolution_proposed")
     assert row.reason == "Replaced the fuser unit; test pages print cleanly"
     alert = dm_texts(world, RAVI)[-1]
@@ -93,7 +93,7 @@ def test_close_2_yes_confirms_and_the_coordinator_closes(world: World, dana: Dri
     close_with(ravi, CLOSE_ANSWERS)
     (case,) = cases(world)
     assert (case.state, case.closure_code) == ("closed", "resolved")
-    assert case.closure and case.closure["root_cause"] == "Hardware failure"
+    assert case.closure and case.closure.root_cause == "Hardware failure"
     assert any("*CASE-1001* is closed: Resolved" in t for t in dm_texts(world, ALEX))
     card = texts(world, "C0EUCQ")[0]
     assert (
@@ -219,9 +219,7 @@ def test_close_3_a_configured_service_closes_only_with_a_managers_approval(
     answer = close_with(hana, CLOSE_ANSWERS)
     assert answer is not None and "closes once a manager approves" in str(answer)
     (case,) = cases(world)
-    assert (
-        case.state == "resolved" and case.closure and case.closure["status"] == "awaiting_approval"
-    )
+    assert case.state == "resolved" and case.closure and case.closure.awaiting_approval
     assert "close awaiting a manager's approval" in texts(world, "C0PAYQ")[0]
     assert "asks to close *CASE-1001*" in dm_texts(world, "U0MGR01")[-1]
     as_user(world, "kenji").command("/case approve CASE-1001")

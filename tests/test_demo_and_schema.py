@@ -84,3 +84,16 @@ def test_migrations_create_exactly_the_models(tmp_path: Path) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
     assert migrate(db) == (after, after), "migrating again changes nothing"
+
+
+def test_migrations_create_exactly_the_models_on_the_test_database(database_url: str) -> None:
+    """The same comparison on the suite's database: PostgreSQL when CASEDESK_TEST_POSTGRES is set
+    (types, partial indexes and constraints differ by backend)."""
+    db = Database(database_url)
+    try:
+        migrate(db)
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+    finally:
+        db.dispose()

@@ -76,7 +76,7 @@ def test_work_6_linked_cases_hear_the_parents_updates_and_close_with_it(
     parent, child = cases(world)
     assert parent.state == child.state == "closed"
     assert child.closure_code == "resolved" and child.closure is not None
-    assert child.closure["with_parent"] == "CASE-1001"
+    assert child.closure.with_parent == "CASE-1001"
     assert child.first_contact_resolution is False
     assert (
         "*CASE-1001 is resolved*, and with it your request CASE-1002" in dm_texts(world, JORDAN)[-1]

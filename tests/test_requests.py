@@ -40,8 +40,8 @@ def test_work_5_an_information_request_is_answered_with_links_and_closed_on_rece
     as_user(world, "alex").press("Got it, thanks")
     (case,) = cases(world)
     assert (case.state, case.closure_code) == ("closed", "resolved")
-    assert case.closure and case.closure["root_cause"] == "Request (no fault)"
-    assert case.closure["kb"] == "applied" and case.first_contact_resolution is True
+    assert case.closure and case.closure.root_cause == "Request (no fault)"
+    assert case.closure.kb == "applied" and case.first_contact_resolution is True
     assert [
         e.kind for e in events(world, 1001) if e.kind in ("information_sent", "receipt_confirmed")
     ] == [

@@ -59,7 +59,7 @@ def test_close_4_duplicate_asks_only_for_the_code_and_the_original(
     assert answer is not None and answer["response_action"] == "update"
     original, duplicate = cases(world)
     assert (duplicate.state, duplicate.closure_code) == ("closed", "duplicate")
-    assert duplicate.closure is not None and duplicate.closure["duplicate_of"] == 1001
+    assert duplicate.closure is not None and duplicate.closure.duplicate_of == 1001
     (closed,) = events(world, 1002, "closed")
     assert (closed.new_value, closed.reason) == ("duplicate", "duplicate of CASE-1001")
     (linked,) = events(world, 1001, "duplicate_linked")

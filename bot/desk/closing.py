@@ -164,11 +164,10 @@ def link_articles(core: DeskCore, summary: CaseSummary, *, actor: str) -> None:
     failure is logged and never undoes the close."""
     if core.kb is None or summary.state != "closed":
         return
-    record = core.read(summary.number, lambda c: (c.resolution or {}, c.closure or {}))
-    resolution, closed = record
-    applied = closed.get("kb") == "applied"
+    resolution, closed = core.read(summary.number, lambda c: (c.resolution, c.closure))
+    applied = closed is not None and closed.kb == "applied"
     relations = ("applied", "resolved") if applied else ("reviewed",)
-    for article in resolution.get("articles") or []:
+    for article in resolution.articles if resolution else ():
         for relation in relations:
             try:
                 core.kb.link(summary.number, str(article), relation, actor=actor)

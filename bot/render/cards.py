@@ -184,7 +184,7 @@ def _status_notes(ctx: RenderContext) -> list[str]:
         notes.append(f"Escalated {case.escalations}× · transferred {case.transfers}×")
     if case.channel_id:
         notes.append(f"Case channel <#{case.channel_id}>")
-    if case.closure and case.closure.get("status") == "awaiting_approval":
+    if case.closure and case.closure.awaiting_approval:
         notes.append(":hourglass: close awaiting a manager's approval")
     planned = planned_outage_of(case)
     if planned is not None and case.state != "closed":

@@ -45,9 +45,9 @@ def withdraw_button(case: Case) -> Block:
 
 
 def _attempt(ctx: RenderContext) -> str:
-    resolution = ctx.case.resolution or {}
-    kind = "Workaround" if resolution.get("fix") == "workaround" else "Fix"
-    return f"*{kind}:* {safe(str(resolution.get('done', '')), 1500)}"
+    resolution = ctx.case.resolution
+    kind = "Workaround" if resolution and resolution.is_workaround else "Fix"
+    return f"*{kind}:* {safe(resolution.done if resolution else '', 1500)}"
 
 
 def resolution_proposed(ctx: RenderContext) -> Message:
@@ -134,7 +134,7 @@ def requester_reopened(ctx: RenderContext) -> Message:
 def requester_closed(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
     code = policy.closure_code(case.closure_code or "")
-    record = case.closure or {}
+    record = case.closure
     summary = f"_{safe(case.summary, 300)}_"
     if case.closure_code == "withdrawn":
         text = (
@@ -142,7 +142,7 @@ def requester_closed(ctx: RenderContext) -> Message:
             "If you need help again, type `/case`."
         )
     elif case.closure_code == "duplicate":
-        original = f"CASE-{record.get('duplicate_of')}"
+        original = f"CASE-{record.duplicate_of if record else None}"
         text = (
             f"*{case.ref}* is closed as a duplicate: the desk is handling the same problem as "
             f"*{original}*, and you will hear about it there. {summary}"
@@ -195,17 +195,17 @@ ACTION_REJECT = "close_reject"
 
 def approval_request(ctx: RenderContext) -> Message:
     case, policy = ctx.case, ctx.policy
-    record = case.closure or {}
-    code = policy.closure_code(str(record.get("code", "")))
-    label = code.label if code else str(record.get("code"))
+    record = case.closure
+    code = policy.closure_code(record.code if record else "")
+    label = code.label if code else str(record.code if record else None)
     text = (
         f":ballot_box_with_check: {user(ctx.params.get('by'))} asks to close *{case.ref}* "
         f"({case.priority}, {safe(case.summary, 200)}): {label}"
-        f" · {safe(str(record.get('root_cause', '')), 100)}.\n{_attempt(ctx)}\n"
+        f" · {safe(record.root_cause if record else '', 100)}.\n{_attempt(ctx)}\n"
         "It closes only with a manager's approval."
     )
     blocks: list[Block] = [section(text)]
-    if case.state != "closed" and record.get("status") == "awaiting_approval":
+    if case.state != "closed" and record is not None and record.awaiting_approval:
         value = str(case.number)
         blocks.append(
             buttons(

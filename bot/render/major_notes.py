@@ -96,7 +96,7 @@ def requester_closed_with_parent(ctx: RenderContext) -> Message:
     parent = _case(ctx, "parent")
     done = ""
     if parent and parent.resolution:
-        done = f"\n*What was done:* {safe(str(parent.resolution.get('done', '')), 1500)}"
+        done = f"\n*What was done:* {safe(parent.resolution.done, 1500)}"
     text = (
         f"*{_ref(ctx, 'parent')} is resolved*, and with it your request {ctx.case.ref} "
         f"({safe(ctx.case.summary, 200)}) is closed.{done}\nIf it still does not work for you, "
@@ -112,26 +112,26 @@ def broadcast_resolution(ctx: RenderContext) -> Message:
     """BCAST-1: the major incident's end, as a new message in the broadcast channel, so everyone
     who read the first notice sees it (an edit of that notice notifies nobody)."""
     case, policy = ctx.case, ctx.policy
-    record = case.closure or {}
+    record = case.closure
     code = policy.closure_code(case.closure_code or "")
     resolved = code is not None and code.resolved
     verb = "Resolved" if resolved else "Closed"
     headline = (
         f":white_check_mark: *{verb}: major incident {case.ref}*\n*{safe(case.summary, 300)}*"
     )
-    done = (case.resolution or {}).get("done")
+    done = case.resolution.done if case.resolution else None
     pairs = [
         ("Service", service_label(policy, case)),
-        ("Outcome", RESTORED.get(str(record.get("restored")), code.label if code else "")),
+        ("Outcome", RESTORED.get(record.restored if record else "", code.label if code else "")),
         ("Reported", when(case.first_contact_at)),
         (verb, when(case.closed_at or case.updated_at)),
     ]
-    if resolved and record.get("fix") in FIX_KINDS:
-        pairs.append(("Fix", FIX_KINDS[str(record["fix"])]))
+    if resolved and record is not None and record.fix in FIX_KINDS:
+        pairs.append(("Fix", FIX_KINDS[record.fix]))
     pairs.append(("Coordinator", user(case.coordinator_id)))
     blocks: list[Block] = [section(headline, block_id="headline"), fields_section(pairs)]
     if done:
-        blocks.append(section(f"*What was done:* {safe(str(done), 1500)}"))
+        blocks.append(section(f"*What was done:* {safe(done, 1500)}"))
     blocks.append(
         context(
             f"Still affected? Tell the desk and quote {case.ref}; cases linked to it are closed "

@@ -238,12 +238,12 @@ def parse_reject(view: dict[str, object]) -> tuple[int, str]:
 
 def article_draft(case: Case) -> dict[str, str]:
     """CLOSE-5: a new article pre-filled from the case and its resolution."""
-    resolution = case.resolution or {}
+    resolution = case.resolution
     symptoms = [line for line in (case.failure_looks_like, case.summary) if line]
     body = (
         f"## Symptoms\n{case.description or case.summary}\n\n"
-        f"## {'Workaround' if resolution.get('fix') == 'workaround' else 'Fix'}\n"
-        f"{resolution.get('done', '')}\n\n"
+        f"## {'Workaround' if resolution and resolution.is_workaround else 'Fix'}\n"
+        f"{resolution.done if resolution else ''}\n\n"
         f"_Written from {case.ref}._"
     )
     return {
