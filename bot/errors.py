@@ -7,6 +7,11 @@ class UserFacingError(ValueError):
     """A refusal or a bad input, worded for the person who caused it."""
 
 
+class NotAllowed(UserFacingError):
+    """PERM-1: the person lacks the role an action needs; the message names the role and its
+    holders."""
+
+
 class CaseNotFound(UserFacingError):
     pass
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.errors import UserFacingError
+from bot.errors import NotAllowed as NotAllowed
 from config.policy import Policy
 from config.usergroups import is_usergroup
 from store.models import Case
@@ -22,10 +22,6 @@ ROLE_LABELS = {
     "override_approvers": "the override approvers role",
 }
 NAMED_AT_MOST = 4
-
-
-class NotAllowed(UserFacingError):
-    """The person lacks the role an action needs; the message names the role and its holders."""
 
 
 @dataclass(frozen=True, kw_only=True)

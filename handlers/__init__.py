@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.desk import Desk
-from bot.errors import CaseNotFound
 from handlers import (
     actions,
     changes,
@@ -30,15 +29,7 @@ from kb.service import KnowledgeBase
 
 
 def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
-    def requester_of(number: int) -> str | None:
-        try:
-            return desk.summary(number).requester_id
-        except CaseNotFound:
-            return None
-
-    kb_handlers.register(
-        app, knowledge, desk.policy, requester_of=requester_of, send_link=desk.send_article_link
-    )
+    kb_handlers.register(app, desk, knowledge)
     commands.register(app, desk)
     actions.register(app, desk)
     views.register(app, desk)

@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot import permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import (
@@ -24,16 +23,13 @@ from bot.render.cards import (
     ACTION_TAKE,
 )
 from bot.render.sla_notes import ACTION_POST_UPDATE, ACTION_SHOW
-from bot.views.classify_modal import classify_modal
-from bot.views.decision_modals import decline_modal, override_modal
 from bot.views.results import ACTION_LINK, ACTION_RECORD_ANYWAY, recorded_message
-from bot.views.update_modal import update_modal
 from handlers.case_view import case_card
 from handlers.estimates import took_message
-from handlers.replies import actor_of, allowed, answer, button, tell_error
+from handlers.replies import actor_of, answer, button, tell_error
 
 if TYPE_CHECKING:
-    from store.models import Case
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +48,7 @@ def _number(body: dict[str, Any]) -> int:
 
 def register(app: App, desk: Desk) -> None:
     def take_it(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.take(_number(body), actor=actor_of(body))
+        summary = desk.work.take(_number(body), actor=actor_of(body))
         return took_message(desk, summary.number, estimated=False)
 
     button(app, ACTION_TAKE, take_it)
@@ -61,37 +57,27 @@ def register(app: App, desk: Desk) -> None:
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         completing = (body.get("actions") or [{}])[0].get("action_id") == ACTION_COMPLETE
-        if not allowed(body, client, respond, [permissions.staff(desk.policy)], "reclassify"):
-            return
         _open(
             body,
             client,
             respond,
-            lambda case: classify_modal(desk.policy, case, completing=completing),
+            lambda number: desk.forms.classify(number, actor=actor_of(body), completing=completing),
         )
 
     @app.action(ACTION_OVERRIDE)
     def override(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        approvers = [permissions.role(desk.policy, "override_approvers")]
-        if allowed(body, client, respond, approvers, "approve work on an unsupported service"):
-            _open(body, client, respond, override_modal)
+        _open(body, client, respond, lambda n: desk.forms.override(n, actor=actor_of(body)))
 
     @app.action(ACTION_DECLINE)
     def decline(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        deciders = [
-            permissions.role(desk.policy, "service_desk"),
-            permissions.role(desk.policy, "override_approvers"),
-        ]
-        if allowed(body, client, respond, deciders, "decline a case as unsupported"):
-            _open(body, client, respond, decline_modal)
+        _open(body, client, respond, lambda n: desk.forms.decline(n, actor=actor_of(body)))
 
     @app.action(ACTION_POST_UPDATE)
     def post_update(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        if allowed(body, client, respond, [permissions.staff(desk.policy)], "post updates"):
-            _open(body, client, respond, update_modal)
+        _open(body, client, respond, lambda n: desk.forms.update(n, actor=actor_of(body)))
 
     def show(body: dict[str, Any]) -> dict[str, Any]:
         return case_card(desk, _number(body), actor_of(body))
@@ -105,7 +91,7 @@ def register(app: App, desk: Desk) -> None:
             body,
             client,
             respond,
-            lambda: recorded_message(desk.record_draft(_number(body), actor=actor_of(body))),
+            lambda: recorded_message(desk.intake.record_draft(_number(body), actor=actor_of(body))),
             replace=True,
         )
 
@@ -113,7 +99,7 @@ def register(app: App, desk: Desk) -> None:
         draft, _, number = _value(body).partition(":")
         if not (draft.isdigit() and number.isdigit()):
             raise UserFacingError("That button is damaged; run `/case new` again.")
-        result = desk.link_draft(int(draft), int(number), actor=actor_of(body))
+        result = desk.intake.link_draft(int(draft), int(number), actor=actor_of(body))
         return {
             "text": f"Linked to {result.case.ref} instead of opening a new case; the "
             "caller will get its updates."
@@ -122,11 +108,11 @@ def register(app: App, desk: Desk) -> None:
     button(app, re.compile(f"^{ACTION_LINK}_\\d+$"), link, replace=True)
 
     def _open(
-        body: dict[str, Any], client: WebClient, respond: Any, build: Callable[[Case], View]
+        body: dict[str, Any], client: WebClient, respond: Any, build: Callable[[int], View]
     ) -> None:
         """Open a modal about the button's case; refusals are answered to the clicker."""
         try:
-            view = desk.read(_number(body), build)
+            view = build(_number(body))
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))

@@ -34,14 +34,14 @@ def register(app: App, desk: Desk) -> None:
         verb, _, rest = text.partition(" ")
         try:
             if verb.lower() == "add":
-                window = desk.add_change(actor=str(command["user_id"]), text=rest.strip())
+                window = desk.closing.add_change(actor=str(command["user_id"]), text=rest.strip())
                 ack(
                     text=f"Added *{window.ref}* on `{window.service_key}`: {escape(window.title)} "
                     f"({when(window.starts_at)} – {when(window.ends_at)}). Cases on that service "
                     "recorded in the window are flagged."
                 )
             elif verb.lower() == "remove":
-                window, unflagged = desk.remove_change(
+                window, unflagged = desk.closing.remove_change(
                     actor=str(command["user_id"]), text=rest.strip()
                 )
                 ack(text=_removed(window, unflagged))
@@ -53,7 +53,7 @@ def register(app: App, desk: Desk) -> None:
             ack(**error_message(str(exc)))
 
     def planned(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.close_planned_outage(pair(body)[0], actor=actor_of(body))
+        summary = desk.closing.close_planned_outage(pair(body)[0], actor=actor_of(body))
         done = "closed" if summary.state == "closed" else "sent for a manager's approval"
         return {"text": f"{summary.ref} is {done} as a planned outage."}
 
@@ -76,7 +76,7 @@ def _listing(desk: Desk, service: str | None) -> str:
             f"`{service}` is not a service in the catalog. Services: "
             f"{', '.join(desk.policy.services)}."
         )
-    found = desk.planned_changes(service_key=service)
+    found = desk.closing.planned_changes(service_key=service)
     if not found:
         return (
             "No planned changes ahead."

@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
-from bot import closure, permissions
 from bot.closure import Attempt
 from bot.desk import CaseSummary, Desk
 from bot.duplicates import DuplicateRefused
@@ -29,7 +28,6 @@ from bot.render.closure_notes import (
     ACTION_WORKS,
     ACTION_WRITE_ARTICLE,
 )
-from bot.render.kb_cards import article_form
 from bot.render.survey_notes import ACTION_PREFIX as SURVEY_PREFIX
 from bot.text import plain
 from bot.views import closure_modals
@@ -37,7 +35,6 @@ from bot.views.inputs import VALUE, FormLost, SubmittedState
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
-from store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +45,7 @@ def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
         _open_form(desk, client, command, number, resolve_form(desk, str(command["user_id"])))
         return {"text": f"The resolution form for CASE-{number} is open."}
     fix = "workaround" if what.lower().startswith("workaround") else "fix"
-    summary = desk.propose_resolution(
+    summary = desk.closing.propose_resolution(
         number, actor=str(command["user_id"]), attempt=Attempt(done=plain(what), fix=fix)
     )
     return {"text": f"Proposed on {summary.ref}; its coordinator is asked to verify it."}
@@ -56,7 +53,7 @@ def _resolve(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
 
 def _verify(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "verify")
-    summary = desk.ask_requester(number, actor=str(command["user_id"]))
+    summary = desk.closing.ask_requester(number, actor=str(command["user_id"]))
     return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
 
@@ -66,28 +63,14 @@ def _close(desk: Desk, text: str, command: dict[str, Any], client: WebClient) ->
     return {"text": f"The close form for CASE-{number} is open."}
 
 
-def resolve_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+def resolve_form(desk: Desk, actor: str) -> Callable[[int], View]:
     """The resolve form, for those who may propose a resolution (checked before it opens)."""
-
-    def build(case: Case) -> View:
-        permissions.require(
-            actor,
-            permissions.may_resolve(desk.policy, case),
-            to=f"propose a resolution for {case.ref}",
-        )
-        return closure_modals.resolve_modal(case)
-
-    return build
+    return lambda number: desk.forms.resolve(number, actor=actor)
 
 
-def close_form(desk: Desk, actor: str) -> Callable[[Case], View]:
+def close_form(desk: Desk, actor: str) -> Callable[[int], View]:
     """The close form, for those who may close the case (checked before it opens)."""
-
-    def build(case: Case) -> View:
-        closure.may_close(desk.policy, case, actor)
-        return closure_modals.close_modal(desk.policy, case)
-
-    return build
+    return lambda number: desk.forms.close(number, actor=actor)
 
 
 def _open_form(
@@ -95,10 +78,10 @@ def _open_form(
     client: WebClient,
     command: dict[str, Any],
     number: int,
-    build: Callable[[Case], View],
+    build: Callable[[int], View],
 ) -> None:
     try:
-        client.views_open(trigger_id=command["trigger_id"], view=desk.read(number, build))
+        client.views_open(trigger_id=command["trigger_id"], view=build(number))
     except SlackApiError as exc:
         log.warning("views.open failed: %s", exc.response.get("error"))
         raise UserFacingError(
@@ -109,7 +92,7 @@ def _open_form(
 def _withdraw(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "withdraw")
     actor = str(command["user_id"])
-    summary = desk.withdraw(number, actor=actor, reason=plain(reason))
+    summary = desk.closing.withdraw(number, actor=actor, reason=plain(reason))
     return withdrawn_message(summary, actor)
 
 
@@ -127,20 +110,20 @@ def withdrawn_message(summary: CaseSummary, actor: str) -> dict[str, Any]:
 
 def _approve(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "approve")
-    summary = desk.approve_close(number, actor=str(command["user_id"]))
+    summary = desk.closing.approve_close(number, actor=str(command["user_id"]))
     return {"text": f"Approved: {summary.ref} is closed."}
 
 
 def _reject(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "reject")
-    summary = desk.reject_close(number, actor=str(command["user_id"]), reason=plain(reason))
+    summary = desk.closing.reject_close(number, actor=str(command["user_id"]), reason=plain(reason))
     return {"text": f"Rejected the close of {summary.ref}; the coordinator has your reason."}
 
 
 def _surveys(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the survey figures")
     days = period_days(text, "surveys")
-    found = desk.survey_figures(days=days)
+    found = desk.closing.survey_figures(days=days, actor=str(command["user_id"]))
     mean = f"{found.overall_mean:.1f} / 5" if found.overall_mean is not None else "no answers yet"
     return {
         "text": f"*Surveys, last {days} days*: {found.sent} sent, {found.answered} answered "
@@ -196,42 +179,42 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     def opener(build: Any) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
-            open_about(desk, body, client, respond, lambda case, _row: build(case))
+            open_about(desk, body, client, respond, lambda number, _row: build(number))
 
         return opened
 
-    def checked(form: Callable[[Desk, str], Callable[[Case], View]]) -> Any:
+    def checked(form: Callable[[Desk, str], Callable[[int], View]]) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
             build = form(desk, actor_of(body))
-            open_about(desk, body, client, respond, lambda case, _row: build(case))
+            open_about(desk, body, client, respond, lambda number, _row: build(number))
 
         return opened
 
     app.action(ACTION_RESOLVE)(checked(resolve_form))
     app.action(ACTION_CLOSE)(checked(close_form))
-    app.action(ACTION_BROKEN)(opener(closure_modals.broken_modal))
+    app.action(ACTION_BROKEN)(opener(desk.forms.broken))
 
     def verify(body: dict[str, Any]) -> dict[str, Any]:
         number = pair(body)[0]
-        summary = desk.ask_requester(number, actor=actor_of(body))
+        summary = desk.closing.ask_requester(number, actor=actor_of(body))
         return {"text": f"Asked <@{summary.requester_id}> whether {summary.ref} works now."}
 
     button(app, ACTION_VERIFY, verify)
 
     def works(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.answer_verification(pair(body)[0], actor=actor_of(body), working=True)
+        summary = desk.closing.answer_verification(
+            pair(body)[0], actor=actor_of(body), working=True
+        )
         return {"text": f"Thank you: {summary.ref} will be closed."}
 
     button(app, ACTION_WORKS, works)
 
     def withdraw(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.withdraw(pair(body)[0], actor=actor_of(body))
+        summary = desk.closing.withdraw(pair(body)[0], actor=actor_of(body))
         return withdrawn_message(summary, actor_of(body))
 
     button(app, ACTION_WITHDRAW, withdraw)
@@ -246,10 +229,7 @@ def register(app: App, desk: Desk) -> None:
         chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
         try:
             number = SubmittedState(view).case_number()
-            redrawn = desk.read(
-                number,
-                lambda case: closure_modals.close_modal(policy, case, code=str(chosen or "")),
-            )
+            redrawn = desk.forms.close(number, actor=actor_of(body), code=str(chosen or ""))
             client.views_update(view_id=view.get("id"), hash=view.get("hash"), view=redrawn)
         except (UserFacingError, FormLost) as exc:
             log.info("close form not redrawn: %s", exc)
@@ -257,28 +237,19 @@ def register(app: App, desk: Desk) -> None:
             log.info("close form not redrawn: %s", exc.response.get("error"))
 
     def approve(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.approve_close(pair(body)[0], actor=actor_of(body))
+        summary = desk.closing.approve_close(pair(body)[0], actor=actor_of(body))
         return {"text": f"Approved: {summary.ref} is closed."}
 
     button(app, ACTION_APPROVE, approve)
 
-    app.action(ACTION_REJECT)(opener(closure_modals.reject_modal))
-    app.action(ACTION_WRITE_ARTICLE)(
-        opener(
-            lambda case: article_form(
-                None,
-                list(policy.services),
-                draft=closure_modals.article_draft(case),
-                case_number=case.number,
-            )
-        )
-    )
+    app.action(ACTION_REJECT)(opener(desk.forms.reject_close))
+    app.action(ACTION_WRITE_ARTICLE)(opener(desk.forms.write_article))
 
     @app.view(closure_modals.REJECT)
     def rejected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, reason = closure_modals.parse_reject(view)
-            summary = desk.reject_close(number, actor=body["user"]["id"], reason=reason)
+            summary = desk.closing.reject_close(number, actor=body["user"]["id"], reason=reason)
         except ValueError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return
@@ -293,7 +264,7 @@ def register(app: App, desk: Desk) -> None:
         )
 
         def work() -> dict[str, Any]:
-            desk.answer_survey(
+            desk.closing.answer_survey(
                 pair(body)[0], actor=actor_of(body), question=question, choice=choice
             )
             return {"text": "Thank you: noted."}
@@ -304,7 +275,9 @@ def register(app: App, desk: Desk) -> None:
     def resolved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, attempt = closure_modals.parse_resolve(view)
-            summary = desk.propose_resolution(number, actor=body["user"]["id"], attempt=attempt)
+            summary = desk.closing.propose_resolution(
+                number, actor=body["user"]["id"], attempt=attempt
+            )
         except ValueError as exc:
             field = "fix" if "fix or a workaround" in str(exc) else "done"
             ack(response_action="errors", errors={field: str(exc)[:2000]})
@@ -320,7 +293,7 @@ def register(app: App, desk: Desk) -> None:
     def broken(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, words = closure_modals.parse_broken(view)
-            summary = desk.answer_verification(
+            summary = desk.closing.answer_verification(
                 number, actor=body["user"]["id"], working=False, words=words
             )
         except ValueError as exc:
@@ -343,7 +316,7 @@ def register(app: App, desk: Desk) -> None:
             ack(**refused(view, empty))
             return
         try:
-            summary = desk.close(number, actor=body["user"]["id"], record=record)
+            summary = desk.closing.close(number, actor=body["user"]["id"], record=record)
         except DuplicateRefused as exc:
             ack(**refused(view, {"duplicate_of": str(exc)[:2000]}))
             return

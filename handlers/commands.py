@@ -9,10 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import permissions
 from bot.command_text import fields_from_command
 from bot.desk import Desk, HeldForDuplicates
-from bot.errors import UserFacingError
+from bot.errors import NotAllowed, UserFacingError
 from bot.render.clocks import clocks_message
 from bot.render.help import help_message, unknown_subcommand
 from bot.views.intake_modal import IntakePrefill, intake_modal
@@ -124,7 +123,7 @@ def register(app: App, desk: Desk) -> None:
                 staff = desk.policy.is_staff(str(command["user_id"]))
                 known = verbs if staff else requester_verbs(verbs)
                 ack(**unknown_subcommand("/case", verb, [*known, "help"]))
-        except permissions.NotAllowed as exc:  # PERM-2: a requester also hears what they can do
+        except NotAllowed as exc:  # PERM-2: a requester also hears what they can do
             staff = desk.policy.is_staff(str(command["user_id"]))
             ack(**error_message(str(exc) if staff else f"{exc} {REQUESTER_HINT}"))
         except UserFacingError as exc:
@@ -161,7 +160,7 @@ def _new_case(desk: Desk, text: str, command: dict[str, Any], client: WebClient)
     key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
     # INTAKE-4's look-alikes are for the desk: a requester never sees other people's cases.
     staff = desk.policy.is_staff(fields.reporter_id)
-    result = desk.intake(fields, request_key=key, check_duplicates=staff)
+    result = desk.intake.record(fields, request_key=key, check_duplicates=staff)
     if isinstance(result, HeldForDuplicates):
         return duplicates_message(result)
     return recorded_message(result)
@@ -169,7 +168,7 @@ def _new_case(desk: Desk, text: str, command: dict[str, Any], client: WebClient)
 
 def _take(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, estimate = case_and_rest(desk, text, command, "take")
-    summary = desk.take(number, actor=command["user_id"], estimate=estimate)
+    summary = desk.work.take(number, actor=command["user_id"], estimate=estimate)
     return took_message(desk, summary.number, estimated=bool(estimate.strip()))
 
 
@@ -181,21 +180,21 @@ def _show(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 def _update(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     user = staff_only(desk, command, "post status updates")
     number, update = case_and_rest(desk, text, command, "update")
-    summary = desk.post_update(number, actor=user, text=update)
+    summary = desk.work.post_update(number, actor=user, text=update)
     return {"text": f"Update posted on {summary.ref}; everyone following it has it."}
 
 
 def _sla(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read SLA clocks")
     number, _rest = case_and_rest(desk, text, command, "sla")
-    summary, views = desk.clocks(number)
+    summary, views = desk.contact.clocks(number, viewer=str(command["user_id"]))
     return clocks_message(summary, views)
 
 
 def _wait(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     user = staff_only(desk, command, "put a case on hold")
     number, reason = case_and_rest(desk, text, command, "wait")
-    summary = desk.wait_on_requester(number, actor=user, reason=reason)
+    summary = desk.work.wait_on_requester(number, actor=user, reason=reason)
     return {
         "text": f"{summary.ref} now waits on the requester; its SLA clocks are paused and "
         "the requester has been told what we need."
@@ -205,7 +204,7 @@ def _wait(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 def _resume(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     user = staff_only(desk, command, "take a case off hold")
     number, _rest = case_and_rest(desk, text, command, "resume")
-    summary = desk.resume(number, actor=user)
+    summary = desk.work.resume(number, actor=user)
     return {"text": f"{summary.ref} is no longer waiting; its SLA clocks run again."}
 
 

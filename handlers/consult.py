@@ -10,23 +10,19 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.views import View
 
-from bot import permissions
 from bot.consult import CALL_TREE
 from bot.desk import Desk
 from bot.errors import UserFacingError
-from bot.reassign import TRANSFER, routes
 from bot.render.cards import ACTION_CONSULT
 from bot.render.cc_test_notes import ACTION_PREFIX
 from bot.render.consult_notes import ACTION_CONSULT_KEEP, ACTION_CONSULT_TRANSFER
 from bot.render.sla_notes import ACTION_SLA_PAGE
 from bot.text import plain
-from bot.views import consult_modal, reassign_modal
+from bot.views import consult_modal
 from handlers.modal_buttons import done, open_about, pair
 from handlers.replies import actor_of, answer, button
 from handlers.subcommands import Subcommand, case_and_rest
-from store.models import Case
 
 log = logging.getLogger(__name__)
 CALLED = {
@@ -57,7 +53,7 @@ def _consult(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> di
             "on-call technician), or step 2, `supervisor`: "
             f"`/case consult CASE-{number} {group} oncall <question>`."
         )
-    summary = desk.consult(
+    summary = desk.work.consult(
         number,
         actor=str(command["user_id"]),
         group_key=group,
@@ -88,14 +84,13 @@ def register(app: App, desk: Desk) -> None:
     def consult_button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
-
-        def build(case: Case, _row: int) -> View:
-            permissions.require(
-                actor, permissions.may_consult(policy, case), to=f"consult on {case.ref}"
-            )
-            return consult_modal.consult_modal(policy, case)
-
-        open_about(desk, body, client, respond, build)
+        open_about(
+            desk,
+            body,
+            client,
+            respond,
+            lambda number, _row: desk.forms.consult(number, actor=actor),
+        )
 
     @app.view(consult_modal.CALLBACK)
     def consulted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -103,7 +98,7 @@ def register(app: App, desk: Desk) -> None:
             number, group, via, question = consult_modal.parse_consult(view)
             if not group:
                 raise UserFacingError("Choose the group to consult.")
-            summary = desk.consult(
+            summary = desk.work.consult(
                 number, actor=body["user"]["id"], group_key=group, via=via, question=question
             )
         except ValueError as exc:  # UserFacingError is a ValueError
@@ -125,7 +120,7 @@ def register(app: App, desk: Desk) -> None:
 
         def work() -> dict[str, Any]:
             number, consult_id = pair(body)
-            summary = desk.decide_after_consult(
+            summary = desk.work.decide_after_consult(
                 number, consult_id, actor=actor_of(body), decision="keep" if keep else "transfer"
             )
             if keep:
@@ -141,12 +136,7 @@ def register(app: App, desk: Desk) -> None:
     def _open_transfer(number: int, body: dict[str, Any], client: WebClient) -> None:
         """Straight on to the transfer form; if it cannot open, the answer says how instead."""
         try:
-            view = desk.read(
-                number,
-                lambda case: reassign_modal.reassign_modal(
-                    case, TRANSFER, routes(policy, case, TRANSFER)
-                ),
-            )
+            view = desk.forms.transfer_after_consult(number)
             client.views_open(trigger_id=body["trigger_id"], view=view)
         except SlackApiError as exc:
             log.warning("views.open failed: %s", exc.response.get("error"))
@@ -156,7 +146,7 @@ def register(app: App, desk: Desk) -> None:
         number, round_number, question, answer = ([*value.split(":"), "", "", "", ""])[:4]
         if not (number.isdigit() and round_number.isdigit()):
             raise UserFacingError("That button is damaged; answer on the newest card.")
-        summary = desk.answer_center_test(
+        summary = desk.work.answer_center_test(
             int(number),
             round_number=int(round_number),
             question=question,
@@ -172,8 +162,8 @@ def register(app: App, desk: Desk) -> None:
         value = str(((body.get("actions") or [{}])[0]).get("value") or "")
         if not value.isdigit():
             raise UserFacingError("That button does not point at a case; refresh and try again.")
-        summary = desk.page_on_call(int(value), actor=actor_of(body))
-        group = policy.groups.get(desk.read(summary.number, lambda case: case.group_key or ""))
+        summary = desk.work.page_on_call(int(value), actor=actor_of(body))
+        group = policy.groups.get(summary.group_key or "")
         name = group.name if group else "the group"
         on_call = f"<@{group.on_call}>" if group else "its on-call"
         return {

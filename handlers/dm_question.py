@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def register(app: App, desk: Desk) -> None:
     def about_case(body: dict[str, Any]) -> dict[str, Any]:
         number, draft = pair(body, points_at="your message")
-        summary = desk.file_dm(draft, number, actor=actor_of(body))
+        summary = desk.dm_questions.file_dm(draft, number, actor=actor_of(body))
         return {"text": f"Added to {summary.ref}: the desk has your message."}
 
     button(app, ACTION_DM_YES, about_case, replace=True)
@@ -33,7 +33,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
         try:
             _number, draft = pair(body, points_at="your message")
-            words = desk.dm_is_new(draft, actor=actor_of(body))
+            words = desk.dm_questions.dm_is_new(draft, actor=actor_of(body))
             prefill = SelfServicePrefill(summary=words.summary, description=words.description)
             client.views_open(
                 trigger_id=body["trigger_id"], view=self_service_modal(desk.policy, prefill)

@@ -15,9 +15,6 @@ from bot.estimates import PRESETS
 from bot.render.estimate_notes import (
     ACTION_ESTIMATE_OTHER,
     ACTION_ESTIMATE_PRESET,
-    ask_for_estimate,
-    past_target,
-    promise_text,
 )
 from bot.views import estimate_modal
 from handlers.modal_buttons import open_about, pair
@@ -29,12 +26,12 @@ log = logging.getLogger(__name__)
 
 def _estimate(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, estimate = case_and_rest(desk, text, command, "estimate")
-    summary = desk.give_estimate(number, actor=command["user_id"], text=estimate)
+    summary = desk.work.give_estimate(number, actor=command["user_id"], text=estimate)
     return {"text": _promised(desk, summary.number)}
 
 
 def _promised(desk: Desk, number: int) -> str:
-    promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
+    promised, note = desk.forms.promise(number)
     ref = f"CASE-{number}"
     return f"Promised on {ref}: {promised}. The requester has been told.{note}"
 
@@ -58,7 +55,7 @@ def register(app: App, desk: Desk) -> None:
         chosen = str(action.get("action_id", "")).removeprefix(f"{ACTION_ESTIMATE_PRESET}_")
         try:
             number = pair(body)[0]
-            desk.give_estimate(number, actor=actor_of(body), text=f"contact {chosen}")
+            desk.work.give_estimate(number, actor=actor_of(body), text=f"contact {chosen}")
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
@@ -67,9 +64,7 @@ def register(app: App, desk: Desk) -> None:
     @app.action(ACTION_ESTIMATE_OTHER)
     def other(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        open_about(
-            desk, body, client, respond, lambda case, _row: estimate_modal.estimate_modal(case)
-        )
+        open_about(desk, body, client, respond, lambda number, _row: desk.forms.estimate(number))
 
     @app.view(estimate_modal.CALLBACK)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -82,7 +77,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"when": str(exc)[:2000]})
             return
         try:
-            desk.give_estimate(number, actor=body["user"]["id"], text=text)
+            desk.work.give_estimate(number, actor=body["user"]["id"], text=text)
         except ValueError as exc:
             ack(response_action="errors", errors={field: str(exc)[:2000]})
             return
@@ -93,6 +88,6 @@ def took_message(desk: Desk, number: int, *, estimated: bool) -> dict[str, Any]:
     """WORK-1: the taker is asked at once for the requester's estimate, unless given."""
     lead = f"You took CASE-{number} and are now its coordinator. The requester has been told."
     if estimated:
-        promised, note = desk.read(number, lambda case: (promise_text(case), past_target(case)))
+        promised, note = desk.forms.promise(number)
         return {"text": f"{lead} Promised: {promised}.{note}"}
-    return {"text": lead, "blocks": desk.read(number, lambda c: ask_for_estimate(c, lead))}
+    return {"text": lead, "blocks": desk.forms.estimate_prompt(number, lead)}

@@ -13,4 +13,4 @@ def register(app: App, desk: Desk) -> None:
     @app.event("app_home_opened")
     def home(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home":
-            desk.open_home(str(event["user"]))
+            desk.contact.open_home(str(event["user"]))

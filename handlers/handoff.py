@@ -10,7 +10,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import handoff, permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import ACTION_HANDOFF
@@ -25,7 +24,6 @@ from handlers.modal_buttons import done, open_about, pair
 from handlers.people import check_person
 from handlers.replies import actor_of, button
 from handlers.subcommands import Subcommand, case_and_rest
-from store.models import Case
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 USAGE = "[CASE-1042] @person [note]"
@@ -51,12 +49,12 @@ def _handoff(desk: Desk, text: str, command: dict[str, Any], client: WebClient) 
     first, _, rest = text.partition(" ")
     if first.lower() == "cancel":
         number, _rest = case_and_rest(desk, rest.strip(), command, "handoff cancel")
-        summary = desk.cancel_handoff(number, actor=actor)
+        summary = desk.work.cancel_handoff(number, actor=actor)
         return {"text": f"The handoff of {summary.ref} is withdrawn; you may offer it again."}
     number, rest = case_and_rest(desk, text, command, "handoff")
     word, _, note = rest.strip().partition(" ")
     to_user = person(client, word, ref=f"CASE-{number}")
-    summary = desk.handoff(number, actor=actor, to_user=to_user, note=plain(note))
+    summary = desk.work.handoff(number, actor=actor, to_user=to_user, note=plain(note))
     return {
         "text": f"{summary.ref} is offered to <@{to_user}> with its brief. You stay its "
         "coordinator until they accept; you will hear their answer."
@@ -74,33 +72,31 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     @app.action(ACTION_HANDOFF)
     def hand_over(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
-
-        def build(case: Case, _row: int) -> View:
-            permissions.require(actor, permissions.may_coordinate(policy, case), to="hand it over")
-            return handoff_modals.handoff_modal(case)
-
-        open_about(desk, body, client, respond, build)
+        open_about(
+            desk,
+            body,
+            client,
+            respond,
+            lambda number, _row: desk.forms.handoff(number, actor=actor),
+        )
 
     @app.action(ACTION_HANDOFF_ELSEWHERE)
     def elsewhere(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, handoff_id: int) -> View:
-            handoff.check_answerer(policy, case, handoff_id=handoff_id, actor=actor)
-            return handoff_modals.handoff_modal(case, replacing=handoff_id)
+        def build(number: int, handoff_id: int) -> View:
+            return desk.forms.handoff(number, actor=actor, replacing=handoff_id)
 
         open_about(desk, body, client, respond, build)
 
     def accept(body: dict[str, Any]) -> dict[str, Any]:
         number, handoff_id = pair(body)
-        summary = desk.accept_handoff(number, handoff_id, actor=actor_of(body))
+        summary = desk.work.accept_handoff(number, handoff_id, actor=actor_of(body))
         return {
             "text": f"You are now the coordinator of {summary.ref}. The previous coordinator "
             "and the requester have been told."
@@ -113,9 +109,8 @@ def register(app: App, desk: Desk) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, handoff_id: int) -> View:
-            handoff.check_answerer(policy, case, handoff_id=handoff_id, actor=actor)
-            return handoff_modals.decline_modal(case, handoff_id)
+        def build(number: int, handoff_id: int) -> View:
+            return desk.forms.decline_handoff(number, handoff_id, actor=actor)
 
         open_about(desk, body, client, respond, build)
 
@@ -128,7 +123,7 @@ def register(app: App, desk: Desk) -> None:
             return
         try:
             person(client, f"<@{to_user}>" if to_user else "", ref=f"CASE-{number}")
-            summary = desk.handoff(
+            summary = desk.work.handoff(
                 number, actor=body["user"]["id"], to_user=to_user, note=note, replacing=replacing
             )
         except UserFacingError as exc:
@@ -147,7 +142,7 @@ def register(app: App, desk: Desk) -> None:
     def declined(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, handoff_id, reason = handoff_modals.parse_decline(view)
-            summary = desk.decline_handoff(
+            summary = desk.work.decline_handoff(
                 number, handoff_id, actor=body["user"]["id"], reason=reason
             )
         except ValueError as exc:  # UserFacingError is a ValueError

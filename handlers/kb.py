@@ -1,13 +1,12 @@
 """`/kb` and the knowledge-base buttons (WORK-2, KB-1..KB-6). Thin: parse, ask the
-KnowledgeBase, answer. Who may see what is checked twice: staff-only verbs here, restricted
-articles in `kb.service` (KB-5).
+desk's knowledge area, answer. Who may write, report on and send articles is decided there
+(PERM-1); restricted articles are refused in `kb.service` (KB-5).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.desk import Desk
+from bot.desk.knowledge import article_ref
+from bot.errors import UserFacingError
 from bot.render import kb_cards, kb_show
 from bot.render.help import unknown_subcommand
 from bot.text import escape, plain
@@ -51,15 +53,9 @@ _ERROR_FIELDS = (
 )
 
 
-def register(
-    app: App,
-    kb: KnowledgeBase,
-    policy: Policy,
-    *,
-    requester_of: Callable[[int], str | None],
-    send_link: Callable[[int, str, str, str, str], None],
-) -> None:
-    """`send_link(case, article id, title, url, actor)` sends the requester the link."""
+def register(app: App, desk: Desk, kb: KnowledgeBase) -> None:
+    policy = desk.policy
+    knowledge = desk.knowledge
     services = tuple(policy.services)
 
     @app.command("/kb")
@@ -70,18 +66,19 @@ def register(
         verb = verb.lower()
         try:
             if verb == "search":
-                ack(**_search(kb, policy, user, rest.strip()))
+                query = rest.strip()
+                found = knowledge.search(query, reader=user)
+                ack(**kb_cards.search_message(query, found, cut=kb.query_was_cut(query)))
             elif verb == "show":
-                ack(**_show(kb, policy, user, _article_ref(rest, verb)))
-            elif verb in ("report", "new", "edit") and not policy.is_staff(user):
-                ack(**_refusal(f"Only the desk and its resolver groups can use `/kb {verb}`."))
+                ack(**_show(kb, policy, user, article_ref(rest, verb)))
             elif verb == "report":
-                ack(**kb_cards.report_message(kb.report()))
+                ack(**kb_cards.report_message(knowledge.report(actor=user)))
             elif verb == "new":
+                knowledge.may_write(actor=user)
                 _open_form(client, command, kb_cards.article_form(None, services))
                 ack()
             elif verb == "edit":
-                article = kb.get(_article_ref(rest, verb), for_requester=False)
+                article = knowledge.article_to_edit(rest, actor=user)
                 if len(article.body) > kb_cards.BODY_INPUT_MAX:
                     raise KbError(
                         f"{article.id} is longer than Slack's form allows "
@@ -127,8 +124,7 @@ def register(
         user = actor_of(body)
         try:
             article_id, case_number = _pressed(body)
-            article = kb.get(article_id, for_requester=not policy.is_staff(user))
-            kb.record_opened(article.id, case_number=case_number, actor=user)
+            article = knowledge.open_article(article_id, case_number=case_number, reader=user)
         except KbError as exc:
             tell_error(body, client, respond, str(exc))
             return
@@ -140,45 +136,37 @@ def register(
         user = actor_of(body)
         try:
             article_id, case_number = _pressed(body)
-            if not policy.is_staff(user):
-                raise KbError("Only the desk and its resolver groups can send articles.")
             if case_number is None:
                 raise KbError("This button is not on a case, so there is no requester to send to.")
-            requester = requester_of(case_number)
-            if not requester:
-                raise KbError(f"I can't find the requester of CASE-{case_number}.")
-            article = kb.get(article_id, for_requester=True)  # KB-5: refuses restricted ones
-        except KbError as exc:
+            # Checked, sent through the outbox and recorded as sent in one transaction.
+            case = knowledge.send_article_link(case_number, article_id, actor=user)
+        except (KbError, UserFacingError) as exc:  # KB-5, and PERM-1 (NotAllowed)
             tell_error(body, client, respond, str(exc))
             return
-        # Through the outbox, like every customer-facing message: retried, never lost.
-        send_link(case_number, article.id, article.title, kb.url(article.id), user)
-        kb.record_sent(article.id, case_number=case_number, actor=user)
-        tell(body, client, respond, {"text": f"Sent the link to {article.id} to <@{requester}>."})
+        sent = article_id.upper()
+        tell(body, client, respond, {"text": f"Sent the link to {sent} to <@{case.requester_id}>."})
 
     @app.view(kb_cards.FORM_CALLBACK)
     def save_article(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
         user = body["user"]["id"]
-        if not policy.is_staff(user):
-            ack(response_action="errors", errors={"title": "Only staff can write articles."})
-            return
         state = SubmittedState(view)
         fields, text = _form_fields(state)
         existing = state.metadata.get("article")
+        case_number = state.metadata.get("case")
         try:
-            if isinstance(existing, str):
-                article = kb.update(existing, fields, text, actor=user)
-            else:
-                article = kb.create(fields, text, actor=user)
+            article = knowledge.save_article(
+                fields,
+                text,
+                existing=existing if isinstance(existing, str) else None,
+                case_number=case_number if isinstance(case_number, int) else None,
+                actor=user,
+            )
         except KbError as exc:
             ack(response_action="errors", errors={_field_of(str(exc)): str(exc)[:150]})
             return
         ack()
-        case_number = state.metadata.get("case")
-        if isinstance(case_number, int):  # CLOSE-5/KB-4: written from this case's resolution
-            kb.link(case_number, article.id, "resolved", actor=user)
         verb = "Updated" if isinstance(existing, str) else "Created"
         try:
             client.chat_postMessage(
@@ -190,18 +178,6 @@ def register(
             log.warning(
                 "could not confirm %s to %s: %s", article.id, user, exc.response.get("error")
             )
-
-
-def _search(kb: KnowledgeBase, policy: Policy, user: str, query: str) -> dict[str, Any]:
-    found = kb.search(query, for_requester=not policy.is_staff(user), limit=5)
-    return kb_cards.search_message(query, found, cut=kb.query_was_cut(query))
-
-
-def _article_ref(text: str, verb: str) -> str:
-    ref = text.strip().split(" ")[0] if text.strip() else ""
-    if not ref:
-        raise KbError(f"Name the article: `/kb {verb} KB-12`.")
-    return ref
 
 
 def _show(kb: KnowledgeBase, policy: Policy, user: str, ref: str) -> dict[str, Any]:

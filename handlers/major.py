@@ -17,14 +17,14 @@ LINK_USAGE = "Write it as `/case link CASE-1043 CASE-1042` (link 1043 to the inc
 
 def _link(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     words = text.split()
-    here = desk.case_in_channel(str(command.get("channel_id", "")))
+    here = desk.contact.case_in_channel(str(command.get("channel_id", "")))
     if len(words) == 1 and here is not None:
         words.append(str(here))  # in the incident's own channel: link that case here
     if len(words) != 2:
         raise UserFacingError(f"Name two cases. {LINK_USAGE}")
     child, parent = (parse_case_ref(w) for w in words)
     was_major = desk.summary(parent).is_major
-    summary = desk.link_cases(child, parent, actor=str(command["user_id"]))
+    summary = desk.follow_up.link_cases(child, parent, actor=str(command["user_id"]))
     major = " It is now a major incident." if summary.is_major and not was_major else ""
     return {
         "text": f"Linked CASE-{child} to {summary.ref}: its requester gets {summary.ref}'s "
@@ -34,7 +34,9 @@ def _link(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[
 
 def _unlink(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "unlink")
-    summary = desk.unlink_case(number, actor=str(command["user_id"]), reason=plain(reason))
+    summary = desk.follow_up.unlink_case(
+        number, actor=str(command["user_id"]), reason=plain(reason)
+    )
     return {"text": f"{summary.ref} is a case of its own again; its requester is told."}
 
 

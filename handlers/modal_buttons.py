@@ -15,7 +15,6 @@ from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.common import section
 from handlers.replies import tell_error
-from store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +33,13 @@ def open_about(
     body: dict[str, Any],
     client: WebClient,
     respond: Any,
-    build: Callable[[Case, int], View],
+    build: Callable[[int, int], View],
 ) -> None:
-    """Open the modal `build` makes for the button's case and row; a refusal is told to the
-    clicker instead."""
+    """Open the modal `build` draws (through the desk's forms) for the button's case and row; a
+    refusal is told to the clicker instead."""
     try:
         number, row = pair(body)
-        view = desk.read(number, lambda case: build(case, row))
+        view = build(number, row)
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except UserFacingError as exc:
         tell_error(body, client, respond, str(exc))

@@ -37,21 +37,25 @@ def register(app: App, desk: Desk) -> None:
 
     def done(body: dict[str, Any]) -> dict[str, Any]:
         problem_id, number = pair(body, points_at="a problem")
-        found = desk.complete_problem_action(f"PRB-{problem_id}", number, actor=actor_of(body))
+        found = desk.follow_up.complete_problem_action(
+            f"PRB-{problem_id}", number, actor=actor_of(body)
+        )
         return {"text": f"A{number} of {found.ref} is recorded as done. {_state(found)}"}
 
     button(app, re.compile(f"^{ACTION_DONE}_\\d+$"), done)
 
     def submit(body: dict[str, Any]) -> dict[str, Any]:
         problem_id = pair(body, points_at="a problem")[0]
-        found = desk.submit_problem(f"PRB-{problem_id}", actor=actor_of(body))
+        found = desk.follow_up.submit_problem(f"PRB-{problem_id}", actor=actor_of(body))
         return {"text": f"{found.ref} is submitted for management's approval."}
 
     button(app, ACTION_SUBMIT, submit)
 
     def approve(body: dict[str, Any]) -> dict[str, Any]:
         problem_id = pair(body, points_at="a problem")[0]
-        found = desk.decide_problem(f"PRB-{problem_id}", actor=actor_of(body), approve=True)
+        found = desk.follow_up.decide_problem(
+            f"PRB-{problem_id}", actor=actor_of(body), approve=True
+        )
         return {"text": f"You approved {found.ref}. {_state(found)}"}
 
     button(app, ACTION_APPROVE, approve)
@@ -61,7 +65,7 @@ def _run(desk: Desk, text: str, actor: str) -> str:
     verb, _, rest = text.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if verb == "list":
-        return _listing(desk.open_problems())
+        return _listing(desk.follow_up.open_problems())
     if verb not in ("show", "review", "action", "done", "submit", "approve", "reject"):
         return HELP
     ref, _, rest = rest.partition(" ")
@@ -69,25 +73,26 @@ def _run(desk: Desk, text: str, actor: str) -> str:
         raise UserFacingError(f"Name the problem: `/problem {verb} PRB-1 ...`.")
     rest = rest.strip()
     if verb == "show":
-        return _shown(desk.problem(ref))
+        return _shown(desk.follow_up.problem(ref))
     if verb == "review":
-        return f"Review saved on {desk.review_problem(ref, actor=actor, text=plain(rest)).ref}."
+        reviewed = desk.follow_up.review_problem(ref, actor=actor, text=plain(rest))
+        return f"Review saved on {reviewed.ref}."
     if verb == "action":
-        found = desk.add_problem_action(ref, actor=actor, text=rest)
+        found = desk.follow_up.add_problem_action(ref, actor=actor, text=rest)
         return f"Action A{found.actions} added to {found.ref}; its owner is told and reminded."
     if verb == "done":
         number_text, _, note = rest.partition(" ")
         number = ACTION_NUMBER.match(number_text)
         if number is None:
             raise UserFacingError(f"Name the action: `/problem done {ref} A1 [note]`.")
-        found = desk.complete_problem_action(
+        found = desk.follow_up.complete_problem_action(
             ref, int(number.group(1)), actor=actor, note=plain(note)
         )
         return f"A{number.group(1)} of {found.ref} is recorded as done. {_state(found)}"
     if verb == "submit":
-        return f"{desk.submit_problem(ref, actor=actor).ref} is submitted for approval."
+        return f"{desk.follow_up.submit_problem(ref, actor=actor).ref} is submitted for approval."
     approve = verb == "approve"
-    found = desk.decide_problem(ref, actor=actor, approve=approve, reason=plain(rest))
+    found = desk.follow_up.decide_problem(ref, actor=actor, approve=approve, reason=plain(rest))
     if approve:
         return f"You approved {found.ref}. {_state(found)}"
     return f"{found.ref} is sent back to <@{found.owner_id}> with your reason."

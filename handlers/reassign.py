@@ -9,10 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot import permissions
 from bot.desk import Desk
 from bot.errors import UserFacingError
-from bot.reassign import ESCALATE, TRANSFER, routes
+from bot.reassign import ESCALATE, TRANSFER
 from bot.reassign_report import ReassignmentFigures
 from bot.render.cards import ACTION_ESCALATE, ACTION_RETURN, ACTION_TRANSFER
 from bot.text import plain
@@ -20,7 +19,6 @@ from bot.views import reassign_modal
 from handlers.modal_buttons import done, open_about
 from handlers.replies import actor_of
 from handlers.subcommands import Subcommand, case_and_rest, period_days, staff_only
-from store.models import Case
 
 
 def _move(how: str) -> Any:
@@ -34,7 +32,7 @@ def _move(how: str) -> Any:
                 f"Name the group and the reason: `/case {verb} CASE-{number} <group> <why>`. "
                 f"Groups: {', '.join(sorted(desk.policy.groups))}."
             )
-        summary = desk.reassign(
+        summary = desk.work.reassign(
             number,
             how=how,
             to_group=group.lower(),
@@ -57,7 +55,7 @@ def _moved(desk: Desk, ref: str, how: str, group: str) -> str:
 
 def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, note = case_and_rest(desk, text, command, "return")
-    summary = desk.return_to_owner(number, note=plain(note), actor=str(command["user_id"]))
+    summary = desk.work.return_to_owner(number, note=plain(note), actor=str(command["user_id"]))
     return {
         "text": f"Returned {summary.ref} to its owner, {summary.group_name} (coordinator "
         f"<@{summary.coordinator_id}>), with the standard note."
@@ -67,7 +65,8 @@ def _return(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 def _figures(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the reassignment figures")
     days = period_days(text, "reassignments")
-    return {"text": figures_text(desk, desk.reassignment_figures(days=days), days)}
+    found = desk.work.reassignment_figures(days=days, actor=str(command["user_id"]))
+    return {"text": figures_text(desk, found, days)}
 
 
 def figures_text(desk: Desk, found: ReassignmentFigures, days: int) -> str:
@@ -117,19 +116,13 @@ SUBCOMMANDS = [
 
 
 def register(app: App, desk: Desk) -> None:
-    policy = desk.policy
-
     def form(how: str) -> Any:
         def opened(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
             ack()
             actor = actor_of(body)
 
-            def build(case: Case, _row: int) -> View:
-                verb = "escalate" if how == ESCALATE else "transfer"
-                permissions.require(
-                    actor, permissions.may_reassign(policy, case), to=f"{verb} {case.ref}"
-                )
-                return reassign_modal.reassign_modal(case, how, routes(policy, case, how))
+            def build(number: int, _row: int) -> View:
+                return desk.forms.reassign(number, actor=actor, how=how)
 
             open_about(desk, body, client, respond, build)
 
@@ -143,13 +136,8 @@ def register(app: App, desk: Desk) -> None:
         ack()
         actor = actor_of(body)
 
-        def build(case: Case, _row: int) -> View:
-            permissions.require(
-                actor,
-                [permissions.group_members(policy, case.group_key)],
-                to=f"return {case.ref} to its owner",
-            )
-            return reassign_modal.return_modal(case)
+        def build(number: int, _row: int) -> View:
+            return desk.forms.return_to_owner(number, actor=actor)
 
         open_about(desk, body, client, respond, build)
 
@@ -167,7 +155,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"reason": "Give the reason: it is required."})
             return
         try:
-            summary = desk.reassign(
+            summary = desk.work.reassign(
                 number, how=how, to_group=group, reason=plain(reason), actor=body["user"]["id"]
             )
         except ValueError as exc:  # UserFacingError is a ValueError
@@ -179,7 +167,7 @@ def register(app: App, desk: Desk) -> None:
     def returned(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, note = reassign_modal.parse_return(view)
-            summary = desk.return_to_owner(number, note=plain(note), actor=body["user"]["id"])
+            summary = desk.work.return_to_owner(number, note=plain(note), actor=body["user"]["id"])
         except ValueError as exc:
             ack(response_action="errors", errors={"note": str(exc)[:2000]})
             return

@@ -11,7 +11,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import permissions
 from bot.errors import TRY_AGAIN, UserFacingError, is_database_outage
 from bot.views.results import error_message
 
@@ -58,22 +57,6 @@ def actor_of(body: dict[str, Any]) -> str:
     if isinstance(user, dict) and isinstance(user.get("id"), str):
         return str(user["id"])
     return str(body.get("user_id", ""))
-
-
-def allowed(
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Any,
-    holders: list[permissions.Holder],
-    what: str,
-) -> bool:
-    """PERM-1 before a form opens (the workflow checks again when it is submitted)."""
-    try:
-        permissions.require(actor_of(body), holders, to=what)
-    except UserFacingError as exc:
-        tell_error(body, client, respond, str(exc))
-        return False
-    return True
 
 
 def answer(

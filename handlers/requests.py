@@ -34,7 +34,9 @@ def _answer(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
             f"Name articles as KB-12 (not {', '.join(map(repr, wrong)) or 'nothing'}): "
             f"`/case answer CASE-{number} KB-12 KB-14`."
         )
-    summary = desk.answer_information(number, actor=str(command["user_id"]), article_ids=ids)
+    summary = desk.requests.answer_information(
+        number, actor=str(command["user_id"]), article_ids=ids
+    )
     return {
         "text": f"Sent {len(dict.fromkeys(i.upper() for i in ids))} article link(s) to "
         f"<@{summary.requester_id}>; {summary.ref} closes when they confirm they got it."
@@ -48,7 +50,9 @@ def _request(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> di
         raise UserFacingError(
             f"Name the catalog item: `/case request CASE-{number} <item>`. {items}"
         )
-    summary = desk.apply_catalog_item(number, actor=str(command["user_id"]), item_key=item.strip())
+    summary = desk.requests.apply_catalog_item(
+        number, actor=str(command["user_id"]), item_key=item.strip()
+    )
     return {"text": f"{summary.ref} now follows `{item.strip()}`; the procedure is in your DMs."}
 
 
@@ -56,7 +60,7 @@ def _prereq(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
     number, which = case_and_rest(desk, text, command, "prereq")
     if not which.strip().isdigit():
         raise UserFacingError(f"Give the prerequisite's number: `/case prereq CASE-{number} 1`.")
-    summary = desk.meet_prerequisite(
+    summary = desk.requests.meet_prerequisite(
         number, actor=str(command["user_id"]), prerequisite=int(which.strip())
     )
     return {"text": f"Prerequisite {which.strip()} of {summary.ref} is met."}
@@ -64,13 +68,13 @@ def _prereq(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dic
 
 def _authorize(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, _rest = case_and_rest(desk, text, command, "authorize")
-    summary = desk.authorize_request(number, actor=str(command["user_id"]), approve=True)
+    summary = desk.requests.authorize_request(number, actor=str(command["user_id"]), approve=True)
     return {"text": f"Authorised {summary.ref}; the requester is told and given the estimate."}
 
 
 def _refuse(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, reason = case_and_rest(desk, text, command, "refuse")
-    summary = desk.authorize_request(
+    summary = desk.requests.authorize_request(
         number, actor=str(command["user_id"]), approve=False, reason=plain(reason)
     )
     return {"text": f"Refused {summary.ref}; the requester and coordinator have your reason."}
@@ -114,18 +118,20 @@ SUBCOMMANDS = [
 
 def register(app: App, desk: Desk) -> None:
     def confirmed(body: dict[str, Any], *, got_it: bool) -> dict[str, Any]:
-        summary = desk.confirm_information(pair(body)[0], actor=actor_of(body), got_it=got_it)
+        summary = desk.requests.confirm_information(
+            pair(body)[0], actor=actor_of(body), got_it=got_it
+        )
         if got_it:
             return {"text": f"Thank you; {summary.ref} is {summary.state.replace('_', ' ')}."}
         return {"text": f"Sorry about that; {summary.ref} is back with the desk."}
 
     def prerequisite_met(body: dict[str, Any]) -> dict[str, Any]:
         number, which = pair(body)
-        summary = desk.meet_prerequisite(number, actor=actor_of(body), prerequisite=which)
+        summary = desk.requests.meet_prerequisite(number, actor=actor_of(body), prerequisite=which)
         return {"text": f"Prerequisite {which} of {summary.ref} is met."}
 
     def authorised(body: dict[str, Any]) -> dict[str, Any]:
-        summary = desk.authorize_request(pair(body)[0], actor=actor_of(body), approve=True)
+        summary = desk.requests.authorize_request(pair(body)[0], actor=actor_of(body), approve=True)
         return {"text": f"Authorised {summary.ref}."}
 
     button(app, ACTION_GOT_IT, lambda body: confirmed(body, got_it=True))

@@ -10,7 +10,6 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import permissions
 from bot.desk import Desk, parse_case_ref
 from bot.errors import UserFacingError
 
@@ -41,7 +40,7 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
     first, _, rest = text.partition(" ")
     if CASE_REF.match(first) and not first.isdigit():  # CASE-1042 names its case anywhere
         return parse_case_ref(first), rest.strip()
-    number = desk.case_in_channel(str(command.get("channel_id", "")))
+    number = desk.contact.case_in_channel(str(command.get("channel_id", "")))
     if CASE_REF.match(first) and number is None:  # a bare number, outside a case channel
         return parse_case_ref(first), rest.strip()
     if number is None and first and verb in REF_ONLY:
@@ -65,7 +64,7 @@ REQUESTER_HINT = (
 def staff_only(desk: Desk, command: dict[str, Any], what: str) -> str:
     """The acting user, if they are on the desk or in a resolver group (PERM-2)."""
     user = str(command["user_id"])
-    permissions.require(user, [permissions.staff(desk.policy)], to=what)
+    desk.require_staff(user, to=what)  # PERM-1 is decided in the desk layer
     return user
 
 

@@ -12,10 +12,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.case_notes import Source, visible_events
+from bot.case_notes import Source
 from bot.desk import Desk, parse_case_ref
 from bot.errors import UserFacingError
-from bot.render.history import ACTION_NEWER, ACTION_OLDER, join_brief
+from bot.render.history import ACTION_NEWER, ACTION_OLDER
 from bot.text import escape, plain
 from bot.views import timeline_modal
 from handlers.replies import actor_of, tell, tell_error
@@ -28,13 +28,13 @@ CASE_IN_TEXT = re.compile(r"\bCASE-(\d+)\b", re.IGNORECASE)
 
 def _note(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, note = case_and_rest(desk, text, command, "note")
-    summary = desk.add_note(number, actor=str(command["user_id"]), text=plain(note))
+    summary = desk.contact.add_note(number, actor=str(command["user_id"]), text=plain(note))
     return {"text": f"Noted on {summary.ref}'s timeline (internal: the requester never sees it)."}
 
 
 def _tell(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     number, message = case_and_rest(desk, text, command, "tell")
-    summary = desk.tell(number, actor=str(command["user_id"]), text=plain(message))
+    summary = desk.contact.tell(number, actor=str(command["user_id"]), text=plain(message))
     return {
         "text": f"Sent to <@{summary.requester_id}> from the desk, with {summary.ref}; it is on "
         "the timeline, and their reply will come back to the case."
@@ -46,7 +46,7 @@ def _history(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> di
     page = rest.strip() or "1"
     if not page.isdigit() or int(page) < 1:
         raise UserFacingError("Give the page as a number: `/case history CASE-1042 2`.")
-    return desk.history(number, viewer=str(command["user_id"]), page=int(page))
+    return desk.contact.history(number, viewer=str(command["user_id"]), page=int(page))
 
 
 SUBCOMMANDS = [
@@ -77,7 +77,7 @@ def register(app: App, desk: Desk) -> None:
         ack()
         channel = str((body.get("channel") or {}).get("id", ""))
         message = body.get("message") or {}
-        number = desk.case_in_channel(channel)
+        number = desk.contact.case_in_channel(channel)
         source = Source(
             channel=channel,
             ts=str(message.get("ts", "")),
@@ -99,14 +99,16 @@ def register(app: App, desk: Desk) -> None:
     def picked(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         try:
             ref, text, source = timeline_modal.parse_pick(view)
-            summary = desk.add_note(
+            summary = desk.contact.add_note(
                 parse_case_ref(ref), actor=body["user"]["id"], text=text, source=source
             )
         except ValueError as exc:  # UserFacingError is a ValueError
             ack(response_action="errors", errors={"case": str(exc)[:2000]})
             return
         ack(response_action="clear")
-        desk.message_person(body["user"]["id"], f"Added the message to {summary.ref}'s timeline.")
+        desk.contact.message_person(
+            body["user"]["id"], f"Added the message to {summary.ref}'s timeline."
+        )
 
     @app.event("reaction_added")
     def pinned(event: dict[str, Any], client: WebClient) -> None:
@@ -114,7 +116,7 @@ def register(app: App, desk: Desk) -> None:
         if event.get("reaction") != desk.policy.coordination.timeline_reaction:
             return
         channel, ts, actor = str(item.get("channel", "")), str(item.get("ts", "")), event["user"]
-        number = desk.case_in_channel(channel)
+        number = desk.contact.case_in_channel(channel)
         if number is None or item.get("type") != "message":
             return
         message = _fetch(client, channel, ts)
@@ -128,7 +130,9 @@ def register(app: App, desk: Desk) -> None:
             permalink=_permalink(client, channel, ts),
         )
         try:
-            desk.add_note(number, actor=actor, text=str(message.get("text") or ""), source=source)
+            desk.contact.add_note(
+                number, actor=actor, text=str(message.get("text") or ""), source=source
+            )
         except UserFacingError as exc:
             _ephemeral(client, channel, actor, str(exc))
             return
@@ -139,17 +143,10 @@ def register(app: App, desk: Desk) -> None:
         user, channel = str(event.get("user", "")), str(event.get("channel", ""))
         if user == context.bot_user_id:
             return
-        number = desk.case_in_channel(channel)
+        number = desk.contact.case_in_channel(channel)
         if number is None:
             return
-        count = desk.policy.coordination.join_brief_entries
-        requester_view = not desk.policy.is_staff(user)
-        message = desk.read(
-            number,
-            lambda case: join_brief(
-                case, visible_events(case, requester_view=requester_view), count=count
-            ),
-        )
+        message = desk.forms.join_brief(number, viewer=user)
         _post_ephemeral(client, channel, user, message)
 
     @app.event("message")
@@ -172,7 +169,7 @@ def register(app: App, desk: Desk) -> None:
         source: Source,
     ) -> None:
         try:
-            desk.add_note(number, actor=actor_of(body), text=plain(text), source=source)
+            desk.contact.add_note(number, actor=actor_of(body), text=plain(text), source=source)
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
@@ -186,7 +183,7 @@ def register(app: App, desk: Desk) -> None:
         try:
             if not (number.isdigit() and wanted.isdigit()):
                 raise UserFacingError("That button is damaged; run `/case history` again.")
-            message = desk.history(int(number), viewer=actor_of(body), page=int(wanted))
+            message = desk.contact.history(int(number), viewer=actor_of(body), page=int(wanted))
         except UserFacingError as exc:
             tell_error(body, client, respond, str(exc))
             return
@@ -203,8 +200,8 @@ def _relay_reply(desk: Desk, event: dict[str, Any], user: str) -> None:
     channel, ts = str(event.get("channel", "")), str(event.get("ts", ""))
     number = None
     if event.get("thread_ts"):
-        number = desk.case_of_message(channel, str(event["thread_ts"]))
-    mine = desk.open_cases_of(user)
+        number = desk.contact.case_of_message(channel, str(event["thread_ts"]))
+    mine = desk.contact.open_cases_of(user)
     if number is None:
         named = {int(m) for m in CASE_IN_TEXT.findall(text)}
         named_mine = [c.number for c in mine if c.number in named]
@@ -213,29 +210,29 @@ def _relay_reply(desk: Desk, event: dict[str, Any], user: str) -> None:
         elif len(mine) == 1 and not named:
             only = mine[0].number
             said = str(event.get("text") or "").strip()
-            if said and not desk.awaits_answer(only):  # may be a new problem: ask
-                desk.ask_about_dm(only, user=user, text=text, channel=channel, ts=ts)
+            if said and not desk.dm_questions.awaits_answer(only):  # may be a new problem: ask
+                desk.dm_questions.ask_about_dm(only, user=user, text=text, channel=channel, ts=ts)
                 return
             number = only
     if number is None or number not in {c.number for c in mine}:
         if not mine:
-            desk.message_person(
+            desk.contact.message_person(
                 user, "You have no open case with the desk. Type `/case` to open one."
             )
             return
         listed = "\n".join(f"• *{c.ref}*: {escape(c.summary)}" for c in mine)
-        desk.message_person(
+        desk.contact.message_person(
             user,
             "Which case is this about? Reply in the thread of that case's message, or start "
             f"your message with its number. Your open cases:\n{listed}\nNothing was recorded.",
         )
         return
     try:
-        desk.requester_reply(
+        desk.contact.requester_reply(
             number, actor=user, text=text, source=Source(channel=channel, ts=ts, author=user)
         )
     except UserFacingError as exc:
-        desk.message_person(user, str(exc))
+        desk.contact.message_person(user, str(exc))
 
 
 def _fetch(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:

@@ -19,7 +19,8 @@ SHOWN = 25
 def _unsupported(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
     staff_only(desk, command, "read the unsupported-services report")
     days = period_days(text, "unsupported")
-    return {"text": report_text(desk.unsupported_services(days=days), days)}
+    found = desk.work.unsupported_services(days=days, actor=str(command["user_id"]))
+    return {"text": report_text(found, days)}
 
 
 def report_text(found: UnsupportedReport, days: int) -> str:

@@ -43,7 +43,7 @@ def register(app: App, desk: Desk) -> None:
         reporter = body["user"]["id"]
         fields = intake_modal.parse_intake(policy, view, reporter_id=reporter)
         errors = intake_modal.missing_required(policy, view)
-        for block, message in _by_block(desk.check(fields), view).items():
+        for block, message in _by_block(desk.intake.check(fields), view).items():
             errors.setdefault(block, message)
         if "requester_id" not in errors and fields.requester_id != reporter:
             try:  # INTAKE-2: the requester is a person, checked before anything is recorded
@@ -54,7 +54,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors=errors)
             return
         try:
-            result = desk.intake(fields, request_key=f"view:{view.get('id')}")
+            result = desk.intake.record(fields, request_key=f"view:{view.get('id')}")
         except UserFacingError as exc:
             ack(response_action="errors", errors={FALLBACK_BLOCK: str(exc)[:2000]})
             return
@@ -66,13 +66,13 @@ def register(app: App, desk: Desk) -> None:
         are other people's cases; the desk links duplicates afterwards)."""
         fields = self_service_modal.parse_self_service(policy, view, user=body["user"]["id"])
         errors = self_service_modal.missing_required(view)
-        for block, message in _by_block(desk.check(fields), view).items():
+        for block, message in _by_block(desk.intake.check(fields), view).items():
             errors.setdefault(block, message)
         if errors:
             ack(response_action="errors", errors=errors)
             return
         try:
-            result = desk.intake(
+            result = desk.intake.record(
                 fields, request_key=f"view:{view.get('id')}", check_duplicates=False
             )
         except UserFacingError as exc:
@@ -99,9 +99,9 @@ def register(app: App, desk: Desk) -> None:
             if not isinstance(draft, int):
                 raise UserFacingError("This form lost track of its intake; start again with /case.")
             if choice == NEW_CASE:
-                result = desk.record_draft(draft, actor=actor)
+                result = desk.intake.record_draft(draft, actor=actor)
             elif choice.isdigit():
-                result = desk.link_draft(draft, int(choice), actor=actor)
+                result = desk.intake.link_draft(draft, int(choice), actor=actor)
             else:
                 raise UserFacingError("Choose one of the options.")
         except UserFacingError as exc:
@@ -123,7 +123,7 @@ def register(app: App, desk: Desk) -> None:
             ack(response_action="errors", errors={"reason": "Give a reason for the change."})
             return
         try:
-            summary = desk.reclassify(number, change, actor=body["user"]["id"], reason=reason)
+            summary = desk.work.reclassify(number, change, actor=body["user"]["id"], reason=reason)
         except AnswersRefused as exc:
             blocks = input_block_ids(view)
             ack(
@@ -150,7 +150,7 @@ def register(app: App, desk: Desk) -> None:
     def status_update(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             number, text = update_modal.parse_update(view)
-            summary = desk.post_update(number, actor=body["user"]["id"], text=text)
+            summary = desk.work.post_update(number, actor=body["user"]["id"], text=text)
         except ValueError as exc:
             ack(response_action="errors", errors={"text": str(exc)[:2000]})
             return
@@ -179,9 +179,11 @@ def register(app: App, desk: Desk) -> None:
         actor = body["user"]["id"]
         try:
             if approve:
-                summary = desk.approve_override(number, actor=actor, reason=reason, lasting=lasting)
+                summary = desk.work.approve_override(
+                    number, actor=actor, reason=reason, lasting=lasting
+                )
             else:
-                summary = desk.decline(number, actor=actor, reason=reason)
+                summary = desk.work.decline(number, actor=actor, reason=reason)
         except UserFacingError as exc:
             ack(response_action="errors", errors={"reason": str(exc)[:2000]})
             return

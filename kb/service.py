@@ -150,10 +150,14 @@ class KnowledgeBase:
     def get(self, article_id: str, *, for_requester: bool) -> Article:
         """One article to read; restricted ones only for staff (KB-5)."""
         with self.db.reading() as session:
-            row = session.get(KbArticle, article_id.strip().upper())
-            article = to_article(row) if row is not None else None
-        if article is None:
+            return self._readable(session, article_id, for_requester=for_requester)
+
+    @staticmethod
+    def _readable(session: Session, article_id: str, *, for_requester: bool) -> Article:
+        row = session.get(KbArticle, article_id.strip().upper())
+        if row is None:
             raise KbNotFound(f"There is no article {article_id}.")
+        article = to_article(row)
         if for_requester and not article.user_ready:
             raise KbRefused(f"{article.id} is restricted to the desk's staff.")
         return article
@@ -278,8 +282,16 @@ class KnowledgeBase:
 
     def record_sent(self, article_id: str, *, case_number: int | None, actor: str) -> Article:
         """A link sent to a requester; restricted articles are refused (KB-5)."""
-        article = self.get(article_id, for_requester=True)
-        self._event(article.id, "sent", case_number=case_number, actor=actor)
+        with self.db.transaction() as session:
+            return self.record_sent_in(session, article_id, case_number=case_number, actor=actor)
+
+    def record_sent_in(
+        self, session: Session, article_id: str, *, case_number: int | None, actor: str
+    ) -> Article:
+        """The same, in the caller's transaction: the desk sends the link and records it in
+        one, so both commit or neither does."""
+        article = self._readable(session, article_id, for_requester=True)
+        _record(session, article.id, "sent", case_number=case_number, actor=actor, now=self._now())
         return article
 
     def record_feedback(

@@ -50,7 +50,7 @@ def test_work_3_outside_the_window_nothing_is_flagged(world: World, dana: Driver
     assert not events(world, 1001, "planned_outage")
     assert "Close: planned outage" not in texts(world, "C0MSGQ")[0]
     with pytest.raises(ValueError, match="not recorded inside a planned change"):
-        world.runtime.desk.close_planned_outage(1001, actor="U0DESK01")
+        world.runtime.desk.closing.close_planned_outage(1001, actor="U0DESK01")
     assert cases(world)[0].state == "pending"
 
 
@@ -76,7 +76,7 @@ def test_work_3_bad_windows_are_refused_and_nothing_is_added(
     person.command(text)
     assert problem in last_ephemeral(world, person.user)
     shipped = {w.ref for w in world.runtime.policy.planned_windows}
-    assert {w.ref for w in world.runtime.desk.planned_changes()} == shipped, "none added"
+    assert {w.ref for w in world.runtime.desk.closing.planned_changes()} == shipped, "none added"
 
 
 def refusal(text: str) -> str:
@@ -89,7 +89,7 @@ def _added(world: World, dana: Driver, text: str) -> tuple[datetime, datetime]:
     answer = last_ephemeral(world, "U0DESK01")
     assert answer.startswith("Added *CHG-"), answer
     ref = answer.split("*")[1]
-    (window,) = [w for w in world.runtime.desk.planned_changes() if w.ref == ref]
+    (window,) = [w for w in world.runtime.desk.closing.planned_changes() if w.ref == ref]
     return window.starts_at.astimezone(LONDON), window.ends_at.astimezone(LONDON)
 
 
@@ -153,8 +153,8 @@ def test_work_3_change_remove_unflags_open_cases_on_their_timelines(
     )
     assert "inside planned change" not in texts(world, "C0MSGQ")[0]
     with pytest.raises(ValueError, match="not recorded inside a planned change"):
-        world.runtime.desk.close_planned_outage(1001, actor="U0DESK01")
-    assert {w.ref for w in world.runtime.desk.planned_changes()} == {"CHG-2231"}
+        world.runtime.desk.closing.close_planned_outage(1001, actor="U0DESK01")
+    assert {w.ref for w in world.runtime.desk.closing.planned_changes()} == {"CHG-2231"}
     dana.command("/change remove CHG-1")
     assert last_ephemeral(world, "U0DESK01") == refusal(
         "There is no CHG-1 on the schedule; see `/change list`."

@@ -141,7 +141,7 @@ def test_close_4_bad_closes_are_answered_and_change_nothing(world: World, dana: 
     ravi, alex = asked(world, dana)
     forged = world.runtime.desk
     try:
-        forged.answer_verification(1001, actor="U0USER02", working=True)
+        forged.closing.answer_verification(1001, actor="U0USER02", working=True)
     except ValueError as exc:
         assert "Only the requester of CASE-1001" in str(exc)
     else:

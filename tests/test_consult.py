@@ -121,7 +121,7 @@ def test_route_5_transfer_records_the_decision_and_opens_the_transfer_form(
 def test_route_5_a_decision_before_the_follow_up_stops_it(world: World, kenji: Driver) -> None:
     kenji.command("/case consult CASE-1001 identity")
     (row,) = consults(world)
-    world.runtime.desk.decide_after_consult(1001, row.id, actor="U0NET01", decision="keep")
+    world.runtime.desk.work.decide_after_consult(1001, row.id, actor="U0NET01", decision="keep")
     kenji.pass_time(timedelta(hours=1))
     assert not any("Keep it or transfer it" in t for t in dm_texts(world, "U0NET01"))
     assert len(events(world, 1001, "consult_followup")) == 0

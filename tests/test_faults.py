@@ -43,14 +43,14 @@ def test_a_fifth_of_slack_calls_failing_loses_and_doubles_nothing(world: World) 
             f"Fault drill {n}: device {n} misbehaves service={service} urgency=medium",
             reporter_id="U0DESK01",
         )
-        recorded = desk.intake(
+        recorded = desk.intake.record(
             dataclasses.replace(fields, requester_id=REQUESTERS[n % 2]), check_duplicates=False
         )
         number = recorded.case.number  # type: ignore[union-attr]
         if n % 4 == 0:
-            desk.take(number, actor=member)
+            desk.work.take(number, actor=member)
             taken[number] = member
-            desk.add_note(number, actor=member, text=f"Looked at device {n}")
+            desk.contact.add_note(number, actor=member, text=f"Looked at device {n}")
             noted[number] += 1
         runtime.dispatcher.drain()  # deliveries go on during the run, under the faults
     calls_under_faults = len(world.standin.calls)

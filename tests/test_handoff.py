@@ -192,7 +192,7 @@ def test_route_3_simultaneous_accepts_change_the_coordinator_once(
     def accept() -> None:
         barrier.wait()
         try:
-            desk.accept_handoff(1001, offer.id, actor="U0MSG01")
+            desk.work.accept_handoff(1001, offer.id, actor="U0MSG01")
             outcomes.append("won")
         except UserFacingError as exc:
             outcomes.append(str(exc))
@@ -224,7 +224,7 @@ def test_route_3_only_the_named_person_may_answer(world: World, kenji: Driver) -
     kenji.command("/case handoff CASE-1001 @tom")
     (offer,) = handoffs(world)
     with pytest.raises(UserFacingError, match="only they can answer"):
-        world.runtime.desk.accept_handoff(1001, offer.id, actor="U0NET02")
+        world.runtime.desk.work.accept_handoff(1001, offer.id, actor="U0NET02")
     assert coordinator(world) == "U0NET01" and handoffs(world)[0].state == "pending"
 
 
@@ -300,7 +300,7 @@ def test_route_3_two_offers_at_the_same_moment_leave_one_pending(
     def offer(to_user: str) -> None:
         barrier.wait()
         try:
-            desk.handoff(1001, actor="U0NET01", to_user=to_user, note="")
+            desk.work.handoff(1001, actor="U0NET01", to_user=to_user, note="")
             outcomes.append("offered")
         except UserFacingError as exc:
             outcomes.append(str(exc))

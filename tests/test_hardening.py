@@ -104,18 +104,18 @@ def test_fifty_simultaneous_actions_on_one_case_lose_nothing(world: World, dana:
     start = threading.Barrier(10)
 
     def note(n: int) -> Callable[[], object]:
-        return lambda: desk.add_note(1001, actor=rng.choice([DANA, SAM]), text=f"check {n}")
+        return lambda: desk.contact.add_note(1001, actor=rng.choice([DANA, SAM]), text=f"check {n}")
 
     def take(who: str) -> Callable[[], object]:
-        return lambda: desk.take(1001, actor=who)
+        return lambda: desk.work.take(1001, actor=who)
 
     def reclassify(n: int) -> Callable[[], object]:
         urgency = "high" if n % 2 else "low"
         change = Reclassification(urgency=urgency)
-        return lambda: desk.reclassify(1001, change, actor=DANA, reason=f"round {n}")
+        return lambda: desk.work.reclassify(1001, change, actor=DANA, reason=f"round {n}")
 
     def handoff(n: int) -> Callable[[], object]:
-        return lambda: desk.handoff(1001, actor=KENJI, to_user=OLGA, note=f"shift {n}")
+        return lambda: desk.work.handoff(1001, actor=KENJI, to_user=OLGA, note=f"shift {n}")
 
     actions: list[tuple[str, Callable[[], object]]] = (
         [("note", note(n)) for n in range(25)]

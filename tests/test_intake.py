@@ -170,7 +170,7 @@ def test_intake_3_numbers_are_unique_under_concurrent_intake(desk: Desk, policy:
             fields = fields_from_command(
                 policy, f"Different problem {i} number {i * 7919}", reporter_id="U0DESK01"
             )
-            outcome = desk.intake(fields, check_duplicates=False)
+            outcome = desk.intake.record(fields, check_duplicates=False)
             assert isinstance(outcome, Recorded)
             results.append(outcome.case.number)
         except BaseException as exc:  # collected for the assertion below

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from bot import suggestions
 from bot.clock import Clock
 from bot.command_text import fields_from_command
-from bot.desk.core import Recorded
+from bot.desk.views import Recorded
 from bot.render.kb_cards import suggestion_message
 from bot.sandbox.driver import Driver, Found
 from bot.sandbox.world import World, build_world
@@ -20,7 +21,7 @@ from kb.learning import learned_words
 from kb.matcher import FEEDBACK_SPAN
 from kb.service import KnowledgeBase
 from tests.conftest import as_user, world_settings
-from tests.helpers import dm_texts, last_ephemeral, texts
+from tests.helpers import dm_texts, events, last_ephemeral, outbox, texts
 
 BASE = "https://desk.example.org"
 DESK_QUEUE = "C0DESKQ"
@@ -35,7 +36,7 @@ def world(database_url: str, clock: Clock) -> Iterator[World]:
     fields = fields_from_command(
         built.runtime.policy, "Laptop battery drains overnight", reporter_id="U0DESK01"
     )
-    built.runtime.desk.intake(
+    built.runtime.desk.intake.record(
         dataclasses.replace(fields, requester_id=ALEX), check_duplicates=False
     )
     built.runtime.dispatcher.drain()
@@ -302,7 +303,7 @@ def test_kb_5_requesters_cannot_send_articles(world: World, kb: KnowledgeBase) -
 def _intake(world: World, summary: str) -> int:
     """A case recorded the way /case records it; the workflow posts its suggestions."""
     fields = fields_from_command(world.runtime.policy, summary, reporter_id="U0DESK01")
-    recorded = world.runtime.desk.intake(
+    recorded = world.runtime.desk.intake.record(
         dataclasses.replace(fields, requester_id=ALEX), check_duplicates=False
     )
     world.runtime.dispatcher.drain(wait_up_to=5.0)
@@ -400,3 +401,66 @@ def test_kb_2_suggestions_and_search_show_the_passage_that_matched(
     assert next(b["block_id"] for b in blocks if b["type"] == "actions") == "kb_KB-11"
     snippet = next(b for b in blocks if b["type"] == "context")["elements"][0]["text"]
     assert "queue" in snippet.lower() and snippet.startswith("“")
+
+
+def _sent_links(world: World) -> list[tuple[str, str, str]]:
+    """The requester_article rows in the outbox: (target, article, case lane)."""
+    return [
+        (row.target, str(row.params.get("article")), row.lane)
+        for row in outbox(world)
+        if row.template == "requester_article"
+    ]
+
+
+def test_perm_1_a_forged_send_to_requester_press_without_the_role_is_refused_and_records_nothing(
+    world: World, kb: KnowledgeBase, dana: Driver
+) -> None:
+    _post_suggestions(world, kb, "VPN will not connect from home")
+    found = dana.find_button("Send to requester", channel=DESK_QUEUE)
+    article_id = found.element["value"].split(":")[0]
+    before = dm_texts(world, ALEX)
+    for name, user in (("kenji", "U0NET01"), ("alex", ALEX)):  # staff off the case; the requester
+        as_user(world, name).click(found)
+        refusal = last_ephemeral(world, user)
+        assert refusal.startswith(
+            "Only the desk and its resolver groups can send articles to a requester. "
+            "You can't send articles about CASE-1001. It needs the coordinator of CASE-1001"
+        ), refusal
+    assert _sent_links(world) == []
+    assert events(world, 1001, "kb_sent") == []
+    assert kb.usage(article_id).sent == 0
+    assert dm_texts(world, ALEX) == before
+    dana.click(found)  # the desk may: the same press from Dana is sent
+    assert _sent_links(world) == [(ALEX, article_id, "case:1")]
+    assert kb.usage(article_id).sent == 1
+
+
+@pytest.mark.parametrize("failing", ["the link", "its record"])
+def test_work_2_the_link_and_its_sent_record_commit_in_one_transaction(
+    world: World, kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """Whichever of the two steps fails, after doing its work, neither is kept."""
+    desk = world.runtime.desk
+    send_link, record_sent_in = suggestions.send_link, kb.record_sent_in
+
+    def done_then_lost(step: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            step(*args, **kwargs)
+            raise RuntimeError(f"{failing} failed after it was written")
+
+        return run
+
+    if failing == "the link":
+        monkeypatch.setattr(suggestions, "send_link", done_then_lost(send_link))
+    else:
+        monkeypatch.setattr(kb, "record_sent_in", done_then_lost(record_sent_in))
+    with pytest.raises(RuntimeError):
+        desk.knowledge.send_article_link(1001, "KB-4", actor="U0DESK01")
+    assert kb.usage("KB-4").sent == 0
+    assert _sent_links(world) == [] and events(world, 1001, "kb_sent") == []
+    monkeypatch.undo()
+    summary = desk.knowledge.send_article_link(1001, "KB-4", actor="U0DESK01")
+    assert summary.requester_id == ALEX
+    assert _sent_links(world) == [(ALEX, "KB-4", "case:1")]
+    assert [e.new_value for e in events(world, 1001, "kb_sent")] == ["KB-4"]
+    assert kb.usage("KB-4").sent == 1

@@ -25,7 +25,7 @@ def no_suggestions(world: World) -> None:
 
 def record(world: World, text: str) -> None:
     fields = fields_from_command(world.runtime.policy, text, reporter_id="U0DESK01")
-    world.runtime.desk.intake(fields, check_duplicates=False)
+    world.runtime.desk.intake.record(fields, check_duplicates=False)
 
 
 def post_calls(world: World, channel: str) -> int:
@@ -82,7 +82,7 @@ def test_outbox_keeps_the_ts_and_edits_the_same_message(world: World) -> None:
         location = session.execute(select(SlackMessage)).scalars().first()
         assert location is not None and location.channel == "C0EUCQ"
         ts = location.ts
-    world.runtime.desk.take(1001, actor="U0EUC01")
+    world.runtime.desk.work.take(1001, actor="U0EUC01")
     world.runtime.dispatcher.drain()
     (card,) = top_level(world, "C0EUCQ")
     assert card.ts == ts and card.edited

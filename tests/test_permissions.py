@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
-from bot.views.update_modal import update_modal
 from tests.conftest import as_user
 from tests.helpers import P1_ANSWERS, cases, events, fill_and_submit, last_ephemeral
 
@@ -33,7 +32,7 @@ def test_perm_1_a_forged_update_form_from_a_requester_changes_nothing(
     priya = as_user(world, "priya")
     priya.press("Take it", channel="C0CMDQ")
     priya.command("/case update CASE-1001 Working on it")
-    view = {**world.runtime.desk.read(1001, update_modal).to_dict(), "id": "VFORGED"}
+    view = {**world.runtime.desk.forms.update(1001, actor=priya.user).to_dict(), "id": "VFORGED"}
     forged = priya.submission(view)
     forged["view"]["state"]["values"]["text"]["value"] = {
         "type": "plain_text_input",
@@ -53,8 +52,8 @@ def test_perm_1_reclassify_and_override_are_checked_on_the_server(
     before = cases(world)[0]
     desk = world.runtime.desk
     for attempt in (
-        lambda: desk.approve_override(1001, actor="U0DESK01", reason="why not", lasting=False),
-        lambda: desk.decline(1001, actor="U0USER01", reason="no"),
+        lambda: desk.work.approve_override(1001, actor="U0DESK01", reason="why not", lasting=False),
+        lambda: desk.work.decline(1001, actor="U0USER01", reason="no"),
     ):
         try:
             attempt()

@@ -16,10 +16,9 @@ from slack_sdk.models.views import View
 from bot.desk import Desk, Recorded
 from bot.intake_fields import IntakeFields
 from bot.render import cards, kit_checks
-from bot.render.cards import queue_card
 from bot.render.common import as_dicts, buttons, section
 from bot.render.kit_client import KitClient
-from bot.render.message import Message, RenderContext
+from bot.render.message import Message
 from bot.sandbox.world import World
 
 
@@ -160,7 +159,7 @@ def test_serialise_gives_what_slack_sdk_gives(shape: JsonObject) -> None:
 def test_a_real_queue_card_serialises_as_slack_sdk_serialises_it(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    recorded = desk.intake(
+    recorded = desk.intake.record(
         IntakeFields(
             summary="Printer prints blank pages",
             requester_id="U0USER01",
@@ -172,12 +171,7 @@ def test_a_real_queue_card_serialises_as_slack_sdk_serialises_it(
     assert isinstance(recorded, Recorded)
 
     def card() -> Message:
-        return desk.read(
-            recorded.case.number,
-            lambda case: queue_card(
-                RenderContext(case=case, policy=desk.policy, params={}, now=desk.clock.now())
-            ),
-        )
+        return desk.forms.case_card(recorded.case.number, viewer="U0DESK01")  # staff: queue card
 
     ours = card()
     monkeypatch.setattr(cards, "as_dicts", lambda blocks: [b.to_dict() for b in blocks])

@@ -89,7 +89,7 @@ def test_work_5_only_the_requester_confirms_receipt(world: World, dana: Driver) 
     dana.command(OUT_OF_OFFICE)
     dana.command("/case answer CASE-1001 KB-31")
     with pytest.raises(ValueError, match="Only the requester of CASE-1001"):
-        world.runtime.desk.confirm_information(1001, actor=JORDAN, got_it=True)
+        world.runtime.desk.requests.confirm_information(1001, actor=JORDAN, got_it=True)
     assert cases(world)[0].verified_at is None and cases(world)[0].state == "resolved"
 
 

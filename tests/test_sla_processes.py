@@ -38,7 +38,7 @@ def test_sla_4_two_processes_fire_1000_due_reminders_exactly_once(database_url: 
                 f"VPN tunnel {i} flaps service=vpn urgency=high",
                 reporter_id="U0DESK01",
             )
-            desk.intake(fields, check_duplicates=False)
+            desk.intake.record(fields, check_duplicates=False)
         with world.runtime.db.transaction() as session:
             session.query(OutboxItem).update({OutboxItem.status: "delivered"})
         now = datetime.now(UTC)

@@ -11,7 +11,8 @@ from bot import (
     closure,
     surveys,
 )
-from bot.desk.core import CaseSummary, DeskCore
+from bot.desk.core import Area, DeskCore
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from kb.service import KbError
@@ -20,14 +21,14 @@ from store.models import Case
 log = logging.getLogger(__name__)
 
 
-class ClosingDoor(DeskCore):
+class ClosingArea(Area):
     """Resolve, verify, approve and close (CLOSE-1..6, QUAL-1, WORK-3)."""
 
     # -- resolve, verify, close (CLOSE-1, CLOSE-2, CLOSE-4) ------------------------------------
     def propose_resolution(
         self, number: int, *, actor: str, attempt: closure.Attempt
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: closure.propose(
                 s, self.policy, c, actor=actor, attempt=attempt, now=self.clock.now()
@@ -35,7 +36,7 @@ class ClosingDoor(DeskCore):
         )
 
     def ask_requester(self, number: int, *, actor: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: closure.ask_requester(
                 s, self.policy, c, actor=actor, now=self.clock.now()
@@ -45,7 +46,7 @@ class ClosingDoor(DeskCore):
     def answer_verification(
         self, number: int, *, actor: str, working: bool, words: str = ""
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: closure.answer(
                 s, self.policy, c, actor=actor, working=working, words=words, now=self.clock.now()
@@ -53,17 +54,17 @@ class ClosingDoor(DeskCore):
         )
 
     def close(self, number: int, *, actor: str, record: closure.ClosureRecord) -> CaseSummary:
-        summary = self._act(
+        summary = self.core.act(
             number,
             lambda s, c: closure.close(
                 s, self.policy, c, actor=actor, record=record, now=self.clock.now()
             ),
         )
-        self._link_articles(summary, actor=actor)
+        link_articles(self.core, summary, actor=actor)
         return summary
 
     def withdraw(self, number: int, *, actor: str, reason: str = "") -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: closure.withdraw(
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
@@ -71,31 +72,15 @@ class ClosingDoor(DeskCore):
         )
 
     def approve_close(self, number: int, *, actor: str) -> CaseSummary:
-        summary = self._act(
+        summary = self.core.act(
             number,
             lambda s, c: closure.approve(s, self.policy, c, actor=actor, now=self.clock.now()),
         )
-        self._link_articles(summary, actor=actor)
+        link_articles(self.core, summary, actor=actor)
         return summary
 
-    def _link_articles(self, summary: CaseSummary, *, actor: str) -> None:
-        """KB-4 at close: the articles the resolver used are linked to the case, as applied
-        (and resolved) when the close says an article was applied, else as reviewed. A KB
-        failure is logged and never undoes the close."""
-        if self.kb is None or summary.state != "closed":
-            return
-        resolution, closed = self.read(summary.number, lambda c: (c.resolution, c.closure))
-        applied = closed is not None and closed.kb == "applied"
-        relations = ("applied", "resolved") if applied else ("reviewed",)
-        for article in resolution.articles if resolution else ():
-            for relation in relations:
-                try:
-                    self.kb.link(summary.number, str(article), relation, actor=actor)
-                except KbError:
-                    log.info("CASE-%s names %s, which is not an article", summary.number, article)
-
     def reject_close(self, number: int, *, actor: str, reason: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: closure.reject(
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
@@ -103,14 +88,15 @@ class ClosingDoor(DeskCore):
         )
 
     def answer_survey(self, number: int, *, actor: str, question: str, choice: str) -> None:
-        self._act(
+        self.core.act(
             number,
             lambda s, c: surveys.answer(
                 s, c, actor=actor, question=question, choice=choice, now=self.clock.now()
             ),
         )
 
-    def survey_figures(self, *, days: int) -> surveys.SurveyFigures:
+    def survey_figures(self, *, days: int, actor: str) -> surveys.SurveyFigures:
+        self.core.require_staff(actor, to="read the survey figures")
         with self.db.reading() as session:
             return surveys.figures(session, days=days, now=self.clock.now())
 
@@ -130,7 +116,7 @@ class ClosingDoor(DeskCore):
 
     def remove_change(self, *, actor: str, text: str) -> tuple[changes.Window, list[str]]:
         """WORK-3: take a window off the schedule; the refs of the open cases it unflagged."""
-        with self._transaction() as (session, effects):
+        with self.core.transaction() as (session, effects):
             change, unflagged = changes.remove(
                 session, self.policy, actor=actor, text=text, now=self.clock.now()
             )
@@ -169,4 +155,21 @@ class ClosingDoor(DeskCore):
                 session, self.policy, case, actor=actor, record=record, now=self.clock.now()
             )
 
-        return self._act(number, change)
+        return self.core.act(number, change)
+
+
+def link_articles(core: DeskCore, summary: CaseSummary, *, actor: str) -> None:
+    """KB-4 at close: the articles the resolver used are linked to the case, as applied
+    (and resolved) when the close says an article was applied, else as reviewed. A KB
+    failure is logged and never undoes the close."""
+    if core.kb is None or summary.state != "closed":
+        return
+    resolution, closed = core.read(summary.number, lambda c: (c.resolution, c.closure))
+    applied = closed is not None and closed.kb == "applied"
+    relations = ("applied", "resolved") if applied else ("reviewed",)
+    for article in resolution.articles if resolution else ():
+        for relation in relations:
+            try:
+                core.kb.link(summary.number, str(article), relation, actor=actor)
+            except KbError:
+                log.info("CASE-%s names %s, which is not an article", summary.number, article)

@@ -5,21 +5,22 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import case_notes, home_refresh, permissions, sla
-from bot.desk.core import CaseSummary, DeskCore
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.render.history import history_message
 from bot.vocabulary import OPEN_STATES
 from store.models import Case, OutboxItem
 from store.outbox import add_item
 
 
-class ContactDoor(DeskCore):
+class ContactArea(Area):
     """Notes, messages to and from the requester, history, clocks and the App Home."""
 
     # -- the timeline (WORK-4) and one voice to the customer (BCAST-4) -------------------------
     def add_note(
         self, number: int, *, actor: str, text: str, source: case_notes.Source | None = None
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: case_notes.add_note(
                 s, self.policy, c, actor=actor, text=text, now=self.clock.now(), source=source
@@ -27,7 +28,7 @@ class ContactDoor(DeskCore):
         )
 
     def tell(self, number: int, *, actor: str, text: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: case_notes.tell(
                 s, self.policy, c, actor=actor, text=text, now=self.clock.now()
@@ -37,7 +38,7 @@ class ContactDoor(DeskCore):
     def requester_reply(
         self, number: int, *, actor: str, text: str, source: case_notes.Source
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: case_notes.requester_reply(
                 s, self.policy, c, actor=actor, text=text, now=self.clock.now(), source=source
@@ -48,7 +49,7 @@ class ContactDoor(DeskCore):
         """PERM-2: staff read the whole timeline; a requester only their own case's
         customer-facing part; anyone else is refused."""
         with self.db.reading() as session:
-            case = self._case(session, number)
+            case = self.core.case(session, number)
             permissions.require(
                 viewer, permissions.may_read(self.policy, case), to=f"read {case.ref}"
             )
@@ -74,8 +75,7 @@ class ContactDoor(DeskCore):
                 target=user,
                 params={"text": text},
             )
-        for listener in self._listeners:
-            listener()
+        self.core.wake()
 
     def open_cases_of(self, requester: str) -> list[CaseSummary]:
         with self.db.reading() as session:
@@ -84,7 +84,7 @@ class ContactDoor(DeskCore):
                 .where(Case.requester_id == requester, Case.state.in_(OPEN_STATES))
                 .order_by(Case.number)
             ).scalars()
-            return [self._summary(c) for c in found]
+            return [self.core.summary_of(c) for c in found]
 
     def case_of_message(self, channel: str, ts: str) -> int | None:
         """The case a bot message was about (a requester's thread reply names its case)."""
@@ -97,11 +97,12 @@ class ContactDoor(DeskCore):
             ).scalar_one_or_none()
             return int(number) if number is not None else None
 
-    def clocks(self, number: int) -> tuple[CaseSummary, list[sla.ClockView]]:
-        """SLA-1: every clock of the case as of now (`/case sla`)."""
+    def clocks(self, number: int, *, viewer: str) -> tuple[CaseSummary, list[sla.ClockView]]:
+        """SLA-1: every clock of the case as of now (`/case sla`), for staff."""
+        self.core.require_staff(viewer, to="read SLA clocks")
         with self.db.reading() as session:
-            case = self._case(session, number)
-            return self._summary(case), sla.views(self.policy, case, now=self.clock.now())
+            case = self.core.case(session, number)
+            return self.core.summary_of(case), sla.views(self.policy, case, now=self.clock.now())
 
     def case_in_channel(self, channel_id: str) -> int | None:
         """The case whose channel this is, so commands there need no number."""
@@ -117,5 +118,4 @@ class ContactDoor(DeskCore):
         republishes it (`bot.home_refresh`)."""
         with self.db.transaction() as session:
             home_refresh.publish(session, now=self.clock.now(), users=[user_id])
-        for listener in self._listeners:
-            listener()
+        self.core.wake()

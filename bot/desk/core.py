@@ -1,5 +1,5 @@
 """The front door's plumbing: one transaction per action, the case it acts on, the outbox
-rows it wrote, and the plain summary handed back to handlers."""
+rows it wrote, and the plain summary (`bot/desk/views.py`) handed back to handlers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import bindparam, select
@@ -17,12 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import home_refresh, suggestions
+from bot import home_refresh, permissions, suggestions
 from bot.clock import Clock
+from bot.desk.views import CaseSummary, summarize
 from bot.errors import CaseChanged, CaseNotFound, UserFacingError
-from bot.intake import CaseBrief
 from bot.notices import Notice, enqueue
-from bot.targets import first_response_due
 from config.policy import Policy
 from kb.service import KnowledgeBase
 from store.db import Database
@@ -41,41 +38,6 @@ _CASE_BY_NUMBER = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class CaseSummary:
-    """What a handler needs to answer the person who acted, read inside the transaction."""
-
-    number: int
-    ref: str
-    summary: str
-    state: str
-    priority: str
-    priority_label: str
-    is_major: bool
-    requester_id: str
-    coordinator_id: str
-    group_name: str | None
-    support_status: str
-    first_response_due: datetime | None  # the clock's, as `/case sla` shows it
-    channel_id: str | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Recorded:
-    case: CaseSummary
-    already: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class HeldForDuplicates:
-    """INTAKE-4: nothing recorded yet; the reporter chooses between these and a new case."""
-
-    draft_id: int
-    requester_open: list[CaseBrief]
-    similar: list[tuple[CaseBrief, float]]
-    same_service: list[CaseBrief]
-
-
 class DeskCore:
     """One desk: its policy, its database and its clock."""
 
@@ -92,9 +54,18 @@ class DeskCore:
         """Called after every commit that wrote outbox rows (the dispatcher's wake-up)."""
         self._listeners.append(listener)
 
+    def wake(self) -> None:
+        """Tell the listeners that outbox rows were committed."""
+        for listener in self._listeners:
+            listener()
+
+    def require_staff(self, actor: str, *, to: str) -> None:
+        """PERM-1/PERM-2: the desk or a resolver group; a refusal names them."""
+        permissions.require(actor, [permissions.staff(self.policy)], to=to)
+
     def summary(self, number: int) -> CaseSummary:
         with self.db.reading() as session:
-            return self._summary(self._case(session, number))
+            return self.summary_of(self.case(session, number))
 
     def suggest(self, number: int, *, actor: str) -> None:
         """WORK-2: post the knowledge base's best matches, when they changed. Advisory: a KB
@@ -102,14 +73,14 @@ class DeskCore:
         if self.kb is None:
             return
         with self.db.reading() as session:
-            query = suggestions.query_of(self._case(session, number))
+            query = suggestions.query_of(self.case(session, number))
         try:
             found = suggestions.find(self.kb, query)
         except Exception:
             log.exception("knowledge base suggestions failed for CASE-%s", number)
             return
-        with self._transaction() as (session, effects):
-            case = self._case(session, number)
+        with self.transaction() as (session, effects):
+            case = self.case(session, number)
             posted = suggestions.post(self.policy, case, found, now=self.clock.now())
             effects.append((case, posted))
         if posted:
@@ -123,17 +94,17 @@ class DeskCore:
     def read(self, number: int, reader: Callable[[Case], T]) -> T:
         """Run `reader` on the case in a read-only session (for rendering views of it)."""
         with self.db.reading() as session:
-            return reader(self._case(session, number))
+            return reader(self.case(session, number))
 
-    def _act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
+    def act(self, number: int, change: Callable[[Session, Case], list[Notice]]) -> CaseSummary:
         """Apply a change to one case; a concurrent change makes it re-read and try again."""
         for attempt in range(STALE_RETRIES):
             try:
-                with self._transaction() as (session, effects):
-                    case = self._case(session, number)
+                with self.transaction() as (session, effects):
+                    case = self.case(session, number)
                     effects.append((case, change(session, case)))
                     session.flush()
-                    return self._summary(case)
+                    return self.summary_of(case)
             except (StaleDataError, IntegrityError):
                 log.info("CASE-%s changed concurrently (attempt %s)", number, attempt + 1)
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
@@ -142,9 +113,8 @@ class DeskCore:
             "look at it again and retry."
         )
 
-    # -- plumbing -----------------------------------------------------------------------------
     @contextmanager
-    def _transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
+    def transaction(self) -> Iterator[tuple[Session, list[tuple[Case, list[Notice]]]]]:
         effects: list[tuple[Case, list[Notice]]] = []
         with self.db.transaction() as session:
             yield session, effects
@@ -153,10 +123,9 @@ class DeskCore:
                 enqueue(session, now=self.clock.now(), case=case, notices=notices)
             homes = home_refresh.republish(session, self.policy, now=self.clock.now())
         if homes or any(notices for _, notices in effects):
-            for listener in self._listeners:
-                listener()
+            self.wake()
 
-    def _case(self, session: Session, number: int) -> Case:
+    def case(self, session: Session, number: int) -> Case:
         if not 0 < number <= LARGEST_ID:  # a forged or mistyped number: no such case
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         case = session.execute(_CASE_BY_NUMBER, {"number": number}).unique().scalar_one_or_none()
@@ -164,28 +133,32 @@ class DeskCore:
             raise CaseNotFound(f"There is no CASE-{number}. Check the number and try again.")
         return case
 
-    def _summary(self, case: Case) -> CaseSummary:
+    def summary_of(self, case: Case) -> CaseSummary:
         return summarize(self.policy, case)
 
 
-def summarize(policy: Policy, case: Case) -> CaseSummary:
-    """The plain summary of a case that handlers and the App Home show."""
-    group = policy.groups.get(case.group_key or "")
-    return CaseSummary(
-        number=case.number,
-        ref=case.ref,
-        summary=case.summary,
-        state=case.state,
-        priority=case.priority,
-        priority_label=policy.priorities.get(case.priority, ""),
-        is_major=case.is_major,
-        requester_id=case.requester_id,
-        coordinator_id=case.coordinator_id,
-        group_name=group.name if group else None,
-        support_status=case.support_status,
-        first_response_due=first_response_due(case),
-        channel_id=case.channel_id,
-    )
+class Area:
+    """One area of the desk's actions. Every area holds the one core it was given (its
+    transaction, retries and outbox plumbing); areas never inherit from one another."""
+
+    def __init__(self, core: DeskCore) -> None:
+        self.core = core
+
+    @property
+    def policy(self) -> Policy:
+        return self.core.policy
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
+
+    @property
+    def kb(self) -> KnowledgeBase | None:
+        return self.core.kb
 
 
 def parse_case_ref(text: str) -> int:

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from bot import case_notes, dm_routing
 from bot import notices as n
-from bot.desk.core import CaseSummary, DeskCore
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.intake_fields import IntakeFields
 from store.models import Case, IntakeDraft
@@ -16,17 +17,17 @@ from store.models import Case, IntakeDraft
 ANSWERED = "That message is already answered: look for it on your case, or type `/case`."
 
 
-class DmQuestionDoor(DeskCore):
+class DmQuestionArea(Area):
     """Ask, then act on the answer; each answer counts once."""
 
     def awaits_answer(self, number: int) -> bool:
-        return self.read(number, dm_routing.awaits_answer)
+        return self.core.read(number, dm_routing.awaits_answer)
 
     def ask_about_dm(self, number: int, *, user: str, text: str, channel: str, ts: str) -> None:
         """Keep the words and ask, in the case's outbox lane (retried like any message)."""
         now = self.clock.now()
-        with self._transaction() as (session, effects):
-            case = self._case(session, number)
+        with self.core.transaction() as (session, effects):
+            case = self.core.case(session, number)
             draft = IntakeDraft(
                 reporter_id=user,
                 fields=dm_routing.held_words(user, text, channel=channel, ts=ts),
@@ -62,7 +63,7 @@ class DmQuestionDoor(DeskCore):
                 source=source,
             )
 
-        return self._act(number, change)
+        return self.core.act(number, change)
 
     def dm_is_new(self, draft_id: int, *, actor: str) -> IntakeFields:
         """No: the words go to the self-service form; nothing is recorded until it is sent."""

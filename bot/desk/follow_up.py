@@ -4,46 +4,31 @@ cases that severe closes open (CLOSE-5, QUAL-3)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from bot import major, problems
-from bot.desk.core import CaseSummary, DeskCore
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary, ProblemSummary
 from bot.notices import Notice
 from store.models import Problem
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProblemSummary:
-    """What a handler needs to answer about a problem, read inside the transaction."""
-
-    id: int
-    ref: str
-    state: str
-    state_label: str
-    case_ref: str
-    owner_id: str
-    reviewed: bool
-    actions: int
-    open_actions: int
-
-
-class FollowUpDoor(DeskCore):
+class FollowUpArea(Area):
     """Link and unlink cases to a parent; review, act on and approve problem cases."""
 
     # -- WORK-6 --------------------------------------------------------------------------------
     def link_cases(self, child: int, parent: int, *, actor: str) -> CaseSummary:
         """Link `child` to `parent` (the parent's summary comes back)."""
-        return self._act(
+        return self.core.act(
             parent,
             lambda s, c: major.link(
-                s, self.policy, self._case(s, child), c, actor=actor, now=self.clock.now()
+                s, self.policy, self.core.case(s, child), c, actor=actor, now=self.clock.now()
             ),
         )
 
     def unlink_case(self, child: int, *, actor: str, reason: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             child,
             lambda s, c: major.unlink(
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
@@ -109,7 +94,7 @@ class FollowUpDoor(DeskCore):
         problem_id = problems.parse_ref(ref)
         with self.db.reading() as session:
             number = problems.find(session, problem_id).case.number
-        self._act(number, lambda s, _case: change(s, problems.find(s, problem_id)))
+        self.core.act(number, lambda s, _case: change(s, problems.find(s, problem_id)))
         return self.problem(ref)
 
 

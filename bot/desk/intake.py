@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from bot import (
     changes,
     intake,
-    suggestions,
 )
-from bot.desk.core import DeskCore, HeldForDuplicates, Recorded
+from bot.desk.core import Area
+from bot.desk.views import HeldForDuplicates, Recorded
 from bot.errors import UserFacingError
 from bot.intake_fields import FieldError, IntakeFields, check_fields
 from bot.notices import Notice
@@ -25,14 +25,14 @@ _NEW_DRAFT = insert(IntakeDraft).returning(IntakeDraft.id)
 _SEEN = select(SeenRequest.case_id).where(SeenRequest.key == bindparam("key"))
 
 
-class IntakeDoor(DeskCore):
+class IntakeArea(Area):
     """Record a contact, hold possible duplicates, suggest articles."""
 
     # -- intake -------------------------------------------------------------------------------
     def check(self, fields: IntakeFields) -> list[FieldError]:
         return check_fields(fields, self.policy)
 
-    def intake(
+    def record(
         self, fields: IntakeFields, *, request_key: str | None = None, check_duplicates: bool = True
     ) -> Recorded | HeldForDuplicates:
         """Record the contact, or hold it as a draft when it may duplicate an open case. The
@@ -61,13 +61,13 @@ class IntakeDoor(DeskCore):
                     similar=found.similar,
                     same_service=found.same_service,
                 )
-        with self._transaction() as (session, effects):
+        with self.core.transaction() as (session, effects):
             earlier = self._recorded_before(session, request_key)
             if earlier is not None:
                 return earlier
             case = self._record(session, fields, effects, request_key)
-            recorded = Recorded(case=self._summary(case))
-        self.suggest(recorded.case.number, actor=fields.reporter_id)
+            recorded = Recorded(case=self.core.summary_of(case))
+        self.core.suggest(recorded.case.number, actor=fields.reporter_id)
         return recorded
 
     def _recorded_before(self, session: Session, request_key: str | None) -> Recorded | None:
@@ -77,35 +77,35 @@ class IntakeDoor(DeskCore):
         case_id = session.scalar(_SEEN, {"key": request_key})
         if case_id is None:
             return None
-        return Recorded(case=self._summary(session.get_one(Case, case_id)), already=True)
+        return Recorded(case=self.core.summary_of(session.get_one(Case, case_id)), already=True)
 
     def record_draft(self, draft_id: int, *, actor: str) -> Recorded:
         """The reporter looked at the possible duplicates and wants a new case anyway."""
-        with self._transaction() as (session, effects):
+        with self.core.transaction() as (session, effects):
             draft, fields = self._open_draft(session, draft_id, actor)
             key = f"draft:{draft_id}"
             if draft.used_at is not None:
                 return self._draft_outcome(session, draft)
             case = self._record(session, fields, effects, key)
             draft.used_at, draft.outcome = self.clock.now(), f"recorded:{case.id}"
-            recorded = Recorded(case=self._summary(case))
-        self.suggest(recorded.case.number, actor=actor)
+            recorded = Recorded(case=self.core.summary_of(case))
+        self.core.suggest(recorded.case.number, actor=actor)
         return recorded
 
     def link_draft(self, draft_id: int, number: int, *, actor: str) -> Recorded:
         """The reporter links the contact to an existing open case instead of a new one."""
-        with self._transaction() as (session, effects):
+        with self.core.transaction() as (session, effects):
             draft, fields = self._open_draft(session, draft_id, actor)
             if draft.used_at is not None:
                 return self._draft_outcome(session, draft)
-            case = self._case(session, number)
+            case = self.core.case(session, number)
             if case.state == "closed":
                 raise UserFacingError(f"{case.ref} is closed; record a new case instead.")
             effects.append(
                 (case, intake.link_contact(self.policy, case, fields, now=self.clock.now()))
             )
             draft.used_at, draft.outcome = self.clock.now(), f"linked:{case.id}"
-            return Recorded(case=self._summary(case))
+            return Recorded(case=self.core.summary_of(case))
 
     def _record(
         self,
@@ -137,15 +137,6 @@ class IntakeDoor(DeskCore):
     def _draft_outcome(self, session: Session, draft: IntakeDraft) -> Recorded:
         """A second click on the same choice answers with what the first one did."""
         _, case_id = (draft.outcome or ":").split(":", 1)
-        return Recorded(case=self._summary(session.get_one(Case, int(case_id))), already=True)
-
-    def send_article_link(
-        self, number: int, article_id: str, title: str, url: str, actor: str
-    ) -> None:
-        """WORK-2's "send to requester": the link (never the text) in the desk's voice."""
-        self._act(
-            number,
-            lambda s, c: suggestions.send_link(
-                c, article_id=article_id, title=title, url=url, actor=actor, now=self.clock.now()
-            ),
+        return Recorded(
+            case=self.core.summary_of(session.get_one(Case, int(case_id))), already=True
         )

@@ -7,15 +7,16 @@ from sqlalchemy.orm import Session
 
 from bot import closure, requests
 from bot import notices as n
-from bot.desk.closing import ClosingDoor
-from bot.desk.core import CaseSummary
+from bot.desk.closing import link_articles
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from kb.service import KbError
 from store.models import Case
 
 
-class RequestDoor(ClosingDoor):
+class RequestsArea(Area):
     """Requests that are not incidents (WORK-5)."""
 
     def answer_information(self, number: int, *, actor: str, article_ids: list[str]) -> CaseSummary:
@@ -34,22 +35,33 @@ class RequestDoor(ClosingDoor):
                     id=article.id, title=article.title, url=self.kb.url(article.id)
                 )
             )
-        summary = self._act(
-            number,
-            lambda s, c: requests.send_information(
-                s, self.policy, c, actor=actor, articles=links, now=self.clock.now()
-            ),
-        )
-        for link in links:
-            self.kb.record_sent(link.id, case_number=number, actor=actor)
-        return summary
+        kb = self.kb
+
+        def send(session: Session, case: Case) -> list[Notice]:
+            notices = requests.send_information(
+                session, self.policy, case, actor=actor, articles=links, now=self.clock.now()
+            )
+            for link in links:  # recorded as sent in the transaction that sends them
+                kb.record_sent_in(session, link.id, case_number=number, actor=actor)
+            return notices
+
+        return self.core.act(number, send)
 
     def confirm_information(self, number: int, *, actor: str, got_it: bool) -> CaseSummary:
         """The requester's answer: "Got it" closes the case as answered; "I still need help"
         reopens it to whoever sent the articles."""
         if not got_it:
-            return self.answer_verification(
-                number, actor=actor, working=False, words=requests.NOT_ANSWERED
+            return self.core.act(
+                number,
+                lambda s, c: closure.answer(
+                    s,
+                    self.policy,
+                    c,
+                    actor=actor,
+                    working=False,
+                    words=requests.NOT_ANSWERED,
+                    now=self.clock.now(),
+                ),
             )
 
         def confirm(session: Session, case: Case) -> list[Notice]:
@@ -74,12 +86,12 @@ class RequestDoor(ClosingDoor):
                     *n.refresh_cards(self.policy, case),
                 ]
 
-        summary = self._act(number, confirm)
-        self._link_articles(summary, actor=actor)
+        summary = self.core.act(number, confirm)
+        link_articles(self.core, summary, actor=actor)
         return summary
 
     def apply_catalog_item(self, number: int, *, actor: str, item_key: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: requests.apply_item(
                 s, self.policy, c, actor=actor, item_key=item_key, now=self.clock.now()
@@ -87,7 +99,7 @@ class RequestDoor(ClosingDoor):
         )
 
     def meet_prerequisite(self, number: int, *, actor: str, prerequisite: int) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: requests.meet_prerequisite(
                 s, self.policy, c, actor=actor, number=prerequisite, now=self.clock.now()
@@ -97,7 +109,7 @@ class RequestDoor(ClosingDoor):
     def authorize_request(
         self, number: int, *, actor: str, approve: bool, reason: str = ""
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: requests.authorize(
                 s, self.policy, c, actor=actor, approve=approve, reason=reason, now=self.clock.now()

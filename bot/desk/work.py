@@ -23,14 +23,15 @@ from bot import (
     unsupported_report,
     waiting,
 )
-from bot.desk.core import CaseSummary, DeskCore
+from bot.desk.core import Area
+from bot.desk.views import CaseSummary
 from bot.errors import UserFacingError
 from bot.notices import Notice
 from bot.reclassify import Reclassification
 from store.models import Case
 
 
-class WorkDoor(DeskCore):
+class WorkArea(Area):
     """Every step of working a case between intake and resolution."""
 
     # -- working a case -----------------------------------------------------------------------
@@ -39,7 +40,7 @@ class WorkDoor(DeskCore):
         estimate refuses the whole take, so nothing is half done). A take that would be refused
         is refused from a read, without waiting for the writer; the write checks again."""
         with self.db.reading() as session:
-            take.check_takeable(self.policy, self._case(session, number), actor)
+            take.check_takeable(self.policy, self.core.case(session, number), actor)
 
         def change(session: Session, case: Case) -> list[Notice]:
             now = self.clock.now()
@@ -50,11 +51,11 @@ class WorkDoor(DeskCore):
                 )
             return notices
 
-        return self._act(number, change)
+        return self.core.act(number, change)
 
     def give_estimate(self, number: int, *, actor: str, text: str) -> CaseSummary:
         """WORK-1: the promise to the requester (next contact or resolution)."""
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: estimates.give(
                 s, self.policy, c, actor=actor, text=text, now=self.clock.now()
@@ -66,19 +67,19 @@ class WorkDoor(DeskCore):
     ) -> CaseSummary:
         if not reason.strip():
             raise UserFacingError("Give a reason for the change: it goes on the timeline.")
-        summary = self._act(
+        summary = self.core.act(
             number,
             lambda s, c: reclassify.reclassify(
                 s, self.policy, c, change, actor=actor, reason=reason.strip(), now=self.clock.now()
             ),
         )
-        self.suggest(number, actor=actor)
+        self.core.suggest(number, actor=actor)
         return summary
 
     def approve_override(
         self, number: int, *, actor: str, reason: str, lasting: bool
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: supportability.approve_override(
                 s, self.policy, c, actor=actor, reason=reason, lasting=lasting, now=self.clock.now()
@@ -86,7 +87,7 @@ class WorkDoor(DeskCore):
         )
 
     def decline(self, number: int, *, actor: str, reason: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: supportability.decline(
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
@@ -105,10 +106,10 @@ class WorkDoor(DeskCore):
             major.share_update(session, case, event_id=update.id, actor=actor, now=now)
             return notices
 
-        return self._act(number, change)
+        return self.core.act(number, change)
 
     def wait_on_requester(self, number: int, *, actor: str, reason: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: waiting.wait_on_requester(
                 s, self.policy, c, actor=actor, reason=reason, now=self.clock.now()
@@ -116,7 +117,7 @@ class WorkDoor(DeskCore):
         )
 
     def resume(self, number: int, *, actor: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: waiting.resume(s, self.policy, c, actor=actor, now=self.clock.now()),
         )
@@ -125,7 +126,7 @@ class WorkDoor(DeskCore):
     def handoff(
         self, number: int, *, actor: str, to_user: str, note: str, replacing: int | None = None
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: handoff.offer(
                 s,
@@ -140,7 +141,7 @@ class WorkDoor(DeskCore):
         )
 
     def accept_handoff(self, number: int, handoff_id: int, *, actor: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: handoff.accept(
                 s, self.policy, c, handoff_id=handoff_id, actor=actor, now=self.clock.now()
@@ -150,7 +151,7 @@ class WorkDoor(DeskCore):
     def decline_handoff(
         self, number: int, handoff_id: int, *, actor: str, reason: str
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: handoff.decline(
                 s,
@@ -164,7 +165,7 @@ class WorkDoor(DeskCore):
         )
 
     def cancel_handoff(self, number: int, *, actor: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: handoff.cancel(s, self.policy, c, actor=actor, now=self.clock.now()),
         )
@@ -172,7 +173,7 @@ class WorkDoor(DeskCore):
     def consult(
         self, number: int, *, actor: str, group_key: str, via: str, question: str
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: consult.consult(
                 s,
@@ -188,7 +189,7 @@ class WorkDoor(DeskCore):
 
     def page_on_call(self, number: int, *, actor: str) -> CaseSummary:
         """SLA-2: the warning's "Page the group's on-call" for a case nobody has taken."""
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: sla_alerts.page_on_call(
                 s, self.policy, c, actor=actor, now=self.clock.now()
@@ -198,7 +199,7 @@ class WorkDoor(DeskCore):
     def decide_after_consult(
         self, number: int, consult_id: int, *, actor: str, decision: str
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: consult.decide(
                 s,
@@ -214,7 +215,7 @@ class WorkDoor(DeskCore):
     def answer_center_test(
         self, number: int, *, round_number: int, question: str, value: str, actor: str
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: command_center_test.answer(
                 s,
@@ -232,7 +233,7 @@ class WorkDoor(DeskCore):
     def reassign(
         self, number: int, *, how: str, to_group: str, reason: str, actor: str
     ) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: reassign.reassign(
                 s,
@@ -247,20 +248,24 @@ class WorkDoor(DeskCore):
         )
 
     def return_to_owner(self, number: int, *, note: str, actor: str) -> CaseSummary:
-        return self._act(
+        return self.core.act(
             number,
             lambda s, c: reassign.return_to_owner(
                 s, self.policy, c, note=note, actor=actor, now=self.clock.now()
             ),
         )
 
-    def reassignment_figures(self, *, days: int) -> reassign_report.ReassignmentFigures:
+    def reassignment_figures(self, *, days: int, actor: str) -> reassign_report.ReassignmentFigures:
+        self.core.require_staff(actor, to="read the reassignment figures")
         with self.db.reading() as session:
             since = self.clock.now() - timedelta(days=days)
             return reassign_report.figures(session, since=since)
 
-    def unsupported_services(self, *, days: int) -> unsupported_report.UnsupportedReport:
+    def unsupported_services(
+        self, *, days: int, actor: str
+    ) -> unsupported_report.UnsupportedReport:
         """CLASSIFY-2: services missing from the catalog or unsupported, and time spent."""
+        self.core.require_staff(actor, to="read the unsupported-services report")
         now = self.clock.now()
         with self.db.reading() as session:
             return unsupported_report.report(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import home
 from bot.desk import CaseSummary
-from bot.desk.core import summarize
+from bot.desk.views import summarize
 from bot.home import AtRisk, HomeData
 from bot.render.cards import ACTION_TAKE
 from bot.render.common import buttons, context, duration, safe, section, user, when
