@@ -53,30 +53,20 @@ def warning_notices(
         people = target.removeprefix(n.AVAILABLE).split(":")
         notice = n.post(target, TEMPLATE, clock=clock.id, late=late)
         return [notice], {"clock": clock.id, "to": people, "unclaimed": False}
-    notices = []
-    if case.coordinator_id != group.on_call:
-        notices.append(
-            n.post(
-                case.coordinator_id,
-                TEMPLATE,
-                key=warning_key(clock.id, case.coordinator_id),
-                clock=clock.id,
-                late=late,
-                page=True,
-                group=group.key,
-            )
-        )
-    notices.append(
+    # The coordinator may page the on-call; the on-call may take it (one warning if the same).
+    asks = {case.coordinator_id: {"page": True}, group.on_call: {"take": True}}
+    notices = [
         n.post(
-            group.on_call,
+            person,
             TEMPLATE,
-            key=warning_key(clock.id, group.on_call),
+            key=warning_key(clock.id, person),
             clock=clock.id,
             late=late,
-            take=True,
             group=group.key,
+            **ask,
         )
-    )
+        for person, ask in asks.items()
+    ]
     people = list(dict.fromkeys([case.coordinator_id, group.on_call]))
     detail = {
         "clock": clock.id,
