@@ -20,7 +20,7 @@ from bot.intake_fields import IntakeFields
 from bot.notices import Notice
 from bot.routing import route
 from bot.timeline import add_party, record_event
-from bot.vocabulary import NOT_IN_CATALOG, OPEN_STATES, UNKNOWN
+from bot.vocabulary import CONTACT_CHANNELS, NOT_IN_CATALOG, OPEN_STATES, UNKNOWN, label
 from config.policy import Policy
 from kb.similarity import best_matches
 from store.models import Case, CaseState, PartyRole, ServiceOverride
@@ -212,7 +212,7 @@ def record_case(
         actor=fields.reporter_id,
         kind="recorded",
         new=f"CASE-{case.number}",
-        reason=f"contact by {fields.contact_channel}",
+        reason=f"contact by {label(CONTACT_CHANNELS, fields.contact_channel)}",
         detail={"unknown_answers": fields.unknown_count(policy)},
     )
     record_event(
