@@ -16,6 +16,7 @@ from bot.render.clocks import clocks_message
 from bot.render.help import help_message, unknown_subcommand
 from bot.views.intake_modal import IntakePrefill, intake_modal
 from bot.views.results import (
+    HELP_CASE_CHANNEL,
     HELP_FOOT,
     HELP_HEAD,
     duplicates_message,
@@ -149,7 +150,7 @@ def help_lines(desk: Desk, verbs: dict[str, Subcommand], *, staff: bool) -> list
         HELP_HEAD,
         "• `/case` — open the intake form" if staff else "• `/case` — tell the desk what is wrong",
         *(v.help_line() for v in verbs.values()),
-        *(line.format(**values) for line in HELP_FOOT),
+        *(line.format(**values) for line in HELP_FOOT if staff or line != HELP_CASE_CHANNEL),
     ]
 
 

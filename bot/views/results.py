@@ -141,9 +141,10 @@ def error_message(text: str) -> dict[str, Any]:
 
 
 HELP_HEAD = "*Casedesk*: `/case` commands"
+HELP_CASE_CHANNEL = "In a case's own channel the case number can be left out."  # staff only
 HELP_FOOT = (
     "• `/case help` — this list",
-    "In a case's own channel the case number can be left out.",
+    HELP_CASE_CHANNEL,
     "Values: service = {services}; impact = {impacts}; urgency = {urgencies}; type = {types}; "
     'category = {categories}. Use `?` for "I don\'t know". Quote a summary that contains `=`.',
 )
