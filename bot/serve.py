@@ -1,12 +1,14 @@
 """The two ways to meet Slack (DESIGN decision 5): Socket Mode, or HTTP on PORT with
-/slack/events (signatures verified by Bolt) and /healthz, under gunicorn in production.
+/slack/events (signatures verified by Bolt) and /healthz, under gunicorn in production. In Socket
+Mode the same web app (without /slack/events) still listens on PORT, so pages, the health probe
+and webhooks from other systems work in both modes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -14,6 +16,8 @@ from sqlalchemy import text
 
 from bot.app import Runtime
 from bot.article_page import article_page
+from bot.serve_types import StartResponse, WsgiApp
+from bot.web_server import start_web_server
 
 log = logging.getLogger(__name__)
 
@@ -21,18 +25,16 @@ log = logging.getLogger(__name__)
 # side by side instead of waiting in the accept queue (bench-load: a lower p99 at 50 than 16).
 THREADS = 32
 
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-
-def wsgi_app(runtime: Runtime) -> WsgiApp:
-    """/slack/events for Slack, /healthz for the load balancer; nothing else is served."""
+def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
+    """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
+    article pages; nothing else is served."""
     slack = SlackRequestHandler(runtime.app)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if path == "/slack/events" and method == "POST":
+        if path == "/slack/events" and method == "POST" and slack_events:
             return slack(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
@@ -47,6 +49,8 @@ def wsgi_app(runtime: Runtime) -> WsgiApp:
             )
             return [data]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
+        if not slack_events:
+            return [b"not found: in Socket Mode Slack's events arrive over the socket"]
         return [b"not found: Slack requests go to /slack/events"]
 
     return application
@@ -102,5 +106,7 @@ def run_socket_mode(runtime: Runtime) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     runtime.start_background()
-    log.info("Socket Mode: connecting to Slack")
+    port = runtime.settings.port
+    start_web_server(wsgi_app(runtime, slack_events=False), host="0.0.0.0", port=port)
+    log.info("Socket Mode: web pages and /healthz on port %s; connecting to Slack", port)
     SocketModeHandler(runtime.app, runtime.settings.app_token).start()  # type: ignore[no-untyped-call]

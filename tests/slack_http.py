@@ -17,10 +17,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from socketserver import ThreadingMixIn
 from typing import Any, TypeVar
 from urllib.parse import urlencode
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import requests
 from sqlalchemy import func, select
@@ -30,6 +28,7 @@ from bot.sandbox.standin import SlackStandIn
 from bot.sandbox.standin_state import Call
 from bot.sandbox.world import demo_standin, load_workspace
 from bot.serve import wsgi_app
+from bot.web_server import start_web_server
 from config.settings import load_settings
 from store.models import Case, OutboxItem
 from tests.conftest import TEST_ACK_DEADLINE
@@ -83,17 +82,6 @@ def signature(secret: str, timestamp: str, body: str) -> str:
     """X-Slack-Signature: v0=hex(hmac_sha256(secret, "v0:{timestamp}:{body}"))."""
     base = f"v0:{timestamp}:{body}".encode()
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-
-
-# -- the WSGI server ---------------------------------------------------------------------------
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 # -- the desk under test -----------------------------------------------------------------------
@@ -265,24 +253,8 @@ def start_desk(tmp_path: Path) -> SlackDesk:
         # In-flight listeners finish before the database and the stand-in go away.
         executor = runtime.app.listener_runner.listener_executor
         closers.append(lambda: executor.shutdown(wait=True))
-        httpd = make_server(
-            "127.0.0.1",
-            0,
-            wsgi_app(runtime),
-            server_class=ThreadingWSGIServer,
-            handler_class=QuietHandler,
-        )
-        thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        thread.start()
-
-        def stop_http() -> None:
-            httpd.shutdown()
-            httpd.server_close()
-            thread.join(timeout=5)
-
-        closers.append(stop_http)
+        web = start_web_server(wsgi_app(runtime), host="127.0.0.1", port=0)
+        closers.append(web.stop)
         runtime.dispatcher.start(interval=0.05)
     except BaseException:
         for closer in reversed(closers):
@@ -292,7 +264,7 @@ def start_desk(tmp_path: Path) -> SlackDesk:
         standin=standin,
         clock=clock,
         runtime=runtime,
-        url=f"http://127.0.0.1:{httpd.server_port}",
+        url=f"http://127.0.0.1:{web.port}",
         team_id=spec["team"]["id"],
         team_domain=spec["team"]["domain"],
         _closers=closers,

@@ -22,6 +22,8 @@ import requests
 
 from bot.render.common import plain_when
 from bot.sandbox.standin_state import Call
+from bot.serve import wsgi_app
+from bot.web_server import start_web_server
 from store.models import OutboxItem
 from tests.helpers import message_text
 from tests.slack_http import (
@@ -525,3 +527,19 @@ def test_intake_1_case_new_accepts_an_apostrophe_in_the_summary(slack: SlackDesk
     assert response.status_code == 200
     assert response.json()["text"] == "Recorded CASE-1001", response.json()["text"]
     assert slack.case(1001).summary == "Outlook won't open"
+
+
+def test_socket_mode_serves_the_web_pages_on_port_but_not_slack_events(slack: SlackDesk) -> None:
+    """In Socket Mode the bot still listens on PORT (alerts, pages, the health probe), while
+    Slack's events come over the socket only: a POST to /slack/events there is not served."""
+    web = start_web_server(wsgi_app(slack.runtime, slack_events=False), host="127.0.0.1", port=0)
+    try:
+        url = f"http://127.0.0.1:{web.port}"
+        assert requests.get(url + "/healthz", timeout=10).json() == {"ok": True, "mode": "http"}
+        refused = requests.post(url + "/slack/events", data=b"{}", timeout=10)
+        assert (refused.status_code, refused.text) == (
+            404,
+            "not found: in Socket Mode Slack's events arrive over the socket",
+        )
+    finally:
+        web.stop()
