@@ -28,7 +28,8 @@ THREADS = 32
 
 def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
     """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
-    article pages; nothing else is served."""
+    article pages, and monitoring's alerts (`/alerts/<kind>`, bot/alerts/receive.py); nothing
+    else is served."""
     slack = SlackRequestHandler(runtime.app)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -36,6 +37,8 @@ def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST" and slack_events:
             return slack(environ, start_response)
+        if path.startswith("/alerts/"):
+            return runtime.alert_receiver(path.removeprefix("/alerts/"), environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
         if path.startswith("/kb/") and method == "GET":
@@ -98,7 +101,10 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
         runtime.db.after_fork()
         runtime.start_background()
 
-    log.info("HTTP mode on port %s: POST /slack/events, GET /healthz", runtime.settings.port)
+    log.info(
+        "HTTP mode on port %s: POST /slack/events, POST /alerts/..., GET /healthz",
+        runtime.settings.port,
+    )
     Server().run()
 
 

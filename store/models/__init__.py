@@ -3,6 +3,13 @@
 The schema is owned by Alembic (store/migrations); these models must match it, which a test checks.
 """
 
+from store.models.alerts import (
+    Alert,
+    AlertGroup,
+    AlertNotification,
+    AlertState,
+    NotificationStatus,
+)
 from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
 from store.models.cases import Case, CaseEvent, CaseParty, CaseState, Counter, PartyRole
 from store.models.changes import Change, Rfc, RfcState
@@ -15,6 +22,10 @@ from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, 
 
 __all__ = [
     "NAMING",
+    "Alert",
+    "AlertGroup",
+    "AlertNotification",
+    "AlertState",
     "Approval",
     "Base",
     "Case",
@@ -30,6 +41,7 @@ __all__ = [
     "HandoffState",
     "IntakeDraft",
     "JsonRecord",
+    "NotificationStatus",
     "OutboxItem",
     "OutboxStatus",
     "PartyRole",

@@ -1,0 +1,165 @@
+"""Alerts from monitoring (INTAKE-1, INTAKE-4): accept a notification durably (one row, before
+the sender hears 2xx), then work the queue: each notification in one transaction with the cases
+it opens or updates and their outbox rows. Cases are recorded through the intake area, as every
+path records them."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.alerts import grouping, payloads
+from bot.desk.core import BACKOFF_SECONDS, STALE_RETRIES, Area, DeskCore
+from bot.desk.intake import IntakeArea
+from bot.errors import UserFacingError
+from bot.intake_fields import IntakeFields
+from bot.notices import enqueue
+from store import alert_queue
+from store.models import AlertNotification, Case, NotificationStatus
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+GIVE_UP_AFTER = 5  # attempts; then the notification is marked failed with its error
+RETRY_AFTER = timedelta(seconds=5)
+
+
+class Replayed(Exception):
+    """A signed body that was accepted before; a replay is refused."""
+
+
+@dataclass(frozen=True)
+class Worked:
+    """What working one notification did (for the bench and tests)."""
+
+    notification: int
+    case_number: int | None
+    opened: bool
+
+
+class AlertsArea(Area):
+    """Accept notifications and work them into cases."""
+
+    def __init__(self, core: DeskCore, intake: IntakeArea) -> None:
+        super().__init__(core)
+        self.intake = intake
+        self._accepted: list[Callable[[], None]] = []
+
+    def on_accept(self, listener: Callable[[], None]) -> None:
+        """Called after a notification is stored (the alert worker's wake-up)."""
+        self._accepted.append(listener)
+
+    def accept(
+        self, *, source: str, lane: str, body: dict[str, Any], signature: str | None = None
+    ) -> int:
+        """Store the notification (one INSERT, committed before the answer); its id."""
+        row = AlertNotification(
+            source=source,
+            lane=lane,
+            body=body,
+            signature=signature,
+            status=NotificationStatus.PENDING,
+            attempts=0,
+            received_at=self.core.clock.now(),
+        )
+        try:
+            with self.core.db.transaction() as session:
+                session.add(row)
+                session.flush()
+                accepted = row.id
+        except IntegrityError:
+            if signature is None:
+                raise
+            raise Replayed(signature) from None
+        for listener in self._accepted:
+            listener()
+        return accepted
+
+    def work_next(self) -> Worked | None:
+        """Claim the oldest notification first in its lane and work it; None when none waits."""
+        now = self.core.clock.now()
+        with self.core.db.transaction() as session:
+            for item_id in alert_queue.due_heads(session, now=now, limit=8):
+                if alert_queue.claim(session, item_id, now=now, lease=LEASE):
+                    break
+            else:
+                return None
+        return self._work(item_id)
+
+    def work_pending(self, *, max_items: int = 100_000) -> list[Worked]:
+        """Work every waiting notification (the sandbox and tests)."""
+        done: list[Worked] = []
+        while len(done) < max_items:
+            worked = self.work_next()
+            if worked is None:
+                break
+            done.append(worked)
+        return done
+
+    def _work(self, item_id: int) -> Worked:
+        for attempt in range(STALE_RETRIES):
+            try:
+                return self._apply(item_id)
+            except (StaleDataError, IntegrityError):
+                # another worker recorded the same group, or changed its case, meanwhile
+                log.info("alert notification %s raced (attempt %s)", item_id, attempt + 1)
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
+            except Exception as exc:
+                log.exception("alert notification %s could not be worked", item_id)
+                self._set_aside(item_id, f"{type(exc).__name__}: {exc}")
+                return Worked(item_id, None, False)
+        self._set_aside(item_id, "changed concurrently too often")
+        return Worked(item_id, None, False)
+
+    def _apply(self, item_id: int) -> Worked:
+        alerts = self.policy.alerts
+        with self.core.transaction() as (session, effects):
+            item = session.get_one(AlertNotification, item_id)
+            if item.status != NotificationStatus.PENDING:
+                return Worked(item_id, None, False)
+            source = alerts.sources.get(item.source) if alerts is not None else None
+            if alerts is None or source is None:
+                raise UserFacingError(f"source {item.source!r} is no longer in alerts.yml")
+            notification = payloads.parse_data(source.kind, item.body)
+            now = self.core.clock.now()
+
+            def record(session: Session, fields: IntakeFields) -> Case:
+                errors = self.intake.check(fields)
+                if errors:
+                    raise UserFacingError("; ".join(f"{e.field}: {e.message}" for e in errors))
+                case, notices = self.intake.record_in(session, fields)
+                session.flush()
+                enqueue(session, now=now, case=case, notices=notices)  # before any link's rows
+                effects.append((case, []))
+                return case
+
+            outcome = grouping.apply(
+                session, self.policy, alerts, source, notification, record=record, now=now
+            )
+            effects.extend(outcome.effects)
+            item.status, item.worked_at, item.lease_until = NotificationStatus.DONE, now, None
+            item.case_id = outcome.case.id if outcome.case is not None else None
+            number = outcome.case.number if outcome.case is not None else None
+        if outcome.opened:
+            self.core.wake()  # the new case's rows were enqueued directly
+        return Worked(item_id, number, outcome.opened)
+
+    def _set_aside(self, item_id: int, error: str) -> None:
+        """Try again later, or after GIVE_UP_AFTER attempts keep it as failed with its error
+        (the raw body stays for a person to read)."""
+        now = self.core.clock.now()
+        with self.core.db.transaction() as session:
+            item = session.get_one(AlertNotification, item_id)
+            item.error = error[:2000]
+            if item.attempts >= GIVE_UP_AFTER:
+                item.status, item.lease_until = NotificationStatus.FAILED, None
+            else:
+                item.lease_until = now + RETRY_AFTER
