@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.sandbox.world import World
 from store.models import Alert, AlertGroup, AlertNotification, NotificationStatus
-from tests.alert_http import Monitoring, monitoring, sample, work  # noqa: F401 (fixture)
+from tests.alert_http import Monitoring, sample, work
 from tests.helpers import case_count, cases, dm_texts, events, outbox
 
 NORA = "U0MON01"

@@ -15,13 +15,15 @@ from config.alerts_policy import PLACEHOLDER, Rule, Source
 
 CHANNEL = "monitoring"  # the contact channel of every alert's case
 _BROADCAST = re.compile(r"(?<![\w@])@(here|channel|everyone)\b", re.IGNORECASE)
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>", re.IGNORECASE)
 _LEFTOVER = re.compile(r"\(\s*\)|\[\s*\]")
 
 
 def defused(text: str) -> str:
     """Plain text that can never notify a whole channel: Slack markup made plain, and @here,
     @channel or @everyone written with a full-width at sign (it reads the same)."""
-    return _BROADCAST.sub(lambda m: "\uff20" + m.group(1), plain(text))
+    text = _SPECIAL.sub(lambda m: "@" + m.group(1), plain(text))  # "&lt;!here&gt;" comes out so
+    return _BROADCAST.sub(lambda m: "\uff20" + m.group(1), text)
 
 
 def labels_of(notification: Notification) -> dict[str, str]:
@@ -44,7 +46,7 @@ def fill(template: str, labels: dict[str, str], annotations: dict[str, str]) -> 
 
     def value(match: re.Match[str]) -> str:
         where, _, name = match.group(1).partition(".")
-        return (labels if where == "labels" else annotations).get(name, "")
+        return defused((labels if where == "labels" else annotations).get(name, ""))
 
     text = _LEFTOVER.sub("", PLACEHOLDER.sub(value, template))
     return re.sub(r"\s+", " ", text).strip(" :-–,;")
