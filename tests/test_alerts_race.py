@@ -68,7 +68,7 @@ def test_intake_4_one_new_group_received_by_two_processes_at_once_is_one_case(
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
-        assert sorted(getattr(w, "opened") for w in worked) == [False, True]
+        assert sorted(w.opened for w in worked) == [False, True]
     with first.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == ROUNDS
         assert session.scalar(select(func.count()).select_from(AlertGroup)) == ROUNDS
@@ -92,7 +92,7 @@ def test_intake_4_two_workers_claim_each_notification_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    worked = [getattr(w, "notification") for w in results[0] + results[1]]
+    worked = [w.notification for w in results[0] + results[1]]
     assert sorted(worked) == list(range(1, 21))  # each once, by one of the two
     with first.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 10
