@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from bot.alerts.payloads import parse_data
 from bot.clock import Clock
 from bot.desk import Desk
+from bot.desk.alerts import Worked
 from config.policy import Policy
 from store.db import Database
+from store.migrate import migrate
 from store.models import AlertGroup, AlertNotification, Case, NotificationStatus
 from tests.alert_http import sample
 
@@ -26,8 +28,6 @@ ROUNDS = 5
 @pytest.fixture
 def two_desks(database_url: str, policy: Policy) -> Iterator[tuple[Desk, Desk]]:
     first, second = Database(database_url), Database(database_url)
-    from store.migrate import migrate
-
     migrate(first)
     try:
         yield (
@@ -47,27 +47,33 @@ def _accept(desk: Desk, n: int) -> int:
     return desk.alerts.accept(source="prometheus", lane=f"prometheus:{group[:40]}", body=body)
 
 
+def _at_once(desks: tuple[Desk, Desk], items: list[int]) -> list[Worked]:
+    """Each desk works its notification at the same moment, past the lane's order (as if
+    both had claimed it)."""
+    start = threading.Barrier(2)
+    worked: list[Worked] = []
+
+    def work(desk: Desk, item: int) -> None:
+        start.wait()
+        worked.append(desk.alerts.work_item(item))
+
+    threads = [
+        threading.Thread(target=work, args=(desk, item))
+        for desk, item in zip(desks, items, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return worked
+
+
 def test_intake_4_one_new_group_received_by_two_processes_at_once_is_one_case(
     two_desks: tuple[Desk, Desk],
 ) -> None:
     first, second = two_desks
     for n in range(ROUNDS):
-        ids = [_accept(first, n), _accept(second, n)]
-        start = threading.Barrier(2)
-        worked: list[object] = []
-
-        def work(desk: Desk, item: int) -> None:
-            start.wait()
-            worked.append(desk.alerts._work(item))  # both at once, past the lane's order
-
-        threads = [
-            threading.Thread(target=work, args=(desk, item))
-            for desk, item in zip(two_desks, ids, strict=True)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        worked = _at_once(two_desks, [_accept(first, n), _accept(second, n)])
         assert sorted(w.opened for w in worked) == [False, True]
     with first.db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == ROUNDS
@@ -82,7 +88,7 @@ def test_intake_4_two_workers_claim_each_notification_once(
     first, second = two_desks
     for n in range(20):
         _accept(first if n % 2 else second, n % 10)
-    results: list[list[object]] = [[], []]
+    results: list[list[Worked]] = [[], []]
 
     def drain(index: int) -> None:
         results[index] = list(two_desks[index].alerts.work_pending())

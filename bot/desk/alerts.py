@@ -92,7 +92,7 @@ class AlertsArea(Area):
                     break
             else:
                 return None
-        return self._work(item_id)
+        return self.work_item(item_id)
 
     def work_pending(self, *, max_items: int = 100_000) -> list[Worked]:
         """Work every waiting notification (the sandbox and tests)."""
@@ -104,7 +104,9 @@ class AlertsArea(Area):
             done.append(worked)
         return done
 
-    def _work(self, item_id: int) -> Worked:
+    def work_item(self, item_id: int) -> Worked:
+        """Work one notification this worker claimed; a race with another worker (the same new
+        group, or its case changed) is retried, and the loser finds the winner's case."""
         for attempt in range(STALE_RETRIES):
             try:
                 return self._apply(item_id)
