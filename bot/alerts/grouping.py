@@ -42,6 +42,7 @@ class Outcome:
 
     case: Case | None = None
     opened: bool = False
+    changed: bool = False  # False: a repeat with nothing new
     effects: list[tuple[Case, list[Notice]]] = field(default_factory=list)
 
     def add(self, case: Case, notices: list[Notice]) -> None:
@@ -113,7 +114,7 @@ def _open(
         reason=f"from {source.key}",
         detail={"fingerprints": [a.fingerprint for a in notification.firing][:50]},
     )
-    outcome.case, outcome.opened = case, True
+    outcome.case, outcome.opened, outcome.changed = case, True, True
     if old_case is not None:
         record_event(case, at=now, actor=None, kind="recurrence_of", new=old_case.ref)
         record_event(old_case, at=now, actor=None, kind="recurred_as", new=case.ref)
@@ -214,6 +215,7 @@ def _update(
         notices.append(n.post(case.coordinator_id, "alerts_resolved", count=len(known)))
     if changed or notices:
         group.updated_at = case.updated_at = now
+        outcome.changed = True
     if notices:
         outcome.add(case, notices)
 

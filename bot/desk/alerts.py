@@ -43,6 +43,7 @@ class Worked:
     notification: int
     case_number: int | None
     opened: bool
+    changed: bool = False  # False: nothing new (a repeat), nobody told
 
 
 class AlertsArea(Area):
@@ -152,7 +153,7 @@ class AlertsArea(Area):
             number = outcome.case.number if outcome.case is not None else None
         if outcome.opened:
             self.core.wake()  # the new case's rows were enqueued directly
-        return Worked(item_id, number, outcome.opened)
+        return Worked(item_id, number, outcome.opened, outcome.changed)
 
     def _set_aside(self, item_id: int, error: str) -> None:
         """Try again later, or after GIVE_UP_AFTER attempts keep it as failed with its error
