@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -49,12 +49,25 @@ def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) ->
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def pending_count(session: Session) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(AlertNotification)
-            .where(AlertNotification.status == NotificationStatus.PENDING)
+def settle_unclaimed(session: Session, cases: dict[int, int | None], *, now: datetime) -> list[int]:
+    """Mark notifications worked without a claim (repeats: id -> their case) in one
+    conditional UPDATE; the ids it settled (not those another worker holds or has worked)."""
+    if not cases:
+        return []
+    result = session.execute(
+        update(AlertNotification)
+        .where(
+            AlertNotification.id.in_(list(cases)),
+            AlertNotification.status == NotificationStatus.PENDING,
+            or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
         )
-        or 0
+        .values(
+            status=NotificationStatus.DONE,
+            worked_at=now,
+            case_id=case(cases, value=AlertNotification.id),
+            attempts=AlertNotification.attempts + 1,
+        )
+        .returning(AlertNotification.id)
+        .execution_options(synchronize_session=False)
     )
+    return list(result.scalars())

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import major
@@ -47,6 +47,41 @@ class Outcome:
 
     def add(self, case: Case, notices: list[Notice]) -> None:
         self.effects.append((case, notices))
+
+
+def latest_group(session: Session, source: Source, notification: Notification) -> AlertGroup | None:
+    return session.execute(
+        select(AlertGroup)
+        .where(AlertGroup.source == source.key, AlertGroup.group_hash == notification.group_hash)
+        .order_by(AlertGroup.episode.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+_LATEST_STATE = (
+    select(AlertGroup.id, AlertGroup.case_id, AlertGroup.all_resolved_at, Case.state)
+    .join(Case, Case.id == AlertGroup.case_id)
+    .where(AlertGroup.source == bindparam("source"), AlertGroup.group_hash == bindparam("group"))
+    .order_by(AlertGroup.episode.desc())
+    .limit(1)
+)
+_KNOWN = select(Alert.fingerprint, Alert.status).where(Alert.group_id == bindparam("group"))
+
+
+def repeat_of(session: Session, source: Source, notification: Notification) -> int | None:
+    """The open case this notification only repeats (every alert already known in the state it
+    reports), or None when working it could change something. Two plain reads, so a worker can
+    settle the many repeats of a storm without holding the writer."""
+    latest = session.execute(
+        _LATEST_STATE, {"source": source.key, "group": notification.group_hash}
+    ).first()
+    if latest is None or latest.state not in OPEN_STATES:
+        return None
+    known = {row.fingerprint: row.status for row in session.execute(_KNOWN, {"group": latest.id})}
+    if any(known.get(a.fingerprint) != a.status for a in notification.alerts):
+        return None
+    firing = any(status == AlertState.FIRING for status in known.values())
+    return int(latest.case_id) if firing == (latest.all_resolved_at is None) else None
 
 
 def apply(

@@ -45,7 +45,7 @@ class AlertWorker:
     def _loop(self, interval: float) -> None:
         while not self._stop.is_set():
             try:
-                worked = self.area.work_next() is not None
+                worked = bool(self.area.work_next())
             except Exception:  # the loop must outlive a bad moment of the database
                 log.exception("alert worker failed")
                 worked = False
