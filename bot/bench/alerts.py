@@ -15,6 +15,8 @@ import argparse
 import json
 import os
 import random
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,7 +33,6 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
-from bot.sandbox.world import demo_standin
 from store.db import Database
 from store.models import AlertGroup, AlertNotification, Case, NotificationStatus
 
@@ -257,12 +258,34 @@ def _fresh_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@dataclass(frozen=True)
+class RemoteSlack:
+    """The stand-in Slack served by a process of its own, so the bot's messages to Slack do not
+    share the senders' interpreter (their answer times would include its work)."""
+
+    bot_token: str
+    api_url: str
+
+
+STANDIN = """
+import sys, time
+from bot.sandbox.world import demo_standin
+standin = demo_standin(clock=time.time, enforce_rate_limits=False)
+server = standin.serve()
+print(standin.bot_token, server.api_url, flush=True)
+sys.stdin.read()
+"""
+
+
 def _run_one(backend: str, database: str, bodies: list[dict[str, Any]], args: Any) -> Figures:
-    standin = demo_standin(clock=time.time, enforce_rate_limits=False)
-    server = standin.serve()
+    slack = subprocess.Popen(
+        [sys.executable, "-c", STANDIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert slack.stdout is not None
+    token, api_url = slack.stdout.readline().split()
     os.environ[TOKEN_ENV] = TOKEN  # the subprocess reads its token from the environment
     port = free_port()
-    process = start_casedesk(port, standin, database)
+    process = start_casedesk(port, RemoteSlack(token, api_url), database)
     try:
         url = wait_until_up(port, process)
         return measure(
@@ -278,7 +301,8 @@ def _run_one(backend: str, database: str, bodies: list[dict[str, Any]], args: An
     finally:
         process.terminate()
         process.wait(timeout=30)
-        server.close()
+        slack.terminate()
+        slack.wait(timeout=30)
         os.environ.pop(TOKEN_ENV, None)
 
 
