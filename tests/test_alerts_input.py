@@ -266,3 +266,23 @@ def test_intake_1_labels_with_markup_or_channel_mentions_are_stored_plain_and_po
     (card,) = texts(world, queue)
     assert "<!channel>" not in card and "@here" not in card and "<b>" not in card
     assert "&lt;b&gt;mx1&lt;/b&gt; &amp; co" in card
+
+
+def test_intake_1_a_database_that_does_not_answer_gets_503_and_the_sender_retries(
+    world: World, monitoring: Monitoring
+) -> None:
+    """The edge fails, not the bot: the database refuses the INSERT; nothing is stored, and the
+    answer tells Alertmanager to retry (it retries any 5xx)."""
+    from sqlalchemy.exc import OperationalError
+
+    def refused(**_: object) -> int:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    world.runtime.desk.alerts.accept = refused  # type: ignore[method-assign]
+    answer = monitoring.post("alertmanager", sample("alertmanager"))
+    assert (answer.status_code, answer.headers["Retry-After"], answer.json()) == (
+        503,
+        "5",
+        {"error": "the desk's database is not answering; send it again"},
+    )
+    assert _stored(world) == 0

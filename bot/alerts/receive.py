@@ -4,7 +4,8 @@ answer is fast and a process that dies after it loses nothing.
 
 Answers are JSON: 202 `{"accepted": true, "notification": id}`; 401 for no or a wrong token, an
 expired or bad signature, or a replayed signed body; 400 naming the field; 413 over 1 MB; 404
-for a kind no source of alerts.yml has; 405 for anything but POST.
+for a kind no source of alerts.yml has; 405 for anything but POST; 503 with Retry-After when the
+database does not answer (nothing was stored; the sender retries).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from bot.alerts.payloads import PayloadError, decode, parse_data
 from bot.clock import Clock
 from bot.desk.alerts import AlertsArea, Replayed
+from bot.errors import is_database_outage
 from bot.serve_types import StartResponse
 from config.alerts_policy import AlertsFile, Source
 
@@ -65,6 +67,7 @@ _REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Payload Too Large",
+    503: "Service Unavailable",
 }
 
 
@@ -84,6 +87,8 @@ class AlertReceiver:
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
         if answer.status == 401:
             headers.append(("WWW-Authenticate", 'Bearer realm="casedesk-alerts"'))
+        if answer.status == 503:
+            headers.append(("Retry-After", "5"))  # Alertmanager and Grafana retry a 5xx
         start_response(f"{answer.status} {_REASONS[answer.status]}", headers)
         return [data]
 
@@ -120,6 +125,11 @@ class AlertReceiver:
             )
         except Replayed:
             return Answer(401, {"error": "this signed body was received before; sign it anew"})
+        except Exception as exc:
+            if not is_database_outage(exc):
+                raise
+            log.warning("alert not stored, the database did not answer: %s", exc)
+            return Answer(503, {"error": "the desk's database is not answering; send it again"})
         return Answer(202, {"accepted": True, "notification": accepted})
 
     def _sources(self, kind: str) -> list[Source]:

@@ -10,7 +10,7 @@ import threading
 from bot.desk.alerts import AlertsArea
 
 log = logging.getLogger(__name__)
-WORKERS = 4  # threads per process: case work waits on the database, so they overlap
+WORKERS = 2
 
 
 class AlertWorker:
