@@ -25,15 +25,12 @@ from bot.serve import wsgi_app
 from bot.web_server import start_web_server
 from store.models import AlertNotification
 from tests.alert_http import TOKENS, work
-from tests.conftest import POSTGRES_ADMIN_URL
 from tests.helpers import cases, events, outbox
 from tests.real_programs import program
 
 # The scenario tests Alertmanager's HTTP against the bot, not the database's dialect (that is
-# tests/test_alerts_race.py), so it runs once, in the SQLite pass, within the CI budget.
-pytestmark = pytest.mark.skipif(
-    bool(POSTGRES_ADMIN_URL), reason="the real-Alertmanager scenario runs in the SQLite pass"
-)
+# tests/test_alerts_race.py), so test.sh runs it once, in the SQLite pass, within the CI budget.
+pytestmark = pytest.mark.sqlite_pass_only
 CONFIG = """
 route:
   receiver: casedesk

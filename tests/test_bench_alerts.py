@@ -7,9 +7,12 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from bot.bench.alerts import run_benchmark, traffic
 
 
+@pytest.mark.sqlite_pass_only  # it makes its own SQLite file whatever the pass
 def test_intake_4_the_alert_bench_makes_one_case_per_group_at_small_numbers() -> None:
     out = io.StringIO()
     argv = ["--notifications", "60", "--groups", "6", "--fingerprints", "18"]
