@@ -96,12 +96,7 @@ def apply(
 ) -> Outcome:
     """Work one notification into the cases (see the module's docstring)."""
     outcome = Outcome()
-    latest = session.execute(
-        select(AlertGroup)
-        .where(AlertGroup.source == source.key, AlertGroup.group_hash == notification.group_hash)
-        .order_by(AlertGroup.episode.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    latest = latest_group(session, source, notification)
     case = session.get(Case, latest.case_id) if latest is not None else None
     if latest is None or case is None or case.state not in OPEN_STATES:
         if not notification.firing:  # resolved news about a group with no open case
@@ -156,11 +151,10 @@ def _open(
         old_case.updated_at = now
         recurrence = n.post(case.coordinator_id, "alert_recurrence", previous=old_case.number)
         outcome.add(case, [recurrence])
-    storm_parent = _storm_parent(session, policy, alerts, case, now)
+    storm_parent = _storm_parent(session, alerts, case, now)
     if storm_parent is not None:
-        outcome.add(
-            storm_parent,
-            major.attach(
+        try:
+            linked = major.attach(
                 session,
                 policy,
                 case,
@@ -168,13 +162,13 @@ def _open(
                 actor=None,
                 now=now,
                 reason=f"alert storm on {case.service_key}",
-            ),
-        )
+            )
+        except major.LinkRefused:  # the incident cannot take it: the case stands on its own
+            return
+        outcome.add(storm_parent, linked)
 
 
-def _storm_parent(
-    session: Session, policy: Policy, alerts: AlertsFile, case: Case, now: datetime
-) -> Case | None:
+def _storm_parent(session: Session, alerts: AlertsFile, case: Case, now: datetime) -> Case | None:
     """WORK-6: the first open alert case on the same service within the storm window (or the
     incident it is already part of); None when this case is the first."""
     if case.service_key in (UNKNOWN, "", None):
