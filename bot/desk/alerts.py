@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.alerts import grouping, payloads
@@ -32,8 +32,21 @@ LEASE = timedelta(seconds=60)
 GIVE_UP_AFTER = 5  # attempts; then the notification is marked failed with its error
 RETRY_AFTER = timedelta(seconds=5)
 BATCH = 50  # lane heads looked at per round; their repeats are settled in one statement
+LANE_BATCH = 50  # a claimed notification's lane followers worked in its transaction
 # Built once: every accepted POST runs it, ahead of its answer.
 _ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
+_CLAIMED = aliased(AlertNotification)
+_FOLLOWERS = (
+    select(AlertNotification.id)
+    .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
+    .where(
+        _CLAIMED.id == bindparam("id"),
+        AlertNotification.id > _CLAIMED.id,
+        AlertNotification.status == NotificationStatus.PENDING,
+    )
+    .order_by(AlertNotification.id)
+    .limit(LANE_BATCH)
+)
 
 
 class Replayed(Exception):
@@ -108,7 +121,7 @@ class AlertsArea(Area):
             with self.core.db.transaction() as session:
                 claimed = alert_queue.claim(session, item_id, now=now, lease=LEASE)
             if claimed:
-                done.append(self.work_item(item_id))
+                done += self.work_lane(item_id)
         return done
 
     def _repeat(self, session: Session, item_id: int) -> Worked | None:
@@ -140,32 +153,41 @@ class AlertsArea(Area):
         return done
 
     def work_item(self, item_id: int) -> Worked:
-        """Work one notification this worker claimed; a race with another worker (the same new
-        group, or its case changed) is retried, and the loser finds the winner's case."""
+        """Work one notification this worker claimed (and its lane's later ones with it)."""
+        return self.work_lane(item_id)[0]
+
+    def work_lane(self, item_id: int) -> list[Worked]:
+        """Work the claimed notification and the ones already waiting behind it in its lane,
+        in order, in one transaction (a storm's repeats of a new group are worked with it). A
+        race with another worker (the same new group, or its case changed) is retried, and
+        the loser finds the winner's case; a failure is retried with the claimed one alone,
+        then set aside."""
+        with self.core.db.reading() as session:
+            followers = list(session.execute(_FOLLOWERS, {"id": item_id}).scalars())
+        batch = [item_id, *followers]
         for attempt in range(STALE_RETRIES):
             try:
-                return self._apply(item_id)
+                return self._apply(batch)
             except (StaleDataError, IntegrityError):
-                # another worker recorded the same group, or changed its case, meanwhile
                 log.info("alert notification %s raced (attempt %s)", item_id, attempt + 1)
                 time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
             except Exception as exc:
+                if len(batch) > 1:
+                    batch = [item_id]  # one of the followers may be the bad one
+                    continue
                 log.exception("alert notification %s could not be worked", item_id)
                 self._set_aside(item_id, f"{type(exc).__name__}: {exc}")
-                return Worked(item_id, None, False)
+                return [Worked(item_id, None, False)]
         self._set_aside(item_id, "changed concurrently too often")
-        return Worked(item_id, None, False)
+        return [Worked(item_id, None, False)]
 
-    def _apply(self, item_id: int) -> Worked:
+    def _apply(self, batch: list[int]) -> list[Worked]:
+        """Each notification of `batch` in order, in one transaction; the first is the claimed
+        one (answered even when another worker did it), the rest only if still waiting."""
         alerts = self.policy.alerts
+        done: list[Worked] = []
+        opened = False
         with self.core.transaction() as (session, effects):
-            item = session.get_one(AlertNotification, item_id)
-            if item.status != NotificationStatus.PENDING:
-                return Worked(item_id, None, False)
-            source = alerts.sources.get(item.source) if alerts is not None else None
-            if alerts is None or source is None:
-                raise UserFacingError(f"source {item.source!r} is no longer in alerts.yml")
-            notification = payloads.parse_data(source.kind, item.body)
             now = self.core.clock.now()
 
             def record(session: Session, fields: IntakeFields) -> Case:
@@ -178,16 +200,28 @@ class AlertsArea(Area):
                 effects.append((case, []))
                 return case
 
-            outcome = grouping.apply(
-                session, self.policy, alerts, source, notification, record=record, now=now
-            )
-            effects.extend(outcome.effects)
-            item.status, item.worked_at, item.lease_until = NotificationStatus.DONE, now, None
-            item.case_id = outcome.case.id if outcome.case is not None else None
-            number = outcome.case.number if outcome.case is not None else None
-        if outcome.opened:
+            for position, item_id in enumerate(batch):
+                item = session.get_one(AlertNotification, item_id)
+                if item.status != NotificationStatus.PENDING:
+                    if position == 0:
+                        done.append(Worked(item_id, None, False))
+                    continue
+                source = alerts.sources.get(item.source) if alerts is not None else None
+                if alerts is None or source is None:
+                    raise UserFacingError(f"source {item.source!r} is no longer in alerts.yml")
+                notification = payloads.parse_data(source.kind, item.body)
+                outcome = grouping.apply(
+                    session, self.policy, alerts, source, notification, record=record, now=now
+                )
+                effects.extend(outcome.effects)
+                item.status, item.worked_at, item.lease_until = NotificationStatus.DONE, now, None
+                item.case_id = outcome.case.id if outcome.case is not None else None
+                number = outcome.case.number if outcome.case is not None else None
+                done.append(Worked(item_id, number, outcome.opened, outcome.changed))
+                opened = opened or outcome.opened
+        if opened:
             self.core.wake()  # the new case's rows were enqueued directly
-        return Worked(item_id, number, outcome.opened, outcome.changed)
+        return done
 
     def _set_aside(self, item_id: int, error: str) -> None:
         """Try again later, or after GIVE_UP_AFTER attempts keep it as failed with its error
