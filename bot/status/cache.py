@@ -64,12 +64,12 @@ class RenderCache:
         fingerprint: Callable[[], Hashable],
         build: Callable[[Hashable], Snapshot],
         recheck: float = RECHECK_SECONDS,
-        monotonic: Callable[[], float] = time.monotonic,
+        seconds: Callable[[], float] = time.monotonic,
     ) -> None:
         self._fingerprint = fingerprint
         self._build = build
         self._recheck = recheck
-        self._monotonic = monotonic
+        self._monotonic = seconds
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
@@ -81,10 +81,10 @@ class RenderCache:
 
     def current(self) -> Snapshot:
         snapshot = self._snapshot
-        if snapshot is not None and self._monotonic() - self._checked < self._recheck:
+        if snapshot is not None and self._fresh():
             return snapshot
         with self._lock:
-            if self._snapshot is not None and self._monotonic() - self._checked < self._recheck:
+            if self._snapshot is not None and self._fresh():
                 return self._snapshot
             self._checked = self._monotonic()  # before reading: a commit meanwhile rechecks
             key = self._fingerprint()
@@ -92,3 +92,7 @@ class RenderCache:
                 self._snapshot = self._build(key)
                 self.builds += 1
             return self._snapshot
+
+    def _fresh(self) -> bool:
+        """Checked within `recheck` seconds (a clock that went back counts as not fresh)."""
+        return 0 <= self._monotonic() - self._checked < self._recheck

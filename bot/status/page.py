@@ -111,7 +111,7 @@ class _Page:
             "<header>",
             f"<h1>{title}</h1>",
             self._banner(),
-            f'<p class="muted">Checked {self._time(self.doc["generated_at"])}; this page '
+            f'<p class="muted">As of {self._time(self.doc["generated_at"])}; this page '
             f"refreshes itself every {REFRESH_SECONDS} seconds.</p>",
             "</header>",
             "<main>",
