@@ -69,7 +69,8 @@ def _digest(text: str) -> str:
 
 CONTENT_SECURITY_POLICY = (
     f"default-src 'none'; script-src 'sha256-{_digest(SCRIPT)}'; "
-    f"style-src 'sha256-{_digest(STYLE)}'; form-action 'self'; base-uri 'none'; "
+    f"style-src 'sha256-{_digest(STYLE)}'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 
@@ -105,6 +106,7 @@ class _Page:
             f"<title>{self._title_prefix()}{title}</title>",
             f'<link rel="alternate" type="application/atom+xml" title="{title}" '
             f'href="{self._link("status.atom")}">',
+            '<link rel="icon" type="image/svg+xml" href="status/favicon.svg">',
             f"<style>{STYLE}</style>",
             "</head>",
             "<body>",
@@ -193,8 +195,9 @@ class _Page:
             more = len(updates) - len(earlier) - (1 if latest is not None else 0)
             items = "".join(f"<li>{self._time(u['at'])}: {e(u['text'])}</li>" for u in earlier)
             tail = f'<p class="muted">{more} earlier in the feed.</p>' if more > 0 else ""
+            label = "Earlier updates" if latest is not None else "Updates"
             out.append(
-                f'<details><summary>Earlier updates</summary><ol class="updates">{items}</ol>'
+                f'<details><summary>{label}</summary><ol class="updates">{items}</ol>'
                 f"{tail}</details>"
             )
         out.append("</article>")
