@@ -21,6 +21,7 @@ STYLE = """
 body{margin:0;font:100%/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 color:var(--ink);background:var(--paper)}
 header,main,footer{max-width:72rem;margin:0 auto;padding:1rem}
+main{padding-top:0}
 h1{font-size:clamp(1.5rem,3vw,2.6rem);margin:.2em 0}
 h2{font-size:clamp(1.2rem,2.2vw,1.9rem);margin:1.6em 0 .5em;border-bottom:2px solid var(--line)}
 h3{font-size:clamp(1.05rem,1.8vw,1.5rem);margin:.2em 0}
