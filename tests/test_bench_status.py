@@ -12,11 +12,8 @@ import pytest
 
 from bot.__main__ import main
 from bot.bench.status import run_benchmark
-from tests.conftest import POSTGRES_ADMIN_URL
 
-pytestmark = pytest.mark.skipif(
-    bool(POSTGRES_ADMIN_URL), reason="the benchmark makes its own SQLite database"
-)
+pytestmark = pytest.mark.sqlite_pass_only
 
 
 def test_bcast_2_the_status_benchmark_runs_small_and_every_read_is_answered() -> None:
