@@ -287,3 +287,22 @@ def test_bcast_2_times_are_rfc_3339_utc_and_the_page_has_the_desks_zone(
     stamp = z(case.first_contact_at)
     assert f'<dt>Started</dt><dd><time datetime="{stamp}">{shown}</time></dd>' in page
     assert '<html lang="en">' in page and '<meta http-equiv="refresh" content="60">' in page
+
+
+def test_bcast_2_time_alone_moves_the_page_when_work_starts_and_an_update_falls_due(
+    world: World, dana: Driver, clock: Clock
+) -> None:
+    major_outage(world, dana)
+    dana.command("/change add vpn 30m 2h VPN concentrator firmware")
+    assert "Added *CHG-1*" in last_ephemeral(world, DANA)
+    with served(world) as base:
+        before = status_json(base)
+        page_before = get(f"{base}/status").text
+        clock.advance(timedelta(minutes=31))
+        after = status_json(base)
+        page_after = get(f"{base}/status").text
+    states = [{s["key"]: s["state"] for s in d["services"]}["vpn"] for d in (before, after)]
+    assert states == ["operational", "planned"]
+    assert [d["planned"][0]["in_progress"] for d in (before, after)] == [False, True]
+    assert "(overdue)" not in page_before and "(overdue)" in page_after  # due after 30 min
+    assert after["generated_at"] == after["planned"][0]["starts_at"]
