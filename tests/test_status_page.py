@@ -235,6 +235,13 @@ def test_bcast_2_etag_and_last_modified_answer_304(world: World, dana: Driver) -
         changed = get(f"{base}/status", **{"If-None-Match": etag})
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
         assert "Failover to the standby mail store is under way" in changed.text
+        packed = get(f"{base}/status.json")  # requests asks for gzip and unpacks it
+        plain = get(f"{base}/status.json", **{"Accept-Encoding": "identity"})
+        assert (packed.headers["Content-Encoding"], packed.json()) == ("gzip", plain.json())
+        assert "Content-Encoding" not in plain.headers
+        assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gz"'
+        assert packed.headers["Vary"] == "Accept-Encoding"
+        assert int(packed.headers["Content-Length"]) < int(plain.headers["Content-Length"])
         head = requests.head(f"{base}/status.json", timeout=15)
         assert (head.status_code, head.content) == (200, b"")
         post = requests.post(f"{base}/status.json", timeout=15)

@@ -13,6 +13,7 @@ renders to the same bytes everywhere, so ETags agree between processes.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -26,9 +27,13 @@ RECHECK_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class Representation:
+    """One rendering, as it is and gzipped (compressed once per snapshot, not per reader)."""
+
     body: bytes
     etag: str
     content_type: str
+    gzipped: bytes
+    gzip_etag: str
 
 
 @dataclass
@@ -53,8 +58,11 @@ class Snapshot:
             found = self._rendered.get(name)
             if found is None:
                 body = draw(self.document)
-                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-                found = self._rendered[name] = Representation(body, etag, content_type)
+                tag = hashlib.sha256(body).hexdigest()[:32]
+                packed = gzip.compress(body, compresslevel=6, mtime=0)  # the same bytes each time
+                found = self._rendered[name] = Representation(
+                    body, f'"{tag}"', content_type, packed, f'"{tag}-gz"'
+                )
             return found
 
 

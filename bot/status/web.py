@@ -83,13 +83,17 @@ class StatusSite:
         content_type, draw = self.kinds[path]
         snapshot = self.cache.current()
         found = snapshot.render(path, content_type, draw)
-        headers = self._headers(found, snapshot, html=path == "/status")
-        if _not_modified(environ, found.etag, snapshot.last_modified):
+        packed = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        body, etag = (found.gzipped, found.gzip_etag) if packed else (found.body, found.etag)
+        headers = self._headers(found, snapshot, etag=etag, html=path == "/status")
+        if _not_modified(environ, etag, snapshot.last_modified):
             start_response("304 Not Modified", headers)
             return [b""]
-        headers.append(("Content-Length", str(len(found.body))))
+        if packed:
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
-        return [b""] if method == "HEAD" else [found.body]
+        return [b""] if method == "HEAD" else [body]
 
     def _allowed(self, environ: dict[str, Any]) -> bool:
         if self.token is None:
@@ -101,11 +105,11 @@ class StatusSite:
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _headers(
-        self, found: Representation, snapshot: Snapshot, *, html: bool
+        self, found: Representation, snapshot: Snapshot, *, etag: str, html: bool
     ) -> list[tuple[str, str]]:
         headers = [
             ("Content-Type", found.content_type),
-            ("ETag", found.etag),
+            ("ETag", etag),
             ("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)),
             # Readers revalidate every time (a 304 is cheap): a status page is never stale.
             ("Cache-Control", "private, no-cache" if self.token else "public, no-cache"),
@@ -116,8 +120,9 @@ class StatusSite:
             headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         elif self.token is None:
             headers.append(("Access-Control-Allow-Origin", "*"))  # dashboards read the feeds
-        if self.token:
-            headers.append(("Vary", "Authorization"))
+        headers.append(
+            ("Vary", "Accept-Encoding, Authorization" if self.token else "Accept-Encoding")
+        )
         return headers
 
     def _page(self, document: dict[str, Any]) -> bytes:
