@@ -9,12 +9,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from alembic import command
 
 from bot.errors import UserFacingError
 from bot.intake_fields import IntakeFields
 from bot.reclassify import NothingChanged, Reclassification
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
+from store.migrate import alembic_config
 from store.models import Validation
 from tests.conftest import as_user
 from tests.helpers import cases, events, fill_and_submit, last_ephemeral, outbox, top_level
@@ -43,6 +45,23 @@ def self_service(world: World, answers: dict[str, str]) -> None:
     alex = as_user(world, "alex")
     alex.command("/case")
     fill_and_submit(alex, answers)
+
+
+def record(world: World, channel: str) -> None:
+    """A case recorded through the desk's intake, as the alert endpoints and commands do."""
+    world.runtime.desk.intake.record(
+        IntakeFields(
+            summary=f"Disk full on db-7 ({channel})",
+            requester_id="U0DESK02",
+            reporter_id="U0DESK02",
+            contact_channel=channel,
+            service="laptops",
+            urgency="medium",
+            impact_answers={"people": "team"},
+        ),
+        check_duplicates=False,
+    )
+    as_user(world, "dana").settle()
 
 
 def button_rows(message: Any) -> list[tuple[str, list[str]]]:
@@ -111,19 +130,7 @@ def test_intake_5_a_monitoring_case_is_flagged_and_a_person_recorded_one_is_not(
 ) -> None:
     desk = world.runtime.desk
     for channel in ("monitoring", "slack_command"):
-        desk.intake.record(
-            IntakeFields(
-                summary=f"Disk full on db-7 ({channel})",
-                requester_id="U0DESK02",
-                reporter_id="U0DESK02",
-                contact_channel=channel,
-                service="laptops",
-                urgency="medium",
-                impact_answers={"people": "team"},
-            ),
-            check_duplicates=False,
-        )
-    as_user(world, "dana").settle()
+        record(world, channel)
     monitored, typed = cases(world)
     assert (monitored.contact_channel, monitored.validation) == ("monitoring", Validation.NEEDED)
     assert (typed.contact_channel, typed.validation) == ("slack_command", None)
@@ -353,7 +360,7 @@ def test_intake_5_validation_figures_for_a_period(world: World, dana: Driver) ->
     start = desk.clock.now()
     for _ in range(4):
         self_service(world, P3_FORM)
-    dana.command("/case new Printer jams service=printers urgency=medium for=@alex")
+    record(world, "slack_command")
     dana.pass_time(timedelta(minutes=10))
     desk.work.confirm(1001, actor=KENJI)
     dana.pass_time(timedelta(minutes=20))
@@ -385,3 +392,30 @@ def test_intake_5_validation_figures_for_a_period(world: World, dana: Driver) ->
     assert (later.flagged, later.median_to_validate) == (0, None)
     with pytest.raises(UserFacingError):
         desk.work.validation_figures(start=start, end=start + timedelta(days=1), actor=ALEX)
+
+
+def test_intake_5_the_migration_backfills_the_self_service_cases_it_finds(
+    world: World, dana: Driver
+) -> None:
+    """Before 0012 the flag was derived (self-service and never reclassified); the migration
+    stores what the derivation said, and who cleared it and when."""
+    self_service(world, P3_FORM)
+    self_service(world, P3_FORM)
+    world.runtime.desk.work.reclassify(
+        1002, Reclassification(category="network"), actor=KENJI, reason="Checked with Alex"
+    )
+    record(world, "slack_command")
+    (first_reclassified, *_) = events(world, 1002, "reclassified")
+    db = world.runtime.db
+    config = alembic_config()
+    with db.engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+        connection.commit()
+        command.upgrade(config, "heads")
+        connection.commit()
+    assert [(c.number, c.validation, c.validated_by, c.validated_at) for c in cases(world)] == [
+        (1001, Validation.NEEDED, None, None),
+        (1002, Validation.CORRECTED, KENJI, first_reclassified.at),
+        (1003, None, None, None),
+    ]

@@ -46,7 +46,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("cases", schema=None) as batch_op:
+    # In place (SQLite 3.35 drops columns itself): rebuilding `cases` would trip the foreign
+    # keys of every table that refers to it once cases exist.
+    with op.batch_alter_table("cases", schema=None, recreate="never") as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_validation"))
         batch_op.drop_column("validated_by")
         batch_op.drop_column("validated_at")
