@@ -114,8 +114,7 @@ def confirm(
     session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
 ) -> list[Notice]:
     """A person confirms the automated data: the flag clears; a held case goes major at once."""
-    permissions.require(actor, [permissions.staff(policy)], to=f"confirm {case.ref}")
-    check_open(case)
+    check_confirmable(policy, case, actor)
     held = held_for_major(policy, case)
     _clear(case, Validation.CONFIRMED, actor=actor, at=now, reason=_confirm_reason(case, held))
     notices: list[Notice] = []
@@ -135,6 +134,13 @@ def corrected(case: Case, *, actor: str, at: datetime, reason: str) -> bool:
         return False
     _clear(case, Validation.CORRECTED, actor=actor, at=at, reason=reason)
     return True
+
+
+def check_confirmable(policy: Policy, case: Case, actor: str) -> None:
+    """PERM-1 (staff only: a requester never confirms their own case), then check_open. Asked
+    from a read before the write too, as `take` does, so a second click waits for no writer."""
+    permissions.require(actor, [permissions.staff(policy)], to=f"confirm {case.ref}")
+    check_open(case)
 
 
 def check_open(case: Case) -> None:

@@ -15,6 +15,7 @@ from bot.errors import UserFacingError
 from bot.intake_fields import IntakeFields
 from bot.reclassify import NothingChanged, Reclassification
 from bot.sandbox.driver import Driver
+from bot.sandbox.transcript import render_view
 from bot.sandbox.world import World
 from store.migrate import alembic_config
 from store.models import Validation
@@ -419,3 +420,54 @@ def test_intake_5_the_migration_backfills_the_self_service_cases_it_finds(
         (1002, Validation.CORRECTED, KENJI, first_reclassified.at),
         (1003, None, None, None),
     ]
+
+
+def home(world: World, user: str) -> str:
+    view = world.standin.home_view(user)
+    assert view is not None
+    return render_view(view, users=world.standin.display_names())
+
+
+def test_intake_5_the_home_shows_staff_the_flag_and_its_buttons_and_the_requester_neither(
+    world: World,
+) -> None:
+    kenji, alex = as_user(world, "kenji"), as_user(world, "alex")
+    kenji.open_home()
+    alex.open_home()
+    self_service(world, P3_FORM)
+    queue = home(world, KENJI).split("*Queue of Network Operations* (1 waiting)\n")[1]
+    assert queue.startswith("*CASE-1001* · P3 Medium · Pending · coordinator @Dana Reyes\n")
+    assert ":mag: *needs validation*" in queue.split("[ Take it ]")[0]
+    assert "[ Take it ]  [ Confirm ]  [ Correct classification ]" in queue
+    mine = home(world, ALEX)
+    assert "*You asked for* (1)" in mine
+    assert "needs validation" not in mine and "Confirm" not in mine
+    kenji.press_on_home("Confirm")
+    assert cases(world)[0].validation == Validation.CONFIRMED
+    after = home(world, KENJI)
+    assert "needs validation" not in after and "[ Confirm ]" not in after
+
+
+def test_intake_5_the_case_channel_brief_offers_confirm_and_loses_it_in_place(
+    world: World,
+) -> None:
+    self_service(world, P3_FORM)
+    kenji = as_user(world, "kenji")
+    kenji.press("Take it", channel="C0NETQ")
+    kenji.command("/case handoff CASE-1001 @olga The Wi-Fi controller needs your eyes")
+    (case,) = cases(world)
+    assert case.channel_id is not None
+    (brief,) = [m for m in top_level(world, case.channel_id) if "Handoff brief" in m.text]
+    assert button_rows(brief)[0] == ("validate", ["Confirm", "Correct classification"])
+    kenji.press("Confirm", channel=case.channel_id)
+    (after,) = [m for m in top_level(world, case.channel_id) if m.ts == brief.ts]
+    assert after.edited and [row for row, _ in button_rows(after)] == ["work"]
+
+
+def test_intake_5_a_closed_case_has_nothing_left_to_confirm(world: World) -> None:
+    self_service(world, P3_FORM)
+    world.runtime.desk.closing.withdraw(1001, actor=ALEX, reason="It works again")
+    with pytest.raises(UserFacingError) as refused:
+        world.runtime.desk.work.confirm(1001, actor=KENJI)
+    assert str(refused.value) == "CASE-1001 is closed; there is nothing left to confirm."
+    assert cases(world)[0].validation == Validation.NEEDED

@@ -82,9 +82,8 @@ class WorkArea(Area):
         """INTAKE-5: a person confirms an automated contact's data; a case held because it
         would be major starts the major path at once. A second confirm is refused from a read,
         saying who confirmed it, and changes nothing."""
-        self.core.require_staff(actor, to=f"confirm CASE-{number}")
         with self.db.reading() as session:
-            validation.check_open(self.core.case(session, number))
+            validation.check_confirmable(self.policy, self.core.case(session, number), actor)
         return self.core.act(
             number,
             lambda s, c: validation.confirm(s, self.policy, c, actor=actor, now=self.clock.now()),
