@@ -53,7 +53,6 @@ def flag_at_intake(policy: Policy, case: Case, *, actor: str, at: datetime) -> N
         at=at,
         actor=actor,
         kind="needs_validation",
-        new=case.priority,
         reason=f"recorded from the {source_of(case).lower()}: a person confirms its details or "
         "corrects its classification",
     )

@@ -106,7 +106,7 @@ def test_intake_5_a_self_service_case_is_flagged_with_confirm_and_correct_for_st
     (flag,) = events(world, 1001, "needs_validation")
     assert (flag.actor_id, flag.new_value, flag.reason) == (
         ALEX,
-        "P3",
+        None,
         "recorded from the self-service form: a person confirms its details or corrects its "
         "classification",
     )

@@ -158,12 +158,13 @@ def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
         ("Coordinator", user(case.coordinator_id)),
         ("Service", service_label(policy, case)),
         ("Type / category", f"{type_label(case)} / {category_label(case)}"),
-        ("Impact / urgency", f"{_level(case.impact)} / {_level(case.urgency)}"),
+        ("Impact / urgency", f"{level_label(case.impact)} / {level_label(case.urgency)}"),
         first_response_field(case),
     ]
 
 
-def _level(value: str) -> str:
+def level_label(value: str) -> str:
+    """An impact or urgency level as a card shows it: "Extensive", "I don't know"."""
     text = label({}, value)
     return text[:1].upper() + text[1:]
 

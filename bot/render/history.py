@@ -53,8 +53,8 @@ LABELS = {
     "taken": "took the case from the queue of",
     "routed": "routed",
     "promise_due": "promised contact due",
-    "needs_validation": "flagged: needs validation at",  # INTAKE-5
-    "held_for_validation": "held for validation at",
+    "needs_validation": "flagged: needs validation",  # INTAKE-5
+    "held_for_validation": "held for validation",
     "validated": "validation",
 }
 CUSTOMER_TEXT = {"customer_update", "requester_reply", "status_update", "waiting"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot import validation
-from bot.render.cards import ACTION_CONFIRM, ACTION_CORRECT, ACTION_TAKE
+from bot.render.cards import ACTION_CONFIRM, ACTION_CORRECT, ACTION_TAKE, level_label
 from bot.render.common import (
     as_dicts,
     buttons,
@@ -31,7 +31,7 @@ def validation_page(ctx: RenderContext) -> Message:
     facts = fields_section(
         [
             ("Service", service_label(policy, case)),
-            ("Impact / urgency", f"{case.impact} / {case.urgency}"),
+            ("Impact / urgency", f"{level_label(case.impact)} / {level_label(case.urgency)}"),
             ("Requester", user(case.requester_id)),
             ("Recorded", when(case.first_contact_at)),
         ]
