@@ -5,6 +5,8 @@ out; the flag is a reported figure."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -471,3 +473,28 @@ def test_intake_5_a_closed_case_has_nothing_left_to_confirm(world: World) -> Non
         world.runtime.desk.work.confirm(1001, actor=KENJI)
     assert str(refused.value) == "CASE-1001 is closed; there is nothing left to confirm."
     assert cases(world)[0].validation == Validation.NEEDED
+
+
+def test_intake_5_two_confirms_at_once_start_the_major_path_once(world: World) -> None:
+    self_service(world, P1_FORM)
+    desk = world.runtime.desk
+    barrier = threading.Barrier(2)
+
+    def confirm(actor: str) -> str:
+        barrier.wait()
+        try:
+            return desk.work.confirm(1001, actor=actor).ref
+        except UserFacingError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = sorted(pool.map(confirm, [PRIYA, "U0CC02"]))
+    as_user(world, "dana").settle()
+    (winner,) = events(world, 1001, "validated")
+    assert answers[0] == "CASE-1001"
+    assert answers[1].startswith(f"CASE-1001 was already confirmed by <@{winner.actor_id}> ")
+    assert len(events(world, 1001, "major")) == 1
+    ops = operations(world)
+    assert [op[0] for op in ops].count("create_channel") == 1
+    assert [op[2] for op in ops].count("broadcast_notice") == 1
+    assert len(world.standin.messages("C0MAJOR")) == 1
