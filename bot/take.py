@@ -45,8 +45,8 @@ def check_takeable(policy: Policy, case: Case, actor: str) -> None:
         raise TakeRefused(f"{case.ref} is not in a queue yet, so it cannot be taken.")
     if validation.held_for_major(policy, case):  # INTAKE-5: the major path starts first
         raise TakeRefused(
-            f"{case.ref} needs validation first: {validation.claim(case)}. Press Confirm to "
-            "open its case channel and send the broadcast, or Correct classification."
+            f"{case.ref} needs validation first: {validation.claim(policy, case)}. Press Confirm "
+            "to open its case channel and send the broadcast, or Correct classification."
         )
     if not may_take(policy, case, actor):
         raise TakeRefused(

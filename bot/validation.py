@@ -38,9 +38,15 @@ def source_of(case: Case) -> str:
     return label(CONTACT_CHANNELS, case.contact_channel)
 
 
-def claim(case: Case) -> str:
-    """What the automation says, in words: "Monitoring alert says P1"."""
-    return f"{source_of(case)} says {case.priority}"
+def claim(policy: Policy, case: Case) -> str:
+    """What the automation says, in words: "Monitoring alert says P1", or "... says P3 on
+    network, major for this desk" when a service's floor makes the priority major."""
+    said = f"{source_of(case)} says {case.priority}"
+    if case.priority in policy.major_priorities or not policy.is_major(
+        case.priority, case.service_key
+    ):
+        return said
+    return f"{said} on {case.service_key}, major for this desk"
 
 
 def flag_at_intake(policy: Policy, case: Case, *, actor: str, at: datetime) -> None:
@@ -85,7 +91,7 @@ def _hold(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notic
         group=group.key,
         actor=actor,
         at=at,
-        reason=f"{claim(case)}: waiting for the command center to confirm or correct it",
+        reason=f"{claim(policy, case)}: waiting for the command center to confirm or correct it",
     )
     record_event(
         case,
@@ -93,7 +99,7 @@ def _hold(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notic
         actor=actor,
         kind=HELD,
         new=case.priority,
-        reason=f"{claim(case)}: the case channel and the broadcast wait until "
+        reason=f"{claim(policy, case)}: the case channel and the broadcast wait until "
         f"<@{group.on_call}> or a colleague confirms or corrects it",
         detail={"paged": group.on_call},
     )
@@ -115,13 +121,13 @@ def confirm(
     """A person confirms the automated data: the flag clears; a held case goes major at once."""
     check_confirmable(policy, case, actor)
     held = held_for_major(policy, case)
-    _clear(case, Validation.CONFIRMED, actor=actor, at=now, reason=_confirm_reason(case, held))
+    reason = _confirm_reason(policy, case, held)
+    _clear(case, Validation.CONFIRMED, actor=actor, at=now, reason=reason)
     notices: list[Notice] = []
     if held:
         case.is_major = True
-        notices += route_major(
-            policy, case, actor=actor, at=now, reason=f"{claim(case)}, confirmed by <@{actor}>"
-        )
+        said = f"{claim(policy, case)}, confirmed by <@{actor}>"
+        notices += route_major(policy, case, actor=actor, at=now, reason=said)
         sla.refresh(session, policy, case, now=now)
         status_updates.schedule_reminder(session, policy, case, now=now)
     return settle(policy, case, [*notices, *n.refresh_cards(policy, case)])
@@ -168,9 +174,11 @@ def settle(policy: Policy, case: Case, notices: list[Notice]) -> list[Notice]:
     return n.dedupe([*kept, *pages])
 
 
-def _confirm_reason(case: Case, held: bool) -> str:
+def _confirm_reason(policy: Policy, case: Case, held: bool) -> str:
     if held:
-        return f"{claim(case)}: confirmed; the case channel opens and the broadcast goes out"
+        return (
+            f"{claim(policy, case)}: confirmed; the case channel opens and the broadcast goes out"
+        )
     return f"confirmed the details from the {source_of(case).lower()}"
 
 

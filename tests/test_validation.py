@@ -50,7 +50,14 @@ def self_service(world: World, answers: dict[str, str]) -> None:
     fill_and_submit(alex, answers)
 
 
-def record(world: World, channel: str) -> None:
+def record(
+    world: World,
+    channel: str,
+    *,
+    service: str = "laptops",
+    urgency: str = "medium",
+    people: str = "team",
+) -> None:
     """A case recorded through the desk's intake, as the alert endpoints and commands do."""
     world.runtime.desk.intake.record(
         IntakeFields(
@@ -58,9 +65,9 @@ def record(world: World, channel: str) -> None:
             requester_id="U0DESK02",
             reporter_id="U0DESK02",
             contact_channel=channel,
-            service="laptops",
-            urgency="medium",
-            impact_answers={"people": "team"},
+            service=service,
+            urgency=urgency,
+            impact_answers={"people": people},
         ),
         check_duplicates=False,
     )
@@ -498,3 +505,27 @@ def test_intake_5_two_confirms_at_once_start_the_major_path_once(world: World) -
     assert [op[0] for op in ops].count("create_channel") == 1
     assert [op[2] for op in ops].count("broadcast_notice") == 1
     assert len(world.standin.messages("C0MAJOR")) == 1
+
+
+@pytest.mark.parametrize(
+    ("service", "urgency", "people", "said"),
+    [
+        ("email", "high", "everyone", "Monitoring alert says P1"),
+        ("network", "medium", "team", "Monitoring alert says P3 on network, major for this desk"),
+    ],
+)
+def test_intake_5_a_monitoring_case_that_would_be_major_pages_before_the_channel_opens(
+    world: World, service: str, urgency: str, people: str, said: str
+) -> None:
+    record(world, "monitoring", service=service, urgency=urgency, people=people)
+    (case,) = cases(world)
+    assert (case.is_major, case.group_key, case.channel_id) == (False, "command-center", None)
+    assert world.standin.messages("C0MAJOR") == []
+    page = only(world, dm(world, PRIYA))
+    assert page.blocks[0]["text"]["text"].startswith(
+        f":rotating_light: *Needs validation: {said}.* Confirm or correct it before the case "
+        "channel opens and the broadcast goes out.\n"
+    )
+    world.runtime.desk.work.confirm(1001, actor="U0CC02")
+    as_user(world, "dana").settle()
+    assert cases(world)[0].is_major and len(world.standin.messages("C0MAJOR")) == 1

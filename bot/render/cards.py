@@ -207,8 +207,8 @@ def validation_note(ctx: RenderContext) -> str:
     case = ctx.case
     if validation.held_for_major(ctx.policy, case):
         return (
-            f":rotating_light: *needs validation*: {validation.claim(case)}. Confirm or correct "
-            "it before the case channel opens and the broadcast goes out."
+            f":rotating_light: *needs validation*: {validation.claim(ctx.policy, case)}. "
+            "Confirm or correct it before the case channel opens and the broadcast goes out."
         )
     return (
         f":mag: *needs validation*: recorded from the {validation.source_of(case).lower()}. "

@@ -38,8 +38,8 @@ def validation_page(ctx: RenderContext) -> Message:
     )
     if validation.held_for_major(policy, case):
         text = (
-            f":rotating_light: *Needs validation: {validation.claim(case)}.* Confirm or correct "
-            f"it before the case channel opens and the broadcast goes out.\n{head}"
+            f":rotating_light: *Needs validation: {validation.claim(policy, case)}.* Confirm or "
+            f"correct it before the case channel opens and the broadcast goes out.\n{head}"
         )
         blocks: list[Block] = [
             section(text),
@@ -51,7 +51,7 @@ def validation_page(ctx: RenderContext) -> Message:
             ),
         ]
         return Message(
-            text=f"Needs validation: {validation.claim(case)} for {case.ref}",
+            text=f"Needs validation: {validation.claim(policy, case)} for {case.ref}",
             blocks=as_dicts(blocks),
         )
     blocks = [section(f"{_decided(ctx)}\n{head}"), *_next(ctx)]
