@@ -157,7 +157,7 @@ def reclassify(
         old_support=old_support,
         changed=changed,
     )
-    return validation.settle(policy, case, notices) if validated else notices
+    return validation.settle(case, notices) if validated else notices
 
 
 def _apply(case: Case, change: Reclassification) -> None:

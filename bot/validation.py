@@ -130,7 +130,7 @@ def confirm(
         notices += route_major(policy, case, actor=actor, at=now, reason=said)
         sla.refresh(session, policy, case, now=now)
         status_updates.schedule_reminder(session, policy, case, now=now)
-    return settle(policy, case, [*notices, *n.refresh_cards(policy, case)])
+    return settle(case, [*notices, *n.refresh_cards(policy, case)])
 
 
 def corrected(case: Case, *, actor: str, at: datetime, reason: str) -> bool:
@@ -164,7 +164,7 @@ def check_open(case: Case) -> None:
         raise ValidationRefused(f"{case.ref} is closed; there is nothing left to confirm.")
 
 
-def settle(policy: Policy, case: Case, notices: list[Notice]) -> list[Notice]:
+def settle(case: Case, notices: list[Notice]) -> list[Notice]:
     """After validation: every validation page is redrawn in place (it now says who decided and
     offers Take it where the case went major), so the major path's page to the same person is
     not sent again."""
