@@ -24,7 +24,7 @@ from store.models import Validation
 from tests.conftest import as_user
 from tests.helpers import cases, events, fill_and_submit, last_ephemeral, outbox, top_level
 
-ALEX, PRIYA, KENJI, TOM = "U0USER01", "U0CC01", "U0NET01", "U0MSG01"
+ALEX, PRIYA, KENJI = "U0USER01", "U0CC01", "U0NET01"
 P3_FORM = {
     "What is wrong?": "VPN drops every hour",
     "Which service?": "VPN and remote access",
