@@ -33,6 +33,7 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.status_policy import StatusFile, StatusPage
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "load_policy",
 ]
 
@@ -99,6 +101,7 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -205,6 +208,8 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -243,5 +248,6 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        status_page=page,
         source=folder,
     )
