@@ -26,12 +26,15 @@ COMMANDS = {
     "bare Bolt app",
     "bench-alerts": "monitoring alerts: 2,000 notifications in bursts over 100 groups; cases "
     "made, duplicates, post-to-case p95 and answer p99 (SQLite, and PostgreSQL with --postgres)",
+    "bench-status": "the status page and its JSON at concurrency 50 with 20 open major "
+    "incidents and 1,000 updates, beside a static file from the same server",
     "check": "validate the settings and the policy YAML, then exit",
 }
 BENCHMARKS = (
     "bench-clocks",
     "bench-load",
     "bench-alerts",
+    "bench-status",
 )  # tools in bot/bench/, each with options of its own
 
 
@@ -75,9 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
     if command == "check":
         policy = load_policy(settings.config_dir)
+        page = policy.status_page
+        page.token()  # BCAST-2: a page kept internal needs its token set before it starts
         print(
             f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
-            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}"
+            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}; "
+            f"status page {page.access} at {page.url}"
         )
         return 0
     if command == "migrate":
@@ -105,6 +111,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.alerts import run_benchmark as run_alerts
 
         return run_alerts(extra, sys.stdout)
+    if command == "bench-status":
+        from bot.bench.status import run_benchmark as run_status
+
+        return run_status(extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from bot.app import Runtime
 from bot.article_page import article_page
 from bot.serve_types import StartResponse, WsgiApp
+from bot.status import web as status_web
 from bot.web_server import start_web_server
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,11 @@ THREADS = 32
 
 def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
     """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
-    article pages, and monitoring's alerts (`/alerts/<kind>`, bot/alerts/receive.py); nothing
-    else is served."""
+    article pages, the status page and its feeds, and monitoring's alerts (`/alerts/<kind>`,
+    bot/alerts/receive.py); nothing else is served."""
     slack = SlackRequestHandler(runtime.app)
+    status_site = status_web.StatusSite(db=runtime.db, policy=runtime.policy, clock=runtime.clock)
+    runtime.desk.on_commit(status_site.cache.invalidate)  # this process's changes show at once
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -39,6 +42,8 @@ def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
             return slack(environ, start_response)
         if path.startswith("/alerts/"):
             return runtime.alert_receiver(path.removeprefix("/alerts/"), environ, start_response)
+        if path in status_web.PATHS:
+            return status_site(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
         if path.startswith("/kb/") and method == "GET":

@@ -22,6 +22,7 @@ from config.desk_policy import (
     ClosureCode,
     Coordination,
     DeskFile,
+    Intake,
     MajorIncident,
     Problems,
 )
@@ -33,6 +34,7 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.status_policy import StatusFile, StatusPage
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Group",
     "ImpactOption",
     "ImpactQuestion",
+    "Intake",
     "MajorIncident",
     "PlannedWindow",
     "Policy",
@@ -51,6 +54,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "load_policy",
 ]
 
@@ -90,6 +94,7 @@ class Policy:
     default_calendar: str
     major_calendar: str
     at_risk_within: timedelta = timedelta(hours=1)
+    intake: Intake = field(default_factory=Intake)
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
@@ -98,6 +103,7 @@ class Policy:
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
     alerts: AlertsFile | None = None  # alerts.yml: monitoring sources and rules (optional)
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -177,6 +183,10 @@ class Policy:
             return f"{priority} on {service_key} is major for this desk"
         return None
 
+    def needs_validation(self, contact_channel: str) -> bool:
+        """INTAKE-5: whether a case recorded through this channel waits for a person's check."""
+        return contact_channel in self.intake.needs_validation_from
+
     def closure_code(self, code: str) -> ClosureCode | None:
         return next((c for c in self.closure_codes if c.code == code), None)
 
@@ -202,6 +212,8 @@ def load_policy(folder: Path) -> Policy:
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
     alerts_file = folder / "alerts.yml"
     alerts = read_policy_file(AlertsFile, alerts_file, known) if alerts_file.is_file() else None
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -232,6 +244,7 @@ def load_policy(folder: Path) -> Policy:
         calendars=cal.calendars,
         default_calendar=cal.default_calendar,
         major_calendar=cal.major_calendar,
+        intake=desk.intake,
         coordination=desk.coordination,
         closure=desk.closure,
         major_incident=desk.major_incident,
@@ -240,5 +253,6 @@ def load_policy(folder: Path) -> Policy:
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
         alerts=alerts,
+        status_page=page,
         source=folder,
     )

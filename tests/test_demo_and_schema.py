@@ -53,10 +53,16 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Status: Waiting for a technician",  # PERM-2 the requester's own card
         "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
         "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
-        "(monitoring got 202 (notification 1); opened CASE-1014)",  # INTAKE-1 from an alert
-        "a repeat for CASE-1014: nothing new, nobody told",  # INTAKE-4 repeat
-        "Major incident CASE-1014",  # WORK-6: an alert storm becomes one major incident
-        "A new alert joined the alert group of *CASE-1014*",  # INTAKE-4 a new alert
+        "Confirmed CASE-1013; the card no longer asks for validation.",  # INTAKE-5 confirm
+        "validation: needed → confirmed",  # INTAKE-5 on the timeline
+        "*Needs validation: Self-service form says P1.* Confirm or correct it before the "
+        "case channel opens and the broadcast goes out.",  # INTAKE-5 held P1 pages first
+        ":white_check_mark: *Confirmed* by @Priya Nair",  # INTAKE-5 the page redrawn
+        ":rotating_light: *Major incident CASE-1014*",  # INTAKE-5 confirm starts ROUTE-1
+        "(monitoring got 202 (notification 1); opened CASE-1015)",  # INTAKE-1 from an alert
+        "a repeat for CASE-1015: nothing new, nobody told",  # INTAKE-4 repeat
+        "Major incident CASE-1015",  # WORK-6: an alert storm becomes one major incident
+        "A new alert joined the alert group of *CASE-1015*",  # INTAKE-4 a new alert
         "All 2 alerts of its group have resolved in monitoring.",  # CLOSE-1 asks
     ):
         assert expected in text, expected

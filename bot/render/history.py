@@ -60,6 +60,9 @@ LABELS = {
     "alerts_resolved": "every alert resolved; the coordinator is asked to propose the resolution",
     "recurrence_of": "the alert group fired again after",
     "recurred_as": "the alert group fired again as",
+    "needs_validation": "flagged: needs validation",  # INTAKE-5
+    "held_for_validation": "held for validation",
+    "validated": "validation",
 }
 CUSTOMER_TEXT = {"customer_update", "requester_reply", "status_update", "waiting"}
 ENTRY_MAX = 150

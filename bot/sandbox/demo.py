@@ -160,6 +160,12 @@ as priya
 /case update CASE-1001 Mail flows again for 60 % of users; the second cluster catches up by 11:30
 read #major-incidents 1
 dm alex 1
+## The public status page (BCAST-2) at /status shows the same: people outside Slack (the front
+## desk, executives on their phones, partner firms) read what is broken, since when, and when the
+## next update comes. Only what customers are told is on it: no notes, no names.
+status
+## Its Atom feed (/status.atom) has one entry per announcement, each with an id that never changes.
+feed 3
 ## 10. Waiting on the requester pauses the clocks (SLA-1)
 as kenji
 /case wait CASE-1002 Please send us the VPN client log from your laptop
@@ -305,6 +311,9 @@ press Approve the close
 ## The resolution goes to #major-incidents as a new message, so everyone who read the first
 ## notice hears of it (BCAST-1); the first notice now says it is closed.
 read #major-incidents 2
+## CLOSE-5: the close reaches the status page and its feeds too: CASE-1001 is resolved there, with
+## what was done, and the feed's newest entry says so.
+feed 1
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
 ## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this
@@ -383,7 +392,33 @@ submit
 /case withdraw CASE-1012 It charges again with another cable
 dm lee 1
 dm dana 1
-## 21. Alerts from monitoring (INTAKE-1, INTAKE-4, WORK-6, CLOSE-1). Prometheus's Alertmanager
+## 21. Automated requests need validation (INTAKE-5). Lee's badge case came from the self-service
+## form, so its card in the desk's queue says "needs validation" with Confirm and Correct
+## classification. Dana checks it and confirms: the buttons leave the card in place.
+as dana
+read #desk-queue 1
+press Confirm
+read #desk-queue 1
+## The timeline says who confirmed it, and when (a second Confirm would say so and change nothing).
+/case history CASE-1013
+## A self-service (or monitoring) case that would be P1 opens no case channel and sends no
+## broadcast yet: the command center's on-call is paged to confirm or correct it first.
+as jordan
+/case
+fill What is wrong? = Nobody in sales can send or receive e-mail
+fill Which service? = E-mail and calendars
+fill How badly is your work blocked? = Work has stopped
+fill How many people = Most of the organisation
+submit
+dm priya 1
+read #major-incidents 1
+## Priya confirms it: the major path starts at once (case channel, brief, broadcast), and her
+## page becomes the major-incident page, with Take it.
+as priya
+press Confirm
+dm priya 1
+read #major-incidents 1
+## 22. Alerts from monitoring (INTAKE-1, INTAKE-4, WORK-6, CLOSE-1). Prometheus's Alertmanager
 ## posts to /alerts/alertmanager; each alert group becomes one case, recorded like every other
 ## (contact by Monitoring alert, Nora from monitoring as requester, the desk's on-call as
 ## coordinator) and classified by the rules of config/alerts.yml.

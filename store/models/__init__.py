@@ -11,7 +11,15 @@ from store.models.alerts import (
     NotificationStatus,
 )
 from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
-from store.models.cases import Case, CaseEvent, CaseParty, CaseState, Counter, PartyRole
+from store.models.cases import (
+    Case,
+    CaseEvent,
+    CaseParty,
+    CaseState,
+    Counter,
+    PartyRole,
+    Validation,
+)
 from store.models.changes import Change, Rfc, RfcState
 from store.models.clocks import SlaClock, Timer
 from store.models.coordination import Consult, Handoff, HandoffState
@@ -59,4 +67,5 @@ __all__ = [
     "Survey",
     "Timer",
     "UtcDateTime",
+    "Validation",
 ]
