@@ -74,6 +74,7 @@ def test_intake_1_an_alertmanager_notification_is_stored_then_opens_a_case_as_ev
     kinds = [e.kind for e in case.events]
     assert kinds[:2] == ["recorded", "classified"] and kinds.count("alerts_firing") == 1
     assert "contact by Monitoring alert" in [e.reason for e in case.events]
+    assert case.needs_validation and "needs_validation" in kinds  # INTAKE-5, through intake
     assert "CASE-1001" in dm_texts(world, NORA)[0]
     with world.runtime.db.reading() as session:
         item = session.execute(select(AlertNotification)).scalar_one()
