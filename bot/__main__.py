@@ -69,9 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
     if command == "check":
         policy = load_policy(settings.config_dir)
+        page = policy.status_page
+        page.token()  # BCAST-2: a page kept internal needs its token set before it starts
         print(
             f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
-            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}"
+            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}; "
+            f"status page {page.access} at {page.url}"
         )
         return 0
     if command == "migrate":

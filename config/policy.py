@@ -32,6 +32,7 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.status_policy import StatusFile, StatusPage
 from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
@@ -51,6 +52,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "load_policy",
 ]
 
@@ -98,6 +100,7 @@ class Policy:
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
     subscribers: SubscribersFile = field(default_factory=SubscribersFile)
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -206,6 +209,8 @@ def load_policy(folder: Path) -> Policy:
         if subscribers_file.is_file()
         else SubscribersFile()
     )
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -244,5 +249,6 @@ def load_policy(folder: Path) -> Policy:
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
         subscribers=subscribers,
+        status_page=page,
         source=folder,
     )

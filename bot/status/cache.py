@@ -1,0 +1,98 @@
+"""A burst of readers does not each render the page (BCAST-2). One snapshot per process holds
+the status document and each representation rendered from it, built once per change.
+
+Whether something changed is a fingerprint read from the database (the newest timeline row,
+the newest schedule change, and the minute, since planned work starts and promises fall due with
+time alone), so two processes (gunicorn workers, hosts) agree without talking to each other. A
+process checks it at most once per `recheck` seconds; a commit in this process checks at once.
+While one thread rebuilds, the others wait for its result instead of rendering too. The same
+state renders to the same bytes everywhere, so ETags agree between processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+RECHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Representation:
+    body: bytes
+    etag: str
+    content_type: str
+
+
+@dataclass
+class Snapshot:
+    """The document as of one fingerprint, and what was rendered from it so far."""
+
+    key: Hashable
+    document: dict[str, Any]
+    last_modified: datetime
+    _rendered: dict[str, Representation] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def render(
+        self, name: str, content_type: str, draw: Callable[[dict[str, Any]], bytes]
+    ) -> Representation:
+        """The representation `name`, drawn once per snapshot."""
+        found = self._rendered.get(name)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._rendered.get(name)
+            if found is None:
+                body = draw(self.document)
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                found = self._rendered[name] = Representation(body, etag, content_type)
+            return found
+
+
+class RenderCache:
+    """The current snapshot: rebuilt by `build(key)` when `fingerprint()` changes."""
+
+    def __init__(
+        self,
+        *,
+        fingerprint: Callable[[], Hashable],
+        build: Callable[[Hashable], Snapshot],
+        recheck: float = RECHECK_SECONDS,
+        seconds: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fingerprint = fingerprint
+        self._build = build
+        self._recheck = recheck
+        self._monotonic = seconds
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")
+        self.builds = 0  # how many snapshots were built (the burst test counts them)
+
+    def invalidate(self) -> None:
+        """Something was committed here: the next reader checks the fingerprint at once."""
+        self._checked = float("-inf")
+
+    def current(self) -> Snapshot:
+        snapshot = self._snapshot
+        if snapshot is not None and self._fresh():
+            return snapshot
+        with self._lock:
+            if self._snapshot is not None and self._fresh():
+                return self._snapshot
+            self._checked = self._monotonic()  # before reading: a commit meanwhile rechecks
+            key = self._fingerprint()
+            if self._snapshot is None or self._snapshot.key != key:
+                self._snapshot = self._build(key)
+                self.builds += 1
+            return self._snapshot
+
+    def _fresh(self) -> bool:
+        """Checked within `recheck` seconds (a clock that went back counts as not fresh)."""
+        return 0 <= self._monotonic() - self._checked < self._recheck

@@ -1,0 +1,189 @@
+"""The status page's three addresses (BCAST-2): `/status` (HTML), `/status.json` and
+`/status.atom`, with ETag and Last-Modified answered by 304, and the shared token checked when
+status.yml keeps the page internal. bot/serve.py routes these paths here."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs
+
+from sqlalchemy import func, select
+
+from bot.clock import Clock
+from bot.serve_types import StartResponse
+from bot.status.cache import RECHECK_SECONDS, RenderCache, Representation, Snapshot
+from bot.status.document import status_document
+from bot.status.feed import atom_feed
+from bot.status.incidents import rfc3339
+from bot.status.page import CONTENT_SECURITY_POLICY, status_page
+from config.policy import Policy
+from store.db import Database
+from store.models import CaseEvent, Change
+
+PATHS = frozenset({"/status", "/status.json", "/status.atom"})
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+class Fingerprint(NamedTuple):
+    minute: datetime
+    newest_event: int | None
+    newest_change: int | None
+    newest_removal: datetime | None
+
+
+class StatusSite:
+    """The WSGI app for PATHS."""
+
+    def __init__(
+        self,
+        *,
+        db: Database,
+        policy: Policy,
+        clock: Clock,
+        environ: Mapping[str, str] = os.environ,
+        recheck: float = RECHECK_SECONDS,
+    ) -> None:
+        self.db, self.policy, self.clock = db, policy, clock
+        self.token = policy.status_page.token(environ)  # PolicyError at start when unset
+        self.zone = policy.calendars[policy.default_calendar].timezone
+        self.cache = RenderCache(
+            fingerprint=self._fingerprint,
+            build=self._build,
+            recheck=recheck,
+            seconds=lambda: clock.now().timestamp(),  # the sandbox's and tests' time moves it
+        )
+        self.kinds: dict[str, tuple[str, Callable[[dict[str, Any]], bytes]]] = {
+            "/status": (HTML, self._page),
+            "/status.json": (JSON, _json),
+            "/status.atom": (ATOM, lambda doc: atom_feed(doc, author=policy.desk_name)),
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return _plain(
+                start_response, "405 Method Not Allowed", "Use GET.", [("Allow", "GET, HEAD")]
+            )
+        if not self._allowed(environ):
+            return _refused(start_response)
+        path = environ.get("PATH_INFO", "")
+        content_type, draw = self.kinds[path]
+        snapshot = self.cache.current()
+        found = snapshot.render(path, content_type, draw)
+        headers = self._headers(found, snapshot, html=path == "/status")
+        if _not_modified(environ, found.etag, snapshot.last_modified):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        headers.append(("Content-Length", str(len(found.body))))
+        start_response("200 OK", headers)
+        return [b""] if method == "HEAD" else [found.body]
+
+    def _allowed(self, environ: dict[str, Any]) -> bool:
+        if self.token is None:
+            return True
+        given = parse_qs(environ.get("QUERY_STRING", "")).get("token", [""])[0]
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        if header.lower().startswith("bearer "):
+            given = header[7:].strip()
+        return hmac.compare_digest(given.encode(), self.token.encode())
+
+    def _headers(
+        self, found: Representation, snapshot: Snapshot, *, html: bool
+    ) -> list[tuple[str, str]]:
+        headers = [
+            ("Content-Type", found.content_type),
+            ("ETag", found.etag),
+            ("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)),
+            ("Cache-Control", "private, max-age=30" if self.token else "public, max-age=30"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+        ]
+        if html:
+            headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        elif self.token is None:
+            headers.append(("Access-Control-Allow-Origin", "*"))  # dashboards read the feeds
+        if self.token:
+            headers.append(("Vary", "Authorization"))
+        return headers
+
+    def _page(self, document: dict[str, Any]) -> bytes:
+        return status_page(document, zone=self.zone, token=self.token).encode()
+
+    def _fingerprint(self) -> Fingerprint:
+        """What the page depends on: the newest timeline row and schedule change, and the
+        minute (windows start, promises fall due and resolved incidents age out with time)."""
+        minute = self.clock.now().replace(second=0, microsecond=0)
+        with self.db.reading() as session:
+            row = session.execute(
+                select(
+                    select(func.max(CaseEvent.id)).scalar_subquery(),
+                    select(func.max(Change.id)).scalar_subquery(),
+                    select(func.max(Change.removed_at)).scalar_subquery(),
+                )
+            ).one()
+        return Fingerprint(minute, *row)
+
+    def _build(self, key: Hashable) -> Snapshot:
+        assert isinstance(key, Fingerprint)
+        minute = key.minute
+        with self.db.reading() as session:  # windows start to the second, not the minute
+            document = status_document(session, self.policy, now=self.clock.now())
+        latest = [
+            datetime.fromisoformat(u["at"].replace("Z", "+00:00"))
+            for i in document["incidents"]
+            for u in i["updates"]
+        ]
+        changed = max([minute, *latest])
+        document["generated_at"] = rfc3339(changed)  # the same bytes in every process
+        return Snapshot(key=key, document=document, last_modified=changed)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def _not_modified(environ: dict[str, Any], etag: str, last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since."""
+    wanted = environ.get("HTTP_IF_NONE_MATCH")
+    if wanted is not None:
+        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+        return "*" in tags or etag in tags
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if not since:
+        return False
+    try:
+        moment = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return last_modified.replace(microsecond=0) <= moment
+
+
+def _plain(
+    start_response: StartResponse, status: str, text: str, extra: list[tuple[str, str]]
+) -> Iterable[bytes]:
+    data = text.encode()
+    start_response(
+        status,
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data))), *extra],
+    )
+    return [data]
+
+
+def _refused(start_response: StartResponse) -> Iterable[bytes]:
+    return _plain(
+        start_response,
+        "401 Unauthorized",
+        "This status page is for the organisation's staff: open it with the link the service "
+        "desk shared (it carries ?token=...), or send the token as 'Authorization: Bearer'.",
+        [("WWW-Authenticate", 'Bearer realm="status"'), ("Cache-Control", "no-store")],
+    )
