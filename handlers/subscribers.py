@@ -22,9 +22,11 @@ USAGE = (
 STATE_WORDS = {"active": "active", "pending": "waiting for confirmation", "paused": "paused"}
 
 
-def _subscribers(desk: Desk, text: str, command: dict[str, Any], _: WebClient) -> dict[str, Any]:
+def _subscribers(
+    desk: Desk, text: str, command: dict[str, Any], _client: WebClient
+) -> dict[str, Any]:
     actor = str(command["user_id"])
-    verb, _, rest = text.strip().partition(" ")
+    verb, _sep, rest = text.strip().partition(" ")
     rest = rest.strip()
     if verb in ("", "list"):
         return {"text": listing_text(desk.subscribers.listing(actor=actor))}

@@ -47,7 +47,7 @@ class SubscribersArea(Area):
 
     def __init__(self, core: DeskCore) -> None:
         super().__init__(core)
-        self.own = OwnAddress(public_host=None, port=DEFAULT_PORT)
+        self.own = OwnAddress(public=None, port=DEFAULT_PORT)
         self.can_mail = False
 
     def listing(self, *, actor: str) -> list[SubscriberView]:

@@ -50,18 +50,19 @@ class Refused(UserFacingError):
 
 @dataclass(frozen=True, kw_only=True)
 class OwnAddress:
-    """Where the bot itself listens: a webhook pointing here would post to itself."""
+    """Where the bot itself listens: its public address (host, port) and its PORT on this
+    machine. A webhook pointing there would post the desk's notices to itself."""
 
-    public_host: str | None
+    public: tuple[str, int] | None
     port: int
 
     def names(self, url: str) -> bool:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        if self.public_host and host == self.public_host.lower():
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if self.public is not None and (host, port) == (self.public[0].lower(), self.public[1]):
             return True
-        default = 443 if parts.scheme == "https" else 80
-        return _this_machine(host) and (parts.port or default) == self.port
+        return _this_machine(host) and port == self.port
 
 
 # -- services ---------------------------------------------------------------------------------

@@ -39,9 +39,7 @@ class Subscriber(Base):
     address: Mapped[str] = mapped_column(String(500), nullable=False)
     services: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     requested_services: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
-    state: Mapped[SubscriberState] = mapped_column(
-        StrEnumType(SubscriberState, 10), nullable=False
-    )
+    state: Mapped[SubscriberState] = mapped_column(StrEnumType(SubscriberState, 10), nullable=False)
     source: Mapped[str] = mapped_column(String(10), nullable=False)  # config, page, staff
     config_key: Mapped[str | None] = mapped_column(String(60), nullable=True, unique=True)
     secret: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -71,9 +71,7 @@ def upgrade() -> None:
         sa.Column("at", WHEN, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscribe_attempts")),
     )
-    op.create_index(
-        "ix_subscribe_attempts_address_at", "subscribe_attempts", ["address", "at"]
-    )
+    op.create_index("ix_subscribe_attempts_address_at", "subscribe_attempts", ["address", "at"])
     op.create_index("ix_subscribe_attempts_client_at", "subscribe_attempts", ["client", "at"])
     op.create_table(
         "signing_keys",
