@@ -55,16 +55,15 @@ class SubscribersArea(Area):
             actor, permissions.may_read_subscribers(self.policy), to="read the subscriber list"
         )
         with self.db.reading() as session:
-            waiting = dict(
-                session.execute(
-                    select(OutboxItem.lane, func.count())
-                    .where(
-                        OutboxItem.lane.startswith("subscriber:"),
-                        OutboxItem.status == OutboxStatus.PENDING,
-                    )
-                    .group_by(OutboxItem.lane)
-                ).tuples()
+            rows = session.execute(
+                select(OutboxItem.lane, func.count())
+                .where(
+                    OutboxItem.lane.startswith("subscriber:"),
+                    OutboxItem.status == OutboxStatus.PENDING,
+                )
+                .group_by(OutboxItem.lane)
             )
+            waiting = {str(row[0]): int(row[1]) for row in rows}
             return [
                 self._view(s, waiting.get(lane(s.id), 0)) for s in registry.all_subscribers(session)
             ]
