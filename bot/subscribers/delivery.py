@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.dispatcher import Final, Retry
-from bot.render.common import plain_when
+from bot.render.common import when
 from bot.subscribers import webhook
 from bot.subscribers.fanout import CONFIRM_OPERATION, NOTICE_OPERATION, lane
 from bot.subscribers.mails import MailContext, confirmation_mail, notice_mail
@@ -147,8 +147,8 @@ class SubscriberDeliveries:
         if item.operation == CONFIRM_OPERATION:  # nobody to pause: the address never confirmed
             item.status = OutboxStatus.FAILED
         elif subscriber.state == SubscriberState.ACTIVE:
-            since = plain_when(subscriber.failing_since)
-            self.pause(session, subscriber, reason=f"failing since {since} ({error})", now=now)
+            told = f"failing since {when(subscriber.failing_since)} ({escape(error)})"
+            self.pause(session, subscriber, reason=f"failing: {error}", told=told, now=now)
 
     def failed(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None:
         subscriber = _subscriber(session, item)
@@ -156,13 +156,14 @@ class SubscriberDeliveries:
             return
         subscriber.last_attempt_at, subscriber.last_error = now, error
         if item.operation == NOTICE_OPERATION and subscriber.state == SubscriberState.ACTIVE:
-            self.pause(session, subscriber, reason=f"refused for good ({error})", now=now)
+            reason = f"refused for good: {error}"
+            self.pause(session, subscriber, reason=reason, told=escape(reason), now=now)
 
     def pause(
-        self, session: Session, subscriber: Subscriber, *, reason: str, now: datetime
+        self, session: Session, subscriber: Subscriber, *, reason: str, told: str, now: datetime
     ) -> None:
         """Stop trying: the waiting notices are not sent, and management hears it once (this
-        is the one move from active to paused)."""
+        is the one move from active to paused). `told` is the reason in Slack's words."""
         subscriber.state, subscriber.paused_at, subscriber.pause_reason = (
             SubscriberState.PAUSED,
             now,
@@ -184,7 +185,7 @@ class SubscriberDeliveries:
             case_id=None,
             operation="post",
             target=self.policy.management_channel,
-            params={"text": _paused_text(subscriber, reason, int(dropped))},
+            params={"text": _paused_text(subscriber, told, int(dropped))},
         )
 
     # -- reading ------------------------------------------------------------------------------
@@ -208,11 +209,11 @@ def _subscriber(session: Session, item: OutboxItem) -> Subscriber | None:
     return session.get(Subscriber, int(item.target.removeprefix("subscriber:")))
 
 
-def _paused_text(subscriber: Subscriber, reason: str, dropped: int) -> str:
+def _paused_text(subscriber: Subscriber, told: str, dropped: int) -> str:
     what = "E-mail subscriber" if subscriber.kind == SubscriberKind.EMAIL else "Webhook"
-    waiting = f"; {dropped} waiting {'notice was' if dropped == 1 else 'notices were'} not sent"
+    unsent = f"{dropped} {'notice was' if dropped == 1 else 'notices were'} not sent; l"
     return (
         f":warning: {what} {escape(subscriber.address)} (subscriber {subscriber.id}) is paused: "
-        f"{escape(reason)}{waiting if dropped else ''}. Later notices skip it until it is "
-        f"fixed and resumed: `/case subscribers resume {subscriber.id}`."
+        f"{told}. {unsent if dropped else 'L'}ater notices skip it until it is fixed and "
+        f"resumed: `/case subscribers resume {subscriber.id}`."
     )
