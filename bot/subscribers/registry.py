@@ -5,6 +5,7 @@ Every refusal says what was wrong and what to do instead."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -231,7 +232,7 @@ def _within_limit(
     )
     if len(recent) < limit:
         return
-    wait = int((recent[0] + RATE_WINDOW - now).total_seconds()) + 1
+    wait = math.ceil((recent[0] + RATE_WINDOW - now).total_seconds())
     raise Refused(
         f"Too many requests: {who} {len(recent)} confirmation "
         f"{'mail' if len(recent) == 1 else 'mails'} in the last hour. Check the inbox (and the "
