@@ -53,6 +53,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Status: Waiting for a technician",  # PERM-2 the requester's own card
         "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
         "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
+        "POST /status/confirm -> 200: olu@partner.example gets an e-mail",  # BCAST-3 opt-in
+        "  5 mails to olu@partner.example",  # BCAST-3: confirmation, notice, 2 updates, resolved
+        "  Subject: CASE-1001 Resolved: Email is down for everyone",  # CLOSE-5
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

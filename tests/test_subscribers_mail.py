@@ -72,12 +72,16 @@ def test_bcast_3_a_confirmed_subscriber_gets_notice_updates_and_resolution_by_em
     dana = Driver(world=world, user="U0DESK01")
     with served(world) as base:
         subscribe_and_confirm(base, world, inbox, dana)
+        as_user(world, "priya").command(
+            "/case subscribers add email vpn-watch@partner.example services=vpn"
+        )
         priya = major_outage(world, dana)
         priya.command("/case update CASE-1001 Failover to the standby mail store is under way")
         priya.command("/case update CASE-1001 Mail flows again; we are watching the queues")
         resolve_and_close(world, priya)
         dana.settle()
         mails = inbox.messages(OPS)
+        assert inbox.messages("vpn-watch@partner.example") == [], "an e-mail outage only"
         assert [m["Subject"] for m in mails] == [
             "CASE-1001 Major incident: Email is down for everyone",
             "CASE-1001 Update: Email is down for everyone",
@@ -133,4 +137,5 @@ def test_bcast_3_a_confirmed_subscriber_gets_notice_updates_and_resolution_by_em
     assert "CASE-1002" in texts(world, "C0MAJOR")[-1]
     assert inbox.messages(OPS) == [], "nothing more reaches the unsubscribed address"
     listing = as_user(world, "priya").command("/case subscribers")
-    assert listing is not None and listing["text"].startswith("*External subscribers*: none yet")
+    assert listing is not None
+    assert listing["text"].startswith("*External subscribers*\n• *2* email vpn-watch@")

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
 from bot.sandbox.driver import Driver, SandboxError
+from bot.sandbox.repl_mail import MailSteps
+from bot.sandbox.standin_smtp import StandInRelay
 from bot.sandbox.transcript import render_message, render_view, short_date
 from bot.sandbox.world import World, build_world
 from config.settings import Settings
@@ -43,13 +45,16 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   channels                    every channel
   home                        your App Home tab
   wait <30m|2h|1d>            move the sandbox clock forward
+  subscribe <email> <service>...  "Get updates" on the status page, then the mailed link
+  mail <email> [n]            the e-mails that address got (the demo's relay)
   help | quit"""
 
 
 class Repl:
-    def __init__(self, world: World, out: IO[str]) -> None:
+    def __init__(self, world: World, out: IO[str], *, relay: StandInRelay | None = None) -> None:
         self.world = world
         self.out = out
+        mail = MailSteps(world, relay, self.print)
         self.driver = Driver(world=world, user="U0DESK01")
         self.names = world.standin.display_names()
         self.seen_ephemerals: dict[str, str] = {}
@@ -73,6 +78,8 @@ class Repl:
             "channels": self.channels,
             "home": self.home,
             "wait": self.wait,
+            "subscribe": mail.subscribe,
+            "mail": mail.mail,
             "help": lambda _: self.print(HELP),
         }
 
