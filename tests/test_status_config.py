@@ -184,5 +184,5 @@ def test_bcast_2_a_token_page_answers_only_with_the_token(
     assert (page.status_code, feed.status_code) == (200, 200)
     assert f'href="status.json?token={TOKEN}"' in page.text
     assert f'<input type="hidden" name="token" value="{TOKEN}">' in page.text
-    assert page.headers["Cache-Control"] == "private, max-age=30"
+    assert page.headers["Cache-Control"] == "private, no-cache"
     assert "CASE-1001" in feed.text

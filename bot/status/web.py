@@ -102,7 +102,8 @@ class StatusSite:
             ("Content-Type", found.content_type),
             ("ETag", found.etag),
             ("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)),
-            ("Cache-Control", "private, max-age=30" if self.token else "public, max-age=30"),
+            # Readers revalidate every time (a 304 is cheap): a status page is never stale.
+            ("Cache-Control", "private, no-cache" if self.token else "public, no-cache"),
             ("X-Content-Type-Options", "nosniff"),
             ("Referrer-Policy", "no-referrer"),
         ]
