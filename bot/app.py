@@ -132,6 +132,7 @@ def build_runtime(
             wake=dispatcher.wake,
             can_mail=subscribers.can_mail,
             page_url=subscribers.page_url,
+            page_token=policy.status_page.token(),
         ),
     )
 

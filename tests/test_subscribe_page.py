@@ -5,17 +5,22 @@ Each is refused with a page that says what was wrong, and nothing is recorded or
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from sqlalchemy import select
 
+from bot.clock import Clock
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
+from bot.sandbox.world import World, build_world
 from store.models import Subscriber, SubscriberState
+from tests.conftest import world_settings
 from tests.status_site import served
-from tests.subscriber_fixtures import Inbox
+from tests.subscriber_fixtures import Inbox, subscribers_config
 from tests.test_subscribers_mail import link_in, token_of
 
 
@@ -135,3 +140,41 @@ def test_bcast_3_forged_and_expired_links_are_refused_and_change_nothing(
     with mail_world.runtime.db.reading() as session:
         (row,) = session.scalars(select(Subscriber))
         assert row.state == SubscriberState.PENDING
+
+
+def test_bcast_3_a_private_status_page_takes_subscriptions_only_with_its_token(
+    database_url: str,
+    clock: Clock,
+    tmp_path: Path,
+    smtp_server: tuple[Inbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CASEDESK_STATUS_TOKEN", "t" * 32)
+    folder = subscribers_config(tmp_path)
+    status = yaml.safe_load((folder / "status.yml").read_text())
+    status["page"].update(access="token", token_env="CASEDESK_STATUS_TOKEN")
+    (folder / "status.yml").write_text(yaml.safe_dump(status))
+    settings = dataclasses.replace(
+        world_settings(database_url),
+        smtp_url=f"smtp://127.0.0.1:{smtp_server[1]}",
+        config_dir=folder,
+    )
+    world = build_world(settings, clock=clock)
+    try:
+        with served(world) as base:
+            without = subscribe(base, "ops@partner.example", "email")
+            forged = requests.post(
+                f"{base}/status/subscribe",
+                data={"email": "ops@partner.example", "service": "email", "token": "x" * 32},
+                timeout=10,
+            )
+            with_token = requests.post(
+                f"{base}/status/subscribe",
+                data={"email": "ops@partner.example", "service": "email", "token": "t" * 32},
+                timeout=10,
+            )
+        assert [without.status_code, forged.status_code, with_token.status_code] == [401, 401, 200]
+        assert "This status page is private: subscribe from the page itself" in without.text
+        assert [s[0] for s in subscribers(world)] == ["ops@partner.example"]
+    finally:
+        world.close()

@@ -11,6 +11,7 @@ Every answer is a small page in plain words saying what happened or what to fix.
 
 from __future__ import annotations
 
+import hmac
 import html
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,6 +29,7 @@ BODY_LIMIT = 16_384
 REASONS = {
     200: "OK",
     400: "Bad Request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
@@ -49,8 +51,10 @@ class SubscriberPages:
         wake: Callable[[], None],
         can_mail: bool,
         page_url: str,
+        page_token: str | None,
     ) -> None:
         self.db = db
+        self.page_token = page_token  # a private status page's token: subscribing needs it
         self.policy = policy
         self.clock = clock
         self.wake = wake
@@ -91,6 +95,13 @@ class SubscriberPages:
     def _subscribe(
         self, form: dict[str, list[str]], environ: dict[str, Any], start_response: StartResponse
     ) -> Iterable[bytes]:
+        given = (form.get("token") or [""])[0]
+        if self.page_token and not hmac.compare_digest(given.encode(), self.page_token.encode()):
+            raise Refused(
+                "This status page is private: subscribe from the page itself, opened with the "
+                "address the service desk shared.",
+                status=401,
+            )
         address = (form.get("email") or [""])[0]
         services = [s for s in form.get("service", []) if s]
         with self.db.transaction() as session:
