@@ -57,9 +57,16 @@ class Inbox:
 @pytest.fixture(scope="module")
 def smtp_server() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on loopback for the module; each test empties its inbox."""
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    inbox = Inbox()
+    for attempt in range(5):  # a free port can be taken by a parallel worker before we bind it
+        port = free_port()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+            break
+        except (OSError, RuntimeError):
+            if attempt == 4:
+                raise
     try:
         yield inbox, port
     finally:
