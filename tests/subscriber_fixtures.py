@@ -88,7 +88,8 @@ class Post:
 
 class Receiver:
     """A webhook endpoint: each post takes the next answer of `script` ("ok" when it runs
-    out): "ok" (200), "500", "slow" (200 after SLOW seconds) or "drop" (no answer at all)."""
+    out): "ok" (200), "500", "429" (with Retry-After: 120), "slow" (200 after SLOW seconds)
+    or "drop" (no answer at all)."""
 
     def __init__(self) -> None:
         self.script: list[str] = []
@@ -108,10 +109,12 @@ class Receiver:
                     return
                 if answer == "slow":
                     time.sleep(SLOW)
-                code = 500 if answer == "500" else 200
-                reply = b"receiver broke" if code == 500 else b"ok"
+                code = {"500": 500, "429": 429}.get(answer, 200)
+                reply = {500: b"receiver broke", 429: b"slow down"}.get(code, b"ok")
                 try:
                     self.send_response(code)
+                    if code == 429:
+                        self.send_header("Retry-After", "120")
                     self.send_header("Content-Length", str(len(reply)))
                     self.end_headers()
                     self.wfile.write(reply)

@@ -162,6 +162,17 @@ def test_bcast_3_a_webhook_failing_for_a_day_is_paused_and_management_told_once(
     assert receiver.posts[-1].answer == "ok"
 
 
+def test_bcast_3_a_receivers_retry_after_is_honoured(mail_world: World, receiver: Receiver) -> None:
+    dana = Driver(world=mail_world, user="U0DESK01")
+    add_webhook(mail_world, receiver.url)
+    receiver.script = ["429"]
+    major_outage(mail_world, dana)
+    later(mail_world, dana, 90)  # past the first backoff (15 s), not past Retry-After (120 s)
+    assert [p.answer for p in receiver.posts] == ["429"]
+    later(mail_world, dana, 30)
+    assert [p.answer for p in receiver.posts] == ["429", "ok"]
+
+
 def test_bcast_3_webhook_addresses_that_are_not_http_or_point_at_the_bot_are_refused(
     mail_world: World,
 ) -> None:

@@ -139,3 +139,22 @@ def test_bcast_3_a_confirmed_subscriber_gets_notice_updates_and_resolution_by_em
     listing = as_user(world, "priya").command("/case subscribers")
     assert listing is not None
     assert listing["text"].startswith("*External subscribers*\n• *2* email vpn-watch@")
+
+
+def test_bcast_3_case_text_is_escaped_in_the_html_mail(mail_world: World, inbox: Inbox) -> None:
+    hostile = '<img src=x onerror="alert(1)"> & <script>alert(2)</script>'
+    added = as_user(mail_world, "priya").command(
+        "/case subscribers add email frontdesk@northwind.example services=email"
+    )
+    assert added is not None and added["text"] == (
+        "Added subscriber 1: email frontdesk@northwind.example for E-mail and calendars."
+    )
+    major_outage(mail_world, Driver(world=mail_world, user="U0DESK01"), Summary=hostile)
+    (notice,) = inbox.messages("frontdesk@northwind.example")
+    assert notice["Subject"] == f"CASE-1001 Major incident: {hostile}"
+    page = html(notice)
+    assert "<img" not in page and "<script" not in page
+    assert (
+        '<h1 style="font-size:1.3em">Major incident: CASE-1001 &lt;img src=x '
+        "onerror=&quot;alert(1)&quot;&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;</h1>"
+    ) in page

@@ -3,7 +3,8 @@ status.json shape), signed so the receiver knows it came from this desk and is f
 `X-Casedesk-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>:<body>">` under the
 subscriber's secret, `X-Casedesk-Timestamp` in Unix seconds, and an `Idempotency-Key` that is
 the same on every attempt of one notice, so a receiver that saw it already can drop a retry.
-Redirects are not followed; anything but a 2xx answer in time is tried again."""
+Redirects are not followed; anything but a 2xx answer in time is tried again (after the
+receiver's Retry-After, when it gives one in seconds)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.dispatcher import Retry
 
 USER_AGENT = "Casedesk-Webhook/1"
 ANSWER_LIMIT = 2048  # what is read of the receiver's answer (for the error)
+RETRY_AFTER_MAX = 3600  # a receiver's Retry-After is honoured up to an hour
 
 
 def body_of(
@@ -78,4 +80,6 @@ def post(
     if 200 <= response.status < 300:
         return response.status
     detail = answer.decode(errors="replace").strip()[:200]
-    raise Retry(f"HTTP {response.status}{f': {detail}' if detail else ''}")
+    wait = response.getheader("Retry-After", "")
+    after = float(min(int(wait), RETRY_AFTER_MAX)) if wait.isdigit() else None
+    raise Retry(f"HTTP {response.status}{f': {detail}' if detail else ''}", after=after)

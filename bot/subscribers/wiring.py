@@ -32,17 +32,30 @@ class SubscriberParts:
     page_url: str
 
 
-def start_subscribers(
-    settings: Settings, policy: Policy, db: Database, clock: Clock
-) -> SubscriberParts:
-    page_url = policy.status_page.url.rstrip("/")
-    fixed_mail = [k for k, s in policy.subscribers.subscribers.items() if s.email]
+def checked(settings: Settings, policy: Policy) -> str:
+    """What `python -m bot check` says of subscribers; SubscribersNotReady when e-mail
+    subscribers have no relay to go through."""
+    fixed = policy.subscribers.subscribers
+    fixed_mail = [k for k, s in fixed.items() if s.email]
     if fixed_mail and settings.smtp_url is None:
         raise SubscribersNotReady(
             f"subscribers.yml names e-mail subscribers ({', '.join(fixed_mail)}) but SMTP_URL "
             "is not set. Set SMTP_URL to the mail relay (smtp://user:password@relay:587), or "
             "take them out."
         )
+    if settings.smtp_url is None:
+        mail = "no e-mail (SMTP_URL unset)"
+    else:
+        relay = Relay.from_url(settings.smtp_url)
+        mail = f"e-mail through {relay.host}:{relay.port}"
+    return f"{len(fixed)} fixed subscribers, {mail}"
+
+
+def start_subscribers(
+    settings: Settings, policy: Policy, db: Database, clock: Clock
+) -> SubscriberParts:
+    page_url = policy.status_page.url.rstrip("/")
+    checked(settings, policy)
     public = urlsplit(page_url)
     own = OwnAddress(
         public=(public.hostname or "", public.port or (443 if public.scheme == "https" else 80)),
