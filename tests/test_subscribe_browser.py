@@ -17,7 +17,8 @@ from tests.status_site import major_outage, served
 from tests.subscriber_fixtures import Inbox
 from tests.test_subscribers_mail import PAGE, link_in
 
-pytestmark = test_status_browser.pytestmark  # the SQLite pass only, as the status page's
+# The SQLite pass only, as the status page's browser tests (the browser reads HTML).
+pytestmark = [pytest.mark.sqlite_pass_only, test_status_browser.pytestmark]
 browser = test_status_browser.browser  # one Chromium for the module
 
 

@@ -20,6 +20,7 @@ from bot.subscribers.relay import Relay
 from tests.real_programs import program
 from tests.subscriber_fixtures import free_port
 
+pytestmark = pytest.mark.sqlite_pass_only  # no database here: one pass is enough
 USER, PASSWORD = "desk", "s3cret-relay-password"
 
 
