@@ -46,7 +46,7 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   home                        your App Home tab
   wait <30m|2h|1d>            move the sandbox clock forward
   subscribe <email> <service>...  "Get updates" on the status page, then the mailed link
-  mail <email> [n]            the e-mails that address got (the demo's relay)
+  mail <email> [n]            the e-mails that address got (the sandbox's own mail relay)
   help | quit"""
 
 
@@ -291,8 +291,12 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
     """The interactive sandbox; an in-memory database unless DATABASE_URL was set."""
     if not _database_was_set():
         settings = dataclasses.replace(settings, database_url="sqlite://")
+    relay = None
+    if settings.smtp_url is None:  # BCAST-3: mail goes to the sandbox's own relay (`mail`)
+        relay = StandInRelay().start()
+        settings = dataclasses.replace(settings, smtp_url=relay.url)
     world = build_world(settings)
-    repl = Repl(world, out)
+    repl = Repl(world, out, relay=relay)
     interactive = stdin.isatty()
     repl.print(
         "Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
@@ -312,6 +316,8 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
                 break
     finally:
         world.close()
+        if relay is not None:
+            relay.stop()
     return 0
 
 

@@ -51,7 +51,7 @@ class MailSteps:
         address, _, count = rest.partition(" ")
         found = self._relay().to(address)
         shown = found[-int(count) :] if count.strip().isdigit() else found
-        self.show(f"  {len(found)} mails to {address}")
+        self.show(f"  {len(found)} {'mail' if len(found) == 1 else 'mails'} to {address}")
         for message in shown:
             self.show("  " + "-" * 76)
             for name in SHOWN_HEADERS:
@@ -63,7 +63,7 @@ class MailSteps:
 
     def _relay(self) -> StandInRelay:
         if self.relay is None:
-            raise SandboxError("this sandbox has no mail relay (the demo starts one)")
+            raise SandboxError("SMTP_URL is set: mail goes to that relay, not to the sandbox's")
         return self.relay
 
     def _web(self, method: str, path: str, **form: Any) -> tuple[int, str]:
