@@ -56,9 +56,11 @@ def _add(desk: Desk, actor: str, rest: str) -> str:
             words.remove(word)
     if len(words) != 2:
         raise UserFacingError(f"Give the kind and the address. {USAGE}")
-    kind, address = words[0], words[1].strip("<>")
-    if kind == "email" and address.startswith("mailto:"):  # Slack links typed addresses
-        address = address.removeprefix("mailto:").split("|")[0]
+    kind, address = words[0], words[1]
+    if address.startswith("<") and address.endswith(">"):  # Slack links what it recognises:
+        address = address[1:-1].split("|")[0]  # <https://x|x>, <mailto:a@b.org|a@b.org>
+    if kind == "email":
+        address = address.removeprefix("mailto:")
     added = desk.subscribers.add(actor=actor, kind=kind, address=address, services=services)
     view = added.subscriber
     following = ", ".join(view.services) if view.services else "every service"
