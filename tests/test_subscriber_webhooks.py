@@ -201,3 +201,9 @@ def test_bcast_3_webhook_addresses_that_are_not_http_or_point_at_the_bot_are_ref
     assert "the managers role" in last_ephemeral(world, dana.user)
     listing = priya.command("/case subscribers")
     assert listing is not None and listing["text"].startswith("*External subscribers*: none yet")
+    linked = priya.command(  # as Slack sends a typed address: a mailto link
+        "/case subscribers add email <mailto:ops@partner.example|ops@partner.example>"
+    )
+    assert linked is not None and linked["text"] == (
+        "Added subscriber 1: email ops@partner.example for every service."
+    )
