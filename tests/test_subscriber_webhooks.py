@@ -16,7 +16,7 @@ from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from tests.conftest import as_user
-from tests.helpers import events, last_ephemeral, texts
+from tests.helpers import cases, events, last_ephemeral, texts
 from tests.status_site import major_outage, resolve_and_close
 from tests.subscriber_fixtures import Post, Receiver
 
@@ -206,4 +206,36 @@ def test_bcast_3_webhook_addresses_that_are_not_http_or_point_at_the_bot_are_ref
     )
     assert linked is not None and linked["text"] == (
         "Added subscriber 1: email ops@partner.example for every service."
+    )
+
+
+def test_close_5_closing_a_major_incident_tells_its_subscribers_it_is_resolved(
+    mail_world: World, receiver: Receiver
+) -> None:
+    world = mail_world
+    dana = Driver(world=world, user="U0DESK01")
+    secret = add_webhook(world, receiver.url)
+    priya = major_outage(world, dana)
+    resolve_and_close(world, priya)
+    dana.command("/case new Printer jams on floor 2 service=email urgency=low for=@jordan")
+    if "Record a new case anyway" in last_ephemeral(world, dana.user):
+        dana.press("Record a new case anyway")
+    dana.command("/case withdraw CASE-1002 Sorted itself out")  # not major: not announced
+    assert [(c.number, c.is_major, c.state) for c in cases(world)] == [
+        (1001, True, "closed"),
+        (1002, False, "closed"),
+    ]
+    notice, resolution = (verified(post, secret) for post in receiver.posts)
+    assert notice["event"] == "incident.notice"
+    assert resolution["event"] == "incident.resolution"
+    incident = resolution["incident"]
+    assert isinstance(incident, dict)
+    (closed,) = events(world, 1001, "closed")
+    assert (incident["status"], incident["resolved_at"], incident["next_update_due"]) == (
+        "resolved",
+        closed.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        None,
+    )
+    assert incident["resolution"] == (
+        "Failed over to the standby mail store. Service fully restored."
     )
