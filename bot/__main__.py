@@ -26,9 +26,15 @@ COMMANDS = {
     "bench-clocks": "measure the timer sweep and delivery lag at 10,000 and 100,000 open cases",
     "bench-load": "acknowledgement latency of HTTP mode at concurrency 1, 10 and 50, beside a "
     "bare Bolt app",
+    "bench-status": "the status page and its JSON at concurrency 50 with 20 open major "
+    "incidents and 1,000 updates, beside a static file from the same server",
     "check": "validate the settings and the policy YAML, then exit",
 }
-BENCHMARKS = ("bench-clocks", "bench-load")  # tools in bot/bench/, each with options of its own
+BENCHMARKS = (
+    "bench-clocks",
+    "bench-load",
+    "bench-status",
+)  # tools in bot/bench/, each with options of its own
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +110,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.load import run_benchmark as run_load
 
         return run_load(extra, sys.stdout)
+    if command == "bench-status":
+        from bot.bench.status import run_benchmark as run_status
+
+        return run_status(extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -54,8 +54,13 @@ def major_outage(world: World, dana: Driver, **answers: str) -> Driver:
     return priya
 
 
-def resolve_and_close(world: World, priya: Driver, number: int = 1001) -> None:
-    priya.command(f"/case resolve CASE-{number} Failed over to the standby mail store")
+def resolve_and_close(
+    world: World,
+    priya: Driver,
+    number: int = 1001,
+    done: str = "Failed over to the standby mail store",
+) -> None:
+    priya.command(f"/case resolve CASE-{number} {done}")
     priya.command(f"/case verify CASE-{number}")
     as_user(world, "alex").press("Yes, it works")
     priya.command(f"/case close CASE-{number}")

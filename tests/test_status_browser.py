@@ -13,16 +13,13 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
-from tests.conftest import POSTGRES_ADMIN_URL
 from tests.helpers import cases
 from tests.real_programs import program
 from tests.status_site import major_outage, served
 
 # The browser reads HTML; what the database says is tested on both dialects in
 # tests/test_status_page.py, so the PostgreSQL pass leaves the browser out (CI's time budget).
-pytestmark = pytest.mark.skipif(
-    bool(POSTGRES_ADMIN_URL), reason="browser tests run in the SQLite pass only"
-)
+pytestmark = pytest.mark.sqlite_pass_only
 
 CHROMIUM_ARGS = [
     "--headless",

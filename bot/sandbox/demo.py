@@ -164,6 +164,12 @@ as priya
 /case update CASE-1001 Mail flows again for 60 % of users; the second cluster catches up by 11:30
 read #major-incidents 1
 dm alex 1
+## The public status page (BCAST-2) at /status shows the same: people outside Slack (the front
+## desk, executives on their phones, partner firms) read what is broken, since when, and when the
+## next update comes. Only what customers are told is on it: no notes, no names.
+status
+## Its Atom feed (/status.atom) has one entry per announcement, each with an id that never changes.
+feed 3
 ## 10. Waiting on the requester pauses the clocks (SLA-1)
 as kenji
 /case wait CASE-1002 Please send us the VPN client log from your laptop
@@ -309,6 +315,9 @@ press Approve the close
 ## The resolution goes to #major-incidents as a new message, so everyone who read the first
 ## notice hears of it (BCAST-1); the first notice now says it is closed.
 read #major-incidents 2
+## CLOSE-5: the close reaches the status page and its feeds too: CASE-1001 is resolved there, with
+## what was done, and the feed's newest entry says so.
+feed 1
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
 ## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this

@@ -5,7 +5,8 @@ Whether something changed is a fingerprint read from the database (the newest ti
 the newest schedule change, and the minute, since planned work starts and promises fall due with
 time alone), so two processes (gunicorn workers, hosts) agree without talking to each other. A
 process checks it at most once per `recheck` seconds; a commit in this process checks at once.
-While one thread rebuilds, the others wait for its result instead of rendering too. The same
+While one thread checks or rebuilds, the others serve the snapshot they have (or, before the
+first build, wait for it) instead of rendering too. The same
 state renders to the same bytes everywhere, so ETags agree between processes.
 """
 
@@ -83,7 +84,14 @@ class RenderCache:
         snapshot = self._snapshot
         if snapshot is not None and self._fresh():
             return snapshot
-        with self._lock:
+        # One thread checks; while it does, the others serve the snapshot they have (at most
+        # `recheck` seconds old) instead of queueing behind it. Only the very first readers,
+        # with nothing to serve, wait for the first build.
+        if snapshot is not None and not self._lock.acquire(blocking=False):
+            return snapshot
+        if snapshot is None:
+            self._lock.acquire()
+        try:
             if self._snapshot is not None and self._fresh():
                 return self._snapshot
             self._checked = self._monotonic()  # before reading: a commit meanwhile rechecks
@@ -92,6 +100,8 @@ class RenderCache:
                 self._snapshot = self._build(key)
                 self.builds += 1
             return self._snapshot
+        finally:
+            self._lock.release()
 
     def _fresh(self) -> bool:
         """Checked within `recheck` seconds (a clock that went back counts as not fresh)."""

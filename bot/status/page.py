@@ -21,6 +21,7 @@ STYLE = """
 body{margin:0;font:100%/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 color:var(--ink);background:var(--paper)}
 header,main,footer{max-width:72rem;margin:0 auto;padding:1rem}
+main{padding-top:0}
 h1{font-size:clamp(1.5rem,3vw,2.6rem);margin:.2em 0}
 h2{font-size:clamp(1.2rem,2.2vw,1.9rem);margin:1.6em 0 .5em;border-bottom:2px solid var(--line)}
 h3{font-size:clamp(1.05rem,1.8vw,1.5rem);margin:.2em 0}
@@ -69,7 +70,8 @@ def _digest(text: str) -> str:
 
 CONTENT_SECURITY_POLICY = (
     f"default-src 'none'; script-src 'sha256-{_digest(SCRIPT)}'; "
-    f"style-src 'sha256-{_digest(STYLE)}'; form-action 'self'; base-uri 'none'; "
+    f"style-src 'sha256-{_digest(STYLE)}'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; "
     "frame-ancestors 'none'"
 )
 
@@ -105,6 +107,7 @@ class _Page:
             f"<title>{self._title_prefix()}{title}</title>",
             f'<link rel="alternate" type="application/atom+xml" title="{title}" '
             f'href="{self._link("status.atom")}">',
+            '<link rel="icon" type="image/svg+xml" href="status/favicon.svg">',
             f"<style>{STYLE}</style>",
             "</head>",
             "<body>",
@@ -193,8 +196,9 @@ class _Page:
             more = len(updates) - len(earlier) - (1 if latest is not None else 0)
             items = "".join(f"<li>{self._time(u['at'])}: {e(u['text'])}</li>" for u in earlier)
             tail = f'<p class="muted">{more} earlier in the feed.</p>' if more > 0 else ""
+            label = "Earlier updates" if latest is not None else "Updates"
             out.append(
-                f'<details><summary>Earlier updates</summary><ol class="updates">{items}</ol>'
+                f'<details><summary>{label}</summary><ol class="updates">{items}</ol>'
                 f"{tail}</details>"
             )
         out.append("</article>")
