@@ -396,9 +396,35 @@ submit
 /case withdraw CASE-1012 It charges again with another cable
 dm lee 1
 dm dana 1
-## 21. Outside Slack (BCAST-3, CLOSE-5): the e-mails Olu got for CASE-1001 through the desk's mail
-## relay: the confirmation, the notice, each update and the resolution, in order, each with a
-## one-click unsubscribe link.
+## 21. Automated requests need validation (INTAKE-5). Lee's badge case came from the self-service
+## form, so its card in the desk's queue says "needs validation" with Confirm and Correct
+## classification. Dana checks it and confirms: the buttons leave the card in place.
+as dana
+read #desk-queue 1
+press Confirm
+read #desk-queue 1
+## The timeline says who confirmed it, and when (a second Confirm would say so and change nothing).
+/case history CASE-1013
+## A self-service (or monitoring) case that would be P1 opens no case channel and sends no
+## broadcast yet: the command center's on-call is paged to confirm or correct it first.
+as jordan
+/case
+fill What is wrong? = Nobody in sales can send or receive e-mail
+fill Which service? = E-mail and calendars
+fill How badly is your work blocked? = Work has stopped
+fill How many people = Most of the organisation
+submit
+dm priya 1
+read #major-incidents 1
+## Priya confirms it: the major path starts at once (case channel, brief, broadcast), and her
+## page becomes the major-incident page, with Take it.
+as priya
+press Confirm
+dm priya 1
+read #major-incidents 1
+## 22. Outside Slack (BCAST-3, CLOSE-5): the e-mails Olu got through the desk's mail relay: the
+## confirmation, CASE-1001's notice, each update and its resolution, then the notice of Jordan's
+## e-mail outage, in order, each with a one-click unsubscribe link.
 mail olu@partner.example
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
