@@ -6,19 +6,24 @@ paused and management told once. Bad webhook addresses are refused clearly."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.clock import Clock
 from bot.render.common import plain_when
 from bot.sandbox.driver import Driver
-from bot.sandbox.world import World
-from tests.conftest import as_user
+from bot.sandbox.world import World, build_world
+from tests.conftest import as_user, world_settings
 from tests.helpers import cases, events, last_ephemeral, texts
 from tests.status_site import major_outage, resolve_and_close
-from tests.subscriber_fixtures import Post, Receiver
+from tests.subscriber_fixtures import Post, Receiver, subscribers_config
 
 MANAGEMENT = "C0MGMT"
 
@@ -239,3 +244,41 @@ def test_close_5_closing_a_major_incident_tells_its_subscribers_it_is_resolved(
     assert incident["resolution"] == (
         "Failed over to the standby mail store. Service fully restored."
     )
+
+
+def test_bcast_3_a_fixed_webhook_of_subscribers_yml_is_signed_with_its_environment_secret(
+    database_url: str,
+    clock: Clock,
+    tmp_path: Path,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = "fixed-webhook-secret-" + "z" * 20
+    monkeypatch.setenv("CASEDESK_BRIDGE_SECRET", secret)
+    fixed = {
+        "bridge": {
+            "webhook": receiver.url,
+            "secret_env": "CASEDESK_BRIDGE_SECRET",
+            "services": ["email"],
+        }
+    }
+    settings = dataclasses.replace(
+        world_settings(database_url), config_dir=subscribers_config(tmp_path, subscribers=fixed)
+    )
+    world = build_world(settings, clock=clock)
+    try:
+        listing = as_user(world, "priya").command("/case subscribers")
+        assert listing is not None
+        assert (
+            f"• *1* webhook {receiver.url} — E-mail and calendars · active · nothing "
+            "delivered yet · subscribers.yml" in listing["text"]
+        )
+        as_user(world, "priya").command("/case subscribers remove 1")
+        assert "is kept in config/subscribers.yml as `bridge`; take it out there." in (
+            last_ephemeral(world, "U0CC01")
+        )
+        major_outage(world, Driver(world=world, user="U0DESK01"))
+        (post,) = receiver.posts
+        assert verified(post, secret)["event"] == "incident.notice"
+    finally:
+        world.close()
