@@ -51,6 +51,8 @@ class SubscriberDeliveries:
 
     # -- preparing and sending ----------------------------------------------------------------
     def prepare(self, session: Session, item: OutboxItem) -> dict[str, Any]:
+        """What the call needs; Final when nothing is to be sent (never Retry: a retry is
+        decided by the call, outside the claiming transaction)."""
         subscriber = _subscriber(session, item)
         now = self.clock.now()
         if subscriber is None or subscriber.state == SubscriberState.REMOVED:
@@ -110,6 +112,8 @@ class SubscriberDeliveries:
                 raise Retry("SMTP_URL is not set: e-mail cannot be sent")
             self.relay.send(call["message"])
             return
+        if call["secret"] is None:
+            raise Retry("the webhook's secret is not set (its secret_env in subscribers.yml)")
         webhook.post(
             call["url"],
             call["body"],
@@ -196,13 +200,13 @@ class SubscriberDeliveries:
         service = self.policy.services.get(key)
         return service.name if service is not None else key
 
-    def _secret(self, subscriber: Subscriber) -> str:
+    def _secret(self, subscriber: Subscriber) -> str | None:
+        """A staff-added webhook's stored secret, or a fixed one's environment variable (None
+        when it went missing since the start: the call then waits to be retried)."""
         if subscriber.secret:
             return subscriber.secret
         fixed = self.policy.subscribers.subscribers.get(subscriber.config_key or "")
-        if fixed is None or not fixed.secret:
-            raise Retry(f"the webhook's secret ({subscriber.secret_env}) is not set")
-        return fixed.secret
+        return fixed.secret if fixed is not None and fixed.secret else None
 
 
 def _subscriber(session: Session, item: OutboxItem) -> Subscriber | None:

@@ -5,6 +5,7 @@ lane, in the transaction that made the change. Lanes keep each subscriber's noti
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from config.policy import Policy
 from store.models import Case, CaseEvent, PublicNotice, Subscriber, SubscriberState
 from store.outbox import add_item
 
+log = logging.getLogger(__name__)
 NOTICE_OPERATION = "subscriber_notice"
 CONFIRM_OPERATION = "subscriber_confirm"
 # The announcement each public notice stands for: its timeline kind (bot/status/incidents.py).
@@ -54,7 +56,10 @@ def fan_out(
         return None
     event = _announcement(session, case, kind, event_id)
     incident = incident_document(session, policy, case)
-    entry = next(u for u in incident["updates"] if u["id"].endswith(f"/{event.id}"))
+    entry = next((u for u in incident["updates"] if u["id"].endswith(f"/{event.id}")), None)
+    if entry is None:  # an announcement with no public words: nothing to tell anyone
+        log.warning("%s: announcement %s has no public entry; not sent", case.ref, event.id)
+        return None
     notice = PublicNotice(
         key=entry["id"],
         case_id=case.id,
