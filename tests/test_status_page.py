@@ -3,6 +3,7 @@ major incidents, read over HTTP from the web app the bot serves."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from bot.status.web import StatusSite
 from bot.web_server import start_web_server
-from tests.helpers import cases, events, last_ephemeral
+from tests.helpers import P1_ANSWERS, cases, events, fill_and_submit, last_ephemeral
 from tests.status_site import get, major_outage, resolve_and_close, served, status_json
 
 PRIYA, ALEX, DANA = "U0CC01", "U0USER01", "U0DESK01"
@@ -235,6 +236,13 @@ def test_bcast_2_etag_and_last_modified_answer_304(world: World, dana: Driver) -
         changed = get(f"{base}/status", **{"If-None-Match": etag})
         assert changed.status_code == 200 and changed.headers["ETag"] != etag
         assert "Failover to the standby mail store is under way" in changed.text
+        packed = get(f"{base}/status.json")  # requests asks for gzip and unpacks it
+        plain = get(f"{base}/status.json", **{"Accept-Encoding": "identity"})
+        assert (packed.headers["Content-Encoding"], packed.json()) == ("gzip", plain.json())
+        assert "Content-Encoding" not in plain.headers
+        assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gz"'
+        assert packed.headers["Vary"] == "Accept-Encoding"
+        assert int(packed.headers["Content-Length"]) < int(plain.headers["Content-Length"])
         head = requests.head(f"{base}/status.json", timeout=15)
         assert (head.status_code, head.content) == (200, b"")
         post = requests.post(f"{base}/status.json", timeout=15)
@@ -287,3 +295,49 @@ def test_bcast_2_times_are_rfc_3339_utc_and_the_page_has_the_desks_zone(
     stamp = z(case.first_contact_at)
     assert f'<dt>Started</dt><dd><time datetime="{stamp}">{shown}</time></dd>' in page
     assert '<html lang="en">' in page and '<meta http-equiv="refresh" content="60">' in page
+
+
+def test_bcast_2_time_alone_moves_the_page_when_work_starts_and_an_update_falls_due(
+    world: World, dana: Driver, clock: Clock
+) -> None:
+    major_outage(world, dana)
+    dana.command("/change add vpn 30m 2h VPN concentrator firmware")
+    assert "Added *CHG-1*" in last_ephemeral(world, DANA)
+    with served(world) as base:
+        before = status_json(base)
+        page_before = get(f"{base}/status").text
+        clock.advance(timedelta(minutes=31))
+        after = status_json(base)
+        page_after = get(f"{base}/status").text
+    states = [{s["key"]: s["state"] for s in d["services"]}["vpn"] for d in (before, after)]
+    assert states == ["operational", "planned"]
+    assert [d["planned"][0]["in_progress"] for d in (before, after)] == [False, True]
+    assert "(overdue)" not in page_before and "(overdue)" in page_after  # due after 30 min
+    assert after["generated_at"] == after["planned"][0]["starts_at"]
+
+
+def test_bcast_2_a_major_case_held_for_an_unsupported_service_is_not_on_the_page(
+    world: World, dana: Driver
+) -> None:
+    dana.command("/case")
+    fill_and_submit(
+        dana,
+        {**P1_ANSWERS, "Affected service": "Personal phones and home equipment (not supported)"},
+    )
+    (case,) = cases(world)
+    assert case.is_major and case.support_status == "unsupported"
+    assert events(world, case.number, "major") == [], "held for an override: not announced"
+    runtime = world.runtime
+    page = runtime.policy.status_page.model_copy(update={"services": ("personal-devices",)})
+    site = StatusSite(
+        db=runtime.db,
+        policy=dataclasses.replace(runtime.policy, status_page=page),
+        clock=runtime.clock,
+    )
+    web = start_web_server(site, host="127.0.0.1", port=0)
+    try:
+        document = status_json(f"http://127.0.0.1:{web.port}")
+    finally:
+        web.stop()
+    assert [s["key"] for s in document["services"]] == ["personal-devices"]
+    assert document["incidents"] == []

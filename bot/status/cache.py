@@ -1,17 +1,19 @@
 """A burst of readers does not each render the page (BCAST-2). One snapshot per process holds
 the status document and each representation rendered from it, built once per change.
 
-Whether something changed is a fingerprint read from the database (the newest timeline row,
-the newest schedule change, and the minute, since planned work starts and promises fall due with
-time alone), so two processes (gunicorn workers, hosts) agree without talking to each other. A
-process checks it at most once per `recheck` seconds; a commit in this process checks at once.
-While one thread checks or rebuilds, the others serve the snapshot they have (or, before the
-first build, wait for it) instead of rendering too. The same
-state renders to the same bytes everywhere, so ETags agree between processes.
+Whether something changed is a fingerprint read from the database (the newest timeline row and
+the newest schedule change); what time alone changes (planned work starts, a promise falls due,
+a resolved incident ages out) ends a snapshot at that moment (`expires_at`). So two processes
+(gunicorn workers, hosts) agree without talking to each other, and nothing is rebuilt while
+nothing changes. A process checks the fingerprint at most once per `recheck` seconds; a commit in
+this process checks at once. While one thread checks or rebuilds, the others serve the snapshot
+they have (or, before the first build, wait for it) instead of rendering too. The same state
+renders to the same bytes everywhere, so ETags agree between processes.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -25,9 +27,13 @@ RECHECK_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class Representation:
+    """One rendering, as it is and gzipped (compressed once per snapshot, not per reader)."""
+
     body: bytes
     etag: str
     content_type: str
+    gzipped: bytes
+    gzip_etag: str
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Snapshot:
     key: Hashable
     document: dict[str, Any]
     last_modified: datetime
+    expires_at: float = float("inf")  # when time alone changes it (`seconds`' scale)
     _rendered: dict[str, Representation] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,8 +58,11 @@ class Snapshot:
             found = self._rendered.get(name)
             if found is None:
                 body = draw(self.document)
-                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-                found = self._rendered[name] = Representation(body, etag, content_type)
+                tag = hashlib.sha256(body).hexdigest()[:32]
+                packed = gzip.compress(body, compresslevel=6, mtime=0)  # the same bytes each time
+                found = self._rendered[name] = Representation(
+                    body, f'"{tag}"', content_type, packed, f'"{tag}-gz"'
+                )
             return found
 
 
@@ -82,7 +92,7 @@ class RenderCache:
 
     def current(self) -> Snapshot:
         snapshot = self._snapshot
-        if snapshot is not None and self._fresh():
+        if snapshot is not None and self._fresh(snapshot):
             return snapshot
         # One thread checks; while it does, the others serve the snapshot they have (at most
         # `recheck` seconds old) instead of queueing behind it. Only the very first readers,
@@ -92,17 +102,20 @@ class RenderCache:
         if snapshot is None:
             self._lock.acquire()
         try:
-            if self._snapshot is not None and self._fresh():
+            if self._snapshot is not None and self._fresh(self._snapshot):
                 return self._snapshot
             self._checked = self._monotonic()  # before reading: a commit meanwhile rechecks
             key = self._fingerprint()
-            if self._snapshot is None or self._snapshot.key != key:
-                self._snapshot = self._build(key)
+            found = self._snapshot
+            if found is None or found.key != key or self._checked >= found.expires_at:
+                found = self._snapshot = self._build(key)
                 self.builds += 1
-            return self._snapshot
+            return found
         finally:
             self._lock.release()
 
-    def _fresh(self) -> bool:
-        """Checked within `recheck` seconds (a clock that went back counts as not fresh)."""
-        return 0 <= self._monotonic() - self._checked < self._recheck
+    def _fresh(self, snapshot: Snapshot) -> bool:
+        """Checked within `recheck` seconds (a clock that went back counts as not fresh) and
+        not past the moment time alone changes it."""
+        now = self._monotonic()
+        return 0 <= now - self._checked < self._recheck and now < snapshot.expires_at

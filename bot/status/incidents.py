@@ -182,21 +182,18 @@ def _entry(policy: Policy, case: Case, event: Announcement) -> dict[str, Any] | 
 def shown_cases(
     session: Session, *, now: datetime, resolved_for: timedelta, services: frozenset[str] | None
 ) -> list[Case]:
-    """Open major incidents, then those closed within `resolved_for` (ever announced as major,
-    as BCAST-1's resolution is), newest first within each; only the listed services' when the
-    page lists some."""
+    """Announced major incidents (ROUTE-1's notice went out): the open ones, then those closed
+    within `resolved_for` (as BCAST-1's resolution is posted for them), newest first within
+    each; only the listed services' when the page lists some."""
     announced = exists().where(CaseEvent.case_id == Case.id, CaseEvent.kind == "major")
     query = (
         select(Case)
         .where(
+            announced,  # the broadcast channel heard of it (an unsupported one waits first)
             or_(
                 and_(Case.is_major.is_(True), Case.state != CaseState.CLOSED),
-                and_(
-                    Case.state == CaseState.CLOSED,
-                    Case.closed_at >= now - resolved_for,
-                    announced,
-                ),
-            )
+                and_(Case.state == CaseState.CLOSED, Case.closed_at >= now - resolved_for),
+            ),
         )
         .options(selectinload(Case.clocks))
     )

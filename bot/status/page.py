@@ -114,7 +114,7 @@ class _Page:
             "<header>",
             f"<h1>{title}</h1>",
             self._banner(),
-            f'<p class="muted">As of {self._time(self.doc["generated_at"])}; this page '
+            f'<p class="muted">Last changed {self._time(self.doc["generated_at"])}; this page '
             f"refreshes itself every {REFRESH_SECONDS} seconds.</p>",
             "</header>",
             "<main>",
@@ -207,7 +207,7 @@ class _Page:
     def _next(self, due: str | None) -> str:
         if due is None:
             return "When there is news"
-        late = " (overdue)" if _moment(due) < self.now else ""
+        late = " (overdue)" if _moment(due) <= self.now else ""
         return f"By {self._time(due)}{late}"
 
     def _services(self) -> str:

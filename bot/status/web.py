@@ -9,7 +9,7 @@ import hmac
 import json
 import os
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +29,7 @@ from store.db import Database
 from store.models import CaseEvent, Change
 
 ICON = "/status/favicon.svg"
+LONGEST_SNAPSHOT = timedelta(hours=1)  # a snapshot is rebuilt at least hourly, come what may
 PATHS = frozenset({"/status", "/status.json", "/status.atom", ICON})
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -36,7 +37,6 @@ ATOM = "application/atom+xml; charset=utf-8"
 
 
 class Fingerprint(NamedTuple):
-    minute: datetime
     newest_event: int | None
     newest_change: int | None
     newest_removal: datetime | None
@@ -83,13 +83,17 @@ class StatusSite:
         content_type, draw = self.kinds[path]
         snapshot = self.cache.current()
         found = snapshot.render(path, content_type, draw)
-        headers = self._headers(found, snapshot, html=path == "/status")
-        if _not_modified(environ, found.etag, snapshot.last_modified):
+        packed = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        body, etag = (found.gzipped, found.gzip_etag) if packed else (found.body, found.etag)
+        headers = self._headers(found, snapshot, etag=etag, html=path == "/status")
+        if _not_modified(environ, etag, snapshot.last_modified):
             start_response("304 Not Modified", headers)
             return [b""]
-        headers.append(("Content-Length", str(len(found.body))))
+        if packed:
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
-        return [b""] if method == "HEAD" else [found.body]
+        return [b""] if method == "HEAD" else [body]
 
     def _allowed(self, environ: dict[str, Any]) -> bool:
         if self.token is None:
@@ -101,11 +105,11 @@ class StatusSite:
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _headers(
-        self, found: Representation, snapshot: Snapshot, *, html: bool
+        self, found: Representation, snapshot: Snapshot, *, etag: str, html: bool
     ) -> list[tuple[str, str]]:
         headers = [
             ("Content-Type", found.content_type),
-            ("ETag", found.etag),
+            ("ETag", etag),
             ("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)),
             # Readers revalidate every time (a 304 is cheap): a status page is never stale.
             ("Cache-Control", "private, no-cache" if self.token else "public, no-cache"),
@@ -116,17 +120,17 @@ class StatusSite:
             headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         elif self.token is None:
             headers.append(("Access-Control-Allow-Origin", "*"))  # dashboards read the feeds
-        if self.token:
-            headers.append(("Vary", "Authorization"))
+        headers.append(
+            ("Vary", "Accept-Encoding, Authorization" if self.token else "Accept-Encoding")
+        )
         return headers
 
     def _page(self, document: dict[str, Any]) -> bytes:
         return status_page(document, zone=self.zone, token=self.token).encode()
 
     def _fingerprint(self) -> Fingerprint:
-        """What the page depends on: the newest timeline row and schedule change, and the
-        minute (windows start, promises fall due and resolved incidents age out with time)."""
-        minute = self.clock.now().replace(second=0, microsecond=0)
+        """What the page reads from the database: the newest timeline row and schedule change.
+        (What time alone changes is each snapshot's `expires_at`.)"""
         with self.db.reading() as session:
             row = session.execute(
                 select(
@@ -135,21 +139,41 @@ class StatusSite:
                     select(func.max(Change.removed_at)).scalar_subquery(),
                 )
             ).one()
-        return Fingerprint(minute, *row)
+        return Fingerprint(*row)
 
     def _build(self, key: Hashable) -> Snapshot:
-        assert isinstance(key, Fingerprint)
-        minute = key.minute
-        with self.db.reading() as session:  # windows start to the second, not the minute
-            document = status_document(session, self.policy, now=self.clock.now())
-        latest = [
-            datetime.fromisoformat(u["at"].replace("Z", "+00:00"))
-            for i in document["incidents"]
-            for u in i["updates"]
-        ]
-        changed = max([minute, *latest])
-        document["generated_at"] = rfc3339(changed)  # the same bytes in every process
-        return Snapshot(key=key, document=document, last_modified=changed)
+        now = self.clock.now()
+        with self.db.reading() as session:
+            document = status_document(session, self.policy, now=now)
+        moments = time_boundaries(document, resolved_for=self.policy.status_page.resolved_for)
+        announced = [_moment(u["at"]) for i in document["incidents"] for u in i["updates"]]
+        passed = [*announced, *(m for m in moments if m <= now)]
+        # The newest change shown, so every process renders the same state to the same bytes.
+        changed = max(passed) if passed else now.replace(minute=0, second=0, microsecond=0)
+        document["generated_at"] = rfc3339(changed)
+        ahead = [m for m in moments if m > now]
+        expires = min([*ahead, now + LONGEST_SNAPSHOT])
+        return Snapshot(
+            key=key, document=document, last_modified=changed, expires_at=expires.timestamp()
+        )
+
+
+def time_boundaries(document: dict[str, Any], *, resolved_for: timedelta) -> list[datetime]:
+    """The moments at which time alone changes the page: planned work starts and ends, a next
+    update falls due (overdue), a resolved incident leaves the page."""
+    found = []
+    for window in document["planned"]:
+        found += [_moment(window["starts_at"]), _moment(window["ends_at"])]
+    for incident in document["incidents"]:
+        if incident["next_update_due"] is not None:
+            found.append(_moment(incident["next_update_due"]))
+        if incident["resolved_at"] is not None:
+            found.append(_moment(incident["resolved_at"]) + resolved_for)
+    return found
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 _ICON_BODY = (Path(__file__).parent / "favicon.svg").read_bytes()
