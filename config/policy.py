@@ -34,6 +34,7 @@ from config.priority_policy import (
     SlaTargets,
 )
 from config.status_policy import StatusFile, StatusPage
+from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -101,6 +102,7 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    subscribers: SubscribersFile = field(default_factory=SubscribersFile)
     status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
@@ -208,6 +210,12 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    subscribers_file = folder / "subscribers.yml"
+    subscribers = (
+        read_policy_file(SubscribersFile, subscribers_file, known)
+        if subscribers_file.is_file()
+        else SubscribersFile()
+    )
     status = folder / "status.yml"
     page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
@@ -248,6 +256,7 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        subscribers=subscribers,
         status_page=page,
         source=folder,
     )

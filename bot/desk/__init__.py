@@ -20,6 +20,7 @@ from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
 from bot.desk.knowledge import KnowledgeArea
 from bot.desk.requests import RequestsArea
+from bot.desk.subscribers import SubscribersArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
 from config.policy import Policy
@@ -43,6 +44,7 @@ class Desk:
         self.dm_questions = DmQuestionArea(self.core)
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
+        self.subscribers = SubscribersArea(self.core)
 
     @property
     def policy(self) -> Policy:
