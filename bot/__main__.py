@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import StartupError, build_runtime
+from bot.subscribers.wiring import SubscribersNotReady
+from bot.subscribers.wiring import checked as subscribers_checked
 from config import PolicyError, SettingsError, load_policy, load_settings
 from config.settings import Settings
 from store.db import Database
@@ -85,6 +87,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
             f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}; "
             f"status page {page.access} at {page.url}"
         )
+        try:
+            print(f"subscribers ok: {subscribers_checked(settings, policy)}")  # BCAST-3
+        except SubscribersNotReady as exc:
+            raise StartupError(str(exc)) from None
         return 0
     if command == "migrate":
         before, after = migrate(Database(settings.database_url))

@@ -28,6 +28,8 @@ from bot.event_retries import once_per_event
 from bot.people import People
 from bot.reminders import HANDLERS
 from bot.render.kit_client import KitClient
+from bot.subscribers.web import SubscriberPages
+from bot.subscribers.wiring import SubscribersNotReady, start_subscribers
 from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
@@ -64,6 +66,7 @@ class Runtime:
     usergroup_refresher: usergroups.Refresher
     alert_worker: AlertWorker
     alert_receiver: AlertReceiver
+    subscriber_pages: SubscriberPages
 
     def start_background(self) -> None:
         """Deliver the outbox, sweep the timers, work accepted alerts and re-read user groups
@@ -98,7 +101,14 @@ def build_runtime(
     app.middleware(acknowledgements(settings.ack_deadline_seconds, plain=People(app.client).plain))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
-    dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
+    try:
+        subscribers = start_subscribers(settings, policy, db, clock)  # BCAST-3
+    except SubscribersNotReady as exc:
+        raise StartupError(str(exc)) from None
+    desk.subscribers.own, desk.subscribers.can_mail = subscribers.own, subscribers.can_mail
+    dispatcher = Dispatcher(
+        db=db, client=outbox_client, policy=policy, clock=clock, external=subscribers.deliveries
+    )
     desk.on_commit(dispatcher.wake)
     sweeper = Sweeper(
         db=db, policy=policy, clock=clock, handlers=HANDLERS, interval=settings.sweep_seconds
@@ -129,6 +139,15 @@ def build_runtime(
             policy.alerts,
             clock,
             sandbox=sandbox_alert_tokens or settings.mode == "sandbox",
+        ),
+        subscriber_pages=SubscriberPages(
+            db=db,
+            policy=policy,
+            clock=clock,
+            wake=dispatcher.wake,
+            can_mail=subscribers.can_mail,
+            page_url=subscribers.page_url,
+            page_token=policy.status_page.token(),
         ),
     )
 

@@ -18,6 +18,7 @@ from bot.app import Runtime
 from bot.article_page import article_page
 from bot.serve_types import StartResponse, WsgiApp
 from bot.status import web as status_web
+from bot.subscribers import web as subscriber_web
 from bot.web_server import start_web_server
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,8 @@ THREADS = 32
 
 def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
     """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
-    article pages, the status page and its feeds, and monitoring's alerts (`/alerts/<kind>`,
-    bot/alerts/receive.py); nothing else is served."""
+    article pages, the status page, its feeds and its subscriptions, and monitoring's alerts
+    (`/alerts/<kind>`, bot/alerts/receive.py); nothing else is served."""
     slack = SlackRequestHandler(runtime.app)
     status_site = status_web.StatusSite(db=runtime.db, policy=runtime.policy, clock=runtime.clock)
     runtime.desk.on_commit(status_site.cache.invalidate)  # this process's changes show at once
@@ -44,6 +45,8 @@ def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
             return runtime.alert_receiver(path.removeprefix("/alerts/"), environ, start_response)
         if path in status_web.PATHS:
             return status_site(environ, start_response)
+        if path in subscriber_web.PATHS:  # BCAST-3: subscribe, confirm, unsubscribe
+            return runtime.subscriber_pages(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
         if path.startswith("/kb/") and method == "GET":

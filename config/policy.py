@@ -35,6 +35,7 @@ from config.priority_policy import (
     SlaTargets,
 )
 from config.status_policy import StatusFile, StatusPage
+from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -103,6 +104,7 @@ class Policy:
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
     alerts: AlertsFile | None = None  # alerts.yml: monitoring sources and rules (optional)
+    subscribers: SubscribersFile = field(default_factory=SubscribersFile)
     status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
@@ -212,6 +214,12 @@ def load_policy(folder: Path) -> Policy:
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
     alerts_file = folder / "alerts.yml"
     alerts = read_policy_file(AlertsFile, alerts_file, known) if alerts_file.is_file() else None
+    subscribers_file = folder / "subscribers.yml"
+    subscribers = (
+        read_policy_file(SubscribersFile, subscribers_file, known)
+        if subscribers_file.is_file()
+        else SubscribersFile()
+    )
     status = folder / "status.yml"
     page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
@@ -253,6 +261,7 @@ def load_policy(folder: Path) -> Policy:
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
         alerts=alerts,
+        subscribers=subscribers,
         status_page=page,
         source=folder,
     )

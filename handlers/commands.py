@@ -33,6 +33,7 @@ from handlers import (
     major,
     reassign,
     requests,
+    subscribers,
     timeline,
     unsupported,
 )
@@ -99,6 +100,7 @@ def subcommands() -> dict[str, Subcommand]:
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
+        *subscribers.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

@@ -150,7 +150,8 @@ def test_bcast_2_a_token_page_does_not_start_without_its_token(tmp_path: Path) -
         cwd=ROOT,
     )
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.endswith("; status page token at http://localhost:3000/status\n")
+    assert "; status page token at http://localhost:3000/status\n" in ok.stdout
+    assert ok.stdout.endswith("\nsubscribers ok: 0 fixed subscribers, no e-mail (SMTP_URL unset)\n")
 
 
 def test_bcast_2_a_token_page_answers_only_with_the_token(

@@ -14,10 +14,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.sandbox.repl import Repl
+from bot.sandbox.standin_smtp import StandInRelay
 from bot.sandbox.world import build_world
 from config.settings import load_settings
 
 SCRIPT = """\
+## 0. Before anything breaks, Olu at a partner firm asks the status page for e-mail about mail
+## outages (BCAST-3): the "Get updates" form, then the link in the confirmation mail.
+subscribe olu@partner.example email
 ## 1. A major incident, recorded through the form (INTAKE-1..3, CLASSIFY-1..3, ROUTE-1)
 ## Dana on the service desk takes a call from Alex: nobody can get e-mail. Priority is never asked:
 ## it follows from the business-impact answers and the urgency.
@@ -418,7 +422,11 @@ as priya
 press Confirm
 dm priya 1
 read #major-incidents 1
-## 22. Alerts from monitoring (INTAKE-1, INTAKE-4, WORK-6, CLOSE-1). Prometheus's Alertmanager
+## 22. Outside Slack (BCAST-3, CLOSE-5): the e-mails Olu got through the desk's mail relay: the
+## confirmation, CASE-1001's notice, each update and its resolution, then the notice of Jordan's
+## e-mail outage, in order, each with a one-click unsubscribe link.
+mail olu@partner.example
+## 23. Alerts from monitoring (INTAKE-1, INTAKE-4, WORK-6, CLOSE-1). Prometheus's Alertmanager
 ## posts to /alerts/alertmanager; each alert group becomes one case, recorded like every other
 ## (contact by Monitoring alert, Nora from monitoring as requester, the desk's on-call as
 ## coordinator) and classified by the rules of config/alerts.yml.
@@ -447,9 +455,10 @@ DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 def play(out: IO[str]) -> int:
-    settings = dataclasses.replace(load_settings(), database_url="sqlite://")
+    relay = StandInRelay().start()  # a real SMTP server on loopback, keeping what it is sent
+    settings = dataclasses.replace(load_settings(), database_url="sqlite://", smtp_url=relay.url)
     world = build_world(settings, clock=Clock(start=DEMO_START))
-    repl = Repl(world, out)
+    repl = Repl(world, out, relay=relay)
     try:
         for line in SCRIPT.splitlines():
             if line.startswith("##"):
@@ -459,6 +468,7 @@ def play(out: IO[str]) -> int:
             repl.handle(line)
     finally:
         world.close()
+        relay.stop()
     return 0
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from bot.errors import UserFacingError
 from bot.sandbox import alert_step
 from bot.sandbox.driver import Driver, SandboxError
+from bot.sandbox.repl_mail import MailSteps
+from bot.sandbox.standin_smtp import StandInRelay
 from bot.sandbox.transcript import render_message, render_view, short_date
 from bot.sandbox.world import World, build_world
 from bot.status.document import status_document
@@ -51,13 +53,16 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   wait <30m|2h|1d>            move the sandbox clock forward
   status                      the public status page (/status) as text
   feed [n]                    the newest n entries of its Atom feed (default 5)
+  subscribe <email> <service>...  "Get updates" on the status page, then the mailed link
+  mail <email> [n]            the e-mails that address got (the sandbox's own mail relay)
   help | quit"""
 
 
 class Repl:
-    def __init__(self, world: World, out: IO[str]) -> None:
+    def __init__(self, world: World, out: IO[str], *, relay: StandInRelay | None = None) -> None:
         self.world = world
         self.out = out
+        mail = MailSteps(world, relay, self.print)
         self.driver = Driver(world=world, user="U0DESK01")
         self.names = world.standin.display_names()
         self.seen_ephemerals: dict[str, str] = {}
@@ -84,6 +89,8 @@ class Repl:
             "home": self.home,
             "wait": self.wait,
             "alert": self.alert,
+            "subscribe": mail.subscribe,
+            "mail": mail.mail,
             "help": lambda _: self.print(HELP),
         }
 
@@ -322,8 +329,12 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
     """The interactive sandbox; an in-memory database unless DATABASE_URL was set."""
     if not _database_was_set():
         settings = dataclasses.replace(settings, database_url="sqlite://")
+    relay = None
+    if settings.smtp_url is None:  # BCAST-3: mail goes to the sandbox's own relay (`mail`)
+        relay = StandInRelay().start()
+        settings = dataclasses.replace(settings, smtp_url=relay.url)
     world = build_world(settings)
-    repl = Repl(world, out)
+    repl = Repl(world, out, relay=relay)
     interactive = stdin.isatty()
     repl.print(
         "Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
@@ -343,6 +354,8 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
                 break
     finally:
         world.close()
+        if relay is not None:
+            relay.stop()
     return 0
 
 

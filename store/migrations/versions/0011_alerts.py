@@ -2,7 +2,7 @@
 fingerprint (INTAKE-1, INTAKE-4)
 
 Revision ID: 0011_alerts
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0011_alerts"
-down_revision: str | Sequence[str] | None = "0012"  # main's head at the last merge (validation)
+down_revision: str | Sequence[str] | None = "0013"  # main's head at the last merge (subscribers)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
