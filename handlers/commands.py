@@ -30,6 +30,7 @@ from handlers import (
     consult,
     estimates,
     handoff,
+    lists,
     major,
     reassign,
     requests,
@@ -99,6 +100,7 @@ def subcommands() -> dict[str, Subcommand]:
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
+        *lists.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

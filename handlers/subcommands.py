@@ -54,10 +54,11 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
 
 # PERM-2: what `/case help` lists for someone in no desk role; the rest answer them with a
 # refusal that names the role needed, and what they can do instead.
-REQUESTER_VERBS = frozenset({"new", "show", "history", "withdraw", "help"})
+REQUESTER_VERBS = frozenset({"new", "show", "history", "withdraw", "list", "search", "help"})
 REQUESTER_HINT = (
-    "For your own requests you can use `/case` (report a problem), `/case show CASE-1042`, "
-    "`/case history CASE-1042` and `/case withdraw CASE-1042`."
+    "For your own requests you can use `/case` (report a problem), `/case list`, "
+    "`/case search <words>`, `/case show CASE-1042`, `/case history CASE-1042` and "
+    "`/case withdraw CASE-1042`."
 )
 
 
