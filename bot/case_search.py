@@ -28,7 +28,8 @@ CANDIDATES = 400
 CUTOFF = 72.0  # a word's likeness (0-100) below which it does not count as found
 MAX_WORDS = 6
 MAX_TEXT = 200
-# What a requester was told or told the desk (bot/render/history.py's customer-facing entries).
+# What a requester was told or told the desk: the words are the event's new value (a message, a
+# reply, a status update) or its reason (what a wait needs from them).
 CUSTOMER_FACING = ("customer_update", "requester_reply", "status_update", "waiting")
 WEIGHTS = {"summary": 1.0, "update": 0.9, "description": 0.85}
 FIELD_NAMES = {"summary": "the summary", "update": "an update", "description": "the description"}
@@ -70,7 +71,9 @@ def candidates(
     """The ids of at most CANDIDATES cases worth scoring, whole-word hits first."""
     pieces = sorted({piece for word in words for piece in fragments(word)})
     in_case = [or_(Case.summary.ilike(f"%{p}%"), Case.description.ilike(f"%{p}%")) for p in pieces]
-    in_update = [CaseEvent.reason.ilike(f"%{p}%") for p in pieces]
+    in_update = [
+        or_(CaseEvent.new_value.ilike(f"%{p}%"), CaseEvent.reason.ilike(f"%{p}%")) for p in pieces
+    ]
     matching = union(
         select(Case.id).where(or_(*in_case)),
         select(CaseEvent.case_id).where(CaseEvent.kind.in_(CUSTOMER_FACING), or_(*in_update)),
@@ -100,12 +103,12 @@ def rank(session: Session, ids: Sequence[int], words: Sequence[str]) -> list[Hit
         numbers[case_id] = number
         texts[case_id] = {"summary": _tokens(summary), "description": _tokens(description)}
         texts[case_id]["update"] = []
-    for case_id, reason in session.execute(
-        select(CaseEvent.case_id, CaseEvent.reason).where(
+    for case_id, said, reason in session.execute(
+        select(CaseEvent.case_id, CaseEvent.new_value, CaseEvent.reason).where(
             CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(CUSTOMER_FACING)
         )
     ):
-        texts[case_id]["update"] += _tokens(reason or "")
+        texts[case_id]["update"] += _tokens(f"{said or ''} {reason or ''}")
     hits = [_score(numbers[i], texts[i], words) for i in ids]
     found = [h for h in hits if h is not None]
     return sorted(found, key=lambda h: (-h.score, -h.number))
