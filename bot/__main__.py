@@ -24,9 +24,14 @@ COMMANDS = {
     "bench-clocks": "measure the timer sweep and delivery lag at 10,000 and 100,000 open cases",
     "bench-load": "acknowledgement latency of HTTP mode at concurrency 1, 10 and 50, beside a "
     "bare Bolt app",
+    "bench-search": "time /case search and /case list over 100,000 cases",
     "check": "validate the settings and the policy YAML, then exit",
 }
-BENCHMARKS = ("bench-clocks", "bench-load")  # tools in bot/bench/, each with options of its own
+BENCHMARKS = (
+    "bench-clocks",
+    "bench-load",
+    "bench-search",
+)  # tools in bot/bench/, each with options of its own
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,6 +100,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.load import run_benchmark as run_load
 
         return run_load(extra, sys.stdout)
+    if command == "bench-search":
+        from bot.bench.search import run_benchmark as run_search
+
+        return run_search(settings, extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -3,8 +3,9 @@ words, typos allowed ("pritner" finds "printer"), best match first.
 
 Two steps, so a desk of 100,000 cases never loads into Python:
 1. SQL picks candidates: a case whose text contains a word's first or last three letters (one
-   typo seldom touches both ends of a word). Those holding the most whole words and pieces, in
-   the summary above all, come first, then open cases, then the newest; at most `CANDIDATES`.
+   typo seldom touches both ends of a word). Those holding the most whole words, in the summary
+   above all, come first, then open cases, then the newest; at most `CANDIDATES`. Staff look
+   at the newest `RECENT` cases first, and at all of them only when those hold too few.
 2. rapidfuzz scores each candidate's words against the query's (edit-distance likeness), the
    summary counting more than the description and updates; cases below `CUTOFF` drop out.
 A requester's search covers only their own cases (PERM-2); staff read every case (PERM-1).
@@ -13,11 +14,12 @@ A requester's search covers only their own cases (PERM-2); staff read every case
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, case, literal, or_, select, union
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
@@ -25,6 +27,7 @@ from bot.vocabulary import OPEN_STATES
 from store.models import Case, CaseEvent
 
 CANDIDATES = 400
+RECENT = 20_000  # staff search the newest this many cases first
 CUTOFF = 72.0  # a word's likeness (0-100) below which it does not count as found
 MAX_WORDS = 6
 MAX_TEXT = 200
@@ -68,27 +71,64 @@ def fragments(word: str) -> set[str]:
 def candidates(
     session: Session, words: Sequence[str], scope: Sequence[ColumnElement[bool]]
 ) -> list[int]:
-    """The ids of at most CANDIDATES cases worth scoring, whole-word hits first."""
+    """The ids of at most CANDIDATES cases worth scoring, the likeliest first. Staff search the
+    newest RECENT cases first and all of them only when those hold too few candidates; a
+    requester's few cases are found by the requester index and looked at in one pass."""
+    if scope:
+        return _candidates(session, words, scope)
+    newest = session.execute(select(func.max(Case.id))).scalar_one_or_none() or 0
+    if newest > RECENT:
+        found = _candidates(session, words, [], newer_than=newest - RECENT)
+        if len(found) >= CANDIDATES:
+            return found
+    return _candidates(session, words, [])
+
+
+def _candidates(
+    session: Session,
+    words: Sequence[str],
+    scope: Sequence[ColumnElement[bool]],
+    *,
+    newer_than: int = 0,
+) -> list[int]:
+    has = _contains(session)
     pieces = sorted({piece for word in words for piece in fragments(word)})
-    in_case = [or_(Case.summary.ilike(f"%{p}%"), Case.description.ilike(f"%{p}%")) for p in pieces]
-    in_update = [
-        or_(CaseEvent.new_value.ilike(f"%{p}%"), CaseEvent.reason.ilike(f"%{p}%")) for p in pieces
+    in_case = [has(Case.summary, p) for p in pieces] + [has(Case.description, p) for p in pieces]
+    in_update = [has(CaseEvent.new_value, p) for p in pieces] + [
+        has(CaseEvent.reason, p) for p in pieces
     ]
-    matching = union(
-        select(Case.id).where(or_(*in_case)),
-        select(CaseEvent.case_id).where(CaseEvent.kind.in_(CUSTOMER_FACING), or_(*in_update)),
-    ).subquery()
+    updates = select(CaseEvent.case_id).where(
+        CaseEvent.case_id > newer_than, CaseEvent.kind.in_(CUSTOMER_FACING), or_(*in_update)
+    )
+    if scope:  # a requester's few cases (by the requester index), each one looked at
+        chosen = [*scope, or_(*in_case, Case.id.in_(updates.where(CaseEvent.case_id == Case.id)))]
+    else:  # one pass over the cases and one over their updates
+        texts = select(Case.id).where(Case.id > newer_than, or_(*in_case))
+        chosen = [Case.id.in_(union(texts, updates))]
     likely: ColumnElement[int] = literal(0)
-    for piece in [*words, *pieces]:  # whole words weigh twice: they are checked twice
-        likely = likely + case((Case.summary.ilike(f"%{piece}%"), 2), else_=0)
-        likely = likely + case((Case.description.ilike(f"%{piece}%"), 1), else_=0)
+    for word in words:  # a whole word in the summary, then in the description
+        likely = likely + case((has(Case.summary, word), 2), else_=0)
+        likely = likely + case((has(Case.description, word), 1), else_=0)
     statement = (
         select(Case.id)
-        .where(Case.id.in_(select(matching.c[0])), *scope)
+        .where(*chosen)
         .order_by(likely.desc(), Case.state.in_(OPEN_STATES).desc(), Case.id.desc())
         .limit(CANDIDATES)
     )
     return list(session.execute(statement).scalars())
+
+
+def _contains(session: Session) -> Callable[[Any, str], ColumnElement[bool]]:
+    """`text contains piece`, ignoring case: SQLite's LIKE already does (for ASCII), and is
+    much cheaper than lower() on both sides; PostgreSQL needs ILIKE."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def has(column: Any, piece: str) -> ColumnElement[bool]:
+        pattern = f"%{piece}%"
+        found: ColumnElement[bool] = column.like(pattern) if sqlite else column.ilike(pattern)
+        return found
+
+    return has
 
 
 def rank(session: Session, ids: Sequence[int], words: Sequence[str]) -> list[Hit]:
