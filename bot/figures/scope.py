@@ -51,5 +51,5 @@ def scope_for(policy: Policy, user: str) -> Scope:
     raise NotAllowed(
         "You can't read the desk's figures. They are for managers "
         f"({managers}) and for the supervisors and members of provider groups, each for "
-        "their own groups. To follow your own requests, use `/case show CASE-1042`."
+        "their own groups."
     )
