@@ -29,6 +29,7 @@ from handlers import (
     closure,
     consult,
     estimates,
+    figures,
     handoff,
     lists,
     major,
@@ -101,6 +102,7 @@ def subcommands() -> dict[str, Subcommand]:
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
         *lists.SUBCOMMANDS,
+        *figures.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

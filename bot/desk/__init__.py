@@ -20,6 +20,7 @@ from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
 from bot.desk.knowledge import KnowledgeArea
 from bot.desk.lists import ListsArea
+from bot.desk.reports import ReportsArea
 from bot.desk.requests import RequestsArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
@@ -45,6 +46,7 @@ class Desk:
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
         self.lists = ListsArea(self.core)
+        self.reports = ReportsArea(self.core)
 
     @property
     def policy(self) -> Policy:
