@@ -41,6 +41,10 @@ ORDER = "Most urgent first: priority, then the soonest SLA clock, then case numb
 
 @pytest.fixture
 def desk(database_url: str) -> Iterator[World]:
+    yield from five_cases(database_url)
+
+
+def five_cases(database_url: str) -> Iterator[World]:
     """Five open cases recorded by Dana on a Sunday: CASE-1004 P2 (command center), three P3
     (VPN round the clock, printer and laptop in office hours), CASE-1003 P5 (identity)."""
     world = build_world(world_settings(database_url), clock=Clock(start=SUNDAY_NOON))
