@@ -30,12 +30,15 @@ SUBCOMMANDS = [
         usage="[mine|group <g>|unassigned|at-risk|breached|waiting|all] [service=…] [priority=…]",
         summary="open cases, most urgent first, with Show and Take it (yours by default)",
         run=_list,
+        requester_usage="",
+        requester_summary="your open requests",
     ),
     Subcommand(
         name="search",
         usage="<words>",
         summary="find cases by their summary, description and updates; typos are fine",
         run=_search,
+        requester_summary="find your requests by their words; typos are fine",
     ),
 ]
 
