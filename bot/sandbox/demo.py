@@ -383,6 +383,22 @@ submit
 /case withdraw CASE-1012 It charges again with another cable
 dm lee 1
 dm dana 1
+## 21. Lists and search (QUAL-2). Ravi asks for the cases waiting in the queues, most urgent
+## first: each row says who has it and when its next SLA clock is due, with Show, and Take it
+## where he may take it. Next and Previous read the list again.
+as ravi
+/case list unassigned
+## Search forgives typos ("dokcing" finds "docking") and covers closed cases too.
+/case search dokcing station
+## A requester lists and searches only their own requests; other lists are for the staff.
+as jordan
+/case list
+/case list all
+## 22. The desk lead's Home: Morgan, a manager, sees the whole desk at a glance: open cases by
+## group and priority, untaken majors, today's breaches, clocks at risk, handoffs waiting and
+## the week's figures, each case with Show (and Take it where he may take it).
+as morgan
+home
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
