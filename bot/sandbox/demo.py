@@ -131,7 +131,8 @@ as sam
 /case new "Laptop fan noisy" for=@nobody
 /case new Laptop fan noisy for=@casedesk
 /case new @channel everything is broken
-/case list
+/case lsit
+/case list everything
 /case consult CASE-1001 network 3 Is the VPN concentrator healthy?
 ## 8. Clocks: a warning at 80 % to people who can act, and a breach (SLA-1, SLA-2)
 ## Sam records a certificate problem for Jordan: P3, so one hour to the first response, counted on
