@@ -8,6 +8,7 @@ from bot import case_lists, case_search
 from bot.case_search import FIELD_NAMES
 from bot.desk.core import Area
 from bot.render.case_list import ACTION_LIST_PAGE, ACTION_SEARCH_PAGE, Listing, list_message
+from bot.take import may_take
 from config.policy import Policy
 from store.models import Case
 
@@ -34,13 +35,14 @@ class ListsArea(Area):
                 cases=found.cases,
                 clocks=case_lists.next_clocks(session, self.policy, found.cases, now=now),
                 notes={},
+                takeable=self._takeable(found.cases, viewer, staff=staff),
                 total=found.total,
                 page=found.page,
                 pages=found.pages,
                 page_action=ACTION_LIST_PAGE,
                 query=query.words,
             )
-            return list_message(self.policy, listing, viewer=viewer, staff=staff, now=now)
+            return list_message(self.policy, listing, staff=staff, now=now)
 
     def search(self, text: str, *, viewer: str, page: int = 1) -> dict[str, object]:
         staff = self.policy.is_staff(viewer)
@@ -73,13 +75,23 @@ class ListsArea(Area):
                 cases=cases,
                 clocks=case_lists.next_clocks(session, self.policy, cases, now=now),
                 notes={h.number: f"matched in {FIELD_NAMES[h.field]}" for h in shown},
+                takeable=self._takeable(cases, viewer, staff=staff),
                 total=len(hits),
                 page=page,
                 pages=pages,
                 page_action=ACTION_SEARCH_PAGE,
                 query=" ".join(words),
             )
-            return list_message(self.policy, listing, viewer=viewer, staff=staff, now=now)
+            return list_message(self.policy, listing, staff=staff, now=now)
+
+    def _takeable(self, cases: list[Case], viewer: str, *, staff: bool) -> frozenset[int]:
+        """The untaken cases the viewer may take: Take it shows only on those (the take
+        itself checks again)."""
+        if not staff:
+            return frozenset()
+        return frozenset(
+            c.number for c in cases if c.state == "pending" and may_take(self.policy, c, viewer)
+        )
 
 
 def _title(policy: Policy, query: case_lists.ListQuery) -> str:

@@ -14,7 +14,6 @@ from bot.render.cards import ACTION_TAKE
 from bot.render.common import as_dicts, buttons, context, safe, section, user, when
 from bot.render.requester_card import next_promise, status_words
 from bot.render.sla_notes import ACTION_SHOW
-from bot.take import may_take
 from bot.vocabulary import STATES
 from config.policy import Policy
 from store.models import Case
@@ -37,6 +36,7 @@ class Listing:
     cases: Sequence[Case]
     clocks: dict[int, NextClock]
     notes: dict[int, str]  # a line under a row (where a search matched)
+    takeable: frozenset[int]  # untaken cases the viewer may take (ROUTE-2's own check)
     total: int
     page: int
     pages: int
@@ -45,7 +45,7 @@ class Listing:
 
 
 def list_message(
-    policy: Policy, listing: Listing, *, viewer: str, staff: bool, now: datetime
+    policy: Policy, listing: Listing, *, staff: bool, now: datetime
 ) -> dict[str, object]:
     """The page as Block Kit: staff rows with priority, state, coordinator and clock; a
     requester's in their own words, with no staff button."""
@@ -67,7 +67,7 @@ def list_message(
         specs: list[tuple[str, str, str, str | None]] = [
             ("Show", ACTION_SHOW, str(case.number), None)
         ]
-        if staff and case.state == "pending" and may_take(policy, case, viewer):
+        if case.number in listing.takeable:
             specs.append(("Take it", ACTION_TAKE, str(case.number), "primary"))
         blocks.append(buttons(f"list_{case.number}", *specs))
     nav: list[tuple[str, str, str, str | None]] = []
