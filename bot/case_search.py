@@ -93,17 +93,15 @@ def _candidates(
 ) -> list[int]:
     has = _contains(session)
     pieces = sorted({piece for word in words for piece in fragments(word)})
-    in_case = [has(Case.summary, p) for p in pieces] + [has(Case.description, p) for p in pieces]
-    in_update = [has(CaseEvent.new_value, p) for p in pieces] + [
-        has(CaseEvent.reason, p) for p in pieces
-    ]
+    in_case = _any(session, [Case.summary, Case.description], pieces)
+    in_update = _any(session, [CaseEvent.new_value, CaseEvent.reason], pieces)
     updates = select(CaseEvent.case_id).where(
-        CaseEvent.case_id > newer_than, CaseEvent.kind.in_(CUSTOMER_FACING), or_(*in_update)
+        CaseEvent.case_id > newer_than, CaseEvent.kind.in_(CUSTOMER_FACING), in_update
     )
     if scope:  # a requester's few cases (by the requester index), each one looked at
-        chosen = [*scope, or_(*in_case, Case.id.in_(updates.where(CaseEvent.case_id == Case.id)))]
+        chosen = [*scope, or_(in_case, Case.id.in_(updates.where(CaseEvent.case_id == Case.id)))]
     else:  # one pass over the cases and one over their updates
-        texts = select(Case.id).where(Case.id > newer_than, or_(*in_case))
+        texts = select(Case.id).where(Case.id > newer_than, in_case)
         chosen = [Case.id.in_(union(texts, updates))]
     likely: ColumnElement[int] = literal(0)
     for word in words:  # a whole word in the summary, then in the description
@@ -116,6 +114,17 @@ def _candidates(
         .limit(CANDIDATES)
     )
     return list(session.execute(statement).scalars())
+
+
+def _any(session: Session, columns: Sequence[Any], pieces: Sequence[str]) -> ColumnElement[bool]:
+    """One of the columns holds one of the pieces, ignoring case. SQLite: its own LIKE, which
+    ignores ASCII case far cheaper than lower() on both sides. PostgreSQL: one case-blind
+    regular expression over the columns joined, one pass per row instead of one ILIKE per
+    piece and column (the pieces are letters and digits only)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return or_(*(column.like(f"%{p}%") for column in columns for p in pieces))
+    joined = func.concat_ws(" ", *columns)
+    return joined.regexp_match("|".join(pieces), flags="i")
 
 
 def _contains(session: Session) -> Callable[[Any, str], ColumnElement[bool]]:
