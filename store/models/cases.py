@@ -59,12 +59,8 @@ class Case(Base):
     """One Help request (INTAKE-2): who, how to reach them, what is wrong, how it is classified."""
 
     __tablename__ = "cases"
-    # INTAKE-4's look at a service's recent cases and CLASSIFY-2's report read by service;
-    # `/case list` and the desk lead's Home count and page the open cases by state (QUAL-2).
-    __table_args__ = (
-        Index("ix_cases_service_key_created_at", "service_key", "created_at"),
-        Index("ix_cases_state", "state"),
-    )
+    # INTAKE-4's look at a service's recent cases and CLASSIFY-2's report read by service.
+    __table_args__ = (Index("ix_cases_service_key_created_at", "service_key", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
