@@ -47,4 +47,5 @@ def durations(session: Session, values: Select[Any]) -> Durations:
 
 
 def _seconds(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+    """To the millisecond: SQLite's julianday arithmetic leaves microsecond noise."""
+    return None if value is None else round(float(value), 3)  # type: ignore[arg-type]

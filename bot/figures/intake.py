@@ -63,7 +63,8 @@ def unknowns(
         )
         columns += _answered_completed(now_unknown, changed)
     row = session.execute(select(*columns).where(*cohort)).one()
-    labels = [*FIELDS, *((f"impact:{q.key}", q.label) for q in policy.impact_questions)]
+    impact = ((f"impact:{q.key}", f"Impact: {q.label}") for q in policy.impact_questions)
+    labels = [*FIELDS, *impact]
     return tuple(
         UnknownAnswers(
             field=key,
