@@ -25,12 +25,15 @@ COMMANDS = {
     "bench-load": "acknowledgement latency of HTTP mode at concurrency 1, 10 and 50, beside a "
     "bare Bolt app",
     "bench-search": "time /case search and /case list over 100,000 cases",
+    "bench-figures": "time /case figures 30d (and the other reports) over 100,000 closed cases "
+    "on SQLite, and on PostgreSQL with --postgres URL",
     "check": "validate the settings and the policy YAML, then exit",
 }
 BENCHMARKS = (
     "bench-clocks",
     "bench-load",
     "bench-search",
+    "bench-figures",
 )  # tools in bot/bench/, each with options of its own
 
 
@@ -104,6 +107,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.search import run_benchmark as run_search
 
         return run_search(settings, extra, sys.stdout)
+    if command == "bench-figures":
+        from bot.bench.figures import run_benchmark as run_figures
+
+        return run_figures(extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 
