@@ -7,7 +7,8 @@ Two steps, so a desk of 100,000 cases never loads into Python:
    above all, come first, then open cases, then the newest; at most `CANDIDATES`. Staff look
    at the newest `RECENT` cases first, and at all of them only when those hold too few.
 2. rapidfuzz scores each candidate's words against the query's (edit-distance likeness), the
-   summary counting more than the description and updates; cases below `CUTOFF` drop out.
+   summary counting more than the description and updates. A query word less like any of the
+   case's words than `CUTOFF` counts nothing; a case with no word found drops out.
 A requester's search covers only their own cases (PERM-2); staff read every case (PERM-1).
 """
 
