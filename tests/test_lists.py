@@ -282,3 +282,23 @@ def test_sla_2_at_risk_and_breached_lists_use_the_app_homes_clocks(desk: World) 
     assert rows(desk, MORGAN)[1].endswith(
         f":hourglass_flowing_sand: First response due {printer_due}\nPrinter on floor 2 jams"
     )
+
+
+def test_qual_2_search_pages_are_read_again_with_next(desk: World) -> None:
+    dana = Driver(world=desk, user=DANA)
+    for n in range(8):
+        dana.command(f"/case new Printer {n} out of toner service=printers urgency=low for=@lee")
+        dana.press("Record a new case anyway")
+    dana.command("/case search printr")
+    assert shown(desk, DANA)[0]["text"]["text"] == (
+        "*Cases matching “printr”* · 9 cases · page 1 of 2"
+    )
+    first = refs(desk, DANA)
+    assert first == [f"CASE-{n}" for n in range(1013, 1005, -1)], "equal scores: newest first"
+    dana.press("Next")
+    assert shown(desk, DANA)[0]["text"]["text"] == (
+        "*Cases matching “printr”* · 9 cases · page 2 of 2"
+    )
+    assert refs(desk, DANA) == ["CASE-1001"]
+    dana.press("Previous")
+    assert refs(desk, DANA) == first
