@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, case, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
@@ -96,13 +96,15 @@ def _candidates(
     pieces = sorted({piece for word in words for piece in fragments(word)})
     in_case = _any(session, [Case.summary, Case.description], pieces)
     in_update = _any(session, [CaseEvent.new_value, CaseEvent.reason], pieces)
-    updates = select(CaseEvent.case_id).where(
-        CaseEvent.case_id > newer_than, CaseEvent.kind.in_(CUSTOMER_FACING), in_update
-    )
+    customer_facing = CaseEvent.kind.in_(CUSTOMER_FACING)
     if scope:  # a requester's few cases (by the requester index), each one looked at
-        chosen = [*scope, or_(in_case, Case.id.in_(updates.where(CaseEvent.case_id == Case.id)))]
+        updated = exists().where(CaseEvent.case_id == Case.id, customer_facing, in_update)
+        chosen = [*scope, or_(in_case, updated)]
     else:  # one pass over the cases and one over their updates
         texts = select(Case.id).where(Case.id > newer_than, in_case)
+        updates = select(CaseEvent.case_id).where(
+            CaseEvent.case_id > newer_than, customer_facing, in_update
+        )
         chosen = [Case.id.in_(union(texts, updates))]
     likely: ColumnElement[int] = literal(0)
     for word in words:  # a whole word in the summary, then in the description
