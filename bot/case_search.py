@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select, union
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from bot.errors import UserFacingError
@@ -98,7 +98,11 @@ def _candidates(
     in_update = _any(session, [CaseEvent.new_value, CaseEvent.reason], pieces)
     customer_facing = CaseEvent.kind.in_(CUSTOMER_FACING)
     if scope:  # a requester's few cases (by the requester index), each one looked at
-        updated = exists().where(CaseEvent.case_id == Case.id, customer_facing, in_update)
+        updated = Case.id.in_(
+            select(CaseEvent.case_id).where(
+                CaseEvent.case_id == Case.id, customer_facing, in_update
+            )
+        )
         chosen = [*scope, or_(in_case, updated)]
     else:  # one pass over the cases and one over their updates
         texts = select(Case.id).where(Case.id > newer_than, in_case)
