@@ -22,6 +22,7 @@ from config.desk_policy import (
     Coordination,
     DeskFile,
     Figures,
+    Intake,
     MajorIncident,
     Problems,
 )
@@ -33,6 +34,8 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.status_policy import StatusFile, StatusPage
+from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -45,6 +48,7 @@ __all__ = [
     "Group",
     "ImpactOption",
     "ImpactQuestion",
+    "Intake",
     "MajorIncident",
     "PlannedWindow",
     "Policy",
@@ -52,6 +56,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "load_policy",
 ]
 
@@ -91,6 +96,7 @@ class Policy:
     default_calendar: str
     major_calendar: str
     at_risk_within: timedelta = timedelta(hours=1)
+    intake: Intake = field(default_factory=Intake)
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
@@ -99,6 +105,8 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    subscribers: SubscribersFile = field(default_factory=SubscribersFile)
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -178,6 +186,10 @@ class Policy:
             return f"{priority} on {service_key} is major for this desk"
         return None
 
+    def needs_validation(self, contact_channel: str) -> bool:
+        """INTAKE-5: whether a case recorded through this channel waits for a person's check."""
+        return contact_channel in self.intake.needs_validation_from
+
     def closure_code(self, code: str) -> ClosureCode | None:
         return next((c for c in self.closure_codes if c.code == code), None)
 
@@ -201,6 +213,14 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    subscribers_file = folder / "subscribers.yml"
+    subscribers = (
+        read_policy_file(SubscribersFile, subscribers_file, known)
+        if subscribers_file.is_file()
+        else SubscribersFile()
+    )
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -231,6 +251,7 @@ def load_policy(folder: Path) -> Policy:
         calendars=cal.calendars,
         default_calendar=cal.default_calendar,
         major_calendar=cal.major_calendar,
+        intake=desk.intake,
         coordination=desk.coordination,
         closure=desk.closure,
         major_incident=desk.major_incident,
@@ -239,5 +260,7 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        subscribers=subscribers,
+        status_page=page,
         source=folder,
     )

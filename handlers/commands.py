@@ -35,6 +35,7 @@ from handlers import (
     major,
     reassign,
     requests,
+    subscribers,
     timeline,
     unsupported,
 )
@@ -103,6 +104,7 @@ def subcommands() -> dict[str, Subcommand]:
         *unsupported.SUBCOMMANDS,
         *lists.SUBCOMMANDS,
         *figures.SUBCOMMANDS,
+        *subscribers.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

@@ -22,6 +22,7 @@ from bot.desk.knowledge import KnowledgeArea
 from bot.desk.lists import ListsArea
 from bot.desk.reports import ReportsArea
 from bot.desk.requests import RequestsArea
+from bot.desk.subscribers import SubscribersArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
 from config.policy import Policy
@@ -47,6 +48,7 @@ class Desk:
         self.forms = FormsArea(self.core)
         self.lists = ListsArea(self.core)
         self.reports = ReportsArea(self.core)
+        self.subscribers = SubscribersArea(self.core)
 
     @property
     def policy(self) -> Policy:

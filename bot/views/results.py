@@ -18,7 +18,11 @@ from bot.text import clip
 from bot.views.inputs import metadata, option, radio
 from bot.vocabulary import STATES
 
-_MENTION = re.compile(r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;")
+# People, user groups and the desk's own dates (`when()`: harmless, never a notification).
+_MENTION = re.compile(
+    r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+"
+    r"|!date\^\d+\^\{date_short_pretty\} \{time\}\|[A-Za-z0-9 :]+)&gt;"
+)
 DUPLICATES_CALLBACK = "intake_duplicates"
 ACTION_LINK = "intake_link"
 ACTION_RECORD_ANYWAY = "intake_record"
@@ -93,6 +97,9 @@ def _service_line(case: CaseBrief) -> str:
     return f"*{case.ref}* · {case.priority} · {state} · {why}\n{safe(case.summary, 300)}"
 
 
+RADIO_CHOICES = 10
+
+
 def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
     seen: dict[int, CaseBrief] = {}
     for case in [*held.requester_open, *(c for c, _ in held.similar), *held.same_service]:
@@ -103,8 +110,9 @@ def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
 def duplicates_view(held: HeldForDuplicates) -> View:
     """The modal's second step: link to one of these, or record a new case."""
     options = [option(NEW_CASE, "Record a new case")]
-    options += [
-        option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75)) for c in _candidates(held)
+    options += [  # Slack refuses radio buttons with more than ten choices
+        option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75))
+        for c in _candidates(held)[: RADIO_CHOICES - 1]
     ]
     blocks: list[Block] = [section(line) for line in _duplicate_lines(held)]
     blocks.append(radio("choice", "What should happen?", options, initial=NEW_CASE))
@@ -135,7 +143,7 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
 
 def error_message(text: str) -> dict[str, Any]:
     """A refusal, escaped, except for the people and user groups it names (`<@U123>` and
-    `<!subteam^S123>` stay mentions)."""
+    `<!subteam^S123>` stay mentions) and the dates it gives (Slack's date token)."""
     shown = _MENTION.sub(r"<\1>", safe(text))
     return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 

@@ -4,7 +4,15 @@ The schema is owned by Alembic (store/migrations); these models must match it, w
 """
 
 from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
-from store.models.cases import Case, CaseEvent, CaseParty, CaseState, Counter, PartyRole
+from store.models.cases import (
+    Case,
+    CaseEvent,
+    CaseParty,
+    CaseState,
+    Counter,
+    PartyRole,
+    Validation,
+)
 from store.models.changes import Change, Rfc, RfcState
 from store.models.clocks import SlaClock, Timer
 from store.models.coordination import Consult, Handoff, HandoffState
@@ -12,6 +20,14 @@ from store.models.delivery import OutboxItem, OutboxStatus, SeenRequest, SlackMe
 from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
 from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, Resolution
+from store.models.subscribers import (
+    PublicNotice,
+    SigningKey,
+    SubscribeAttempt,
+    Subscriber,
+    SubscriberKind,
+    SubscriberState,
+)
 
 __all__ = [
     "NAMING",
@@ -36,15 +52,22 @@ __all__ = [
     "Problem",
     "ProblemAction",
     "ProblemState",
+    "PublicNotice",
     "Resolution",
     "Rfc",
     "RfcState",
     "SeenRequest",
     "ServiceOverride",
+    "SigningKey",
     "SlaClock",
     "SlackMessage",
     "StrEnumType",
+    "SubscribeAttempt",
+    "Subscriber",
+    "SubscriberKind",
+    "SubscriberState",
     "Survey",
     "Timer",
     "UtcDateTime",
+    "Validation",
 ]
