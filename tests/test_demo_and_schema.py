@@ -54,9 +54,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Status: Waiting for a technician",  # PERM-2 the requester's own card
         "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
         "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
-        "*Untaken cases in the queues* · 6 cases",  # QUAL-2 /case list
+        "*Untaken cases in the queues* · 7 cases",  # QUAL-2 /case list
         "*Cases matching “dokcing station”* · 1 case",  # QUAL-2 search with a typo
-        "*Your open requests* · 3 cases",  # PERM-2 a requester's own list
+        "*Your open requests* · 4 cases",  # PERM-2 a requester's own list
         ":bar_chart: *The whole desk*",  # QUAL-2 the desk lead's Home
         "Confirmed CASE-1013; the card no longer asks for validation.",  # INTAKE-5 confirm
         "validation: needed → confirmed",  # INTAKE-5 on the timeline
