@@ -28,6 +28,9 @@ COMMANDS = {
     "bare Bolt app",
     "bench-alerts": "monitoring alerts: 2,000 notifications in bursts over 100 groups; cases "
     "made, duplicates, post-to-case p95 and answer p99 (SQLite, and PostgreSQL with --postgres)",
+    "bench-search": "time /case search and /case list over 100,000 cases",
+    "bench-figures": "time /case figures 30d (and the other reports) over 100,000 closed cases "
+    "on SQLite, and on PostgreSQL with --postgres URL",
     "bench-status": "the status page and its JSON at concurrency 50 with 20 open major "
     "incidents and 1,000 updates, beside a static file from the same server",
     "check": "validate the settings and the policy YAML, then exit",
@@ -36,6 +39,8 @@ BENCHMARKS = (
     "bench-clocks",
     "bench-load",
     "bench-alerts",
+    "bench-search",
+    "bench-figures",
     "bench-status",
 )  # tools in bot/bench/, each with options of its own
 
@@ -117,6 +122,14 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.alerts import run_benchmark as run_alerts
 
         return run_alerts(extra, sys.stdout)
+    if command == "bench-search":
+        from bot.bench.search import run_benchmark as run_search
+
+        return run_search(settings, extra, sys.stdout)
+    if command == "bench-figures":
+        from bot.bench.figures import run_benchmark as run_figures
+
+        return run_figures(extra, sys.stdout)
     if command == "bench-status":
         from bot.bench.status import run_benchmark as run_status
 

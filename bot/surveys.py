@@ -4,10 +4,12 @@ requester per period; the answer rate is a figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from bot import notices as n
@@ -129,34 +131,90 @@ def answer(
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuestionScore:
+    """One question's answers: the count of each choice (best first) and the mean on the
+    question's own scale (1 for its worst choice up to `scale` for its best)."""
+
+    key: str
+    text: str
+    answers: int
+    choices: tuple[tuple[str, int], ...]
+    scale: int
+
+    @property
+    def mean(self) -> float | None:
+        if not self.answers:
+            return None
+        scores = (self.scale - i for i in range(len(self.choices)))
+        return sum(s * n for s, (_, n) in zip(scores, self.choices, strict=True)) / self.answers
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyFigures:
     sent: int
     answered: int
     completed: int
-    overall_mean: float | None
+    questions: tuple[QuestionScore, ...] = ()
 
     @property
     def answer_rate(self) -> float:
         return self.answered / self.sent if self.sent else 0.0
 
+    @property
+    def overall_mean(self) -> float | None:
+        overall = next((q for q in self.questions if q.key == OVERALL.key), None)
+        return overall.mean if overall else None
 
-def figures(session: Session, *, days: int, now: datetime) -> SurveyFigures:
-    since = now - timedelta(days=days)
-    sent, answered, completed = session.execute(
+
+def all_questions() -> tuple[Question, ...]:
+    """Every question any survey asks, once, in the order people meet them."""
+    found: dict[str, Question] = {}
+    for asked in (*QUESTIONS.values(), DEFAULT):
+        for question in asked:
+            found.setdefault(question.key, question)
+    return tuple(found.values())
+
+
+def figures(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> SurveyFigures:
+    """Surveys sent in [since, until) about the cases `where` selects, with the count of each
+    choice of each question, in one scan (a conditional count per question and choice)."""
+    span = [Survey.sent_at >= since, *((Survey.sent_at < until,) if until else ()), *where]
+    questions = all_questions()
+    pairs = [(q.key, c) for q in questions for c, _ in q.choices]
+    row = session.execute(
         select(
             func.count(Survey.id),
             func.count(Survey.answered_at),
             func.count(Survey.completed_at),
-        ).where(Survey.sent_at >= since)
+            *(_count_of(Survey.answers[k].as_string() == c) for k, c in pairs),
+        )
+        .join(Case, Case.id == Survey.case_id)
+        .where(*span)
     ).one()
-    scores = [
-        int(a["overall"])
-        for (a,) in session.execute(select(Survey.answers).where(Survey.sent_at >= since))
-        if a and "overall" in a
-    ]
+    sent, answered, completed = row[0], row[1], row[2]
+    counts = {pair: int(n or 0) for pair, n in zip(pairs, row[3:], strict=True)}
     return SurveyFigures(
         sent=int(sent),
         answered=int(answered),
         completed=int(completed),
-        overall_mean=sum(scores) / len(scores) if scores else None,
+        questions=tuple(
+            QuestionScore(
+                key=q.key,
+                text=q.text,
+                answers=sum(counts.get((q.key, c), 0) for c, _ in q.choices),
+                choices=tuple((label, counts.get((q.key, c), 0)) for c, label in q.choices),
+                scale=len(q.choices),
+            )
+            for q in questions
+        ),
     )
+
+
+def _count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(sql_case((condition, 1), else_=0))

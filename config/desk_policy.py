@@ -127,6 +127,17 @@ class Problems(Section):
     action_reminder_every: Duration = timedelta(days=1)
 
 
+class Figures(Section):
+    """QUAL-2: the goals the desk's figures are read against."""
+
+    key_kind = "setting"
+    first_contact_resolution_goal_percent: Whole = Field(80, ge=1, le=100)  # CLOSE-6
+
+    @property
+    def first_contact_resolution_goal(self) -> float:
+        return self.first_contact_resolution_goal_percent / 100
+
+
 # Every contact channel the bot records cases through (bot/vocabulary.py labels them).
 CONTACT_CHANNELS = (
     "slack_form",
@@ -155,3 +166,4 @@ class DeskFile(Section):
     closure: Closure = Closure()
     major_incident: MajorIncident = MajorIncident()
     problems: Problems = Problems()
+    figures: Figures = Figures()

@@ -29,7 +29,9 @@ from handlers import (
     closure,
     consult,
     estimates,
+    figures,
     handoff,
+    lists,
     major,
     reassign,
     requests,
@@ -100,6 +102,8 @@ def subcommands() -> dict[str, Subcommand]:
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
+        *lists.SUBCOMMANDS,
+        *figures.SUBCOMMANDS,
         *subscribers.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
@@ -151,7 +155,7 @@ def help_lines(desk: Desk, verbs: dict[str, Subcommand], *, staff: bool) -> list
     return [
         HELP_HEAD,
         "• `/case` — open the intake form" if staff else "• `/case` — tell the desk what is wrong",
-        *(v.help_line() for v in verbs.values()),
+        *(v.help_line(staff=staff) for v in verbs.values()),
         *(line.format(**values) for line in HELP_FOOT if staff or line != HELP_CASE_CHANNEL),
     ]
 

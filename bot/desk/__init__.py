@@ -20,6 +20,8 @@ from bot.desk.follow_up import FollowUpArea
 from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
 from bot.desk.knowledge import KnowledgeArea
+from bot.desk.lists import ListsArea
+from bot.desk.reports import ReportsArea
 from bot.desk.requests import RequestsArea
 from bot.desk.subscribers import SubscribersArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
@@ -46,6 +48,8 @@ class Desk:
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
         self.alerts = AlertsArea(self.core, self.intake)
+        self.lists = ListsArea(self.core)
+        self.reports = ReportsArea(self.core)
         self.subscribers = SubscribersArea(self.core)
 
     @property

@@ -19,8 +19,10 @@ LIKENESS = 0.5
 CLOSE = 0.1  # names this much less alike than the best are not offered
 # Words people type for something the command does under another name.
 MEANT = {
-    "list": ("show", "history"),
-    "ls": ("show",),
+    "ls": ("list",),
+    "queue": ("list",),
+    "find": ("search",),
+    "lookup": ("search",),
     "status": ("show", "sla"),
     "view": ("show",),
     "open": ("new",),
@@ -29,9 +31,13 @@ MEANT = {
     "comment": ("note", "tell"),
     "timeline": ("history",),
     "log": ("history",),
-    "figures": ("reassignments", "surveys"),
-    "report": ("reassignments", "surveys"),
-    "stats": ("reassignments", "surveys"),
+    "report": ("figures", "reassignments", "surveys"),
+    "reports": ("figures", "reassignments", "surveys"),
+    "stats": ("figures",),
+    "statistics": ("figures",),
+    "metrics": ("figures",),
+    "kpi": ("figures",),
+    "dashboard": ("figures",),
     "hold": ("wait",),
     "pause": ("wait",),
 }

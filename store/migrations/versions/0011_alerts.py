@@ -2,7 +2,7 @@
 fingerprint (INTAKE-1, INTAKE-4)
 
 Revision ID: 0011_alerts
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0011_alerts"
-down_revision: str | Sequence[str] | None = "0013"  # main's head at the last merge (subscribers)
+down_revision: str | Sequence[str] | None = "0014"  # main's head at the last merge (figures)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
