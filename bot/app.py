@@ -18,6 +18,8 @@ from slack_sdk import WebClient
 from bot import usergroups
 from bot.ack_deadline import acknowledgements, late_ack
 from bot.ack_wait import AnswerWaitingExecutor
+from bot.alerts.receive import AlertReceiver, receiver_from
+from bot.alerts.worker import AlertWorker
 from bot.clock import Clock
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
@@ -62,12 +64,15 @@ class Runtime:
     sweeper: Sweeper
     kb: KnowledgeBase
     usergroup_refresher: usergroups.Refresher
+    alert_worker: AlertWorker
+    alert_receiver: AlertReceiver
     subscriber_pages: SubscriberPages
 
     def start_background(self) -> None:
-        """Deliver the outbox, sweep the timers and re-read user groups in this process (one
-        call per process)."""
+        """Deliver the outbox, sweep the timers, work accepted alerts and re-read user groups
+        in this process (one call per process)."""
         self.dispatcher.start()
+        self.alert_worker.start()
         self.sweeper.start()
         self.usergroup_refresher.start()
 
@@ -78,6 +83,7 @@ def build_runtime(
     clock: Clock | None = None,
     listener_executor: Executor | None = None,
     verify_token: bool = True,
+    sandbox_alert_tokens: bool = False,
 ) -> Runtime:
     """Load policy, migrate the database, and wire the Bolt app and the dispatcher."""
     policy = load_policy(settings.config_dir)
@@ -110,6 +116,8 @@ def build_runtime(
         db=db, policy=policy, clock=clock, handlers=HANDLERS, interval=settings.sweep_seconds
     )
     sweeper.on_fired(dispatcher.wake)
+    alert_worker = AlertWorker(desk.alerts)
+    desk.alerts.on_accept(alert_worker.wake)
 
     from handlers import register  # the composition root is where listeners meet the desk
 
@@ -126,6 +134,13 @@ def build_runtime(
         kb=kb,
         usergroup_refresher=usergroups.Refresher(
             app.client, policy, every=settings.usergroup_refresh_seconds
+        ),
+        alert_worker=alert_worker,
+        alert_receiver=receiver_from(
+            desk.alerts,
+            policy.alerts,
+            clock,
+            sandbox=sandbox_alert_tokens or settings.mode == "sandbox",
         ),
         subscriber_pages=SubscriberPages(
             db=db,

@@ -63,23 +63,44 @@ def link(
         ],
         to=f"link cases to {parent.ref}",
     )
+    return attach(session, policy, child, parent, actor=actor, now=now)
+
+
+def attach(
+    session: Session,
+    policy: Policy,
+    child: Case,
+    parent: Case,
+    *,
+    actor: str | None,
+    now: datetime,
+    reason: str | None = None,
+) -> list[Notice]:
+    """The link itself, once it is allowed: by a person (`link`), or by the desk (`actor`
+    None: an alert storm, with `reason`). Returns the parent's notices."""
     _check_link(session, child, parent)
     child.parent_id = parent.id
     child.updated_at = parent.updated_at = now
-    record_event(child, at=now, actor=actor, kind="linked_to_parent", new=parent.ref)
-    record_event(parent, at=now, actor=actor, kind="child_linked", new=child.ref)
+    record_event(child, at=now, actor=actor, kind="linked_to_parent", new=parent.ref, reason=reason)
+    record_event(parent, at=now, actor=actor, kind="child_linked", new=child.ref, reason=reason)
     child_notices = [n.post(child.requester_id, "requester_part_of_major", parent=parent.number)]
     if child.coordinator_id != actor and policy.is_staff(child.coordinator_id):
         child_notices.append(n.post(child.coordinator_id, "linked_to_parent", parent=parent.number))
     enqueue(session, now=now, case=child, notices=[*child_notices, *n.refresh_cards(policy, child)])
     notices: list[Notice] = []
     if parent.channel_id:
-        notices.append(n.post(CASE_CHANNEL, "child_linked", child=child.number, by=actor))
+        notices.append(
+            n.post(CASE_CHANNEL, "child_linked", child=child.number, by=actor, reason=reason)
+        )
     if not parent.is_major and meets_link_count(session, policy, parent):
         parent.is_major = True
         count = len(children(session, parent))
         notices += route_major(
-            policy, parent, actor=actor, at=now, reason=f"{count} cases linked to it"
+            policy,
+            parent,
+            actor=actor or parent.coordinator_id,
+            at=now,
+            reason=f"{count} cases linked to it",
         )
         sla.refresh(session, policy, parent, now=now)
         status_updates.schedule_reminder(session, policy, parent, now=now)

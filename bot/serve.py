@@ -30,7 +30,8 @@ THREADS = 32
 
 def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
     """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
-    article pages, the status page, its feeds and its subscriptions; nothing else is served."""
+    article pages, the status page, its feeds and its subscriptions, and monitoring's alerts
+    (`/alerts/<kind>`, bot/alerts/receive.py); nothing else is served."""
     slack = SlackRequestHandler(runtime.app)
     status_site = status_web.StatusSite(db=runtime.db, policy=runtime.policy, clock=runtime.clock)
     runtime.desk.on_commit(status_site.cache.invalidate)  # this process's changes show at once
@@ -40,6 +41,8 @@ def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST" and slack_events:
             return slack(environ, start_response)
+        if path.startswith("/alerts/"):
+            return runtime.alert_receiver(path.removeprefix("/alerts/"), environ, start_response)
         if path in status_web.PATHS:
             return status_site(environ, start_response)
         if path in subscriber_web.PATHS:  # BCAST-3: subscribe, confirm, unsubscribe
@@ -106,7 +109,10 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
         runtime.db.after_fork()
         runtime.start_background()
 
-    log.info("HTTP mode on port %s: POST /slack/events, GET /healthz", runtime.settings.port)
+    log.info(
+        "HTTP mode on port %s: POST /slack/events, POST /alerts/..., GET /healthz",
+        runtime.settings.port,
+    )
     Server().run()
 
 

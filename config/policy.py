@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from config.alerts_policy import AlertsFile
 from config.calendar_policy import Calendar, CalendarsFile
 from config.catalog_policy import CatalogFile, CatalogItem, Group, GroupsFile, Service
 from config.changes_policy import ChangesFile, PlannedWindow
@@ -105,6 +106,7 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    alerts: AlertsFile | None = None  # alerts.yml: monitoring sources and rules (optional)
     subscribers: SubscribersFile = field(default_factory=SubscribersFile)
     status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
@@ -213,6 +215,8 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    alerts_file = folder / "alerts.yml"
+    alerts = read_policy_file(AlertsFile, alerts_file, known) if alerts_file.is_file() else None
     subscribers_file = folder / "subscribers.yml"
     subscribers = (
         read_policy_file(SubscribersFile, subscribers_file, known)
@@ -260,6 +264,7 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        alerts=alerts,
         subscribers=subscribers,
         status_page=page,
         source=folder,

@@ -81,7 +81,7 @@ class PriorityFile(Section):
         ),
     ]
     major_priorities: Annotated[tuple[PriorityRef, ...], Provides("major_priorities")]
-    impact_questions: Annotated[dict[Key, ImpactQuestion], Keyed]
+    impact_questions: Annotated[dict[Key, ImpactQuestion], Keyed, Provides("impact_questions")]
     urgency_options: tuple[UrgencyOption, ...] = Field(min_length=1)
 
 

@@ -23,6 +23,7 @@ from config.policy import Policy, load_policy
 from config.settings import SHIPPED_CONFIG, Settings, load_settings
 from store.db import Database
 from store.migrate import migrate
+from tests.alert_http import monitoring  # noqa: F401 (a fixture: alerts posted over HTTP)
 from tests.pg_server import own_postgres  # noqa: F401 (a fixture: a PostgreSQL server of its own)
 from tests.subscriber_fixtures import (  # noqa: F401 (fixtures: SMTP server, webhook receiver)
     inbox,

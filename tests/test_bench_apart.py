@@ -86,6 +86,7 @@ def test_the_benchmark_commands_still_answer_help() -> None:
     for command, usage in (
         ("bench-load", "usage: python -m bot bench-load"),
         ("bench-clocks", "usage: python -m bot bench-clocks"),
+        ("bench-alerts", "usage: python -m bot bench-alerts"),
     ):
         out = io.StringIO()
         with contextlib.redirect_stdout(out), pytest.raises(SystemExit) as stopped:

@@ -446,3 +446,76 @@ def test_intake_5_the_automated_channels_are_policy_and_a_wrong_one_is_named(
         "desk.yml: intake.needs_validation_from.0: not a known value (found 'email_form'). "
         "Allowed: slack_form, slack_command, slack_message, self_service, monitoring."
     )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        pytest.param(
+            lambda d: d["sources"]["prometheus"].update(kind="nagios"),
+            "alerts.yml: sources.prometheus.kind: not a known value (found 'nagios'). Allowed: "
+            "alertmanager, grafana, generic.",
+            id="an unknown source kind",
+        ),
+        pytest.param(
+            lambda d: d["sources"]["grafana"].update(token_env="CASEDESK_ALERTS_PROMETHEUS_TOKEN"),
+            "alerts.yml: sources.prometheus.token_env: already the token of source grafana "
+            "(found 'CASEDESK_ALERTS_PROMETHEUS_TOKEN'). Allowed: a variable of its own for "
+            "each source.",
+            id="two sources share a token",
+        ),
+        pytest.param(
+            lambda d: d["sources"]["grafana"].update(token_env="grafana token"),
+            "alerts.yml: sources.grafana.token_env: badly formed (found 'grafana token'). "
+            "Allowed: an environment variable name like ALERTS_TOKEN.",
+            id="a token variable name",
+        ),
+        pytest.param(
+            lambda d: d["rules"][0].update(service="mail"),
+            "alerts.yml: rules.0.service: not a known value (found 'mail'). Allowed: email, vpn,",
+            id="a service not in the catalog",
+        ),
+        pytest.param(
+            lambda d: d["rules"][0]["impact"].update(people="all"),
+            "alerts.yml: rules.0.impact.people: not an answer to this question (found 'all'). "
+            "Allowed: one, team, site, everyone.",
+            id="an impact answer",
+        ),
+        pytest.param(
+            lambda d: d["rules"][0]["urgency"].update(critical="urgent"),
+            "alerts.yml: rules.0.urgency.critical: not an urgency level (found 'urgent'). "
+            "Allowed: high, medium, low.",
+            id="an urgency level",
+        ),
+        pytest.param(
+            lambda d: d["rules"][0].update(match_re={"job": "(postfix"}),
+            "alerts.yml: rules.0.match_re.job: not a regular expression (missing ), unterminated "
+            "subpattern at position 0) (found '(postfix'). Allowed: a Python regular expression.",
+            id="a bad regular expression",
+        ),
+        pytest.param(
+            lambda d: d["rules"][0].update(summary="{alertname} down"),
+            "alerts.yml: rules.0.summary: unknown placeholder {alertname} (found '{alertname} "
+            "down'). Allowed: {labels.<name>} and {annotations.<name>}, e.g. {labels.alertname}.",
+            id="a summary placeholder",
+        ),
+        pytest.param(
+            lambda d: d["rules"][1].update(name="mail"),
+            "alerts.yml: rules.1.name: used twice (found 'mail'). Allowed: one rule per name.",
+            id="two rules of one name",
+        ),
+    ],
+)
+def test_intake_1_alerts_yml_errors_name_file_key_value_and_what_is_allowed(
+    tmp_path: Path, edit: object, message: str
+) -> None:
+    folder = _broken(tmp_path, "alerts.yml", edit)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(folder)
+    assert str(caught.value).startswith(message)
+
+
+def test_intake_1_alerts_yml_is_optional(tmp_path: Path) -> None:
+    folder = _broken(tmp_path, "desk.yml", lambda d: None)
+    (folder / "alerts.yml").unlink()
+    assert load_policy(folder).alerts is None

@@ -67,6 +67,11 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "POST /status/confirm -> 200: olu@partner.example gets an e-mail",  # BCAST-3 opt-in
         "  6 mails to olu@partner.example",  # BCAST-3: confirmation, CASE-1001 x4, CASE-1014
         "  Subject: CASE-1001 Resolved: Email is down for everyone",  # CLOSE-5
+        "(monitoring got 202 (notification 1); opened CASE-1015)",  # INTAKE-1 from an alert
+        "a repeat for CASE-1015: nothing new, nobody told",  # INTAKE-4 repeat
+        "Major incident CASE-1015",  # WORK-6: an alert storm becomes one major incident
+        "A new alert joined the alert group of *CASE-1015*",  # INTAKE-4 a new alert
+        "All 2 alerts of its group have resolved in monitoring.",  # CLOSE-1 asks
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Protocol
 
 import requests
 
@@ -60,8 +61,18 @@ Server().run()
 """
 
 
+class SlackAt(Protocol):
+    """Where the bot finds its Slack: a stand-in here, or one served by another process."""
+
+    @property
+    def bot_token(self) -> str: ...
+
+    @property
+    def api_url(self) -> str: ...
+
+
 def start_casedesk(
-    port: int, standin: SlackStandIn, database: str, *, output: int = subprocess.DEVNULL
+    port: int, standin: SlackAt, database: str, *, output: int = subprocess.DEVNULL
 ) -> subprocess.Popen[str]:
     """`python -m bot http` on `port`, talking to `standin`; `output` takes its stdout and
     stderr (subprocess.PIPE to read why it did not start)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.clock import Clock
+from bot.desk.alerts import AlertsArea
 from bot.desk.closing import ClosingArea
 from bot.desk.contact import ContactArea
 from bot.desk.core import DeskCore, parse_case_ref
@@ -46,6 +47,7 @@ class Desk:
         self.dm_questions = DmQuestionArea(self.core)
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
+        self.alerts = AlertsArea(self.core, self.intake)
         self.lists = ListsArea(self.core)
         self.reports = ReportsArea(self.core)
         self.subscribers = SubscribersArea(self.core)

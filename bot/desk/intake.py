@@ -114,12 +114,18 @@ class IntakeArea(Area):
         effects: list[tuple[Case, list[Notice]]],
         request_key: str | None,
     ) -> Case:
-        case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
-        changes.flag_at_intake(session, self.policy, case, now=self.clock.now())
+        case, notices = self.record_in(session, fields)
         effects.append((case, notices))
         if request_key is not None:
             session.add(SeenRequest(key=request_key, case_id=case.id, at=self.clock.now()))
         return case
+
+    def record_in(self, session: Session, fields: IntakeFields) -> tuple[Case, list[Notice]]:
+        """Record checked fields in the caller's transaction (an alert's case, with its alert
+        group in the same commit); the caller enqueues the notices."""
+        case, notices = intake.record_case(session, self.policy, fields, now=self.clock.now())
+        changes.flag_at_intake(session, self.policy, case, now=self.clock.now())
+        return case, notices
 
     def _open_draft(
         self, session: Session, draft_id: int, actor: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.render import (
+    alert_notes,
     cards,
     cc_test_notes,
     change_notes,
@@ -116,6 +117,10 @@ TEMPLATES: dict[str, Template] = {
     "reassigned": reassign_notes.reassigned,
     "requester_reassigned": reassign_notes.requester_reassigned,
     "returned_to_owner": reassign_notes.returned_to_owner,
+    # INTAKE-4, CLOSE-1: monitoring alerts on a case
+    "alert_joined": alert_notes.alert_joined,
+    "alerts_resolved": alert_notes.alerts_resolved,
+    "alert_recurrence": alert_notes.alert_recurrence,
 }
 
 

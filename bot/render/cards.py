@@ -62,7 +62,7 @@ def queue_card(ctx: RenderContext) -> Message:
         context(*_status_notes(ctx)),
     ]
     blocks += _case_actions(ctx)
-    text = f"{case.ref} {case.priority}: {clip(case.summary, 150)} ({state})"
+    text = f"{case.ref} {case.priority}: {safe(case.summary, 150)} ({state})"
     return Message(text=text, blocks=as_dicts(blocks))
 
 

@@ -53,6 +53,13 @@ LABELS = {
     "taken": "took the case from the queue of",
     "routed": "routed",
     "promise_due": "promised contact due",
+    "alerts_firing": "alerts firing",
+    "alert_joined": "a new alert joined",
+    "alert_resolved": "an alert resolved",
+    "alert_refired": "an alert fired again",
+    "alerts_resolved": "every alert resolved; the coordinator is asked to propose the resolution",
+    "recurrence_of": "the alert group fired again after",
+    "recurred_as": "the alert group fired again as",
     "needs_validation": "flagged: needs validation",  # INTAKE-5
     "held_for_validation": "held for validation",
     "validated": "validation",

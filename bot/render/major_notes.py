@@ -71,7 +71,10 @@ def linked_to_parent(ctx: RenderContext) -> Message:
 def child_linked(ctx: RenderContext) -> Message:
     child = _case(ctx, "child")
     who = f" ({user(child.requester_id)}: {safe(child.summary, 150)})" if child else ""
-    text = f":link: {user(ctx.params.get('by'))} linked {_ref(ctx, 'child')}{who} to this incident."
+    by = ctx.params.get("by")
+    linker = user(by) if by else "Casedesk"
+    why = f" ({safe(str(ctx.params['reason']), 150)})" if ctx.params.get("reason") else ""
+    text = f":link: {linker} linked {_ref(ctx, 'child')}{who} to this incident{why}."
     return Message(text=clip(text, 300), blocks=as_dicts([section(text)]))
 
 

@@ -443,6 +443,29 @@ as jordan
 ## the week's figures, each case with Show (and Take it where he may take it).
 as morgan
 home
+## 25. Alerts from monitoring (INTAKE-1, INTAKE-4, WORK-6, CLOSE-1). Prometheus's Alertmanager
+## posts to /alerts/alertmanager; each alert group becomes one case, recorded like every other
+## (contact by Monitoring alert, Nora from monitoring as requester, the desk's on-call as
+## coordinator) and classified by the rules of config/alerts.yml.
+as dana
+alert firing MailQueueBacklog instance=mx1 job=postfix severity=critical -- 4,200 messages queued
+## Alertmanager repeats a notification until the alert resolves: nothing new, so nothing is
+## written and nobody is told.
+alert firing MailQueueBacklog instance=mx1 job=postfix severity=critical -- 4,200 messages queued
+## A storm: three more groups about e-mail within minutes. Each becomes a child of the first, and
+## with three children it is a major incident by WORK-6's criteria: the command center is paged.
+alert firing SmtpLatency instance=mx2 job=postfix severity=warning -- delivery takes 40 s
+alert firing ImapDown instance=imap1 job=imap severity=critical -- IMAP refuses logins
+alert firing TlsHandshakeErrors instance=mx1 job=postfix severity=warning -- 12% of handshakes fail
+read #major-incidents 1
+## A second mail server joins the first group: it goes on the case's timeline and to its
+## coordinator.
+alert firing MailQueueBacklog instance=mx2 job=postfix severity=critical -- 1,900 messages queued
+## Both resolve. Nothing is closed by a machine: the coordinator is asked to propose the
+## resolution, and the requester will be asked to confirm it (CLOSE-1, CLOSE-2).
+alert resolved MailQueueBacklog instance=mx1 job=postfix severity=critical
+alert resolved MailQueueBacklog instance=mx2 job=postfix severity=critical
+dm dana 2
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))

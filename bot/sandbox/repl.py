@@ -15,6 +15,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
+from bot.sandbox import alert_step
 from bot.sandbox.driver import Driver, SandboxError
 from bot.sandbox.repl_mail import MailSteps
 from bot.sandbox.standin_smtp import StandInRelay
@@ -46,6 +47,9 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   ephemeral                   the messages only you can see
   channels                    every channel
   home                        your App Home tab
+  alert firing|resolved <alertname> [label=value ...] [-- summary]
+                              monitoring posts an alert (Alertmanager, grouped by alertname);
+                              or `alert grafana|generic|alertmanager <JSON>`
   wait <30m|2h|1d>            move the sandbox clock forward
   status                      the public status page (/status) as text
   feed [n]                    the newest n entries of its Atom feed (default 5)
@@ -84,6 +88,7 @@ class Repl:
             "channels": self.channels,
             "home": self.home,
             "wait": self.wait,
+            "alert": self.alert,
             "subscribe": mail.subscribe,
             "mail": mail.mail,
             "help": lambda _: self.print(HELP),
@@ -264,6 +269,14 @@ class Repl:
             raise SandboxError("write it as: wait 30m (or 2h, 1d)")
         now = self.driver.pass_time(timedelta(**{units[rest[-1]]: int(rest[:-1])}))
         self.print(f"(the sandbox clock is now {short_date(now.astimezone(self._zone()))})")
+
+    def alert(self, rest: str) -> None:
+        runtime = self.world.runtime
+        kind, payload = alert_step.shorthand(rest, now=runtime.clock.now())
+        answer = alert_step.post(runtime.alert_receiver, kind, payload)
+        worked = runtime.desk.alerts.work_pending()
+        self.driver.settle()
+        self.print(f"({alert_step.described(answer, worked)})")
 
     # -- showing what changed -----------------------------------------------------------------
     def _after(self, *, announce_modal: bool = True) -> None:

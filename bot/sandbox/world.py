@@ -111,7 +111,9 @@ def build_world(
         app_token=None,
         api_url=server.api_url,
     )
-    runtime = build_runtime(wired, clock=clock, listener_executor=InlineExecutor())
+    runtime = build_runtime(
+        wired, clock=clock, listener_executor=InlineExecutor(), sandbox_alert_tokens=True
+    )
     return World(
         standin=standin,
         server=server,

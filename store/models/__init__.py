@@ -3,6 +3,13 @@
 The schema is owned by Alembic (store/migrations); these models must match it, which a test checks.
 """
 
+from store.models.alerts import (
+    Alert,
+    AlertGroup,
+    AlertNotification,
+    AlertState,
+    NotificationStatus,
+)
 from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
 from store.models.cases import (
     Case,
@@ -31,6 +38,10 @@ from store.models.subscribers import (
 
 __all__ = [
     "NAMING",
+    "Alert",
+    "AlertGroup",
+    "AlertNotification",
+    "AlertState",
     "Approval",
     "Base",
     "Case",
@@ -46,6 +57,7 @@ __all__ = [
     "HandoffState",
     "IntakeDraft",
     "JsonRecord",
+    "NotificationStatus",
     "OutboxItem",
     "OutboxStatus",
     "PartyRole",

@@ -1,0 +1,236 @@
+"""Alerts from monitoring (INTAKE-1, INTAKE-4): accept a notification durably (one row, before
+the sender hears 2xx), then work the queue: each notification in one transaction with the cases
+it opens or updates and their outbox rows. Cases are recorded through the intake area, as every
+path records them."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.alerts import grouping, payloads
+from bot.desk.core import BACKOFF_SECONDS, STALE_RETRIES, Area, DeskCore
+from bot.desk.intake import IntakeArea
+from bot.errors import UserFacingError
+from bot.intake_fields import IntakeFields
+from bot.notices import enqueue
+from store import alert_queue
+from store.models import AlertNotification, Case, NotificationStatus
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+GIVE_UP_AFTER = 5  # attempts; then the notification is marked failed with its error
+RETRY_AFTER = timedelta(seconds=5)
+BATCH = 50  # lane heads looked at per round; their repeats are settled in one statement
+LANE_BATCH = 50  # a claimed notification's lane followers worked in its transaction
+# Built once: every accepted POST runs it, ahead of its answer.
+_ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
+_CLAIMED = aliased(AlertNotification)
+_FOLLOWERS = (
+    select(AlertNotification.id)
+    .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
+    .where(
+        _CLAIMED.id == bindparam("id"),
+        AlertNotification.id > _CLAIMED.id,
+        AlertNotification.status == NotificationStatus.PENDING,
+    )
+    .order_by(AlertNotification.id)
+    .limit(LANE_BATCH)
+)
+
+
+class Replayed(Exception):
+    """A signed body that was accepted before; a replay is refused."""
+
+
+@dataclass(frozen=True)
+class Worked:
+    """What working one notification did (for the bench and tests)."""
+
+    notification: int
+    case_number: int | None
+    opened: bool
+    changed: bool = False  # False: nothing new (a repeat), nobody told
+    case_id: int | None = None
+
+
+class AlertsArea(Area):
+    """Accept notifications and work them into cases."""
+
+    def __init__(self, core: DeskCore, intake: IntakeArea) -> None:
+        super().__init__(core)
+        self.intake = intake
+        self._accepted: list[Callable[[], None]] = []
+
+    def on_accept(self, listener: Callable[[], None]) -> None:
+        """Called after a notification is stored (the alert worker's wake-up)."""
+        self._accepted.append(listener)
+
+    def accept(
+        self, *, source: str, lane: str, body: dict[str, Any], signature: str | None = None
+    ) -> int:
+        """Store the notification (one INSERT, committed before the answer); its id."""
+        row = {
+            "source": source,
+            "lane": lane,
+            "body": body,
+            "signature": signature,
+            "status": NotificationStatus.PENDING,
+            "attempts": 0,
+            "received_at": self.core.clock.now(),
+        }
+        try:
+            with self.core.db.one_statement() as session:
+                accepted = int(session.execute(_ACCEPT, row).scalar_one())
+        except IntegrityError:
+            if signature is None:
+                raise
+            raise Replayed(signature) from None
+        for listener in self._accepted:
+            listener()
+        return accepted
+
+    def work_next(self) -> list[Worked]:
+        """Work the notifications first in their lanes (up to BATCH); empty when none waits.
+        Repeats (nothing new) are seen with one read and settled together with one statement;
+        anything else is claimed (a lease) and worked in a transaction of its own."""
+        now = self.core.clock.now()
+        with self.core.db.reading() as session:
+            heads = alert_queue.due_heads(session, now=now, limit=BATCH)
+            repeats = {r.notification: r for r in (self._repeat(session, i) for i in heads) if r}
+        done: list[Worked] = []
+        if repeats:
+            with self.core.db.one_statement() as session:
+                settled = alert_queue.settle_unclaimed(
+                    session, {i: r.case_id for i, r in repeats.items()}, now=now
+                )
+            done += [repeats[i] for i in sorted(settled)]
+        for item_id in heads:
+            if item_id in repeats:
+                continue
+            with self.core.db.transaction() as session:
+                claimed = alert_queue.claim(session, item_id, now=now, lease=LEASE)
+            if claimed:
+                done += self.work_lane(item_id)
+        return done
+
+    def _repeat(self, session: Session, item_id: int) -> Worked | None:
+        """The notification as a repeat of its open case, or None if working it may change
+        something (or it cannot be parsed: then it is worked the long way, and set aside)."""
+        alerts = self.policy.alerts
+        item = session.get(AlertNotification, item_id)
+        source = alerts.sources.get(item.source) if alerts and item else None
+        if item is None or source is None:
+            return None
+        try:
+            notification = payloads.parse_data(source.kind, item.body)
+        except payloads.PayloadError:
+            return None
+        case_id = grouping.repeat_of(session, source, notification)
+        if case_id is None:
+            return None
+        number = session.execute(select(Case.number).where(Case.id == case_id)).scalar()
+        return Worked(item_id, number, False, False, case_id=case_id)
+
+    def work_pending(self, *, max_items: int = 100_000) -> list[Worked]:
+        """Work every waiting notification (the sandbox and tests)."""
+        done: list[Worked] = []
+        while len(done) < max_items:
+            worked = self.work_next()
+            if not worked:
+                break
+            done += worked
+        return done
+
+    def work_item(self, item_id: int) -> Worked:
+        """Work one notification this worker claimed (and its lane's later ones with it)."""
+        return self.work_lane(item_id)[0]
+
+    def work_lane(self, item_id: int) -> list[Worked]:
+        """Work the claimed notification and the ones already waiting behind it in its lane,
+        in order, in one transaction (a storm's repeats of a new group are worked with it). A
+        race with another worker (the same new group, or its case changed) is retried, and
+        the loser finds the winner's case; a failure is retried with the claimed one alone,
+        then set aside."""
+        with self.core.db.reading() as session:
+            followers = list(session.execute(_FOLLOWERS, {"id": item_id}).scalars())
+        batch = [item_id, *followers]
+        for attempt in range(STALE_RETRIES):
+            try:
+                return self._apply(batch)
+            except (StaleDataError, IntegrityError):
+                log.info("alert notification %s raced (attempt %s)", item_id, attempt + 1)
+                time.sleep(random.uniform(0, BACKOFF_SECONDS * (attempt + 1)))
+            except Exception as exc:
+                if len(batch) > 1:
+                    batch = [item_id]  # one of the followers may be the bad one
+                    continue
+                log.exception("alert notification %s could not be worked", item_id)
+                self._set_aside(item_id, f"{type(exc).__name__}: {exc}")
+                return [Worked(item_id, None, False)]
+        self._set_aside(item_id, "changed concurrently too often")
+        return [Worked(item_id, None, False)]
+
+    def _apply(self, batch: list[int]) -> list[Worked]:
+        """Each notification of `batch` in order, in one transaction; the first is the claimed
+        one (answered even when another worker did it), the rest only if still waiting."""
+        alerts = self.policy.alerts
+        done: list[Worked] = []
+        opened = False
+        with self.core.transaction() as (session, effects):
+            now = self.core.clock.now()
+
+            def record(session: Session, fields: IntakeFields) -> Case:
+                errors = self.intake.check(fields)
+                if errors:
+                    raise UserFacingError("; ".join(f"{e.field}: {e.message}" for e in errors))
+                case, notices = self.intake.record_in(session, fields)
+                session.flush()
+                enqueue(session, now=now, case=case, notices=notices)  # before any link's rows
+                effects.append((case, []))
+                return case
+
+            for position, item_id in enumerate(batch):
+                item = session.get_one(AlertNotification, item_id)
+                if item.status != NotificationStatus.PENDING:
+                    if position == 0:
+                        done.append(Worked(item_id, None, False))
+                    continue
+                source = alerts.sources.get(item.source) if alerts is not None else None
+                if alerts is None or source is None:
+                    raise UserFacingError(f"source {item.source!r} is no longer in alerts.yml")
+                notification = payloads.parse_data(source.kind, item.body)
+                outcome = grouping.apply(
+                    session, self.policy, alerts, source, notification, record=record, now=now
+                )
+                effects.extend(outcome.effects)
+                item.status, item.worked_at, item.lease_until = NotificationStatus.DONE, now, None
+                item.case_id = outcome.case.id if outcome.case is not None else None
+                number = outcome.case.number if outcome.case is not None else None
+                done.append(Worked(item_id, number, outcome.opened, outcome.changed))
+                opened = opened or outcome.opened
+        if opened:
+            self.core.wake()  # the new case's rows were enqueued directly
+        return done
+
+    def _set_aside(self, item_id: int, error: str) -> None:
+        """Try again later, or after GIVE_UP_AFTER attempts keep it as failed with its error
+        (the raw body stays for a person to read)."""
+        now = self.core.clock.now()
+        with self.core.db.transaction() as session:
+            item = session.get_one(AlertNotification, item_id)
+            item.error = error[:2000]
+            if item.attempts >= GIVE_UP_AFTER:
+                item.status, item.lease_until = NotificationStatus.FAILED, None
+            else:
+                item.lease_until = now + RETRY_AFTER

@@ -1,0 +1,73 @@
+"""The alert notifications' queue: claim the head of each group's lane with one conditional
+UPDATE and a lease, as the outbox does, so two workers (threads or processes) never both work
+one notification, and one group's notifications are worked in the order they came."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
+
+from store.models import AlertNotification, NotificationStatus, UtcDateTime
+
+_NOW: BindParameter[datetime] = bindparam("now", type_=UtcDateTime)
+_LANE_HEADS = (
+    select(func.min(AlertNotification.id))
+    .where(AlertNotification.status == NotificationStatus.PENDING)
+    .group_by(AlertNotification.lane)
+)
+_DUE_HEADS = (
+    select(AlertNotification.id)
+    .where(
+        AlertNotification.id.in_(_LANE_HEADS),
+        or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < _NOW),
+    )
+    .order_by(AlertNotification.id)
+    .limit(bindparam("limit"))
+)
+
+
+def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Notifications first in their lane and not leased, oldest first."""
+    return list(session.execute(_DUE_HEADS, {"now": now, "limit": limit}).scalars())
+
+
+def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) -> bool:
+    """Take the notification for `lease`; False when another worker got it first."""
+    result = session.execute(
+        update(AlertNotification)
+        .where(
+            AlertNotification.id == item_id,
+            AlertNotification.status == NotificationStatus.PENDING,
+            or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
+        )
+        .values(lease_until=now + lease, attempts=AlertNotification.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def settle_unclaimed(session: Session, cases: dict[int, int | None], *, now: datetime) -> list[int]:
+    """Mark notifications worked without a claim (repeats: id -> their case) in one
+    conditional UPDATE; the ids it settled (not those another worker holds or has worked)."""
+    if not cases:
+        return []
+    result = session.execute(
+        update(AlertNotification)
+        .where(
+            AlertNotification.id.in_(list(cases)),
+            AlertNotification.status == NotificationStatus.PENDING,
+            or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
+        )
+        .values(
+            status=NotificationStatus.DONE,
+            worked_at=now,
+            case_id=case(cases, value=AlertNotification.id),
+            attempts=AlertNotification.attempts + 1,
+        )
+        .returning(AlertNotification.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result.scalars())
