@@ -1,7 +1,7 @@
 """monitoring alerts: notifications as received, alert groups (one case per episode), alerts by
 fingerprint (INTAKE-1, INTAKE-4)
 
-Revision ID: 0011_alerts
+Revision ID: 0016
 Revises: 0014
 Create Date: 2026-12-06 10:00:00
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "0011_alerts"
-down_revision: str | Sequence[str] | None = "0014"  # main's head at the last merge (figures)
+revision: str = "0016"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
