@@ -34,6 +34,8 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.status_policy import StatusFile, StatusPage
+from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "load_policy",
 ]
 
@@ -102,6 +105,8 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    subscribers: SubscribersFile = field(default_factory=SubscribersFile)
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -208,6 +213,14 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    subscribers_file = folder / "subscribers.yml"
+    subscribers = (
+        read_policy_file(SubscribersFile, subscribers_file, known)
+        if subscribers_file.is_file()
+        else SubscribersFile()
+    )
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -247,5 +260,7 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        subscribers=subscribers,
+        status_page=page,
         source=folder,
     )
