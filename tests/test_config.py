@@ -156,6 +156,11 @@ def _broken(tmp_path: Path, file: str, edit: object) -> Path:
             ["desk.yml", "problems.channel", "channel id"],
         ),
         (
+            "desk.yml",
+            lambda d: d["figures"].update(first_contact_resolution_goal_percent=180),
+            ["desk.yml", "figures.first_contact_resolution_goal_percent", "180", "100"],
+        ),
+        (
             "catalog.yml",
             lambda d: d["requests"]["new-laptop"].update(type="gift"),
             ["catalog.yml", "requests.new-laptop.type", "fulfillment, new_service"],

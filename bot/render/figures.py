@@ -75,16 +75,17 @@ def figures_message(policy: Policy, figures: DeskFigures) -> dict[str, Any]:
 
 
 def _about(policy: Policy, figures: DeskFigures) -> list[str]:
-    shown = f"from {when(figures.period.start)} until {when(figures.period.end)}"
-    parts = [shown, f"groups: {escape(figures.scope.label(policy))}"]
     f = figures.filters
+    parts = [f"from {when(figures.period.start)} until {when(figures.period.end)}"]
     if f.group:
         parts.append(f"group {escape(policy.groups[f.group].name)}")
+    else:
+        parts.append(f"groups: {escape(figures.scope.label(policy))}")
     if f.service:
         parts.append(f"service {escape(policy.services[f.service].name)}")
     if f.priority:
         parts.append(f"priority {f.priority}")
-    parts.append(f"{figures.cases} cases in, {figures.closed} closed")
+    parts.append(f"{_cases(figures.cases)} in, {figures.closed} closed")
     return parts
 
 

@@ -466,6 +466,17 @@ alert firing MailQueueBacklog instance=mx2 job=postfix severity=critical -- 1,90
 alert resolved MailQueueBacklog instance=mx1 job=postfix severity=critical
 alert resolved MailQueueBacklog instance=mx2 job=postfix severity=critical
 dm dana 2
+## 26. The desk's figures (QUAL-2): Morgan, the manager, reads the whole desk's for the last 7
+## days: every rate with the counts behind it, first-contact resolution against its 80 % goal.
+as morgan
+/case figures
+## Olga supervises Network Operations: she reads her own group's figures, and no one else's.
+as olga
+/case figures 30d group=network
+/case figures 30d group=identity
+## A requester reads none: Lee is told who may.
+as lee
+/case figures
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
