@@ -32,6 +32,7 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.reports_policy import ReportsFile, WeeklyReport
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "WeeklyReport",
     "load_policy",
 ]
 
@@ -96,6 +98,8 @@ class Policy:
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
+    weekly_report: WeeklyReport = field(default_factory=WeeklyReport)
+    desk_zone: str = "UTC"  # the default calendar's zone: report days and CSV times are in it
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -198,6 +202,8 @@ def load_policy(folder: Path) -> Policy:
     known["zone"] = cal.calendars[cal.default_calendar].timezone  # changes.yml's local times
     changes = folder / "changes.yml"
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
+    reports_file = folder / "reports.yml"
+    reports = read_policy_file(ReportsFile, reports_file, known) if reports_file.is_file() else None
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -235,5 +241,7 @@ def load_policy(folder: Path) -> Policy:
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
+        weekly_report=reports.weekly_report if reports else WeeklyReport(),
+        desk_zone=known["zone"],
         source=folder,
     )

@@ -12,6 +12,7 @@ from store.models.delivery import OutboxItem, OutboxStatus, SeenRequest, SlackMe
 from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
 from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, Resolution
+from store.models.reports import WeeklyReport
 
 __all__ = [
     "NAMING",
@@ -47,4 +48,5 @@ __all__ = [
     "Survey",
     "Timer",
     "UtcDateTime",
+    "WeeklyReport",
 ]

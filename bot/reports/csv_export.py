@@ -1,0 +1,200 @@
+"""`/case figures csv`: the desk's record as two CSV files, cases and their timeline events.
+
+RFC 4180 (the csv module: CRLF line ends, fields with commas, quotes or line breaks quoted, quotes
+doubled), UTF-8 with a byte-order mark: Excel reads a CSV without one in the machine's legacy code
+page (é becomes Ã©), and LibreOffice, Google Sheets, Numbers and Python's `utf-8-sig` all skip it.
+Times are the desk's local time as "YYYY-MM-DD HH:MM:SS", which every spreadsheet reads as a date;
+the message the files come with names the zone.
+
+Spreadsheet formula injection: a text cell that starts with = + - @ (or a tab or carriage return)
+would run as a formula when opened (`=HYPERLINK(...)` in a case summary). Such cells get a leading
+apostrophe, which spreadsheets show as text and do not display (OWASP's advice).
+
+Rows are read from SQL in batches of BATCH (Core rows, never ORM objects), with each batch's clocks
+and coordinators in one query each, and written as they come.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy.orm import Session
+
+from bot.sla import METRICS, STOPPED_STATES
+from store.models import (
+    Case,
+    CaseEvent,
+    CaseParty,
+    CatalogRequest,
+    Closure,
+    PartyRole,
+    Resolution,
+    SlaClock,
+)
+
+BATCH = 2000
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SKIPPED = {"id", "number", "version"}  # the case's ref stands for them
+CASE_FIELDS = [c.name for c in Case.__table__.columns if c.name not in _SKIPPED]
+CLOCK_FIELDS = ("state", "target_seconds", "elapsed_business_seconds", "started_at", "due_at",
+                "met_at", "breached_at")  # fmt: skip
+EVENT_FIELDS = ("event_id", "at", "actor_id", "kind", "field", "old_value", "new_value", "reason",
+                "detail")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cases: recorded from `start` (inclusive) to `stop`, in `groups` (None: all)."""
+
+    start: datetime
+    stop: datetime
+    groups: frozenset[str] | None = None
+
+    def where(self) -> ColumnElement[bool]:
+        within = (Case.created_at >= self.start) & (Case.created_at < self.stop)
+        if self.groups is None:
+            return within & true()
+        return within & Case.group_key.in_(sorted(self.groups))
+
+
+def cell(value: Any, zone: ZoneInfo) -> str | int | float:
+    """One value as a spreadsheet should read it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return f"{value.astimezone(zone):%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, dict | list):
+        return neutralised(json.dumps(value, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, Resolution | Closure | CatalogRequest):  # a case's JSON records
+        return neutralised(json.dumps(value.to_json(), sort_keys=True, ensure_ascii=False))
+    return neutralised(str(value))
+
+
+def neutralised(text: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def clock_state(clock: Any, case_state: str) -> str:
+    """met, met late, breached, paused, stopped (the case ended before it was met) or running."""
+    if clock.met_at is not None:
+        return "met late" if clock.breached_at is not None else "met"
+    if clock.breached_at is not None:
+        return "breached"
+    if clock.paused_since is not None:
+        return "paused"
+    if case_state in STOPPED_STATES:
+        return "stopped"
+    return "running"
+
+
+def write_cases(session: Session, selection: Selection, out: IO[str], zone: str) -> int:
+    """The case rows; returns how many."""
+    tz = ZoneInfo(zone)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["case", *CASE_FIELDS, "coordinator_id",
+                     *(f"{m}_{f}" for m in METRICS for f in CLOCK_FIELDS)])  # fmt: skip
+    columns = [Case.__table__.c[name] for name in ["id", "number", *CASE_FIELDS]]
+    query = select(*columns).where(selection.where()).order_by(Case.id)
+    count = 0
+    for batch in _batches(session, query):
+        ids = [row.id for row in batch]
+        clocks = _clocks(session, ids)
+        coordinators = _coordinators(session, ids)
+        for row in batch:
+            values = [
+                f"CASE-{row.number}",
+                *(cell(row[i + 2], tz) for i in range(len(CASE_FIELDS))),
+            ]
+            values.append(coordinators.get(row.id, ""))
+            for metric in METRICS:
+                values += _clock_cells(clocks.get((row.id, metric)), str(row.state), tz)
+            writer.writerow(values)
+            count += 1
+    return count
+
+
+def _clock_cells(clock: Any, case_state: str, tz: ZoneInfo) -> list[str | int | float]:
+    if clock is None:
+        return [""] * len(CLOCK_FIELDS)  # this clock never started (no first response yet)
+    return [
+        clock_state(clock, case_state),
+        clock.target_seconds,
+        round(clock.elapsed_seconds),
+        cell(clock.started_at, tz),
+        cell(clock.due_at, tz),
+        cell(clock.met_at, tz),
+        cell(clock.breached_at, tz),
+    ]
+
+
+def write_events(session: Session, selection: Selection, out: IO[str], zone: str) -> int:
+    """Every timeline row of the selected cases, case by case, oldest first; returns how many."""
+    tz = ZoneInfo(zone)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["case", *EVENT_FIELDS])
+    query = (
+        select(
+            Case.number,
+            CaseEvent.id,
+            CaseEvent.at,
+            CaseEvent.actor_id,
+            CaseEvent.kind,
+            CaseEvent.field,
+            CaseEvent.old_value,
+            CaseEvent.new_value,
+            CaseEvent.reason,
+            CaseEvent.detail,
+        )
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(selection.where())
+        .order_by(CaseEvent.case_id, CaseEvent.id)
+    )
+    count = 0
+    for batch in _batches(session, query):
+        for row in batch:
+            writer.writerow([f"CASE-{row[0]}", *(cell(v, tz) for v in row[1:])])
+            count += 1
+    return count
+
+
+def _batches(session: Session, query: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The rows of `query`, BATCH at a time, without reading them all first."""
+    result = session.execute(query.execution_options(yield_per=BATCH))
+    yield from result.partitions()
+
+
+def _clocks(session: Session, ids: Iterable[int]) -> dict[tuple[int, str], Any]:
+    rows = session.execute(
+        select(
+            SlaClock.case_id, SlaClock.metric, SlaClock.target_seconds, SlaClock.elapsed_seconds,
+            SlaClock.started_at, SlaClock.due_at, SlaClock.met_at, SlaClock.breached_at,
+            SlaClock.paused_since,
+        ).where(SlaClock.case_id.in_(list(ids)))
+    )  # fmt: skip
+    return {(row.case_id, row.metric): row for row in rows}
+
+
+def _coordinators(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(CaseParty.case_id, CaseParty.user_id).where(
+            CaseParty.case_id.in_(list(ids)),
+            CaseParty.role == PartyRole.COORDINATOR,
+            CaseParty.until.is_(None),
+        )
+    )
+    return {case_id: user_id for case_id, user_id in rows}
