@@ -26,6 +26,7 @@ from bot.event_retries import once_per_event
 from bot.people import People
 from bot.reminders import HANDLERS
 from bot.render.kit_client import KitClient
+from bot.reports import weekly
 from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
@@ -81,6 +82,7 @@ def build_runtime(
     db = Database(settings.database_url)
     migrate(db)
     clock = clock or Clock()
+    weekly.ensure_scheduled(db, policy, clock)  # QUAL-2: the weekly report's timer
     kb = KnowledgeBase(db, base_url=settings.kb_url, services=tuple(policy.services))
     _sync_articles(kb, settings)
     desk = Desk(db=db, policy=policy, clock=clock, kb=kb)

@@ -50,18 +50,20 @@ def cases_per_day(volume: DailyVolume, period: str) -> Chart:
     axes = figure.add_subplot()
     labels = [f"{d:%a} {d.day}" for d in volume.days]
     bottom = [0] * len(labels)
-    for index, (priority, counts) in enumerate(volume.counts.items()):
-        axes.bar(labels, counts, bottom=bottom, label=priority, color=PALETTE[index % 7])
+    shown = {p: c for p, c in volume.counts.items() if sum(c)} or volume.counts
+    colours = {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(volume.counts)}  # stable
+    for priority, counts in shown.items():
+        axes.bar(labels, counts, bottom=bottom, label=priority, color=colours[priority])
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     axes.set_title(title)
     axes.set_xlabel("Day (desk time)")
-    axes.set_ylabel("Cases recorded")
+    axes.set_ylabel("Cases first contacted")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(title="Priority", loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    totals = ", ".join(f"{p} {sum(c)}" for p, c in volume.counts.items())
+    totals = ", ".join(f"{p} {sum(c)}" for p, c in shown.items())
     busiest = max(range(len(labels)), key=lambda i: bottom[i]) if labels else None
     alt = (
-        f"Bar chart of cases recorded per day by priority, {period}: {sum(bottom)} in all "
+        f"Bar chart of cases first contacted per day by priority, {period}: {sum(bottom)} in all "
         f"({totals})."
     )
     if busiest is not None and bottom[busiest]:
@@ -70,8 +72,11 @@ def cases_per_day(volume: DailyVolume, period: str) -> Chart:
 
 
 def sla_attainment(found: Attainment, priorities: list[str], period: str) -> Chart:
-    """Grouped bars: the share of first-response and resolution clocks met, per priority."""
+    """Grouped bars: the share of first-response and resolution clocks met, per priority that
+    had a clock met or breached ("–" over a clock with none)."""
     title = f"SLA attainment per priority, {period}"
+    decided = {p for p, _ in [*found.met, *found.breached]}
+    priorities = [p for p in priorities if p in decided]
     figure = _figure()
     axes = figure.add_subplot()
     width = 0.8 / len(ATTAINMENT_METRICS)
@@ -87,7 +92,9 @@ def sla_attainment(found: Attainment, priorities: list[str], period: str) -> Cha
         )  # fmt: skip
         axes.bar_label(bars, labels=[_counted(found, p, metric) for p in priorities], fontsize=8)
         words += [
-            f"{METRIC_LABELS[metric].lower()} {p} {_counted(found, p, metric)}" for p in priorities
+            f"{METRIC_LABELS[metric].lower()} {p} {_counted(found, p, metric)}"
+            for p in priorities
+            if found.share(p, metric) is not None
         ]
     axes.set_xticks(range(len(priorities)), priorities)
     axes.set_ylim(0, 115)
@@ -95,7 +102,9 @@ def sla_attainment(found: Attainment, priorities: list[str], period: str) -> Cha
     axes.set_xlabel("Priority")
     axes.set_ylabel("Clocks met (%)")
     axes.legend(title="SLA clock", loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    alt = f"Bar chart of the share of SLA clocks met per priority, {period}: " + "; ".join(words)
+    alt = f"Bar chart of the share of SLA clocks met per priority, {period}: " + (
+        "; ".join(words) if words else "no clock was met or breached"
+    )
     return Chart("sla-attainment.png", title, (alt + ".")[:ALT_MAX], _png(figure))
 
 
@@ -103,7 +112,7 @@ def _counted(found: Attainment, priority: str, metric: str) -> str:
     """ "75% of 4", or "none decided"."""
     share = found.share(priority, metric)
     if share is None:
-        return "none decided"
+        return "–"
     decided = found.met.get((priority, metric), 0) + found.breached.get((priority, metric), 0)
     return f"{round(100 * share)}% of {decided}"
 

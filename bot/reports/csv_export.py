@@ -59,7 +59,7 @@ class Selection:
     groups: frozenset[str] | None = None
 
     def where(self) -> ColumnElement[bool]:
-        within = (Case.created_at >= self.start) & (Case.created_at < self.stop)
+        within = (Case.first_contact_at >= self.start) & (Case.first_contact_at < self.stop)
         if self.groups is None:
             return within & true()
         return within & Case.group_key.in_(sorted(self.groups))

@@ -26,7 +26,7 @@ UNROUTED = "not routed yet"
 
 @dataclass(frozen=True)
 class DailyVolume:
-    """Cases recorded per local day, one row of counts per priority (most severe first)."""
+    """Cases first contacted per local day, one row of counts per priority (most severe first)."""
 
     days: tuple[date, ...]
     counts: dict[str, tuple[int, ...]]
@@ -63,10 +63,10 @@ def _bucket(column: Any, bounds: list[datetime]) -> ColumnElement[int]:
 def daily_volume(session: Session, policy: Policy, days: Days) -> DailyVolume:
     dates = days.dates
     bounds = [days.boundary(d) for d in [*dates, days.end]]
-    day = _bucket(Case.created_at, bounds).label("day")
+    day = _bucket(Case.first_contact_at, bounds).label("day")
     rows = session.execute(
         select(day, Case.priority, func.count())
-        .where(Case.created_at >= days.start, Case.created_at < days.stop)
+        .where(Case.first_contact_at >= days.start, Case.first_contact_at < days.stop)
         .group_by(day, Case.priority)
     ).all()
     counts = {p: [0] * len(dates) for p in policy.priorities}
@@ -86,8 +86,8 @@ def attainment(session: Session, days: Days) -> Attainment:
         )
         .join(Case, Case.id == SlaClock.case_id)
         .where(
-            Case.created_at >= days.start,
-            Case.created_at < days.stop,
+            Case.first_contact_at >= days.start,
+            Case.first_contact_at < days.stop,
             SlaClock.metric.in_(ATTAINMENT_METRICS),
         )
         .group_by(Case.priority, SlaClock.metric)
@@ -99,13 +99,14 @@ def attainment(session: Session, days: Days) -> Attainment:
 
 
 def open_by_age(session: Session, policy: Policy, as_of: datetime) -> OpenByAge:
-    bounds = [as_of + timedelta(days=365 * 100), *(as_of - limit for limit in AGE_LIMITS)]
-    # newest first: created after as_of-1d is "under 1 day", and so on
-    whens = [(Case.created_at > bound, literal(i)) for i, bound in enumerate(bounds[1:])]
+    # Age since first contact; a bucket holds its lower bound (exactly one day old is 1-3 days).
+    whens = [
+        (Case.first_contact_at > as_of - limit, literal(i)) for i, limit in enumerate(AGE_LIMITS)
+    ]
     age = case(*whens, else_=literal(len(AGE_BUCKETS) - 1)).label("age")
     rows = session.execute(
         select(Case.group_key, age, func.count())
-        .where(Case.state.not_in(STOPPED_STATES), Case.created_at <= as_of)
+        .where(Case.state.not_in(STOPPED_STATES), Case.first_contact_at <= as_of)
         .group_by(Case.group_key, age)
     ).all()
     counts: dict[str, list[int]] = {}
