@@ -4,10 +4,11 @@ requester per period; the answer rate is a figure."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from bot import notices as n
@@ -129,34 +130,95 @@ def answer(
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuestionScore:
+    """One question's answers: the count of each choice (best first) and the mean on the
+    question's own scale (1 for its worst choice up to `scale` for its best)."""
+
+    key: str
+    text: str
+    answers: int
+    choices: tuple[tuple[str, int], ...]
+    scale: int
+
+    @property
+    def mean(self) -> float | None:
+        if not self.answers:
+            return None
+        scores = (self.scale - i for i in range(len(self.choices)))
+        return sum(s * n for s, (_, n) in zip(scores, self.choices, strict=True)) / self.answers
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyFigures:
     sent: int
     answered: int
     completed: int
-    overall_mean: float | None
+    questions: tuple[QuestionScore, ...] = ()
 
     @property
     def answer_rate(self) -> float:
         return self.answered / self.sent if self.sent else 0.0
 
+    @property
+    def overall_mean(self) -> float | None:
+        overall = next((q for q in self.questions if q.key == OVERALL.key), None)
+        return overall.mean if overall else None
 
-def figures(session: Session, *, days: int, now: datetime) -> SurveyFigures:
-    since = now - timedelta(days=days)
+
+def all_questions() -> tuple[Question, ...]:
+    """Every question any survey asks, once, in the order people meet them."""
+    found: dict[str, Question] = {}
+    for asked in (*QUESTIONS.values(), DEFAULT):
+        for question in asked:
+            found.setdefault(question.key, question)
+    return tuple(found.values())
+
+
+def figures(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> SurveyFigures:
+    """Surveys sent in [since, until) about the cases `where` selects; each question's
+    choices counted in SQL (one grouped query per question, in one UNION)."""
+    span = [Survey.sent_at >= since, *((Survey.sent_at < until,) if until else ()), *where]
     sent, answered, completed = session.execute(
         select(
             func.count(Survey.id),
             func.count(Survey.answered_at),
             func.count(Survey.completed_at),
-        ).where(Survey.sent_at >= since)
+        )
+        .join(Case, Case.id == Survey.case_id)
+        .where(*span)
     ).one()
-    scores = [
-        int(a["overall"])
-        for (a,) in session.execute(select(Survey.answers).where(Survey.sent_at >= since))
-        if a and "overall" in a
+    questions = all_questions()
+    per_question = [
+        select(
+            cast(literal(q.key), String(40)).label("question"), answer.label("choice"), func.count()
+        )
+        .join(Case, Case.id == Survey.case_id)
+        .where(*span, answer.is_not(None))
+        .group_by(answer)
+        for q in questions
+        for answer in (Survey.answers[q.key].as_string(),)
     ]
+    counts: dict[tuple[str, str], int] = {}
+    for key, choice, times in session.execute(union_all(*per_question)):
+        counts[(str(key), str(choice))] = int(times)
     return SurveyFigures(
         sent=int(sent),
         answered=int(answered),
         completed=int(completed),
-        overall_mean=sum(scores) / len(scores) if scores else None,
+        questions=tuple(
+            QuestionScore(
+                key=q.key,
+                text=q.text,
+                answers=sum(counts.get((q.key, c), 0) for c, _ in q.choices),
+                choices=tuple((label, counts.get((q.key, c), 0)) for c, label in q.choices),
+                scale=len(q.choices),
+            )
+            for q in questions
+        ),
     )

@@ -9,10 +9,11 @@ decline). Counted over cases first contacted in the period. One grouped SQL quer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from bot.vocabulary import NOT_IN_CATALOG, OPEN_STATES
@@ -44,10 +45,17 @@ class UnsupportedReport:
 
 
 def report(
-    session: Session, policy: Policy, *, since: datetime, now: datetime
+    session: Session,
+    policy: Policy,
+    *,
+    since: datetime,
+    now: datetime,
+    until: datetime | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> UnsupportedReport:
     """Per service, most time spent first; names typed differently only in letter case or in
-    surrounding spaces are one service."""
+    surrounding spaces are one service. Cases first contacted in [since, until) that `where`
+    selects; open time counts up to the earlier of the close and `now`."""
     unsupported = [key for key, s in policy.services.items() if not s.supported]
     typed = Case.service_key == NOT_IN_CATALOG
     name = case((typed, func.lower(func.trim(Case.service_name))), else_=Case.service_key).label(
@@ -67,6 +75,8 @@ def report(
         )
         .where(
             Case.first_contact_at >= since,
+            *((Case.first_contact_at < until,) if until is not None else ()),
+            *where,
             or_(and_(typed, func.trim(Case.service_name) != ""), Case.service_key.in_(unsupported)),
         )
         .group_by(name, typed)

@@ -126,6 +126,17 @@ class Problems(Section):
     action_reminder_every: Duration = timedelta(days=1)
 
 
+class Figures(Section):
+    """QUAL-2: the goals the desk's figures are read against."""
+
+    key_kind = "setting"
+    first_contact_resolution_goal_percent: Whole = Field(80, ge=1, le=100)  # CLOSE-6
+
+    @property
+    def first_contact_resolution_goal(self) -> float:
+        return self.first_contact_resolution_goal_percent / 100
+
+
 class DeskFile(Section):
     desk: DeskSection
     roles: Roles
@@ -134,3 +145,4 @@ class DeskFile(Section):
     closure: Closure = Closure()
     major_incident: MajorIncident = MajorIncident()
     problems: Problems = Problems()
+    figures: Figures = Figures()

@@ -21,6 +21,7 @@ from config.desk_policy import (
     ClosureCode,
     Coordination,
     DeskFile,
+    Figures,
     MajorIncident,
     Problems,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Closure",
     "ClosureCode",
     "Coordination",
+    "Figures",
     "Group",
     "ImpactOption",
     "ImpactQuestion",
@@ -95,6 +97,7 @@ class Policy:
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
     problems: Problems = field(default_factory=Problems)
+    figures: Figures = field(default_factory=Figures)
     requests: dict[str, CatalogItem] = field(default_factory=dict)
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
@@ -238,6 +241,7 @@ def load_policy(folder: Path) -> Policy:
         closure=desk.closure,
         major_incident=desk.major_incident,
         problems=desk.problems,
+        figures=desk.figures,
         requests=catalog.requests,
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,

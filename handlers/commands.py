@@ -29,6 +29,7 @@ from handlers import (
     closure,
     consult,
     estimates,
+    figures,
     handoff,
     major,
     reassign,
@@ -99,6 +100,7 @@ def subcommands() -> dict[str, Subcommand]:
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
+        *figures.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

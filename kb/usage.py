@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from store.kb_models import KbArticle, KbCaseLink, KbEvent
@@ -312,3 +313,23 @@ def _applied_at_close(
 ) -> bool:
     articles = {a.upper() for a in resolution.articles} if resolution else set()
     return closure is not None and closure.kb == "applied" and article_id.upper() in articles
+
+
+def totals(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    cases: Select[Any] | None = None,
+) -> Usage:
+    """KB-3's counts over every article for events in [since, until), the ones a later answer
+    replaced left out; with `cases` (a select of case numbers), only events on those cases."""
+    query = (
+        select(KbEvent.kind, func.count())
+        .where(KbEvent.replaced_at.is_(None), KbEvent.at >= since, KbEvent.at < until)
+        .group_by(KbEvent.kind)
+    )
+    if cases is not None:
+        query = query.where(KbEvent.case_number.in_(cases))
+    counts = {str(kind): int(n) for kind, n in session.execute(query)}
+    return Usage(**{k: v for k, v in counts.items() if k in EVENT_KINDS})

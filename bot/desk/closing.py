@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -98,7 +99,7 @@ class ClosingArea(Area):
     def survey_figures(self, *, days: int, actor: str) -> surveys.SurveyFigures:
         self.core.require_staff(actor, to="read the survey figures")
         with self.db.reading() as session:
-            return surveys.figures(session, days=days, now=self.clock.now())
+            return surveys.figures(session, since=self.clock.now() - timedelta(days=days))
 
     # -- the forward schedule of change (WORK-3) ---------------------------------------------
     def add_change(self, *, actor: str, text: str) -> changes.Window:
