@@ -24,9 +24,11 @@ from datetime import date, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
+from bot.figures import WHOLE_DESK, Filters, Scope
+from bot.figures.where import case_conditions
 from bot.sla import METRICS, STOPPED_STATES
 from store.models import (
     Case,
@@ -52,17 +54,40 @@ EVENT_FIELDS = ("event_id", "at", "actor_id", "kind", "field", "old_value", "new
 
 @dataclass(frozen=True)
 class Selection:
-    """Which cases: recorded from `start` (inclusive) to `stop`, in `groups` (None: all)."""
+    """Which cases: first contacted from `start` (inclusive) to `stop`, in the reader's scope
+    and matching the filters (the same conditions as `/case figures`)."""
 
     start: datetime
     stop: datetime
-    groups: frozenset[str] | None = None
+    scope: Scope = WHOLE_DESK
+    filters: Filters = Filters()  # noqa: RUF009 (frozen, never changed)
 
     def where(self) -> ColumnElement[bool]:
-        within = (Case.first_contact_at >= self.start) & (Case.first_contact_at < self.stop)
-        if self.groups is None:
-            return within & true()
-        return within & Case.group_key.in_(sorted(self.groups))
+        return and_(
+            Case.first_contact_at >= self.start,
+            Case.first_contact_at < self.stop,
+            *case_conditions(self.scope, self.filters),
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        """As JSON for the outbox row that delivers the files."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.stop.isoformat(),
+            "groups": list(self.scope.groups) if self.scope.groups is not None else None,
+            "filters": {"group": self.filters.group, "service": self.filters.service,
+                        "priority": self.filters.priority},
+        }  # fmt: skip
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Selection:
+        groups = params.get("groups")
+        return cls(
+            start=datetime.fromisoformat(params["start"]),
+            stop=datetime.fromisoformat(params["end"]),
+            scope=Scope(groups=tuple(groups) if groups is not None else None),
+            filters=Filters(**params.get("filters", {})),
+        )
 
 
 def cell(value: Any, zone: ZoneInfo) -> str | int | float:

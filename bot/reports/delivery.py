@@ -66,11 +66,7 @@ def csv_files(
     db: Database, policy: Policy, client: WebClient, user: str, params: dict[str, Any]
 ) -> None:
     """A person's export: the cases and the timeline of their scope and period, to their DM."""
-    selection = csv_export.Selection(
-        start=datetime.fromisoformat(params["start"]),
-        stop=datetime.fromisoformat(params["end"]),
-        groups=frozenset(params["groups"]) if params.get("groups") is not None else None,
-    )
+    selection = csv_export.Selection.from_params(params)
     cases, events = io.StringIO(), io.StringIO()
     cases.write(csv_export.BOM)
     events.write(csv_export.BOM)
@@ -79,9 +75,9 @@ def csv_files(
         event_rows = csv_export.write_events(session, selection, events, policy.desk_zone)
     stem = f"casedesk-{params['slug']}"
     text = (
-        f"Your export of *{params['label']}* ({params['scope']}): {case_rows:,} cases and "
-        f"{event_rows:,} timeline events, one row each. Times are desk time ({policy.desk_zone}); "
-        "the files are UTF-8 CSV and open in any spreadsheet."
+        f"Your export of *{params['label']}* ({params['scope']}): {_count(case_rows, 'case')} "
+        f"and {_count(event_rows, 'timeline event')}, one row each. Times are desk time "
+        f"({policy.desk_zone}); the files are UTF-8 CSV and open in any spreadsheet."
     )
     _upload(
         client,
@@ -100,6 +96,10 @@ def csv_files(
             },
         ],
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _upload(client: WebClient, target: str, text: str, files: list[dict[str, Any]]) -> None:
