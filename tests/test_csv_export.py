@@ -10,30 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.standin import UPLOAD
 from bot.sandbox.world import World, build_world
 from tests.conftest import as_user, world_settings
-from tests.helpers import P1_ANSWERS, dm_texts, fill_and_submit
+from tests.helpers import P1_ANSWERS, StillClock, dm_texts, fill_and_submit
 
 START = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # Europe/London is on UTC in winter
 MORGAN = "U0MGR01"
-
-
-class StillClock(Clock):
-    """Time that moves only when the test moves it, so every recorded second is known."""
-
-    def __init__(self, start: datetime) -> None:
-        super().__init__()
-        self._now = start
-
-    def now(self) -> datetime:
-        return self._now
-
-    def advance(self, delta: timedelta) -> datetime:
-        self._now += delta
-        return self._now
 
 
 @pytest.fixture

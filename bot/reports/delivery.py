@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.figures import WHOLE_DESK, Period, desk_figures
 from bot.reports import charts, csv_export, report_text, series
 from bot.reports.period import Days
 from config.policy import Policy
@@ -42,21 +43,25 @@ def weekly_report(
 
 
 def build(db: Database, policy: Policy, days: Days, *, now: datetime) -> report_text.Report:
-    """The week's series (three SQL aggregates, one read) and the charts drawn from them."""
+    """The week's figures (bot/figures) and cases per day, in one read, and the charts."""
+    period = Period(
+        key=f"week-{days.first.isoformat()}", label=days.label(), start=days.start, end=days.stop
+    )
     with db.reading() as session:
         volume = series.daily_volume(session, policy, days)
-        attained = series.attainment(session, days)
-        ages = series.open_by_age(session, policy, now)
-    label = days.label()
+        figures = desk_figures(session, period=period, scope=WHOLE_DESK, policy=policy, now=now)
+    attained = series.attainment(figures.sla)
+    ages = series.open_by_age(policy, figures.open_by_age, now)
     as_of = f"as of {now.astimezone(ZoneInfo(policy.desk_zone)):%-d %b %Y %H:%M}"
     return report_text.Report(
         days=days,
+        figures=figures,
         volume=volume,
         attainment=attained,
         open_by_age=ages,
         charts=(
-            charts.cases_per_day(volume, label),
-            charts.sla_attainment(attained, list(policy.priorities), label),
+            charts.cases_per_day(volume, days.label()),
+            charts.sla_attainment(attained, list(policy.priorities), days.label()),
             charts.open_by_age(ages, as_of),
         ),
     )

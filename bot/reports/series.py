@@ -1,25 +1,27 @@
-"""The weekly report's chart series, each one SQL aggregate (GROUP BY), never cases in Python.
+"""The weekly report's chart series, from SQL aggregates (GROUP BY), never cases in Python: the
+cases per day here, SLA attainment and open cases by age from the figures (bot/figures).
 
-Day and age buckets are CASE expressions over bounds computed in the desk's zone, so SQLite and
+Day buckets are CASE expressions over bounds computed in the desk's zone, so SQLite and
 PostgreSQL count the same local days without time-zone functions of their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from bot.figures import ClockTally
+from bot.figures import OpenByAge as FiguresOpenByAge
 from bot.reports.period import Days
-from bot.sla import STOPPED_STATES
 from config.policy import Policy
-from store.models import Case, SlaClock
+from store.models import Case
 
-AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "over 7 days")
-AGE_LIMITS = (timedelta(days=1), timedelta(days=3), timedelta(days=7))
+AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "7 days or more")
 ATTAINMENT_METRICS = ("first_response", "resolution")
 UNROUTED = "not routed yet"
 
@@ -75,44 +77,23 @@ def daily_volume(session: Session, policy: Policy, days: Days) -> DailyVolume:
     return DailyVolume(days=tuple(dates), counts={p: tuple(c) for p, c in counts.items()})
 
 
-def attainment(session: Session, days: Days) -> Attainment:
-    met = and_(SlaClock.met_at.is_not(None), SlaClock.breached_at.is_(None))
-    rows = session.execute(
-        select(
-            Case.priority,
-            SlaClock.metric,
-            func.sum(case((met, 1), else_=0)),
-            func.sum(case((SlaClock.breached_at.is_not(None), 1), else_=0)),
-        )
-        .join(Case, Case.id == SlaClock.case_id)
-        .where(
-            Case.first_contact_at >= days.start,
-            Case.first_contact_at < days.stop,
-            SlaClock.metric.in_(ATTAINMENT_METRICS),
-        )
-        .group_by(Case.priority, SlaClock.metric)
-    ).all()
+def attainment(tallies: Sequence[ClockTally]) -> Attainment:
+    """The figures' SLA tallies (bot/figures, SQL aggregates) as the attainment chart reads them."""
+    wanted = [t for t in tallies if t.metric in ATTAINMENT_METRICS]
     return Attainment(
-        met={(p, m): int(n or 0) for p, m, n, _ in rows},
-        breached={(p, m): int(b or 0) for p, m, _, b in rows},
+        met={(t.priority, t.metric): t.met for t in wanted},
+        breached={(t.priority, t.metric): t.breached for t in wanted},
     )
 
 
-def open_by_age(session: Session, policy: Policy, as_of: datetime) -> OpenByAge:
-    # Age since first contact; a bucket holds its lower bound (exactly one day old is 1-3 days).
-    whens = [
-        (Case.first_contact_at > as_of - limit, literal(i)) for i, limit in enumerate(AGE_LIMITS)
-    ]
-    age = case(*whens, else_=literal(len(AGE_BUCKETS) - 1)).label("age")
-    rows = session.execute(
-        select(Case.group_key, age, func.count())
-        .where(Case.state.not_in(STOPPED_STATES), Case.first_contact_at <= as_of)
-        .group_by(Case.group_key, age)
-    ).all()
-    counts: dict[str, list[int]] = {}
-    for group_key, index, count in rows:
-        group = policy.groups.get(group_key or "")
+def open_by_age(policy: Policy, rows: Sequence[FiguresOpenByAge], as_of: datetime) -> OpenByAge:
+    """The figures' open cases by group and age, by group name, most open first."""
+    counts: dict[str, tuple[int, ...]] = {}
+    for row in rows:
+        group = policy.groups.get(row.group or "")
         name = group.name if group else UNROUTED
-        counts.setdefault(name, [0] * len(AGE_BUCKETS))[index] += count
+        counts[name] = (row.under_1d, row.d1_to_3, row.d3_to_7, row.over_7d)
     ordered = sorted(counts, key=lambda name: (-sum(counts[name]), name))
-    return OpenByAge(as_of=as_of, counts={name: tuple(counts[name]) for name in ordered})
+    return OpenByAge(
+        as_of=as_of, counts={name: counts[name] for name in ordered if sum(counts[name])}
+    )
