@@ -24,9 +24,15 @@ COMMANDS = {
     "bench-clocks": "measure the timer sweep and delivery lag at 10,000 and 100,000 open cases",
     "bench-load": "acknowledgement latency of HTTP mode at concurrency 1, 10 and 50, beside a "
     "bare Bolt app",
+    "bench-figures": "time /case figures 30d (and the other reports) over 100,000 closed cases "
+    "on SQLite, and on PostgreSQL with --postgres URL",
     "check": "validate the settings and the policy YAML, then exit",
 }
-BENCHMARKS = ("bench-clocks", "bench-load")  # tools in bot/bench/, each with options of its own
+BENCHMARKS = (
+    "bench-clocks",
+    "bench-load",
+    "bench-figures",
+)  # tools in bot/bench/, each with options of its own
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,6 +101,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.load import run_benchmark as run_load
 
         return run_load(extra, sys.stdout)
+    if command == "bench-figures":
+        from bot.bench.figures import run_benchmark as run_figures
+
+        return run_figures(extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -83,7 +83,9 @@ def build_runtime(
     migrate(db)
     clock = clock or Clock()
     weekly.ensure_scheduled(db, policy, clock)  # QUAL-2: the weekly report's timer
-    kb = KnowledgeBase(db, base_url=settings.kb_url, services=tuple(policy.services))
+    kb = KnowledgeBase(  # usage is dated by the desk's clock, as the cases it is about (QUAL-2)
+        db, base_url=settings.kb_url, services=tuple(policy.services), now=clock.now
+    )
     _sync_articles(kb, settings)
     desk = Desk(db=db, policy=policy, clock=clock, kb=kb)
     token = settings.bot_token or ""

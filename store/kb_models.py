@@ -48,7 +48,10 @@ class KbEvent(Base):
     """One use of an article (KB-3): shown, opened, fixed, not_helped, made_worse, sent."""
 
     __tablename__ = "kb_events"
-    __table_args__ = (Index("ix_kb_events_article_kind", "article_id", "kind"),)
+    __table_args__ = (
+        Index("ix_kb_events_article_kind", "article_id", "kind"),
+        Index("ix_kb_events_at", "at"),  # QUAL-2: the period's use of every article
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[str] = mapped_column(

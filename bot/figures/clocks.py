@@ -73,9 +73,9 @@ def time_to(session: Session, metric: str, cases: Sequence[ColumnElement[bool]])
     counted (its calendar's open hours, pauses left out) and the wall time from its start to
     the moment it was met."""
     met = (
-        select(SlaClock.elapsed_seconds)
+        select(SlaClock.elapsed_seconds, seconds_between(SlaClock.started_at, SlaClock.met_at))
         .join(Case, Case.id == SlaClock.case_id)
         .where(SlaClock.metric == metric, SlaClock.met_at.is_not(None), *cases)
     )
-    wall = met.with_only_columns(seconds_between(SlaClock.started_at, SlaClock.met_at))
-    return TimeTo(metric=metric, business=durations(session, met), wall=durations(session, wall))
+    business, wall = durations(session, met)
+    return TimeTo(metric=metric, business=business, wall=wall)

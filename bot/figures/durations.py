@@ -1,5 +1,6 @@
-"""Mean, median and 90th percentile of a column of durations, in one SQL statement with window
-functions (`row_number`, `count(*) over ()`) that SQLite and PostgreSQL both run.
+"""Mean, median and 90th percentile of columns of durations, in one SQL statement with window
+functions (`row_number() over (order by …)`, `count(*) over ()`) that SQLite and PostgreSQL
+both run: one scan however many columns are measured.
 
 The median is the middle value, or the mean of the two middle values when the count is even;
 the 90th percentile is the nearest rank: the value at rank ceil(0.9 × n) in ascending order.
@@ -15,36 +16,40 @@ from sqlalchemy.orm import Session
 from bot.figures.model import Durations
 
 
-def durations(session: Session, values: Select[Any]) -> Durations:
-    """`values` selects one column of seconds (NULLs are left out)."""
+def durations(session: Session, values: Select[*tuple[Any, ...]]) -> list[Durations]:
+    """`values` selects columns of seconds over the same rows, none of them NULL; one
+    `Durations` per column, in order."""
     inner = values.subquery()
-    v = inner.c[0]
-    ranked = (
-        select(
-            v.label("v"),
-            func.row_number().over(order_by=v).label("rn"),
-            func.count().over().label("n"),
-        )
-        .where(v.is_not(None))
-        .subquery()
-    )
-    rn, n, value = ranked.c.rn, ranked.c.n, ranked.c.v
-    middle = or_(rn == (n + 1) // 2, rn == (n + 2) // 2)
-    count, mean, median, p90 = session.execute(
-        select(
-            func.count(),
+    ranked_columns = []
+    for i, column in enumerate(inner.c):
+        ranked_columns += [
+            column.label(f"v{i}"),
+            func.row_number().over(order_by=column).label(f"r{i}"),
+        ]
+    ranked = select(*ranked_columns, func.count().over().label("n")).subquery()
+    n = ranked.c.n
+    aggregates: list[Any] = [func.count()]
+    for i in range(len(inner.c)):
+        value, rank = ranked.c[f"v{i}"], ranked.c[f"r{i}"]
+        middle = or_(rank == (n + 1) // 2, rank == (n + 2) // 2)
+        aggregates += [
             func.avg(value),
             func.avg(case((middle, value))),
-            func.max(case((rn == (9 * n + 9) // 10, value))),
+            func.max(case((rank == (9 * n + 9) // 10, value))),
+        ]
+    row = session.execute(select(*aggregates)).one()
+    count = int(row[0])
+    return [
+        Durations(
+            count=count,
+            mean=_seconds(row[1 + 3 * i]),
+            median=_seconds(row[2 + 3 * i]),
+            p90=_seconds(row[3 + 3 * i]),
         )
-    ).one()
-    return Durations(
-        count=int(count),
-        mean=_seconds(mean),
-        median=_seconds(median),
-        p90=_seconds(p90),
-    )
+        for i in range(len(inner.c))
+    ]
 
 
 def _seconds(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+    """To the millisecond: SQLite's julianday arithmetic leaves microsecond noise."""
+    return None if value is None else round(float(value), 3)  # type: ignore[arg-type]

@@ -32,38 +32,44 @@ def unknowns(
     session: Session, policy: Policy, cohort: Sequence[ColumnElement[bool]]
 ) -> tuple[UnknownAnswers, ...]:
     """A field was answered "I don't know" when the case holds it now, or a reclassification
-    changed it from "I don't know"; it was completed when it holds a real answer now."""
-    was = (
-        select(CaseEvent.case_id, CaseEvent.field, CaseEvent.old_value)
-        .where(CaseEvent.kind == "reclassified")
+    changed it from "I don't know"; it was completed when it holds a real answer now. The
+    reclassifications are read once, folded to one row of flags per case."""
+    e = CaseEvent
+    old = literal(", ", String) + e.old_value + literal(",", String)
+    was: dict[str, ColumnElement[bool]] = {
+        name: and_(e.field == name, e.old_value == UNKNOWN) for name, _ in FIELDS
+    }
+    for q in policy.impact_questions:
+        was[f"impact:{q.key}"] = and_(
+            e.field == "impact_answers",
+            or_(e.old_value == UNKNOWN, old.like(f"%, {q.key}={UNKNOWN},%")),
+        )
+    flags = (
+        select(e.case_id, *(func.max(case((c, 1), else_=0)).label(k) for k, c in was.items()))
+        .where(e.kind == "reclassified")
+        .group_by(e.case_id)
         .subquery()
     )
+    now_unknown: dict[str, ColumnElement[bool]] = {
+        name: getattr(Case, name) == UNKNOWN for name, _ in FIELDS
+    }
+    stated = Case.impact_answers["stated"].as_string()
+    for q in policy.impact_questions:
+        answer = Case.impact_answers[q.key].as_string()
+        now_unknown[f"impact:{q.key}"] = or_(
+            answer == UNKNOWN, and_(answer.is_(None), stated.is_(None))
+        )
     columns: list[ColumnElement[int]] = []
-    for name, _ in FIELDS:
-        current = getattr(Case, name)
-        changed = (
-            select(was.c.case_id)
-            .where(was.c.case_id == Case.id, was.c.field == name, was.c.old_value == UNKNOWN)
-            .exists()
-        )
-        columns += _answered_completed(current == UNKNOWN, changed)
-    for question in policy.impact_questions:
-        answer = Case.impact_answers[question.key].as_string()
-        stated = Case.impact_answers["stated"].as_string()
-        now_unknown = or_(answer == UNKNOWN, and_(answer.is_(None), stated.is_(None)))
-        old = literal(", ", String) + was.c.old_value + literal(",", String)
-        changed = (
-            select(was.c.case_id)
-            .where(
-                was.c.case_id == Case.id,
-                was.c.field == "impact_answers",
-                or_(was.c.old_value == UNKNOWN, old.like(f"%, {question.key}={UNKNOWN},%")),
-            )
-            .exists()
-        )
-        columns += _answered_completed(now_unknown, changed)
-    row = session.execute(select(*columns).where(*cohort)).one()
-    labels = [*FIELDS, *((f"impact:{q.key}", q.label) for q in policy.impact_questions)]
+    for key, unknown in now_unknown.items():
+        columns += _answered_completed(unknown, flags.c[key] == 1)
+    row = session.execute(
+        select(*columns)
+        .select_from(Case)
+        .outerjoin(flags, flags.c.case_id == Case.id)
+        .where(*cohort)
+    ).one()
+    impact = ((f"impact:{q.key}", f"Impact: {q.label}") for q in policy.impact_questions)
+    labels = [*FIELDS, *impact]
     return tuple(
         UnknownAnswers(
             field=key,
@@ -85,17 +91,19 @@ def _answered_completed(
 
 
 def volume(session: Session, cohort: Sequence[ColumnElement[bool]]) -> tuple[Volume, ...]:
-    """The cohort counted by each dimension, largest first (then by name)."""
+    """The cohort counted by each dimension, largest first (then by name): one GROUP BY over
+    the four columns together (a few hundred combinations at most), summed per dimension."""
+    columns = [getattr(Case, name) for name in VOLUME]
+    rows = session.execute(
+        select(*columns, func.count(Case.id)).where(*cohort).group_by(*columns)
+    ).all()
     found = []
-    for name in VOLUME:
-        column = getattr(Case, name)
-        rows = session.execute(
-            select(column, func.count(Case.id))
-            .where(*cohort)
-            .group_by(column)
-            .order_by(func.count(Case.id).desc(), column)
-        ).all()
-        found.append(Volume(dimension=name, counts=tuple((str(v), int(n)) for v, n in rows)))
+    for i, name in enumerate(VOLUME):
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[str(row[i])] = counts.get(str(row[i]), 0) + int(row[-1])
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        found.append(Volume(dimension=name, counts=tuple(ordered)))
     return tuple(found)
 
 

@@ -75,7 +75,7 @@ def figures_message(policy: Policy, figures: DeskFigures) -> dict[str, Any]:
 
 
 def _about(policy: Policy, figures: DeskFigures) -> list[str]:
-    shown = f"{when(figures.period.start)} to {when(figures.period.end)}"
+    shown = f"from {when(figures.period.start)} until {when(figures.period.end)}"
     parts = [shown, f"groups: {escape(figures.scope.label(policy))}"]
     f = figures.filters
     if f.group:
@@ -162,8 +162,8 @@ def _median(time: TimeTo) -> str:
 def _reassignments(policy: Policy, figures: DeskFigures) -> list[str]:
     r = figures.reassignments
     lines = [
-        f"{r.per_case:.2f} per case ({r.reassignments} over {r.cases} cases in): "
-        f"{r.escalations} escalations, {r.transfers} transfers"
+        f"{r.per_case:.2f} per case ({r.reassignments} over {_cases(r.cases)} in): "
+        f"escalations {r.escalations}, transfers {r.transfers}"
     ]
     for moves in r.groups[:SHOWN]:
         group = policy.groups.get(moves.group)
@@ -228,7 +228,8 @@ def _surveys(figures: DeskFigures) -> list[str]:
 def _question(q: QuestionScore) -> str:
     counts = ", ".join(f"{escape(name)} {n}" for name, n in q.choices)
     mean = f"{q.mean:.1f} of {q.scale}" if q.mean is not None else "none"
-    return f"• {escape(q.text)} {mean} ({q.answers} answers: {counts})"
+    answers = "1 answer" if q.answers == 1 else f"{q.answers} answers"
+    return f"• {escape(q.text)} {mean} ({answers}: {counts})"
 
 
 def _open(policy: Policy, figures: DeskFigures) -> list[str]:

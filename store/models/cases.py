@@ -59,8 +59,14 @@ class Case(Base):
     """One Help request (INTAKE-2): who, how to reach them, what is wrong, how it is classified."""
 
     __tablename__ = "cases"
-    # INTAKE-4's look at a service's recent cases and CLASSIFY-2's report read by service.
-    __table_args__ = (Index("ix_cases_service_key_created_at", "service_key", "created_at"),)
+    # INTAKE-4's look at a service's recent cases and CLASSIFY-2's report read by service;
+    # QUAL-2's figures read the cases first contacted or closed in a period, and the open ones.
+    __table_args__ = (
+        Index("ix_cases_service_key_created_at", "service_key", "created_at"),
+        Index("ix_cases_first_contact_at", "first_contact_at"),
+        Index("ix_cases_closed_at", "closed_at"),
+        Index("ix_cases_state", "state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
@@ -151,6 +157,8 @@ class CaseEvent(Base):
     """One line of a case's timeline: who did what, when, why, with old and new values."""
 
     __tablename__ = "case_events"
+    # QUAL-2: breaches, reclassifications and moves are read by kind, then joined by case.
+    __table_args__ = (Index("ix_case_events_kind_case_id", "kind", "case_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, index=True)

@@ -32,7 +32,7 @@ class Survey(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), nullable=False, unique=True)
     requester_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
     request_type: Mapped[str] = mapped_column(String(30), nullable=False)
-    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     answers: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
