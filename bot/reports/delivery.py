@@ -5,6 +5,7 @@ session, and uploaded with slack_sdk's files_upload_v2."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,35 +72,43 @@ def csv_files(
     db: Database, policy: Policy, client: WebClient, user: str, params: dict[str, Any]
 ) -> None:
     """A person's export: the cases and the timeline of their scope and period, to their DM."""
-    selection = csv_export.Selection.from_params(params)
+    built = build_csv(db, policy, csv_export.Selection.from_params(params))
+    stem = f"casedesk-{params['slug']}"
+    text = (
+        f"Your export of *{params['label']}* ({params['scope']}): {_count(built.cases, 'case')} "
+        f"and {_count(built.events, 'timeline event')}, one row each. Times are desk time "
+        f"({policy.desk_zone}); the files are UTF-8 CSV and open in any spreadsheet."
+    )
+    files = [
+        {"content": built.cases_csv, "filename": f"{stem}-cases.csv",
+         "title": f"Cases, {params['label']}"},
+        {"content": built.events_csv, "filename": f"{stem}-timeline.csv",
+         "title": f"Timeline events, {params['label']}"},
+    ]  # fmt: skip
+    _upload(client, user, text, files)
+
+
+@dataclass(frozen=True)
+class BuiltCsv:
+    cases_csv: bytes
+    events_csv: bytes
+    cases: int
+    events: int
+
+
+def build_csv(db: Database, policy: Policy, selection: csv_export.Selection) -> BuiltCsv:
+    """Both files, UTF-8 with a byte-order mark, from one read-only session."""
     cases, events = io.StringIO(), io.StringIO()
     cases.write(csv_export.BOM)
     events.write(csv_export.BOM)
     with db.reading() as session:
         case_rows = csv_export.write_cases(session, selection, cases, policy.desk_zone)
         event_rows = csv_export.write_events(session, selection, events, policy.desk_zone)
-    stem = f"casedesk-{params['slug']}"
-    text = (
-        f"Your export of *{params['label']}* ({params['scope']}): {_count(case_rows, 'case')} "
-        f"and {_count(event_rows, 'timeline event')}, one row each. Times are desk time "
-        f"({policy.desk_zone}); the files are UTF-8 CSV and open in any spreadsheet."
-    )
-    _upload(
-        client,
-        user,
-        text,
-        [
-            {
-                "content": cases.getvalue().encode("utf-8"),
-                "filename": f"{stem}-cases.csv",
-                "title": f"Cases, {params['label']}",
-            },
-            {
-                "content": events.getvalue().encode("utf-8"),
-                "filename": f"{stem}-timeline.csv",
-                "title": f"Timeline events, {params['label']}",
-            },
-        ],
+    return BuiltCsv(
+        cases_csv=cases.getvalue().encode("utf-8"),
+        events_csv=events.getvalue().encode("utf-8"),
+        cases=case_rows,
+        events=event_rows,
     )
 
 
