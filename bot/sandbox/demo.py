@@ -383,6 +383,17 @@ submit
 /case withdraw CASE-1012 It charges again with another cable
 dm lee 1
 dm dana 1
+## 21. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
+## two CSV files in his DM, one row per case with its clocks, one row per timeline event.
+as morgan
+/case figures csv 7d
+dm morgan 1
+## 22. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
+## the week's headline figures to the management channel with three charts, once, whichever
+## process fires it. `files` writes the charts to disk so you can open them.
+wait 6d
+read #desk-management 1
+files #desk-management
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
