@@ -10,8 +10,8 @@ Spreadsheet formula injection: a text cell that starts with = + - @ (or a tab or
 would run as a formula when opened (`=HYPERLINK(...)` in a case summary). Such cells get a leading
 apostrophe, which spreadsheets show as text and do not display (OWASP's advice).
 
-Rows are read from SQL in batches of BATCH (Core rows, never ORM objects), with each batch's clocks
-and coordinators in one query each, and written as they come.
+Rows are read from SQL in pages of BATCH cases (Core rows, never ORM objects), with each page's
+clocks, coordinators and timeline events in one query each, and written as they come.
 """
 
 from __future__ import annotations
@@ -134,9 +134,8 @@ def write_cases(session: Session, selection: Selection, out: IO[str], zone: str)
     writer.writerow(["case", *CASE_FIELDS, "coordinator_id",
                      *(f"{m}_{f}" for m in METRICS for f in CLOCK_FIELDS)])  # fmt: skip
     columns = [Case.__table__.c[name] for name in ["id", "number", *CASE_FIELDS]]
-    query = select(*columns).where(selection.where()).order_by(Case.id)
     count = 0
-    for batch in _batches(session, query):
+    for batch in _batches(session, select(*columns), selection):
         ids = [row.id for row in batch]
         clocks = _clocks(session, ids)
         coordinators = _coordinators(session, ids)
@@ -172,35 +171,38 @@ def write_events(session: Session, selection: Selection, out: IO[str], zone: str
     tz = ZoneInfo(zone)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["case", *EVENT_FIELDS])
-    query = (
-        select(
-            Case.number,
-            CaseEvent.id,
-            CaseEvent.at,
-            CaseEvent.actor_id,
-            CaseEvent.kind,
-            CaseEvent.field,
-            CaseEvent.old_value,
-            CaseEvent.new_value,
-            CaseEvent.reason,
-            CaseEvent.detail,
-        )
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(selection.where())
-        .order_by(CaseEvent.case_id, CaseEvent.id)
-    )
     count = 0
-    for batch in _batches(session, query):
-        for row in batch:
-            writer.writerow([f"CASE-{row[0]}", *(cell(v, tz) for v in row[1:])])
+    for batch in _batches(session, select(Case.id, Case.number), selection):
+        numbers = {row.id: row.number for row in batch}
+        rows = session.execute(
+            select(
+                CaseEvent.case_id, CaseEvent.id, CaseEvent.at, CaseEvent.actor_id, CaseEvent.kind,
+                CaseEvent.field, CaseEvent.old_value, CaseEvent.new_value, CaseEvent.reason,
+                CaseEvent.detail,
+            )
+            .where(CaseEvent.case_id.in_(list(numbers)))
+            .order_by(CaseEvent.case_id, CaseEvent.id)
+        )  # fmt: skip
+        for row in rows:
+            writer.writerow([f"CASE-{numbers[row[0]]}", *(cell(v, tz) for v in row[1:])])
             count += 1
     return count
 
 
-def _batches(session: Session, query: Select[Any]) -> Iterator[Sequence[Any]]:
-    """The rows of `query`, BATCH at a time, without reading them all first."""
-    result = session.execute(query.execution_options(yield_per=BATCH))
-    yield from result.partitions()
+def _batches(
+    session: Session, query: Select[*tuple[Any, ...]], selection: Selection
+) -> Iterator[Sequence[Any]]:
+    """The selected cases' rows of `query`, BATCH at a time by case id (keyset pages: no
+    server-side cursor, so it works in PostgreSQL's autocommit reads as in SQLite's)."""
+    last = 0
+    while True:
+        batch = session.execute(
+            query.where(selection.where(), Case.id > last).order_by(Case.id).limit(BATCH)
+        ).all()
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].id
 
 
 def _clocks(session: Session, ids: Iterable[int]) -> dict[tuple[int, str], Any]:
