@@ -14,11 +14,10 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot import sla, status_updates
+from bot import sla, status_updates, validation
 from bot.classification import classify
 from bot.intake_fields import IntakeFields
 from bot.notices import Notice
-from bot.routing import route
 from bot.timeline import add_party, record_event
 from bot.vocabulary import CONTACT_CHANNELS, NOT_IN_CATALOG, OPEN_STATES, UNKNOWN, label
 from config.policy import Policy
@@ -227,8 +226,9 @@ def record_case(
             "support_status": klass.support_status,
         },
     )
+    validation.flag_at_intake(policy, case, actor=fields.reporter_id, at=now)  # INTAKE-5
     session.flush()
-    notices = route(policy, case, actor=fields.reporter_id, at=now, reason="new case")
+    notices = validation.route_new(policy, case, actor=fields.reporter_id, at=now)
     sla.start(session, policy, case, now=now)
     status_updates.schedule_reminder(session, policy, case, now=now)
     notices.append(n.post(case.requester_id, "requester_ack"))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import major, permissions, sla, status_updates
+from bot import major, permissions, sla, status_updates, validation
 from bot import notices as n
 from bot.classification import STATED_IMPACT, classify
 from bot.errors import UserFacingError
@@ -97,7 +97,10 @@ def reclassify(
     if case.impact_answers != before_answers:
         changed.append("impact_answers")
     if not changed:
-        raise NothingChanged(f"{case.ref} already has that classification; nothing was changed.")
+        confirm = " If it is right, press Confirm instead." if case.needs_validation else ""
+        raise NothingChanged(
+            f"{case.ref} already has that classification; nothing was changed.{confirm}"
+        )
     for name in changed:
         old = before[name] if name != "impact_answers" else _answers(before_answers)
         new = (
@@ -142,7 +145,8 @@ def reclassify(
             new=case.priority,
             reason=reason,
         )
-    return _consequences(
+    validated = validation.corrected(case, actor=actor, at=now, reason=reason)  # INTAKE-5
+    notices = _consequences(
         policy,
         case,
         actor=actor,
@@ -153,6 +157,7 @@ def reclassify(
         old_support=old_support,
         changed=changed,
     )
+    return validation.settle(case, notices) if validated else notices
 
 
 def _apply(case: Case, change: Reclassification) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import command_center_test, consult, estimates, sla, sla_alerts
+from bot import command_center_test, consult, estimates, sla, sla_alerts, validation
 from bot import notices as n
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice
@@ -43,6 +43,11 @@ def check_takeable(policy: Policy, case: Case, actor: str) -> None:
         check_transition(case.state, "assigned")
     if group is None:
         raise TakeRefused(f"{case.ref} is not in a queue yet, so it cannot be taken.")
+    if validation.held_for_major(policy, case):  # INTAKE-5: the major path starts first
+        raise TakeRefused(
+            f"{case.ref} needs validation first: {validation.claim(policy, case)}. Press Confirm "
+            "to open its case channel and send the broadcast, or Correct classification."
+        )
     if not may_take(policy, case, actor):
         raise TakeRefused(
             f"Only members of {group.name} can take {case.ref}. Ask its supervisor "

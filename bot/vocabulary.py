@@ -67,6 +67,7 @@ CONTACT_CHANNELS: dict[str, str] = {
     "slack_command": "Slack command",
     "slack_message": "Slack message",
     "self_service": "Self-service form",
+    "monitoring": "Monitoring alert",
 }
 
 SUPPORT_STATUSES: dict[str, str] = {

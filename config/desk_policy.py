@@ -21,6 +21,7 @@ from config.policy_types import (
     Text,
     Whole,
     matching,
+    one_of,
 )
 
 People = tuple[PersonOrGroup, ...]
@@ -137,10 +138,30 @@ class Figures(Section):
         return self.first_contact_resolution_goal_percent / 100
 
 
+# Every contact channel the bot records cases through (bot/vocabulary.py labels them).
+CONTACT_CHANNELS = (
+    "slack_form",
+    "slack_command",
+    "slack_message",
+    "self_service",
+    "monitoring",
+)
+ContactChannel = Annotated[str, one_of(*CONTACT_CHANNELS)]
+
+
+class Intake(Section):
+    """INTAKE-5: automated contacts (a self-service form, a monitoring alert) are flagged
+    "needs validation" until a person confirms or corrects their classification."""
+
+    key_kind = "setting"
+    needs_validation_from: frozenset[ContactChannel] = frozenset({"self_service", "monitoring"})
+
+
 class DeskFile(Section):
     desk: DeskSection
     roles: Roles
     closure_codes: tuple[ClosureCode, ...] = Field(min_length=1)
+    intake: Intake = Intake()
     coordination: Coordination = Coordination()
     closure: Closure = Closure()
     major_incident: MajorIncident = MajorIncident()

@@ -22,6 +22,7 @@ from config.desk_policy import (
     Coordination,
     DeskFile,
     Figures,
+    Intake,
     MajorIncident,
     Problems,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Group",
     "ImpactOption",
     "ImpactQuestion",
+    "Intake",
     "MajorIncident",
     "PlannedWindow",
     "Policy",
@@ -93,6 +95,7 @@ class Policy:
     default_calendar: str
     major_calendar: str
     at_risk_within: timedelta = timedelta(hours=1)
+    intake: Intake = field(default_factory=Intake)
     coordination: Coordination = field(default_factory=Coordination)
     closure: Closure = field(default_factory=Closure)
     major_incident: MajorIncident = field(default_factory=MajorIncident)
@@ -182,6 +185,10 @@ class Policy:
             return f"{priority} on {service_key} is major for this desk"
         return None
 
+    def needs_validation(self, contact_channel: str) -> bool:
+        """INTAKE-5: whether a case recorded through this channel waits for a person's check."""
+        return contact_channel in self.intake.needs_validation_from
+
     def closure_code(self, code: str) -> ClosureCode | None:
         return next((c for c in self.closure_codes if c.code == code), None)
 
@@ -237,6 +244,7 @@ def load_policy(folder: Path) -> Policy:
         calendars=cal.calendars,
         default_calendar=cal.default_calendar,
         major_calendar=cal.major_calendar,
+        intake=desk.intake,
         coordination=desk.coordination,
         closure=desk.closure,
         major_incident=desk.major_incident,

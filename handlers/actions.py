@@ -1,5 +1,5 @@
-"""Buttons: Take it, Reclassify / Complete the classification, override decisions, and the
-duplicate choices of `/case new`."""
+"""Buttons: Take it, Reclassify / Complete the classification, Confirm / Correct classification
+(INTAKE-5), override decisions, and the duplicate choices of `/case new`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from bot.desk import Desk
 from bot.errors import UserFacingError
 from bot.render.cards import (
     ACTION_COMPLETE,
+    ACTION_CONFIRM,
+    ACTION_CORRECT,
     ACTION_DECLINE,
     ACTION_OVERRIDE,
     ACTION_RECLASSIFY,
@@ -53,15 +55,30 @@ def register(app: App, desk: Desk) -> None:
 
     button(app, ACTION_TAKE, take_it)
 
-    @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE})$"))
+    def confirm(body: dict[str, Any]) -> dict[str, Any]:
+        summary = desk.work.confirm(_number(body), actor=actor_of(body))
+        if summary.is_major:
+            then = "it is a major incident now: the case channel opens and the broadcast goes out."
+        else:
+            then = "the card no longer asks for validation."
+        return {"text": f"Confirmed {summary.ref}; {then}"}
+
+    button(app, ACTION_CONFIRM, confirm)
+
+    @app.action(re.compile(f"^({ACTION_RECLASSIFY}|{ACTION_COMPLETE}|{ACTION_CORRECT})$"))
     def reclassify(ack: Ack, body: dict[str, Any], client: WebClient, respond: Any) -> None:
         ack()
-        completing = (body.get("actions") or [{}])[0].get("action_id") == ACTION_COMPLETE
+        action = (body.get("actions") or [{}])[0].get("action_id")
         _open(
             body,
             client,
             respond,
-            lambda number: desk.forms.classify(number, actor=actor_of(body), completing=completing),
+            lambda number: desk.forms.classify(
+                number,
+                actor=actor_of(body),
+                completing=action == ACTION_COMPLETE,
+                correcting=action == ACTION_CORRECT,
+            ),
         )
 
     @app.action(ACTION_OVERRIDE)

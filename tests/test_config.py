@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot import vocabulary
 from bot.reports.weekly import channel as report_channel
+from config.desk_policy import CONTACT_CHANNELS
 from config.policy import Coordination, PolicyError, Problems, load_policy
 from config.settings import SHIPPED_CONFIG, SettingsError, load_settings
 
@@ -471,3 +473,27 @@ def test_qual_2_the_weekly_report_defaults_to_monday_nine_in_the_management_chan
     policy = load_policy(folder)
     assert policy.weekly_report.channel is None and policy.weekly_report.enabled
     assert report_channel(policy) == "C0MGMT"
+
+
+def test_intake_5_the_automated_channels_are_policy_and_a_wrong_one_is_named(
+    tmp_path: Path,
+) -> None:
+    policy = load_policy(SHIPPED_CONFIG)
+    assert policy.intake.needs_validation_from == {"self_service", "monitoring"}
+    assert [policy.needs_validation(c) for c in CONTACT_CHANNELS] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert list(CONTACT_CHANNELS) == list(vocabulary.CONTACT_CHANNELS), "each has its label"
+    folder = _broken(
+        tmp_path, "desk.yml", lambda d: d["intake"].update(needs_validation_from=["email_form"])
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_policy(folder)
+    assert str(caught.value) == (
+        "desk.yml: intake.needs_validation_from.0: not a known value (found 'email_form'). "
+        "Allowed: slack_form, slack_command, slack_message, self_service, monitoring."
+    )

@@ -53,6 +53,12 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Status: Waiting for a technician",  # PERM-2 the requester's own card
         "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
         "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
+        "Confirmed CASE-1013; the card no longer asks for validation.",  # INTAKE-5 confirm
+        "validation: needed → confirmed",  # INTAKE-5 on the timeline
+        "*Needs validation: Self-service form says P1.* Confirm or correct it before the "
+        "case channel opens and the broadcast goes out.",  # INTAKE-5 held P1 pages first
+        ":white_check_mark: *Confirmed* by @Priya Nair",  # INTAKE-5 the page redrawn
+        ":rotating_light: *Major incident CASE-1014*",  # INTAKE-5 confirm starts ROUTE-1
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from slack_sdk.models.views import View
 
-from bot import closure, handoff, permissions
+from bot import closure, handoff, permissions, validation
 from bot.case_notes import visible_events
 from bot.desk.core import Area
 from bot.errors import UserFacingError
@@ -39,9 +39,19 @@ class FormsArea(Area):
     """Modals and cards about one case, checked and drawn in one read."""
 
     # -- working a case -----------------------------------------------------------------------
-    def classify(self, number: int, *, actor: str, completing: bool) -> View:
+    def classify(
+        self, number: int, *, actor: str, completing: bool, correcting: bool = False
+    ) -> View:
+        """The reclassify modal; as INTAKE-5's Correct classification, only while the case
+        still needs validation (a second press after someone decided is told so)."""
         permissions.require(actor, [permissions.staff(self.policy)], to="reclassify")
-        return self._draw(number, lambda c: classify_modal(self.policy, c, completing=completing))
+
+        def draw(case: Case) -> View:
+            if correcting:
+                validation.check_open(case)
+            return classify_modal(self.policy, case, completing=completing, correcting=correcting)
+
+        return self._draw(number, draw)
 
     def override(self, number: int, *, actor: str) -> View:
         approvers = [permissions.role(self.policy, "override_approvers")]

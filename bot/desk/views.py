@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import validation
 from bot.intake import CaseBrief
 from bot.targets import first_response_due
 from config.policy import Policy
@@ -30,6 +31,8 @@ class CaseSummary:
     support_status: str
     first_response_due: datetime | None  # the clock's, as `/case sla` shows it
     channel_id: str | None
+    needs_validation: bool = False  # INTAKE-5: an automated contact nobody has confirmed yet
+    held_for_validation: bool = False  # ... which would be major: it waits to go major
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,4 +84,6 @@ def summarize(policy: Policy, case: Case) -> CaseSummary:
         support_status=case.support_status,
         first_response_due=first_response_due(case),
         channel_id=case.channel_id,
+        needs_validation=case.needs_validation,
+        held_for_validation=validation.held_for_major(policy, case),
     )

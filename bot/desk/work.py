@@ -3,7 +3,7 @@ handoff, consult, the command-center test, escalation, transfer and return to ow
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,8 @@ from bot import (
     supportability,
     take,
     unsupported_report,
+    validation,
+    validation_report,
     waiting,
 )
 from bot.desk.core import Area
@@ -75,6 +77,26 @@ class WorkArea(Area):
         )
         self.core.suggest(number, actor=actor)
         return summary
+
+    def confirm(self, number: int, *, actor: str) -> CaseSummary:
+        """INTAKE-5: a person confirms an automated contact's data; a case held because it
+        would be major starts the major path at once. A second confirm is refused from a read,
+        saying who confirmed it, and changes nothing."""
+        with self.db.reading() as session:
+            validation.check_confirmable(self.policy, self.core.case(session, number), actor)
+        return self.core.act(
+            number,
+            lambda s, c: validation.confirm(s, self.policy, c, actor=actor, now=self.clock.now()),
+        )
+
+    def validation_figures(
+        self, *, start: datetime, end: datetime, actor: str
+    ) -> validation_report.ValidationFigures:
+        """INTAKE-5's reported figure for cases first contacted in [start, end): flagged,
+        confirmed, corrected, still waiting, closed unvalidated, median time to validate."""
+        self.core.require_staff(actor, to="read the validation figures")
+        with self.db.reading() as session:
+            return validation_report.figures(session, start=start, end=end, now=self.clock.now())
 
     def approve_override(
         self, number: int, *, actor: str, reason: str, lasting: bool

@@ -20,6 +20,7 @@ from bot.render import (
     request_notes,
     sla_notes,
     survey_notes,
+    validation_notes,
     voice_notes,
 )
 from bot.render.message import Message, RenderContext
@@ -62,6 +63,7 @@ TEMPLATES: dict[str, Template] = {
     "requester_declined": notes.requester_declined,
     "requester_article": notes.requester_article,
     "page": notes.page,
+    "validation_page": validation_notes.validation_page,  # INTAKE-5
     "taken": notes.taken,
     "reclassified": notes.reclassified,
     "contact_linked": notes.contact_linked,

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from bot import validation
 from bot.changes import planned_outage_of
 from bot.render.clock_state import clock_alerts, first_response_field
 from bot.render.closure_notes import ACTION_CLOSE, ACTION_RESOLVE, ACTION_VERIFY
@@ -43,6 +44,8 @@ ACTION_ESCALATE = "case_escalate"
 ACTION_TRANSFER = "case_transfer"
 ACTION_RETURN = "case_return"
 ACTION_PLANNED_OUTAGE = "case_planned_outage"
+ACTION_CONFIRM = "case_confirm"  # INTAKE-5
+ACTION_CORRECT = "case_correct"  # INTAKE-5: opens the reclassify modal
 
 
 def queue_card(ctx: RenderContext) -> Message:
@@ -155,12 +158,13 @@ def _classification_fields(ctx: RenderContext) -> list[tuple[str, str]]:
         ("Coordinator", user(case.coordinator_id)),
         ("Service", service_label(policy, case)),
         ("Type / category", f"{type_label(case)} / {category_label(case)}"),
-        ("Impact / urgency", f"{_level(case.impact)} / {_level(case.urgency)}"),
+        ("Impact / urgency", f"{level_label(case.impact)} / {level_label(case.urgency)}"),
         first_response_field(case),
     ]
 
 
-def _level(value: str) -> str:
+def level_label(value: str) -> str:
+    """An impact or urgency level as a card shows it: "Extensive", "I don't know"."""
     text = label({}, value)
     return text[:1].upper() + text[1:]
 
@@ -168,8 +172,8 @@ def _level(value: str) -> str:
 def _status_notes(ctx: RenderContext) -> list[str]:
     case = ctx.case
     notes = [f"Recorded {when(case.first_contact_at)} by {user(case.reporter_id)}"]
-    if needs_validation(case):
-        notes.append(":mag: needs validation: the requester filled in the self-service form")
+    if case.needs_validation:
+        notes.append(validation_note(ctx))
     if case.support_status not in ("supported", "unknown"):
         notes.append(":warning: " + SUPPORT_STATUSES.get(case.support_status, case.support_status))
     linked = sum(1 for e in case.events if e.kind == "linked_contact")
@@ -198,11 +202,33 @@ def _status_notes(ctx: RenderContext) -> list[str]:
     return notes
 
 
-def needs_validation(case: Case) -> bool:
-    """INTAKE-5: a self-service case, until someone on the desk reclassifies (confirms) it."""
-    return case.contact_channel == "self_service" and not any(
-        e.kind == "reclassified" for e in case.events
+def validation_note(ctx: RenderContext) -> str:
+    """INTAKE-5 in words: where the data came from and what waits on the person's check."""
+    case = ctx.case
+    if validation.held_for_major(ctx.policy, case):
+        return (
+            f":rotating_light: *needs validation*: {validation.claim(ctx.policy, case)}. "
+            "Confirm or correct it before the case channel opens and the broadcast goes out."
+        )
+    return (
+        f":mag: *needs validation*: recorded from the {validation.source_of(case).lower()}. "
+        "Confirm its details or correct its classification."
     )
+
+
+def validation_buttons(case: Case) -> list[Block]:
+    """Confirm and Correct classification while the case needs validation; gone once it does
+    not (the card is edited in place)."""
+    if not case.needs_validation or case.state == "closed":
+        return []
+    value = str(case.number)
+    return [
+        buttons(
+            "validate",
+            ("Confirm", ACTION_CONFIRM, value, "primary"),
+            ("Correct classification", ACTION_CORRECT, value, None),
+        )
+    ]
 
 
 def _family(case: Case) -> str:
@@ -232,14 +258,17 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
     value = str(case.number)
     if case.state == "closed":
         return []
+    if validation.held_for_major(ctx.policy, case):  # INTAKE-5: nothing else until decided
+        return validation_buttons(case)
     if case.support_status in NEEDS_OVERRIDE:
         return [
+            *validation_buttons(case),
             buttons(
                 "decide",
                 ("Approve override", ACTION_OVERRIDE, value, "primary"),
                 ("Decline", ACTION_DECLINE, value, "danger"),
                 ("Reclassify", ACTION_RECLASSIFY, value, None),
-            )
+            ),
         ]
     specs: list[tuple[str, str, str, str | None]] = []
     if case.state == "pending":
@@ -259,7 +288,7 @@ def _case_actions(ctx: RenderContext) -> list[Block]:
     if case.escalations or case.transfers:
         specs.append(("Return to owner", ACTION_RETURN, value, None))
     specs.append(("Reclassify", ACTION_RECLASSIFY, value, None))
-    return [buttons("work", *specs)]
+    return [*validation_buttons(case), buttons("work", *specs)]
 
 
 def _recent_change(ctx: RenderContext) -> str:

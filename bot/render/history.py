@@ -53,6 +53,9 @@ LABELS = {
     "taken": "took the case from the queue of",
     "routed": "routed",
     "promise_due": "promised contact due",
+    "needs_validation": "flagged: needs validation",  # INTAKE-5
+    "held_for_validation": "held for validation",
+    "validated": "validation",
 }
 CUSTOMER_TEXT = {"customer_update", "requester_reply", "status_update", "waiting"}
 ENTRY_MAX = 150

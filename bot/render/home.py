@@ -14,7 +14,7 @@ from bot import home
 from bot.desk import CaseSummary
 from bot.desk.views import summarize
 from bot.home import AtRisk, HomeData
-from bot.render.cards import ACTION_TAKE
+from bot.render.cards import ACTION_CONFIRM, ACTION_CORRECT, ACTION_TAKE
 from bot.render.common import buttons, context, duration, safe, section, user, when
 from bot.vocabulary import STATES
 from config.policy import Policy
@@ -52,19 +52,15 @@ def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
         blocks.append(section("You have no open cases. Type `/case` to open one."))
     for title, cases in mine:
         if cases:
+            staff = cases is not data.requested  # a requester never sees the desk's flags
             blocks += [DividerBlock(), section(f"*{title}* ({len(cases)})")]
-            blocks += [_line(case) for case in cases]
+            blocks += [_line(case, flags=staff) for case in cases]
     for group, pending in data.queues:
         blocks += [DividerBlock(), section(f"*Queue of {group.name}* ({len(pending)} waiting)")]
         if not pending:
             blocks.append(context("Nothing waiting."))
         for case in pending:
-            blocks += [
-                _line(case),
-                buttons(
-                    f"take_{case.number}", ("Take it", ACTION_TAKE, str(case.number), "primary")
-                ),
-            ]
+            blocks += [_line(case, flags=True), _queue_buttons(case)]
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("More in the queues and `/case show`.")]
     return View(type="home", blocks=blocks)
@@ -81,12 +77,30 @@ def _at_risk_line(item: AtRisk) -> str:
     return f"{head} · {safe(case.summary, 120)}"
 
 
-def _line(case: CaseSummary, note: str = "") -> Block:
+def _queue_buttons(case: CaseSummary) -> Block:
+    """Take it; INTAKE-5's Confirm and Correct classification while the case needs validation
+    (only those while it waits to go major)."""
+    value = str(case.number)
+    specs: list[tuple[str, str, str, str | None]] = []
+    if not case.held_for_validation:
+        specs.append(("Take it", ACTION_TAKE, value, "primary"))
+    if case.needs_validation:
+        primary = "primary" if case.held_for_validation else None
+        specs.append(("Confirm", ACTION_CONFIRM, value, primary))
+        specs.append(("Correct classification", ACTION_CORRECT, value, None))
+    return buttons(f"take_{case.number}", *specs)
+
+
+def _line(case: CaseSummary, note: str = "", *, flags: bool = False) -> Block:
     state = STATES.get(case.state, case.state)
     text = (
         f"*{case.ref}* · {case.priority} {case.priority_label} · {state} · "
         f"coordinator {user(case.coordinator_id)}\n{safe(case.summary, 300)}"
     )
+    if flags and case.held_for_validation:
+        text += "\n:rotating_light: *needs validation* before the major-incident path starts"
+    elif flags and case.needs_validation:
+        text += "\n:mag: *needs validation*"
     if note:
         text += f"\n_{note}_"
     return section(text)

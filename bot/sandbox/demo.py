@@ -383,12 +383,38 @@ submit
 /case withdraw CASE-1012 It charges again with another cable
 dm lee 1
 dm dana 1
-## 21. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
+## 21. Automated requests need validation (INTAKE-5). Lee's badge case came from the self-service
+## form, so its card in the desk's queue says "needs validation" with Confirm and Correct
+## classification. Dana checks it and confirms: the buttons leave the card in place.
+as dana
+read #desk-queue 1
+press Confirm
+read #desk-queue 1
+## The timeline says who confirmed it, and when (a second Confirm would say so and change nothing).
+/case history CASE-1013
+## A self-service (or monitoring) case that would be P1 opens no case channel and sends no
+## broadcast yet: the command center's on-call is paged to confirm or correct it first.
+as jordan
+/case
+fill What is wrong? = Nobody in sales can send or receive e-mail
+fill Which service? = E-mail and calendars
+fill How badly is your work blocked? = Work has stopped
+fill How many people = Most of the organisation
+submit
+dm priya 1
+read #major-incidents 1
+## Priya confirms it: the major path starts at once (case channel, brief, broadcast), and her
+## page becomes the major-incident page, with Take it.
+as priya
+press Confirm
+dm priya 1
+read #major-incidents 1
+## 22. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
 ## two CSV files in his DM, one row per case with its clocks, one row per timeline event.
 as morgan
 /case figures csv 7d
 dm morgan 1
-## 22. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
+## 23. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
 ## the week's headline figures to the management channel with three charts, once, whichever
 ## process fires it. `files` writes the charts to disk so you can open them.
 wait 6d

@@ -20,7 +20,11 @@ CALLBACK = "classify"
 COMPLETING = "Completing the classification recorded at intake"
 
 
-def classify_modal(policy: Policy, case: Case, *, completing: bool) -> View:
+def classify_modal(
+    policy: Policy, case: Case, *, completing: bool, correcting: bool = False
+) -> View:
+    """The answers as they stand; `correcting` is INTAKE-5's Correct classification, whose
+    save also validates the case."""
     current = Answers(
         service=case.service_key,
         service_name=case.service_name if case.service_key == NOT_IN_CATALOG else "",
@@ -39,10 +43,13 @@ def classify_modal(policy: Policy, case: Case, *, completing: bool) -> View:
             initial=COMPLETING if completing else "",
             max_length=1000,
             hint=f"Now {priority_label(policy, case)}. Priority is recomputed from these answers; "
-            "the reason goes on the timeline.",
+            "the reason goes on the timeline."
+            + (" Saving also validates the case." if case.needs_validation else ""),
         )
     )
     title = "Complete classification" if completing else "Reclassify"
+    if correcting:
+        title = "Correct classification"
     return View(
         type="modal",
         callback_id=CALLBACK,

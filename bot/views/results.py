@@ -18,7 +18,11 @@ from bot.text import clip
 from bot.views.inputs import metadata, option, radio
 from bot.vocabulary import STATES
 
-_MENTION = re.compile(r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+)&gt;")
+# People, user groups and the desk's own dates (`when()`: harmless, never a notification).
+_MENTION = re.compile(
+    r"&lt;(@[UW][A-Z0-9]+|!subteam\^S[A-Z0-9]+"
+    r"|!date\^\d+\^\{date_short_pretty\} \{time\}\|[A-Za-z0-9 :]+)&gt;"
+)
 DUPLICATES_CALLBACK = "intake_duplicates"
 ACTION_LINK = "intake_link"
 ACTION_RECORD_ANYWAY = "intake_record"
@@ -135,7 +139,7 @@ def duplicates_message(held: HeldForDuplicates) -> dict[str, Any]:
 
 def error_message(text: str) -> dict[str, Any]:
     """A refusal, escaped, except for the people and user groups it names (`<@U123>` and
-    `<!subteam^S123>` stay mentions)."""
+    `<!subteam^S123>` stay mentions) and the dates it gives (Slack's date token)."""
     shown = _MENTION.sub(r"<\1>", safe(text))
     return {"text": clip(shown, 3000), "blocks": as_dicts([section(":warning: " + shown)])}
 

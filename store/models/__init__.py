@@ -4,7 +4,15 @@ The schema is owned by Alembic (store/migrations); these models must match it, w
 """
 
 from store.models.base import NAMING, Base, StrEnumType, UtcDateTime
-from store.models.cases import Case, CaseEvent, CaseParty, CaseState, Counter, PartyRole
+from store.models.cases import (
+    Case,
+    CaseEvent,
+    CaseParty,
+    CaseState,
+    Counter,
+    PartyRole,
+    Validation,
+)
 from store.models.changes import Change, Rfc, RfcState
 from store.models.clocks import SlaClock, Timer
 from store.models.coordination import Consult, Handoff, HandoffState
@@ -48,5 +56,6 @@ __all__ = [
     "Survey",
     "Timer",
     "UtcDateTime",
+    "Validation",
     "WeeklyReport",
 ]

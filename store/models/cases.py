@@ -47,6 +47,14 @@ class PartyRole(StrEnum):
     INTERESTED = "interested"
 
 
+class Validation(StrEnum):
+    """INTAKE-5: where an automated contact's data stands. A case a person recorded has none."""
+
+    NEEDED = "needed"
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+
+
 class Counter(Base):
     """Named counters; `case_number` hands out CASE-<n> under a row lock."""
 
@@ -124,6 +132,13 @@ class Case(Base):
     request: Mapped[CatalogRequest | None] = mapped_column(
         JsonRecord(CatalogRequest), nullable=True
     )
+    # INTAKE-5: flagged at intake for automated contact channels; a person's Confirm or a
+    # correction of the classification clears it (who, when and how stay for the figures).
+    validation: Mapped[Validation | None] = mapped_column(
+        StrEnumType(Validation, 20), nullable=True, index=True
+    )
+    validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    validated_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
 
@@ -142,6 +157,11 @@ class Case(Base):
     @property
     def ref(self) -> str:
         return f"CASE-{self.number}"
+
+    @property
+    def needs_validation(self) -> bool:
+        """INTAKE-5: an automated contact nobody has confirmed or corrected yet."""
+        return self.validation == Validation.NEEDED
 
     def active_parties(self, role: PartyRole) -> list[str]:
         return [p.user_id for p in self.parties if p.role == role and p.until is None]
