@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
 import requests
+import yaml
 from slack_sdk import WebClient
 
 from bot.sandbox.standin import UPLOAD, SlackStandIn
@@ -172,3 +174,9 @@ def test_qual_2_the_method_table_has_the_upload_methods() -> None:
     assert table["files.getUploadURLExternal"]["required"] == ["filename", "length"]
     assert table["files.completeUploadExternal"]["required"] == ["files"]
     assert "not_in_channel" in table["files.completeUploadExternal"]["errors"]
+
+
+def test_qual_2_the_manifest_grants_files_write() -> None:
+    """files.getUploadURLExternal and files.completeUploadExternal need files:write."""
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+    assert "files:write" in manifest["oauth_config"]["scopes"]["bot"]
