@@ -81,7 +81,7 @@ EVENT_ROWS = [
     ["CASE-1001", "1", "2026-11-25 10:00:00", "U0DESK01", "recorded", "", "", "CASE-1001",
      "contact by Slack command", '{"unknown_answers": 6}'],
     ["CASE-1001", "2", "2026-11-25 10:00:00", "", "classified", "", "", "P3", "",
-     '{"impact": "minor", "support_status": "supported", "urgency": "high"}'],
+     '{"impact": "minor", "urgency": "high", "support_status": "supported"}'],
     ["CASE-1001", "3", "2026-11-25 10:00:00", "U0DESK01", "routed", "group", "",
      "end-user-computing", "new case", "{}"],
     ["CASE-1001", "4", "2026-11-25 10:00:00", "U0DESK01", "state", "state", "new", "pending",

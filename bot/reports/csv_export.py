@@ -17,33 +17,39 @@ clocks, coordinators and timeline events in one query each, and written as they 
 from __future__ import annotations
 
 import csv
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, datetime
+from functools import lru_cache, partial
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    cast,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from bot.figures import WHOLE_DESK, Filters, Scope
 from bot.figures.where import case_conditions
 from bot.sla import METRICS, STOPPED_STATES
-from store.models import (
-    Case,
-    CaseEvent,
-    CaseParty,
-    CatalogRequest,
-    Closure,
-    PartyRole,
-    Resolution,
-    SlaClock,
-)
+from store.models import Case, CaseEvent, CaseParty, JsonRecord, PartyRole, SlaClock, UtcDateTime
 
 BATCH = 2000
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 _SKIPPED = {"id", "number", "version"}  # the case's ref stands for them
 CASE_FIELDS = [c.name for c in Case.__table__.columns if c.name not in _SKIPPED]
 CLOCK_FIELDS = ("state", "target_seconds", "elapsed_business_seconds", "started_at", "due_at",
@@ -90,23 +96,62 @@ class Selection:
         )
 
 
-def cell(value: Any, zone: ZoneInfo) -> str | int | float:
-    """One value as a spreadsheet should read it."""
+Convert = Callable[[Any], str | int | float]
+
+
+def raw_columns(
+    columns: Sequence[ColumnElement[Any]], zone: ZoneInfo
+) -> tuple[list[Any], list[Convert]]:
+    """The columns as the driver gives them (SQLAlchemy's conversions are most of the cost of
+    a large export: JSON decoded only to be encoded again, times parsed twice) and, for each,
+    how its value becomes a cell. JSON comes as the text stored, times as stored or as the
+    driver's datetime."""
+    selected: list[Any] = []
+    converters: list[Convert] = []
+    # A case's times repeat (recorded, first contact, clocks started): each is worked out once.
+    times = lru_cache(maxsize=65_536)(partial(_time, zone=zone))
+    for column in columns:
+        kind = column.type
+        if isinstance(kind, UtcDateTime | DateTime):
+            selected.append(type_coerce(column, String()))
+            converters.append(times)
+        elif isinstance(kind, JSON | JsonRecord):
+            selected.append(cast(column, Text()))
+            converters.append(_text)
+        elif isinstance(kind, Boolean):
+            selected.append(column)
+            converters.append(_flag)
+        elif isinstance(kind, Integer | Float):
+            selected.append(column)
+            converters.append(_number)
+        else:
+            selected.append(type_coerce(column, String()))
+            converters.append(_text)
+    return selected, converters
+
+
+def _time(value: Any, *, zone: ZoneInfo) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return f"{value.astimezone(zone):%Y-%m-%d %H:%M:%S}"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, dict | list):
-        return neutralised(json.dumps(value, sort_keys=True, ensure_ascii=False))
-    if isinstance(value, Resolution | Closure | CatalogRequest):  # a case's JSON records
-        return neutralised(json.dumps(value.to_json(), sort_keys=True, ensure_ascii=False))
-    return neutralised(str(value))
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).isoformat(" ", "seconds")[:19]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
+def _flag(value: Any) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _number(value: Any) -> int | float | str:
+    return "" if value is None else value
 
 
 def neutralised(text: str) -> str:
@@ -133,20 +178,19 @@ def write_cases(session: Session, selection: Selection, out: IO[str], zone: str)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["case", *CASE_FIELDS, "coordinator_id",
                      *(f"{m}_{f}" for m in METRICS for f in CLOCK_FIELDS)])  # fmt: skip
-    columns = [Case.__table__.c[name] for name in ["id", "number", *CASE_FIELDS]]
+    selected, converters = raw_columns([Case.__table__.c[name] for name in CASE_FIELDS], tz)
+    state = CASE_FIELDS.index("state")
     count = 0
-    for batch in _batches(session, select(*columns), selection):
-        ids = [row.id for row in batch]
+    for batch in _batches(session, select(Case.id, Case.number, *selected), selection):
+        ids = [row[0] for row in batch]
         clocks = _clocks(session, ids)
         coordinators = _coordinators(session, ids)
         for row in batch:
-            values = [
-                f"CASE-{row.number}",
-                *(cell(row[i + 2], tz) for i in range(len(CASE_FIELDS))),
-            ]
-            values.append(coordinators.get(row.id, ""))
+            fields = row[2:]
+            values = [f"CASE-{row[1]}", *[c(v) for c, v in zip(converters, fields, strict=True)]]
+            values.append(coordinators.get(row[0], ""))
             for metric in METRICS:
-                values += _clock_cells(clocks.get((row.id, metric)), str(row.state), tz)
+                values += _clock_cells(clocks.get((row[0], metric)), str(fields[state]), tz)
             writer.writerow(values)
             count += 1
     return count
@@ -159,10 +203,10 @@ def _clock_cells(clock: Any, case_state: str, tz: ZoneInfo) -> list[str | int | 
         clock_state(clock, case_state),
         clock.target_seconds,
         round(clock.elapsed_seconds),
-        cell(clock.started_at, tz),
-        cell(clock.due_at, tz),
-        cell(clock.met_at, tz),
-        cell(clock.breached_at, tz),
+        _time(clock.started_at, zone=tz),
+        _time(clock.due_at, zone=tz),
+        _time(clock.met_at, zone=tz),
+        _time(clock.breached_at, zone=tz),
     ]
 
 
@@ -171,20 +215,22 @@ def write_events(session: Session, selection: Selection, out: IO[str], zone: str
     tz = ZoneInfo(zone)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["case", *EVENT_FIELDS])
+    table = CaseEvent.__table__.c
+    selected, converters = raw_columns(
+        [table[name] for name in ["id", "at", "actor_id", "kind", "field", "old_value",
+                                  "new_value", "reason", "detail"]], tz,
+    )  # fmt: skip
     count = 0
     for batch in _batches(session, select(Case.id, Case.number), selection):
         numbers = {row.id: row.number for row in batch}
         rows = session.execute(
-            select(
-                CaseEvent.case_id, CaseEvent.id, CaseEvent.at, CaseEvent.actor_id, CaseEvent.kind,
-                CaseEvent.field, CaseEvent.old_value, CaseEvent.new_value, CaseEvent.reason,
-                CaseEvent.detail,
-            )
+            select(CaseEvent.case_id, *selected)
             .where(CaseEvent.case_id.in_(list(numbers)))
             .order_by(CaseEvent.case_id, CaseEvent.id)
-        )  # fmt: skip
+        )
         for row in rows:
-            writer.writerow([f"CASE-{numbers[row[0]]}", *(cell(v, tz) for v in row[1:])])
+            cells = [c(v) for c, v in zip(converters, row[1:], strict=True)]
+            writer.writerow([f"CASE-{numbers[row[0]]}", *cells])
             count += 1
     return count
 
@@ -209,8 +255,10 @@ def _clocks(session: Session, ids: Iterable[int]) -> dict[tuple[int, str], Any]:
     rows = session.execute(
         select(
             SlaClock.case_id, SlaClock.metric, SlaClock.target_seconds, SlaClock.elapsed_seconds,
-            SlaClock.started_at, SlaClock.due_at, SlaClock.met_at, SlaClock.breached_at,
-            SlaClock.paused_since,
+            *(type_coerce(c, String()).label(c.name) for c in (
+                SlaClock.started_at, SlaClock.due_at, SlaClock.met_at, SlaClock.breached_at,
+                SlaClock.paused_since,
+            )),
         ).where(SlaClock.case_id.in_(list(ids)))
     )  # fmt: skip
     return {(row.case_id, row.metric): row for row in rows}
