@@ -99,8 +99,14 @@ class Selection:
 Convert = Callable[[Any], str | int | float]
 
 
+def local_times(zone: ZoneInfo) -> Convert:
+    """Stored times as desk-local cells. A case's times repeat (recorded, first contact, clocks
+    started, updated): each is worked out once."""
+    return lru_cache(maxsize=65_536)(partial(_time, zone=zone))
+
+
 def raw_columns(
-    columns: Sequence[ColumnElement[Any]], zone: ZoneInfo
+    columns: Sequence[ColumnElement[Any]], times: Convert
 ) -> tuple[list[Any], list[Convert]]:
     """The columns as the driver gives them (SQLAlchemy's conversions are most of the cost of
     a large export: JSON decoded only to be encoded again, times parsed twice) and, for each,
@@ -108,8 +114,6 @@ def raw_columns(
     driver's datetime."""
     selected: list[Any] = []
     converters: list[Convert] = []
-    # A case's times repeat (recorded, first contact, clocks started): each is worked out once.
-    times = lru_cache(maxsize=65_536)(partial(_time, zone=zone))
     for column in columns:
         kind = column.type
         if isinstance(kind, UtcDateTime | DateTime):
@@ -178,7 +182,8 @@ def write_cases(session: Session, selection: Selection, out: IO[str], zone: str)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["case", *CASE_FIELDS, "coordinator_id",
                      *(f"{m}_{f}" for m in METRICS for f in CLOCK_FIELDS)])  # fmt: skip
-    selected, converters = raw_columns([Case.__table__.c[name] for name in CASE_FIELDS], tz)
+    times = local_times(tz)
+    selected, converters = raw_columns([Case.__table__.c[name] for name in CASE_FIELDS], times)
     state = CASE_FIELDS.index("state")
     count = 0
     for batch in _batches(session, select(Case.id, Case.number, *selected), selection):
@@ -190,23 +195,23 @@ def write_cases(session: Session, selection: Selection, out: IO[str], zone: str)
             values = [f"CASE-{row[1]}", *[c(v) for c, v in zip(converters, fields, strict=True)]]
             values.append(coordinators.get(row[0], ""))
             for metric in METRICS:
-                values += _clock_cells(clocks.get((row[0], metric)), str(fields[state]), tz)
+                values += _clock_cells(clocks.get((row[0], metric)), str(fields[state]), times)
             writer.writerow(values)
             count += 1
     return count
 
 
-def _clock_cells(clock: Any, case_state: str, tz: ZoneInfo) -> list[str | int | float]:
+def _clock_cells(clock: Any, case_state: str, times: Convert) -> list[str | int | float]:
     if clock is None:
         return [""] * len(CLOCK_FIELDS)  # this clock never started (no first response yet)
     return [
         clock_state(clock, case_state),
         clock.target_seconds,
         round(clock.elapsed_seconds),
-        _time(clock.started_at, zone=tz),
-        _time(clock.due_at, zone=tz),
-        _time(clock.met_at, zone=tz),
-        _time(clock.breached_at, zone=tz),
+        times(clock.started_at),
+        times(clock.due_at),
+        times(clock.met_at),
+        times(clock.breached_at),
     ]
 
 
@@ -218,7 +223,7 @@ def write_events(session: Session, selection: Selection, out: IO[str], zone: str
     table = CaseEvent.__table__.c
     selected, converters = raw_columns(
         [table[name] for name in ["id", "at", "actor_id", "kind", "field", "old_value",
-                                  "new_value", "reason", "detail"]], tz,
+                                  "new_value", "reason", "detail"]], local_times(tz),
     )  # fmt: skip
     count = 0
     for batch in _batches(session, select(Case.id, Case.number), selection):
