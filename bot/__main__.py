@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.app import StartupError, build_runtime
+from bot.subscribers.wiring import SubscribersNotReady
+from bot.subscribers.wiring import checked as subscribers_checked
 from config import PolicyError, SettingsError, load_policy, load_settings
 from config.settings import Settings
 from store.db import Database
@@ -26,12 +28,15 @@ COMMANDS = {
     "bare Bolt app",
     "bench-figures": "time /case figures 30d (and the other reports) over 100,000 closed cases "
     "on SQLite, and on PostgreSQL with --postgres URL",
+    "bench-status": "the status page and its JSON at concurrency 50 with 20 open major "
+    "incidents and 1,000 updates, beside a static file from the same server",
     "check": "validate the settings and the policy YAML, then exit",
 }
 BENCHMARKS = (
     "bench-clocks",
     "bench-load",
     "bench-figures",
+    "bench-status",
 )  # tools in bot/bench/, each with options of its own
 
 
@@ -75,10 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
     if command == "check":
         policy = load_policy(settings.config_dir)
+        page = policy.status_page
+        page.token()  # BCAST-2: a page kept internal needs its token set before it starts
         print(
             f"settings ok ({settings.mode} mode); policy ok: {len(policy.services)} services, "
-            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}"
+            f"{len(policy.groups)} provider groups, priorities {', '.join(policy.priorities)}; "
+            f"status page {page.access} at {page.url}"
         )
+        try:
+            print(f"subscribers ok: {subscribers_checked(settings, policy)}")  # BCAST-3
+        except SubscribersNotReady as exc:
+            raise StartupError(str(exc)) from None
         return 0
     if command == "migrate":
         before, after = migrate(Database(settings.database_url))
@@ -105,6 +117,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.figures import run_benchmark as run_figures
 
         return run_figures(extra, sys.stdout)
+    if command == "bench-status":
+        from bot.bench.status import run_benchmark as run_status
+
+        return run_status(extra, sys.stdout)
     if command == "demo":
         from bot.sandbox.demo import play
 

@@ -27,6 +27,8 @@ from bot.people import People
 from bot.reminders import HANDLERS
 from bot.render.kit_client import KitClient
 from bot.reports import weekly
+from bot.subscribers.web import SubscriberPages
+from bot.subscribers.wiring import SubscribersNotReady, start_subscribers
 from bot.timers import Sweeper
 from config import Settings, load_policy
 from config.policy import Policy
@@ -61,6 +63,7 @@ class Runtime:
     sweeper: Sweeper
     kb: KnowledgeBase
     usergroup_refresher: usergroups.Refresher
+    subscriber_pages: SubscriberPages
 
     def start_background(self) -> None:
         """Deliver the outbox, sweep the timers and re-read user groups in this process (one
@@ -96,7 +99,14 @@ def build_runtime(
     app.middleware(acknowledgements(settings.ack_deadline_seconds, plain=People(app.client).plain))
     outbox_client = WebClient(token=token, base_url=settings.api_url, timeout=DISPATCH_TIMEOUT)
     outbox_client.retry_handlers = []  # the outbox decides about retries, not the client
-    dispatcher = Dispatcher(db=db, client=outbox_client, policy=policy, clock=clock)
+    try:
+        subscribers = start_subscribers(settings, policy, db, clock)  # BCAST-3
+    except SubscribersNotReady as exc:
+        raise StartupError(str(exc)) from None
+    desk.subscribers.own, desk.subscribers.can_mail = subscribers.own, subscribers.can_mail
+    dispatcher = Dispatcher(
+        db=db, client=outbox_client, policy=policy, clock=clock, external=subscribers.deliveries
+    )
     desk.on_commit(dispatcher.wake)
     sweeper = Sweeper(
         db=db, policy=policy, clock=clock, handlers=HANDLERS, interval=settings.sweep_seconds
@@ -118,6 +128,15 @@ def build_runtime(
         kb=kb,
         usergroup_refresher=usergroups.Refresher(
             app.client, policy, every=settings.usergroup_refresh_seconds
+        ),
+        subscriber_pages=SubscriberPages(
+            db=db,
+            policy=policy,
+            clock=clock,
+            wake=dispatcher.wake,
+            can_mail=subscribers.can_mail,
+            page_url=subscribers.page_url,
+            page_token=policy.status_page.token(),
         ),
     )
 

@@ -361,7 +361,7 @@ def _finish(
     case.updated_at = now
     notices = [n.post(case.requester_id, "requester_closed")]
     if was_major(case):  # BCAST-1: the resolution as a message of its own, not only an edit
-        notices.append(n.post(policy.broadcast_channel, "broadcast_resolution"))
+        notices.append(n.announce(policy, "broadcast_resolution", "resolution"))
     major.close_children(session, policy, case, actor=actor, now=now)  # WORK-6
     if problems.opens_for(policy, case, code):  # CLOSE-5: the problem case
         notices += problems.open_for(session, policy, case, now=now)

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -80,14 +80,45 @@ class Delivered:
     name: str | None = None
 
 
+class External(Protocol):
+    """Deliveries outside Slack (BCAST-3's e-mail and webhooks) in the same outbox: their own
+    operations, prepared in the claiming transaction, called outside it, and told each outcome
+    in the settling transaction."""
+
+    operations: frozenset[str]
+
+    def prepare(self, session: Session, item: OutboxItem) -> dict[str, Any]: ...
+
+    def call(self, call: dict[str, Any]) -> None: ...
+
+    def retry_delay(self, attempts: int) -> float: ...
+
+    def delivered(self, session: Session, item: OutboxItem, *, now: datetime) -> None: ...
+
+    def retrying(
+        self, session: Session, item: OutboxItem, error: str, *, now: datetime
+    ) -> None: ...
+
+    def failed(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None: ...
+
+
 class Dispatcher:
     """Claims due outbox items and makes the Slack calls they stand for."""
 
-    def __init__(self, *, db: Database, client: WebClient, policy: Policy, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        client: WebClient,
+        policy: Policy,
+        clock: Clock,
+        external: External | None = None,
+    ) -> None:
         self.db = db
         self.client = client
         self.policy = policy
         self.clock = clock
+        self.external = external
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -198,6 +229,9 @@ class Dispatcher:
     # -- preparing and calling ----------------------------------------------------------------
     def _prepare(self, session: Session, item: OutboxItem) -> dict[str, Any]:
         """Everything the Slack call needs, read while the transaction is open."""
+        if self._is_external(item):
+            assert self.external is not None
+            return {**self.external.prepare(session, item), "operation": item.operation}
         case = session.get(Case, item.case_id) if item.case_id is not None else None
         target = item.target
         if target == CASE_CHANNEL:
@@ -241,6 +275,9 @@ class Dispatcher:
 
     def _call(self, call: dict[str, Any]) -> Delivered:
         operation = call["operation"]
+        if self.external is not None and operation in self.external.operations:
+            self.external.call(call)
+            return Delivered()
         try:
             if operation == "post":
                 return self._post(call)
@@ -388,13 +425,20 @@ class Dispatcher:
                 remember_message(
                     session, key=item.message_key, channel=result.channel, ts=result.ts, now=now
                 )
+            elif self.external is not None and self._is_external(item):
+                self.external.delivered(session, item, now=now)
 
     def _settle_retry(self, item_id: int, retry: Retry) -> None:
+        now = self.clock.now()
         with self.db.transaction() as session:
             item = session.get_one(OutboxItem, item_id)
             delay = retry.after if retry.after is not None else min(2**item.attempts, MAX_BACKOFF)
-            item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            if retry.after is None and self.external is not None and self._is_external(item):
+                delay = self.external.retry_delay(item.attempts)
+            item.next_attempt_at = now + timedelta(seconds=delay)
             item.lease_until, item.last_error = None, str(retry)
+            if self.external is not None and self._is_external(item):
+                self.external.retrying(session, item, str(retry), now=now)
         log.info("outbox item %s retries in %ss: %s", item_id, delay, retry)
 
     def _settle_failed(self, item_id: int, error: str) -> None:
@@ -404,7 +448,9 @@ class Dispatcher:
     def _fail(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None:
         """Slack refused for good: the item fails and the case's timeline says so."""
         item.status, item.last_error, item.lease_until = OutboxStatus.FAILED, error, None
-        if item.case_id is not None:
+        if self.external is not None and self._is_external(item):
+            self.external.failed(session, item, error, now=now)
+        elif item.case_id is not None:
             case = session.get_one(Case, item.case_id)
             record_event(
                 case,
@@ -416,6 +462,9 @@ class Dispatcher:
                 detail={"template": item.template, "target": item.target},
             )
         log.warning("outbox item %s failed for good: %s", item.id, error)
+
+    def _is_external(self, item: OutboxItem) -> bool:
+        return self.external is not None and item.operation in self.external.operations
 
 
 def _classify_slack_error(exc: SlackApiError) -> Exception:

@@ -37,12 +37,27 @@ class Notice:
     template: str = ""
     params: dict[str, Any] = field(default_factory=dict)
     message_key: str | None = None
+    public: str | None = None  # BCAST-3: "notice", "update" or "resolution" for subscribers
 
 
 def post(target: str, template: str, *, key: str | None = None, **params: Any) -> Notice:
     """A message to a channel, a user's DM (user id) or the case channel; `key` edits in place."""
     return Notice(
         operation="post", target=target, template=template, params=params, message_key=key
+    )
+
+
+def announce(policy: Policy, template: str, kind: str, **params: Any) -> Notice:
+    """BCAST-1/BCAST-3: a post to the broadcast channel that external subscribers get too
+    (`kind`: the first notice, an update, the resolution); the notice card's key edits it."""
+    key = params.pop("key", None)
+    return Notice(
+        operation="post",
+        target=policy.broadcast_channel,
+        template=template,
+        params=params,
+        message_key=key,
+        public=kind,
     )
 
 
@@ -110,10 +125,28 @@ def refresh_cards(policy: Policy, case: Case) -> list[Notice]:
     return cards
 
 
-def enqueue(session: Session, *, now: datetime, case: Case, notices: Iterable[Notice]) -> int:
-    """Write the notices to the outbox in the case's lane (delivered in this order)."""
+def enqueue(
+    session: Session,
+    *,
+    now: datetime,
+    case: Case,
+    notices: Iterable[Notice],
+    policy: Policy | None = None,
+) -> int:
+    """Write the notices to the outbox in the case's lane (delivered in this order); an
+    announcement also goes to the external subscribers of its service (BCAST-3), each in its
+    own lane, in this same transaction."""
     count = 0
     for notice in notices:
+        if notice.public is not None:
+            if policy is None:
+                raise ValueError("an announcement is enqueued with the policy (its subscribers)")
+            # Imported here: the public document reads the workflow, which builds notices.
+            from bot.subscribers.fanout import fan_out
+
+            fan_out(
+                session, policy, case, notice.public, now=now, event_id=notice.params.get("event")
+            )
         add_item(
             session,
             now=now,

@@ -175,3 +175,13 @@ def may_consult(policy: Policy, case: Case) -> list[Holder]:
 def may_answer_cc_test(policy: Policy) -> list[Holder]:
     """ROUTE-6: only the command center answers its own "can we resolve this here?" test."""
     return [role(policy, "command_center")]
+
+
+def may_manage_subscribers(policy: Policy) -> list[Holder]:
+    """BCAST-3: who decides who outside hears of incidents: managers and the command center."""
+    return [role(policy, "managers"), role(policy, "command_center")]
+
+
+def may_read_subscribers(policy: Policy) -> list[Holder]:
+    """BCAST-3: the list, with each one's last delivery: those who manage it and the desk."""
+    return [*may_manage_subscribers(policy), role(policy, "service_desk")]

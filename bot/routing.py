@@ -74,7 +74,9 @@ def route_major(
         n.pin(n.brief_key(case)),
         *notices,
         n.page(case, group.on_call, reason="major"),
-        n.post(policy.broadcast_channel, "broadcast_notice", key=n.broadcast_key(case)),
+        n.announce(policy, "broadcast_notice", "notice", key=n.broadcast_key(case))
+        if first_time
+        else n.post(policy.broadcast_channel, "broadcast_notice", key=n.broadcast_key(case)),
     ]
 
 

@@ -17,6 +17,8 @@ from sqlalchemy import text
 from bot.app import Runtime
 from bot.article_page import article_page
 from bot.serve_types import StartResponse, WsgiApp
+from bot.status import web as status_web
+from bot.subscribers import web as subscriber_web
 from bot.web_server import start_web_server
 
 log = logging.getLogger(__name__)
@@ -28,14 +30,20 @@ THREADS = 32
 
 def wsgi_app(runtime: Runtime, *, slack_events: bool = True) -> WsgiApp:
     """/slack/events for Slack (HTTP mode only), /healthz for the load balancer, the KB's
-    article pages; nothing else is served."""
+    article pages, the status page, its feeds and its subscriptions; nothing else is served."""
     slack = SlackRequestHandler(runtime.app)
+    status_site = status_web.StatusSite(db=runtime.db, policy=runtime.policy, clock=runtime.clock)
+    runtime.desk.on_commit(status_site.cache.invalidate)  # this process's changes show at once
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/slack/events" and method == "POST" and slack_events:
             return slack(environ, start_response)
+        if path in status_web.PATHS:
+            return status_site(environ, start_response)
+        if path in subscriber_web.PATHS:  # BCAST-3: subscribe, confirm, unsubscribe
+            return runtime.subscriber_pages(environ, start_response)
         if path == "/healthz":
             return _health(runtime, start_response)
         if path.startswith("/kb/") and method == "GET":

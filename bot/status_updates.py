@@ -60,7 +60,7 @@ def post_update(
     if case.channel_id or case.is_major:
         notices.append(n.post(CASE_CHANNEL, "status_update", event=event.id))
     if case.is_major:
-        notices.append(n.post(policy.broadcast_channel, "status_update", event=event.id))
+        notices.append(n.announce(policy, "status_update", "update", event=event.id))
     followers = set(case.active_parties(PartyRole.INTERESTED)) - {actor, case.requester_id}
     notices += [n.post(user, "status_update", event=event.id) for user in sorted(followers)]
     notices.append(n.post(case.requester_id, "requester_update", event=event.id))

@@ -210,7 +210,7 @@ class Sweeper:
             Firing(session=session, policy=self.policy, timer=timer, case=case, now=now, late=late)
         )
         if notices and case is not None:
-            enqueue(session, now=now, case=case, notices=notices)
+            enqueue(session, now=now, case=case, notices=notices, policy=self.policy)
         home_refresh.republish(session, self.policy, now=now)
 
     def start(self) -> Any:

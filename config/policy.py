@@ -35,6 +35,8 @@ from config.priority_policy import (
     SlaTargets,
 )
 from config.reports_policy import ReportsFile, WeeklyReport
+from config.status_policy import StatusFile, StatusPage
+from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "Problems",
     "Service",
     "SlaTargets",
+    "StatusPage",
     "WeeklyReport",
     "load_policy",
 ]
@@ -106,6 +109,8 @@ class Policy:
     change_queue_channel: str | None = None
     weekly_report: WeeklyReport = field(default_factory=WeeklyReport)
     desk_zone: str = "UTC"  # the default calendar's zone: report days and CSV times are in it
+    subscribers: SubscribersFile = field(default_factory=SubscribersFile)
+    status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
     usergroups: UserGroupMembers = field(default_factory=UserGroupMembers, compare=False)
 
@@ -214,6 +219,14 @@ def load_policy(folder: Path) -> Policy:
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
     reports_file = folder / "reports.yml"
     reports = read_policy_file(ReportsFile, reports_file, known) if reports_file.is_file() else None
+    subscribers_file = folder / "subscribers.yml"
+    subscribers = (
+        read_policy_file(SubscribersFile, subscribers_file, known)
+        if subscribers_file.is_file()
+        else SubscribersFile()
+    )
+    status = folder / "status.yml"
+    page = read_policy_file(StatusFile, status, known).page if status.is_file() else StatusPage()
     return Policy(
         desk_name=desk.desk.name,
         case_number_start=desk.desk.case_number_start,
@@ -255,5 +268,7 @@ def load_policy(folder: Path) -> Policy:
         change_queue_channel=desk.desk.change_queue_channel,
         weekly_report=reports.weekly_report if reports else WeeklyReport(),
         desk_zone=known["zone"],
+        subscribers=subscribers,
+        status_page=page,
         source=folder,
     )

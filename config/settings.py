@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,6 +43,8 @@ class Settings:
     kb_url: str = "http://localhost:3000"
     kb_folder: Path = SHIPPED_CONFIG.parent / "kb" / "articles"
     usergroup_refresh_seconds: float = DEFAULT_USERGROUP_REFRESH
+    smtp_url: str | None = None  # BCAST-3: the relay subscribers' e-mail goes through
+    smtp_from: str | None = None
 
     @property
     def mode(self) -> str:
@@ -101,6 +104,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, command: str | None =
         kb_url=_kb_url(env),
         kb_folder=_kb_folder(env),
         usergroup_refresh_seconds=_usergroup_refresh_seconds(env),
+        smtp_url=_smtp_url(env),
+        smtp_from=_smtp_from(env),
     )
 
 
@@ -199,6 +204,39 @@ def _usergroup_refresh_seconds(env: Mapping[str, str]) -> float:
             "of seconds from 30 to 86400 (default 600), or unset it."
         )
     return value
+
+
+def _smtp_url(env: Mapping[str, str]) -> str | None:
+    """BCAST-3: smtp://user:password@relay:587 (STARTTLS when the relay offers it) or
+    smtps://...:465 (TLS from the start)."""
+    raw = _optional(env, "SMTP_URL")
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    try:
+        port = parsed.port
+    except ValueError:
+        port = -1
+    if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname or port == -1:
+        raise SettingsError(
+            f"SMTP_URL={parsed._replace(netloc=parsed.hostname or '').geturl()!r} is not an "
+            "SMTP relay URL. Use smtp://user:password@relay.example.org:587 (STARTTLS) or "
+            "smtps://user:password@relay.example.org:465, or unset it to send no e-mail."
+        )
+    return raw
+
+
+def _smtp_from(env: Mapping[str, str]) -> str | None:
+    raw = _optional(env, "SMTP_FROM")
+    if raw is None:
+        return None
+    _, address = parseaddr(raw)
+    if "@" not in address:
+        raise SettingsError(
+            f"SMTP_FROM={raw!r} is not a sender address. Use one the relay accepts, e.g. "
+            "'Northwind IT <it-status@northwind.example>', or unset it."
+        )
+    return raw
 
 
 def _ack_deadline_seconds(env: Mapping[str, str]) -> float:

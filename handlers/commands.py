@@ -34,6 +34,7 @@ from handlers import (
     major,
     reassign,
     requests,
+    subscribers,
     timeline,
     unsupported,
 )
@@ -101,6 +102,7 @@ def subcommands() -> dict[str, Subcommand]:
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
         *figures.SUBCOMMANDS,
+        *subscribers.SUBCOMMANDS,
     ]
     return {s.name: s for s in found}
 

@@ -24,6 +24,12 @@ from config.settings import SHIPPED_CONFIG, Settings, load_settings
 from store.db import Database
 from store.migrate import migrate
 from tests.pg_server import own_postgres  # noqa: F401 (a fixture: a PostgreSQL server of its own)
+from tests.subscriber_fixtures import (  # noqa: F401 (fixtures: SMTP server, webhook receiver)
+    inbox,
+    mail_world,
+    receiver,
+    smtp_server,
+)
 
 
 @pytest.fixture(scope="session")

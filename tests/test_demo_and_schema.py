@@ -59,6 +59,9 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "case channel opens and the broadcast goes out.",  # INTAKE-5 held P1 pages first
         ":white_check_mark: *Confirmed* by @Priya Nair",  # INTAKE-5 the page redrawn
         ":rotating_light: *Major incident CASE-1014*",  # INTAKE-5 confirm starts ROUTE-1
+        "POST /status/confirm -> 200: olu@partner.example gets an e-mail",  # BCAST-3 opt-in
+        "  6 mails to olu@partner.example",  # BCAST-3: confirmation, CASE-1001 x4, CASE-1014
+        "  Subject: CASE-1001 Resolved: Email is down for everyone",  # CLOSE-5
     ):
         assert expected in text, expected
     assert "Traceback" not in text and "\n! " not in text

@@ -21,6 +21,7 @@ from bot.desk.intake import IntakeArea
 from bot.desk.knowledge import KnowledgeArea
 from bot.desk.reports import ReportsArea
 from bot.desk.requests import RequestsArea
+from bot.desk.subscribers import SubscribersArea
 from bot.desk.views import CaseSummary, HeldForDuplicates, ProblemSummary, Recorded
 from bot.desk.work import WorkArea
 from config.policy import Policy
@@ -45,6 +46,7 @@ class Desk:
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
         self.reports = ReportsArea(self.core)
+        self.subscribers = SubscribersArea(self.core)
 
     @property
     def policy(self) -> Policy:

@@ -120,7 +120,9 @@ class DeskCore:
             yield session, effects
             for case, notices in effects:
                 session.flush()
-                enqueue(session, now=self.clock.now(), case=case, notices=notices)
+                enqueue(
+                    session, now=self.clock.now(), case=case, notices=notices, policy=self.policy
+                )
             homes = home_refresh.republish(session, self.policy, now=self.clock.now())
         if homes or any(notices for _, notices in effects):
             self.wake()

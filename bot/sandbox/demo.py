@@ -14,10 +14,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.sandbox.repl import Repl
+from bot.sandbox.standin_smtp import StandInRelay
 from bot.sandbox.world import build_world
 from config.settings import load_settings
 
 SCRIPT = """\
+## 0. Before anything breaks, Olu at a partner firm asks the status page for e-mail about mail
+## outages (BCAST-3): the "Get updates" form, then the link in the confirmation mail.
+subscribe olu@partner.example email
 ## 1. A major incident, recorded through the form (INTAKE-1..3, CLASSIFY-1..3, ROUTE-1)
 ## Dana on the service desk takes a call from Alex: nobody can get e-mail. Priority is never asked:
 ## it follows from the business-impact answers and the urgency.
@@ -160,6 +164,12 @@ as priya
 /case update CASE-1001 Mail flows again for 60 % of users; the second cluster catches up by 11:30
 read #major-incidents 1
 dm alex 1
+## The public status page (BCAST-2) at /status shows the same: people outside Slack (the front
+## desk, executives on their phones, partner firms) read what is broken, since when, and when the
+## next update comes. Only what customers are told is on it: no notes, no names.
+status
+## Its Atom feed (/status.atom) has one entry per announcement, each with an id that never changes.
+feed 3
 ## 10. Waiting on the requester pauses the clocks (SLA-1)
 as kenji
 /case wait CASE-1002 Please send us the VPN client log from your laptop
@@ -305,6 +315,9 @@ press Approve the close
 ## The resolution goes to #major-incidents as a new message, so everyone who read the first
 ## notice hears of it (BCAST-1); the first notice now says it is closed.
 read #major-incidents 2
+## CLOSE-5: the close reaches the status page and its feeds too: CASE-1001 is resolved there, with
+## what was done, and the feed's newest entry says so.
+feed 1
 ## Jordan's linked case closed with it, in words about his own report.
 dm jordan 2
 ## Alex hears CASE-1001 is closed. No survey this time: she had one for her password case this
@@ -409,12 +422,16 @@ as priya
 press Confirm
 dm priya 1
 read #major-incidents 1
-## 22. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
+## 22. Outside Slack (BCAST-3, CLOSE-5): the e-mails Olu got through the desk's mail relay: the
+## confirmation, CASE-1001's notice, each update and its resolution, then the notice of Jordan's
+## e-mail outage, in order, each with a one-click unsubscribe link.
+mail olu@partner.example
+## 23. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
 ## two CSV files in his DM, one row per case with its clocks, one row per timeline event.
 as morgan
 /case figures csv 7d
 dm morgan 1
-## 23. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
+## 24. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
 ## the week's headline figures to the management channel with three charts, once, whichever
 ## process fires it. `files` writes the charts to disk so you can open them.
 wait 6d
@@ -426,9 +443,10 @@ DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 def play(out: IO[str]) -> int:
-    settings = dataclasses.replace(load_settings(), database_url="sqlite://")
+    relay = StandInRelay().start()  # a real SMTP server on loopback, keeping what it is sent
+    settings = dataclasses.replace(load_settings(), database_url="sqlite://", smtp_url=relay.url)
     world = build_world(settings, clock=Clock(start=DEMO_START))
-    repl = Repl(world, out)
+    repl = Repl(world, out, relay=relay)
     try:
         for line in SCRIPT.splitlines():
             if line.startswith("##"):
@@ -438,6 +456,7 @@ def play(out: IO[str]) -> int:
             repl.handle(line)
     finally:
         world.close()
+        relay.stop()
     return 0
 
 

@@ -19,8 +19,12 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
 from bot.sandbox.driver import Driver, SandboxError
+from bot.sandbox.repl_mail import MailSteps
+from bot.sandbox.standin_smtp import StandInRelay
 from bot.sandbox.transcript import render_message, render_view, short_date
 from bot.sandbox.world import World, build_world
+from bot.status.document import status_document
+from bot.status.text import feed_text, page_text
 from config.settings import Settings
 
 NTH = re.compile(r"^(.*?)\s+#(\d+)$")  # "No #3": the third "No" on that message
@@ -47,6 +51,10 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
   home                        your App Home tab
   wait <30m|2h|1d>            move the sandbox clock forward
   files #<channel>|dm <name>  save the files of the last upload there to disk (the charts)
+  status                      the public status page (/status) as text
+  feed [n]                    the newest n entries of its Atom feed (default 5)
+  subscribe <email> <service>...  "Get updates" on the status page, then the mailed link
+  mail <email> [n]            the e-mails that address got (the sandbox's own mail relay)
   help | quit"""
 
 
@@ -57,9 +65,10 @@ FILES_FOLDER = Path(
 
 
 class Repl:
-    def __init__(self, world: World, out: IO[str]) -> None:
+    def __init__(self, world: World, out: IO[str], *, relay: StandInRelay | None = None) -> None:
         self.world = world
         self.out = out
+        mail = MailSteps(world, relay, self.print)
         self.driver = Driver(world=world, user="U0DESK01")
         self.names = world.standin.display_names()
         self.seen_ephemerals: dict[str, str] = {}
@@ -78,12 +87,16 @@ class Repl:
             "submit": self.submit,
             "cancel": self.cancel,
             "read": self.read,
+            "status": self.status,
+            "feed": self.feed,
             "dm": self.dm,
             "ephemeral": self.ephemeral,
             "channels": self.channels,
             "home": self.home,
             "wait": self.wait,
             "files": self.files,
+            "subscribe": mail.subscribe,
+            "mail": mail.mail,
             "help": lambda _: self.print(HELP),
         }
 
@@ -205,6 +218,25 @@ class Repl:
     def cancel(self, _: str) -> None:
         self.driver.cancel()
 
+    def status(self, _: str) -> None:
+        """BCAST-2: the page readers outside Slack see, in the desk's zone (no JavaScript)."""
+        self.print(page_text(self._status(), zone=self._desk_zone()).rstrip())
+
+    def feed(self, rest: str) -> None:
+        count = int(rest) if rest.strip().isdigit() else 5
+        author = self.world.runtime.policy.desk_name
+        text = feed_text(self._status(), author=author, zone=self._desk_zone(), count=count)
+        self.print(text.rstrip())
+
+    def _desk_zone(self) -> str:
+        policy = self.world.runtime.policy
+        return policy.calendars[policy.default_calendar].timezone
+
+    def _status(self) -> dict[str, Any]:
+        runtime = self.world.runtime
+        with runtime.db.reading() as session:
+            return status_document(session, runtime.policy, now=runtime.clock.now())
+
     def read(self, rest: str) -> None:
         parts = shlex.split(rest) or [f"#{self.world.standin.channel(self.driver.channel).name}"]
         count = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 5
@@ -315,8 +347,12 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
     """The interactive sandbox; an in-memory database unless DATABASE_URL was set."""
     if not _database_was_set():
         settings = dataclasses.replace(settings, database_url="sqlite://")
+    relay = None
+    if settings.smtp_url is None:  # BCAST-3: mail goes to the sandbox's own relay (`mail`)
+        relay = StandInRelay().start()
+        settings = dataclasses.replace(settings, smtp_url=relay.url)
     world = build_world(settings)
-    repl = Repl(world, out)
+    repl = Repl(world, out, relay=relay)
     interactive = stdin.isatty()
     repl.print(
         "Casedesk sandbox: a stand-in Slack with the demo desk. Type `help`; you are Dana "
@@ -336,6 +372,8 @@ def run_repl(settings: Settings, stdin: IO[str], out: IO[str]) -> int:
                 break
     finally:
         world.close()
+        if relay is not None:
+            relay.stop()
     return 0
 
 

@@ -97,6 +97,9 @@ def _service_line(case: CaseBrief) -> str:
     return f"*{case.ref}* · {case.priority} · {state} · {why}\n{safe(case.summary, 300)}"
 
 
+RADIO_CHOICES = 10
+
+
 def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
     seen: dict[int, CaseBrief] = {}
     for case in [*held.requester_open, *(c for c, _ in held.similar), *held.same_service]:
@@ -107,8 +110,9 @@ def _candidates(held: HeldForDuplicates) -> list[CaseBrief]:
 def duplicates_view(held: HeldForDuplicates) -> View:
     """The modal's second step: link to one of these, or record a new case."""
     options = [option(NEW_CASE, "Record a new case")]
-    options += [
-        option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75)) for c in _candidates(held)
+    options += [  # Slack refuses radio buttons with more than ten choices
+        option(str(c.number), clip(f"Link to {c.ref}: {c.summary}", 75))
+        for c in _candidates(held)[: RADIO_CHOICES - 1]
     ]
     blocks: list[Block] = [section(line) for line in _duplicate_lines(held)]
     blocks.append(radio("choice", "What should happen?", options, initial=NEW_CASE))

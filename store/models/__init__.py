@@ -21,6 +21,14 @@ from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
 from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, Resolution
 from store.models.reports import WeeklyReport
+from store.models.subscribers import (
+    PublicNotice,
+    SigningKey,
+    SubscribeAttempt,
+    Subscriber,
+    SubscriberKind,
+    SubscriberState,
+)
 
 __all__ = [
     "NAMING",
@@ -45,14 +53,20 @@ __all__ = [
     "Problem",
     "ProblemAction",
     "ProblemState",
+    "PublicNotice",
     "Resolution",
     "Rfc",
     "RfcState",
     "SeenRequest",
     "ServiceOverride",
+    "SigningKey",
     "SlaClock",
     "SlackMessage",
     "StrEnumType",
+    "SubscribeAttempt",
+    "Subscriber",
+    "SubscriberKind",
+    "SubscriberState",
     "Survey",
     "Timer",
     "UtcDateTime",
