@@ -26,6 +26,7 @@ COMMANDS = {
     "bench-clocks": "measure the timer sweep and delivery lag at 10,000 and 100,000 open cases",
     "bench-load": "acknowledgement latency of HTTP mode at concurrency 1, 10 and 50, beside a "
     "bare Bolt app",
+    "bench-search": "time /case search and /case list over 100,000 cases",
     "bench-figures": "time /case figures 30d (and the other reports) over 100,000 closed cases "
     "on SQLite, and on PostgreSQL with --postgres URL",
     "bench-status": "the status page and its JSON at concurrency 50 with 20 open major "
@@ -35,6 +36,7 @@ COMMANDS = {
 BENCHMARKS = (
     "bench-clocks",
     "bench-load",
+    "bench-search",
     "bench-figures",
     "bench-status",
 )  # tools in bot/bench/, each with options of its own
@@ -113,6 +115,10 @@ def _run(command: str, settings: Settings, extra: Sequence[str]) -> int:
         from bot.bench.load import run_benchmark as run_load
 
         return run_load(extra, sys.stdout)
+    if command == "bench-search":
+        from bot.bench.search import run_benchmark as run_search
+
+        return run_search(settings, extra, sys.stdout)
     if command == "bench-figures":
         from bot.bench.figures import run_benchmark as run_figures
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import sla
+from bot.sla_risk import clock_at_risk
 from bot.vocabulary import OPEN_STATES
 from config.policy import Group, Policy
 from store.models import Case, CaseParty, Handoff, PartyRole, SlaClock
@@ -136,15 +137,8 @@ def _at_risk(
             CaseParty.user_id == user,
             CaseParty.role == PartyRole.COORDINATOR,
             CaseParty.until.is_(None),
-            SlaClock.met_at.is_(None),
             Case.state.in_(OPEN_STATES),
-            or_(
-                SlaClock.breached_at.is_not(None),
-                and_(
-                    SlaClock.due_at.is_not(None),
-                    or_(SlaClock.warn_at <= now, SlaClock.due_at <= now + within),
-                ),
-            ),
+            clock_at_risk(now=now, within=within),
         )
         .order_by(SlaClock.breached_at.is_(None), SlaClock.due_at, SlaClock.id)
         .limit(PER_LIST)

@@ -3,7 +3,8 @@
 Every change is on the timeline, so the events a transaction recorded say which cases changed
 and how. Their audience is everyone the case shows up for: its parties (the old coordinator
 stays one), people an event names (a handoff's target, a replaced coordinator), and the members
-of a group whose queue the case entered or left. Only people who have a Home (they opened the
+of a group whose queue the case entered or left, and the managers, whose Home shows the whole
+desk. Only people who have a Home (they opened the
 tab once) are republished. Each publish is an outbox row in the person's own lane, keyed, so a
 later pending publish supersedes an earlier one and one render at delivery shows the latest.
 """
@@ -78,8 +79,9 @@ def republish(session: Session, policy: Policy, *, now: datetime) -> int:
 
 
 def audience(policy: Policy, case: Case, events: list[CaseEvent]) -> set[str]:
-    """Whose Home shows this case, before or after these changes."""
-    people = {p.user_id for p in case.parties if p.until is None}
+    """Whose Home shows this case, before or after these changes. A manager's Home shows the
+    whole desk (QUAL-2), so every change that is not quiet reaches the managers."""
+    people = {p.user_id for p in case.parties if p.until is None} | set(policy.holders("managers"))
     for event in events:
         people |= {v for v in (event.old_value, event.new_value) if v and _PERSON.match(v)}
     groups = {case.group_key} | {e.old_value for e in events if e.kind in _QUEUE_KINDS}

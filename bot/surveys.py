@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
 from bot import notices as n
@@ -181,32 +182,23 @@ def figures(
     until: datetime | None = None,
     where: Sequence[ColumnElement[bool]] = (),
 ) -> SurveyFigures:
-    """Surveys sent in [since, until) about the cases `where` selects; each question's
-    choices counted in SQL (one grouped query per question, in one UNION)."""
+    """Surveys sent in [since, until) about the cases `where` selects, with the count of each
+    choice of each question, in one scan (a conditional count per question and choice)."""
     span = [Survey.sent_at >= since, *((Survey.sent_at < until,) if until else ()), *where]
-    sent, answered, completed = session.execute(
+    questions = all_questions()
+    pairs = [(q.key, c) for q in questions for c, _ in q.choices]
+    row = session.execute(
         select(
             func.count(Survey.id),
             func.count(Survey.answered_at),
             func.count(Survey.completed_at),
+            *(_count_of(Survey.answers[k].as_string() == c) for k, c in pairs),
         )
         .join(Case, Case.id == Survey.case_id)
         .where(*span)
     ).one()
-    questions = all_questions()
-    per_question = [
-        select(
-            cast(literal(q.key), String(40)).label("question"), answer.label("choice"), func.count()
-        )
-        .join(Case, Case.id == Survey.case_id)
-        .where(*span, answer.is_not(None))
-        .group_by(answer)
-        for q in questions
-        for answer in (Survey.answers[q.key].as_string(),)
-    ]
-    counts: dict[tuple[str, str], int] = {}
-    for key, choice, times in session.execute(union_all(*per_question)):
-        counts[(str(key), str(choice))] = int(times)
+    sent, answered, completed = row[0], row[1], row[2]
+    counts = {pair: int(n or 0) for pair, n in zip(pairs, row[3:], strict=True)}
     return SurveyFigures(
         sent=int(sent),
         answered=int(answered),
@@ -222,3 +214,7 @@ def figures(
             for q in questions
         ),
     )
+
+
+def _count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(sql_case((condition, 1), else_=0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from bot import estimates, permissions, sla
@@ -15,6 +16,13 @@ from bot.timeline import record_event
 from config.policy import Policy
 from store.models import Case
 
+REQUESTER = "requester"
+
+
+def is_waiting() -> ColumnElement[bool]:
+    """The cases on hold for the requester, as SQL (`/case list waiting`)."""
+    return Case.waiting_on == REQUESTER
+
 
 def wait_on_requester(
     session: Session, policy: Policy, case: Case, *, actor: str, reason: str, now: datetime
@@ -22,14 +30,14 @@ def wait_on_requester(
     permissions.require(actor, [permissions.staff(policy)], to=f"put {case.ref} on hold")
     if case.state == "closed":
         raise UserFacingError(f"{case.ref} is closed.")
-    if case.waiting_on == "requester":
+    if case.waiting_on == REQUESTER:
         raise UserFacingError(f"{case.ref} is already waiting on the requester.")
     if not reason.strip():
         raise UserFacingError(
             "Say what the requester must give: `/case wait CASE-1042 <what "
             "we need from them>`. They will read it."
         )
-    case.waiting_on = "requester"
+    case.waiting_on = REQUESTER
     record_event(
         case,
         at=now,
@@ -52,7 +60,7 @@ def resume(
     session: Session, policy: Policy, case: Case, *, actor: str, now: datetime
 ) -> list[Notice]:
     permissions.require(actor, [permissions.staff(policy)], to=f"take {case.ref} off hold")
-    if case.waiting_on != "requester":
+    if case.waiting_on != REQUESTER:
         raise UserFacingError(f"{case.ref} is not waiting on the requester.")
     return end_wait(session, policy, case, actor=actor, now=now, reason="the wait is over")
 

@@ -16,6 +16,7 @@ from handlers import (
     events,
     fallback,
     handoff,
+    lists,
     problems,
     reassign,
     requests,
@@ -45,5 +46,6 @@ def register(app: App, desk: Desk, knowledge: KnowledgeBase) -> None:
     changes.register(app, desk)
     problems.register(app, desk)
     requests.register(app, desk)
+    lists.register(app, desk)
     usergroups.register(app, desk.policy)
     fallback.register(app)  # last: only what no other listener took

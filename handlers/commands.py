@@ -31,6 +31,7 @@ from handlers import (
     estimates,
     figures,
     handoff,
+    lists,
     major,
     reassign,
     requests,
@@ -101,6 +102,7 @@ def subcommands() -> dict[str, Subcommand]:
         *major.SUBCOMMANDS,
         *requests.SUBCOMMANDS,
         *unsupported.SUBCOMMANDS,
+        *lists.SUBCOMMANDS,
         *figures.SUBCOMMANDS,
         *subscribers.SUBCOMMANDS,
     ]
@@ -153,7 +155,7 @@ def help_lines(desk: Desk, verbs: dict[str, Subcommand], *, staff: bool) -> list
     return [
         HELP_HEAD,
         "• `/case` — open the intake form" if staff else "• `/case` — tell the desk what is wrong",
-        *(v.help_line() for v in verbs.values()),
+        *(v.help_line(staff=staff) for v in verbs.values()),
         *(line.format(**values) for line in HELP_FOOT if staff or line != HELP_CASE_CHANNEL),
     ]
 

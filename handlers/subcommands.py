@@ -27,10 +27,17 @@ class Subcommand:
     usage: str
     summary: str
     run: Run
+    # What a requester is told instead, where the command does less for them (PERM-2).
+    requester_usage: str | None = None
+    requester_summary: str | None = None
 
-    def help_line(self) -> str:
-        usage = f" {self.usage}" if self.usage else ""
-        return f"• `/case {self.name}{usage}` — {self.summary}"
+    def help_line(self, *, staff: bool = True) -> str:
+        usage = self.usage if staff or self.requester_usage is None else self.requester_usage
+        summary = (
+            self.summary if staff or self.requester_summary is None else self.requester_summary
+        )
+        shown = f" {usage}" if usage else ""
+        return f"• `/case {self.name}{shown}` — {summary}"
 
 
 def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> tuple[int, str]:
@@ -54,10 +61,11 @@ def case_and_rest(desk: Desk, text: str, command: dict[str, Any], verb: str) -> 
 
 # PERM-2: what `/case help` lists for someone in no desk role; the rest answer them with a
 # refusal that names the role needed, and what they can do instead.
-REQUESTER_VERBS = frozenset({"new", "show", "history", "withdraw", "help"})
+REQUESTER_VERBS = frozenset({"new", "show", "history", "withdraw", "list", "search", "help"})
 REQUESTER_HINT = (
-    "For your own requests you can use `/case` (report a problem), `/case show CASE-1042`, "
-    "`/case history CASE-1042` and `/case withdraw CASE-1042`."
+    "For your own requests you can use `/case` (report a problem), `/case list`, "
+    "`/case search printer jams`, `/case show CASE-1042`, `/case history CASE-1042` and "
+    "`/case withdraw CASE-1042`."
 )
 
 

@@ -38,7 +38,8 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "`teleporter` is not a service",  # bad input
         "[ Page the group's on-call ]",  # SLA-2 warning of an unclaimed case
         ":hourglass_flowing_sand: *First response at risk*",  # SLA-2 on the queue card
-        "I don't know `list`. Did you mean `/case show` or `/case history`?",  # INTAKE-1
+        "I don't know `lsit`. Did you mean `/case list`?",  # INTAKE-1
+        "`everything` is not a list filter. Filters: `mine`",  # QUAL-2 bad input
         "The call tree has no step 3.",  # ROUTE-5
         ":white_check_mark: Taken: @Priya Nair has it. (edited)",  # ROUTE-1 page in place
         "is part of a wider incident, CASE-1001",  # WORK-6 link
@@ -53,6 +54,10 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "Status: Waiting for a technician",  # PERM-2 the requester's own card
         "Is this about *CASE-1012*",  # BCAST-4 one open case, other words
         "withdrew *CASE-1012*",  # CLOSE-4 withdrawn
+        "*Untaken cases in the queues* · 7 cases",  # QUAL-2 /case list
+        "*Cases matching “dokcing station”* · 1 case",  # QUAL-2 search with a typo
+        "*Your open requests* · 4 cases",  # PERM-2 a requester's own list
+        ":bar_chart: *The whole desk*",  # QUAL-2 the desk lead's Home
         "Confirmed CASE-1013; the card no longer asks for validation.",  # INTAKE-5 confirm
         "validation: needed → confirmed",  # INTAKE-5 on the timeline
         "*Needs validation: Self-service form says P1.* Confirm or correct it before the "

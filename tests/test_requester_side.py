@@ -174,8 +174,11 @@ def test_perm_2_help_for_a_requester_lists_what_they_can_do(world: World, dana: 
         "/case show",
         "/case history",
         "/case withdraw",
+        "/case list",
+        "/case search",
         "/case help",
     ]
+    assert "• `/case list` — your open requests" in shown.splitlines()
     assert "• `/case` — tell the desk what is wrong" in shown.splitlines()
 
 

@@ -56,7 +56,8 @@ def test_intake_1_case_help_escapes_slack_markup_and_cuts_no_word(
     ("word", "meant"),
     [
         ("frobnicate", ""),
-        ("list", " Did you mean `/case show` or `/case history`?"),
+        ("ls", " Did you mean `/case list`?"),
+        ("find", " Did you mean `/case search`?"),
         ("stats", " Did you mean `/case figures`?"),
         ("histroy", " Did you mean `/case history`?"),
         ("esclate", " Did you mean `/case escalate`?"),

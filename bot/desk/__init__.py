@@ -19,6 +19,7 @@ from bot.desk.follow_up import FollowUpArea
 from bot.desk.forms import FormsArea
 from bot.desk.intake import IntakeArea
 from bot.desk.knowledge import KnowledgeArea
+from bot.desk.lists import ListsArea
 from bot.desk.reports import ReportsArea
 from bot.desk.requests import RequestsArea
 from bot.desk.subscribers import SubscribersArea
@@ -45,6 +46,7 @@ class Desk:
         self.dm_questions = DmQuestionArea(self.core)
         self.knowledge = KnowledgeArea(self.core)
         self.forms = FormsArea(self.core)
+        self.lists = ListsArea(self.core)
         self.reports = ReportsArea(self.core)
         self.subscribers = SubscribersArea(self.core)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, ColumnElement, case, func, select, type_coerce
+from sqlalchemy import JSON, ColumnElement, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot.figures.model import FirstContact, Share
@@ -17,6 +17,7 @@ from store.models import Case
 
 @dataclass(frozen=True, kw_only=True)
 class CloseFigures:
+    closed: int  # every close, resolving or not
     first_contact: FirstContact
     reopened: Share
     with_article: int
@@ -24,20 +25,30 @@ class CloseFigures:
 
 
 def close_figures(
-    session: Session, resolving: Sequence[ColumnElement[bool]], *, goal: float
+    session: Session,
+    closed: Sequence[ColumnElement[bool]],
+    *,
+    resolving: ColumnElement[bool],
+    goal: float,
 ) -> CloseFigures:
-    """One grouped query over the resolving closes `resolving` selects."""
+    """One query over the closes `closed` selects, counting the `resolving` ones apart."""
     applied = type_coerce(Case.closure, JSON)["kb"].as_string() == "applied"
-    total, first, reopened, with_article = session.execute(
+
+    def among_resolving(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((and_(resolving, condition), 1), else_=0))
+
+    everything, total, first, reopened, with_article = session.execute(
         select(
             func.count(Case.id),
-            func.sum(case((Case.first_contact_resolution.is_(True), 1), else_=0)),
-            func.sum(case((Case.reopen_count > 0, 1), else_=0)),
-            func.sum(case((applied, 1), else_=0)),
-        ).where(*resolving)
+            func.sum(case((resolving, 1), else_=0)),
+            among_resolving(Case.first_contact_resolution.is_(True)),
+            among_resolving(Case.reopen_count > 0),
+            among_resolving(applied),
+        ).where(*closed)
     ).one()
-    total, applied_count = int(total), int(with_article or 0)
+    total, applied_count = int(total or 0), int(with_article or 0)
     return CloseFigures(
+        closed=int(everything),
         first_contact=FirstContact(resolved=Share(part=int(first or 0), whole=total), goal=goal),
         reopened=Share(part=int(reopened or 0), whole=total),
         with_article=applied_count,

@@ -10,10 +10,9 @@ by age are as of now. docs/figures.md has every definition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import reassign_report, surveys, unsupported_report
@@ -41,10 +40,13 @@ def desk_figures(
     where = case_conditions(scope, filters)
     start, end = period.start, period.end
     opened = (*where, Case.first_contact_at >= start, Case.first_contact_at < end)
-    closed = (*where, Case.closed_at >= start, Case.closed_at < end)
+    closed = (*where, Case.state == CaseState.CLOSED, Case.closed_at >= start, Case.closed_at < end)
     resolving_codes = [c.code for c in policy.closure_codes if c.resolved]
-    resolving = (*closed, Case.state == CaseState.CLOSED, Case.closure_code.in_(resolving_codes))
-    ends = close_figures(session, resolving, goal=policy.figures.first_contact_resolution_goal)
+    resolving = Case.closure_code.in_(resolving_codes)
+    ends = close_figures(
+        session, closed, resolving=resolving, goal=policy.figures.first_contact_resolution_goal
+    )
+    volume = intake.volume(session, opened)
     kb_cases = (
         None if scope.everything and filters == Filters() else select(Case.number).where(*where)
     )
@@ -58,12 +60,12 @@ def desk_figures(
         scope=scope,
         filters=filters,
         generated_at=now,
-        cases=_count(session, opened),
-        closed=_count(session, (*closed, Case.state == CaseState.CLOSED)),
+        cases=sum(n for _, n in volume[0].counts),
+        closed=ends.closed,
         first_contact=ends.first_contact,
         sla=clocks.tallies(session, opened, list(policy.priorities)),
         first_response=clocks.time_to(session, "first_response", opened),
-        resolution=clocks.time_to(session, "resolution", resolving),
+        resolution=clocks.time_to(session, "resolution", (*closed, resolving)),
         reopened=ends.reopened,
         reassignments=reassign_report.figures(
             session, since=start, until=end, where=unfiltered, groups=groups
@@ -84,7 +86,7 @@ def desk_figures(
         ),
         surveys=surveys.figures(session, since=start, until=end, where=where),
         open_by_age=intake.open_by_age(session, where, now=now),
-        volume=intake.volume(session, opened),
+        volume=volume,
     )
 
 
@@ -94,7 +96,3 @@ def _moved_groups(scope: Scope, filters: Filters) -> tuple[str, ...] | None:
     if filters.group is not None:
         return (filters.group,)
     return scope.groups
-
-
-def _count(session: Session, where: Sequence[ColumnElement[bool]]) -> int:
-    return int(session.execute(select(func.count(Case.id)).where(*where)).scalar_one())

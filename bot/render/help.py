@@ -19,8 +19,10 @@ LIKENESS = 0.5
 CLOSE = 0.1  # names this much less alike than the best are not offered
 # Words people type for something the command does under another name.
 MEANT = {
-    "list": ("show", "history"),
-    "ls": ("show",),
+    "ls": ("list",),
+    "queue": ("list",),
+    "find": ("search",),
+    "lookup": ("search",),
     "status": ("show", "sla"),
     "view": ("show",),
     "open": ("new",),

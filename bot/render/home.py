@@ -10,12 +10,14 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot import home
+from bot import desk_overview, home
 from bot.desk import CaseSummary
 from bot.desk.views import summarize
+from bot.desk_overview import DeskOverview
 from bot.home import AtRisk, HomeData
 from bot.render.cards import ACTION_CONFIRM, ACTION_CORRECT, ACTION_TAKE
 from bot.render.common import buttons, context, duration, safe, section, user, when
+from bot.render.desk_overview import overview_blocks
 from bot.vocabulary import STATES
 from config.policy import Policy
 
@@ -23,13 +25,23 @@ MAX_BLOCKS = 100
 
 
 def home_tab(session: Session, policy: Policy, viewer: str, *, now: datetime) -> View:
-    """The person's Home as it is now, read in the delivering session."""
-    data = home.load(session, policy, viewer, partial(summarize, policy), now=now)
-    return home_view(policy, data, viewer)
+    """The person's Home as it is now, read in the delivering session; a manager's begins
+    with the whole desk (QUAL-2)."""
+    summary = partial(summarize, policy)
+    data = home.load(session, policy, viewer, summary, now=now)
+    overview = None
+    if policy.has_role(viewer, "managers"):
+        overview = desk_overview.load(session, policy, viewer, summary, now=now)
+    return home_view(policy, data, viewer, overview)
 
 
-def home_view(policy: Policy, data: HomeData, viewer: str) -> View:
+def home_view(
+    policy: Policy, data: HomeData, viewer: str, overview: DeskOverview | None = None
+) -> View:
     blocks: list[Block] = [HeaderBlock(text=policy.desk_name[:150])]
+    if overview is not None:
+        blocks += [*overview_blocks(policy, overview), DividerBlock()]
+        blocks.append(section(":bust_in_silhouette: *Your own cases*"))
     if data.handoffs:
         blocks.append(section(":handshake: *Handoffs waiting for your answer*"))
         note = "Accept or decline it from the brief in your DMs"

@@ -135,7 +135,8 @@ as sam
 /case new "Laptop fan noisy" for=@nobody
 /case new Laptop fan noisy for=@casedesk
 /case new @channel everything is broken
-/case list
+/case lsit
+/case list everything
 /case consult CASE-1001 network 3 Is the VPN concentrator healthy?
 ## 8. Clocks: a warning at 80 % to people who can act, and a breach (SLA-1, SLA-2)
 ## Sam records a certificate problem for Jordan: P3, so one hour to the first response, counted on
@@ -426,12 +427,28 @@ read #major-incidents 1
 ## confirmation, CASE-1001's notice, each update and its resolution, then the notice of Jordan's
 ## e-mail outage, in order, each with a one-click unsubscribe link.
 mail olu@partner.example
-## 23. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
+## 23. Lists and search (QUAL-2). Ravi asks for the cases waiting in the queues, most urgent
+## first: each row says who has it and when its next SLA clock is due, with Show, and Take it
+## where he may take it. Next and Previous read the list again.
+as ravi
+/case list unassigned
+## Search forgives typos ("dokcing" finds "docking") and covers closed cases too.
+/case search dokcing station
+## A requester lists and searches only their own requests; other lists are for the staff.
+as jordan
+/case list
+/case list all
+## 24. The desk lead's Home: Morgan, a manager, sees the whole desk at a glance: open cases by
+## group and priority, untaken majors, today's breaches, clocks at risk, handoffs waiting and
+## the week's figures, each case with Show (and Take it where he may take it).
+as morgan
+home
+## 25. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
 ## two CSV files in his DM, one row per case with its clocks, one row per timeline event.
 as morgan
 /case figures csv 7d
 dm morgan 1
-## 24. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
+## 26. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
 ## the week's headline figures to the management channel with three charts, once, whichever
 ## process fires it. `files` writes the charts to disk so you can open them.
 wait 6d

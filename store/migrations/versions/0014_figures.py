@@ -2,7 +2,7 @@
 surveys by when they were sent and article use by when it happened
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-06 10:10:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

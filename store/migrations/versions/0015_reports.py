@@ -1,7 +1,7 @@
 """the weekly report's claimed weeks (QUAL-2)
 
 Revision ID: 0015
-Revises: 0013, 0014
+Revises: 0014
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0015"
-down_revision: str | Sequence[str] | None = ("0013", "0014")  # joins main's and figures' heads
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
