@@ -28,6 +28,7 @@ from bot.event_retries import once_per_event
 from bot.people import People
 from bot.reminders import HANDLERS
 from bot.render.kit_client import KitClient
+from bot.reports import weekly
 from bot.subscribers.web import SubscriberPages
 from bot.subscribers.wiring import SubscribersNotReady, start_subscribers
 from bot.timers import Sweeper
@@ -90,6 +91,7 @@ def build_runtime(
     db = Database(settings.database_url)
     migrate(db)
     clock = clock or Clock()
+    weekly.ensure_scheduled(db, policy, clock)  # QUAL-2: the weekly report's timer
     kb = KnowledgeBase(  # usage is dated by the desk's clock, as the cases it is about (QUAL-2)
         db, base_url=settings.kb_url, services=tuple(policy.services), now=clock.now
     )

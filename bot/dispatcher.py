@@ -24,6 +24,7 @@ from bot.notices import AVAILABLE, CASE_CHANNEL
 from bot.render import RenderContext, render
 from bot.render.home import home_tab
 from bot.render.kit_checks import serialise
+from bot.reports import delivery, weekly
 from bot.timeline import record_event
 from config.policy import Policy
 from store.db import Database
@@ -291,6 +292,17 @@ class Dispatcher:
                 return self._pin(call["target"], call["ts"])
             if operation == "archive":
                 return self._archive(call["target"])
+            if operation == weekly.OPERATION:
+                delivery.weekly_report(
+                    self.db, self.policy, self.client, call["target"], call["params"],
+                    now=self.clock.now(),
+                )  # fmt: skip
+                return Delivered(channel=call["target"])
+            if operation == delivery.CSV_OPERATION:
+                delivery.csv_files(
+                    self.db, self.policy, self.client, call["target"], call["params"]
+                )
+                return Delivered(channel=call["target"])
         except SlackApiError as exc:
             raise _classify_slack_error(exc) from None
         except (SlackRequestError, URLError, TimeoutError, ConnectionError, OSError) as exc:

@@ -19,6 +19,7 @@ from bot import (
 )
 from bot import notices as n
 from bot.notices import Notice
+from bot.reports import weekly
 from bot.timeline import record_event
 from bot.timers import Firing, Handler, schedule
 from store.models import Case, SlaClock
@@ -124,4 +125,5 @@ HANDLERS: dict[str, Handler] = {
     **consult.HANDLERS,
     **command_center_test.HANDLERS,
     **problems.HANDLERS,
+    **weekly.HANDLERS,
 }

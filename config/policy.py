@@ -35,6 +35,7 @@ from config.priority_policy import (
     SlaFile,
     SlaTargets,
 )
+from config.reports_policy import ReportsFile, WeeklyReport
 from config.status_policy import StatusFile, StatusPage
 from config.subscribers_policy import SubscribersFile
 from config.usergroups import UserGroupMembers, is_usergroup
@@ -58,6 +59,7 @@ __all__ = [
     "Service",
     "SlaTargets",
     "StatusPage",
+    "WeeklyReport",
     "load_policy",
 ]
 
@@ -107,6 +109,8 @@ class Policy:
     planned_windows: tuple[PlannedWindow, ...] = ()
     change_queue_channel: str | None = None
     alerts: AlertsFile | None = None  # alerts.yml: monitoring sources and rules (optional)
+    weekly_report: WeeklyReport = field(default_factory=WeeklyReport)
+    desk_zone: str = "UTC"  # the default calendar's zone: report days and CSV times are in it
     subscribers: SubscribersFile = field(default_factory=SubscribersFile)
     status_page: StatusPage = field(default_factory=StatusPage)
     source: Path = field(default=Path("."))
@@ -217,6 +221,8 @@ def load_policy(folder: Path) -> Policy:
     windows = read_policy_file(ChangesFile, changes, known).windows if changes.is_file() else ()
     alerts_file = folder / "alerts.yml"
     alerts = read_policy_file(AlertsFile, alerts_file, known) if alerts_file.is_file() else None
+    reports_file = folder / "reports.yml"
+    reports = read_policy_file(ReportsFile, reports_file, known) if reports_file.is_file() else None
     subscribers_file = folder / "subscribers.yml"
     subscribers = (
         read_policy_file(SubscribersFile, subscribers_file, known)
@@ -265,6 +271,8 @@ def load_policy(folder: Path) -> Policy:
         planned_windows=windows,
         change_queue_channel=desk.desk.change_queue_channel,
         alerts=alerts,
+        weekly_report=reports.weekly_report if reports else WeeklyReport(),
+        desk_zone=known["zone"],
         subscribers=subscribers,
         status_page=page,
         source=folder,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.clock import Clock
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World
 from store.models import Case, CaseEvent, OutboxItem
@@ -95,3 +97,18 @@ def message_text(text: str, blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(parts)
+
+
+class StillClock(Clock):
+    """Time that moves only when the test moves it, so every recorded second is known."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__()
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now

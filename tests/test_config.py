@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot import vocabulary
+from bot.reports.weekly import channel as report_channel
 from config.desk_policy import CONTACT_CHANNELS
 from config.policy import Coordination, PolicyError, Problems, load_policy
 from config.settings import SHIPPED_CONFIG, SettingsError, load_settings
@@ -427,6 +428,56 @@ def test_settings_an_unreachable_slack_api_url_is_one_line_not_a_traceback(
         result.stderr
         == f"casedesk: cannot start: cannot reach Slack at {url}: Connection refused\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        pytest.param(
+            lambda d: d["weekly_report"].update(day="monday"),
+            "reports.yml: weekly_report.day: not a known value (found 'monday'). Allowed: mon, "
+            "tue, wed, thu, fri, sat, sun.",
+            id="day",
+        ),
+        pytest.param(
+            lambda d: d["weekly_report"].update(time="9am"),
+            "reports.yml: weekly_report.time: not a time of day (found '9am'). Allowed: a quoted "
+            '24-hour time "HH:MM", e.g. "09:00".',
+            id="time",
+        ),
+        pytest.param(
+            lambda d: d["weekly_report"].update(channel="#desk-management"),
+            "reports.yml: weekly_report.channel: badly formed (found '#desk-management'). "
+            "Allowed: a channel id like C0123ABC.",
+            id="channel",
+        ),
+        pytest.param(
+            lambda d: d["weekly_report"].update(hour=9),
+            "reports.yml: weekly_report.hour",
+            id="unknown key",
+        ),
+    ],
+)
+def test_qual_2_reports_yml_errors_name_the_key_and_what_is_allowed(
+    tmp_path: Path, edit: object, message: str
+) -> None:
+    folder = _broken(tmp_path, "reports.yml", edit)
+    with pytest.raises(PolicyError) as caught:
+        load_policy(folder)
+    assert str(caught.value).startswith(message)
+
+
+def test_qual_2_the_weekly_report_defaults_to_monday_nine_in_the_management_channel(
+    tmp_path: Path,
+) -> None:
+    shipped = load_policy(SHIPPED_CONFIG)
+    assert (shipped.weekly_report.day, str(shipped.weekly_report.time)) == ("mon", "09:00:00")
+    assert shipped.desk_zone == "Europe/London"
+    folder = _broken(tmp_path, "reports.yml", lambda d: d.clear())
+    (folder / "reports.yml").unlink()
+    policy = load_policy(folder)
+    assert policy.weekly_report.channel is None and policy.weekly_report.enabled
+    assert report_channel(policy) == "C0MGMT"
 
 
 def test_intake_5_the_automated_channels_are_policy_and_a_wrong_one_is_named(

@@ -15,14 +15,17 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
 from bot.bench.figures_fill import fill
 from bot.clock import Clock
 from bot.desk import Desk
+from bot.figures import parse_period
 from bot.render.figures import figures_message
+from bot.reports import delivery, report_text, weekly
+from bot.reports.csv_export import Selection
 from config.policy import Policy, load_policy
 from config.settings import SHIPPED_CONFIG
 from store.db import Database
@@ -67,7 +70,27 @@ def _figures_30d(desk: Desk) -> object:
     return figures_message(desk.policy, desk.reports.figures(text="30d", actor=MANAGER))
 
 
-ROWS: list[TimedRow] = [TimedRow(name="/case figures 30d", goal_seconds=2.0, run=_figures_30d)]
+def _weekly_report(desk: Desk) -> object:
+    """The weekly report as the dispatcher builds it: figures, cases per day, three PNGs and the
+    headline (the upload to Slack is not timed)."""
+    due = weekly.next_due(desk.policy, NOW - timedelta(days=7))
+    days = weekly.covered(desk.policy, due)
+    report = delivery.build(desk.db, desk.policy, days, now=NOW)
+    return report_text.headline(desk.policy, report, due_at=due, late=False)
+
+
+def _csv_month(desk: Desk) -> object:
+    """`/case figures csv 30d` for a manager: both files, streamed from SQL, in memory."""
+    period = parse_period("30d", now=NOW, zone=desk.policy.desk_zone)
+    selection = Selection(start=period.start, stop=period.end)
+    return delivery.build_csv(desk.db, desk.policy, selection)
+
+
+ROWS: list[TimedRow] = [
+    TimedRow(name="/case figures 30d", goal_seconds=2.0, run=_figures_30d),
+    TimedRow(name="weekly report with 3 charts", goal_seconds=5.0, run=_weekly_report),
+    TimedRow(name="CSV of 30 days (2 files)", goal_seconds=10.0, run=_csv_month),
+]
 
 
 def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:

@@ -49,7 +49,7 @@ def headlines(policy: Policy, figures: DeskFigures) -> list[tuple[str, str]]:
         ("Cases", f"{figures.cases} in, {figures.closed} closed"),
         (
             "First-contact resolution",
-            f"{rate(fcr.resolved)} · goal {fcr.goal:.0%}".replace("%", " %"),
+            f"{rate(fcr.resolved)} · goal {percent(fcr.goal)}",
         ),
         ("SLA clocks met", rate(met)),
         ("Median first response", _median(figures.first_response)),

@@ -477,6 +477,17 @@ as olga
 ## A requester reads none: Lee is told who may.
 as lee
 /case figures
+## 27. Figures as files (QUAL-2). Morgan, the desk's manager, takes the record to a spreadsheet:
+## two CSV files in his DM, one row per case with its clocks, one row per timeline event.
+as morgan
+/case figures csv 7d
+dm morgan 1
+## 28. The weekly report (QUAL-2): on Monday at 09:00 desk time (config/reports.yml) the bot posts
+## the week's headline figures to the management channel with three charts, once, whichever
+## process fires it. `files` writes the charts to disk so you can open them.
+wait 6d
+read #desk-management 1
+files #desk-management
 """
 # A Tuesday morning in London, so the business-hours clocks read the same on every run.
 DEMO_START = datetime(2026, 11, 24, 9, 30, tzinfo=ZoneInfo("Europe/London"))

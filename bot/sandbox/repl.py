@@ -7,10 +7,13 @@ Reads standard input line by line, so it works the same from a keyboard or a scr
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shlex
+import tempfile
 from collections.abc import Callable
 from datetime import timedelta, tzinfo
+from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -51,11 +54,18 @@ HELP = """Act as anyone in the demo desk and use the bot as in Slack:
                               monitoring posts an alert (Alertmanager, grouped by alertname);
                               or `alert grafana|generic|alertmanager <JSON>`
   wait <30m|2h|1d>            move the sandbox clock forward
+  files #<channel>|dm <name>  save the files of the last upload there to disk (the charts)
   status                      the public status page (/status) as text
   feed [n]                    the newest n entries of its Atom feed (default 5)
   subscribe <email> <service>...  "Get updates" on the status page, then the mailed link
   mail <email> [n]            the e-mails that address got (the sandbox's own mail relay)
   help | quit"""
+
+
+# Where `files` writes what the bot uploaded (CASEDESK_SANDBOX_FILES, else the temp folder).
+FILES_FOLDER = Path(
+    os.environ.get("CASEDESK_SANDBOX_FILES") or Path(tempfile.gettempdir()) / "casedesk-files"
+)
 
 
 class Repl:
@@ -89,6 +99,7 @@ class Repl:
             "home": self.home,
             "wait": self.wait,
             "alert": self.alert,
+            "files": self.files,
             "subscribe": mail.subscribe,
             "mail": mail.mail,
             "help": lambda _: self.print(HELP),
@@ -277,6 +288,26 @@ class Repl:
         worked = runtime.desk.alerts.work_pending()
         self.driver.settle()
         self.print(f"({alert_step.described(answer, worked)})")
+
+    def files(self, rest: str) -> None:
+        """Write the files of the channel's (or DM's) last upload to FILES_FOLDER, to open."""
+        where, _, name = rest.partition(" ")
+        if where == "dm":
+            channel = self.world.standin.dm_channel_id(self.driver.resolve_user(name.strip()))
+        else:
+            channel = self.driver.resolve_channel(where or "#general")
+        shared = [m for m in self.world.standin.messages(channel) if m.files]
+        if not shared:
+            raise SandboxError("no files were shared there")
+        FILES_FOLDER.mkdir(parents=True, exist_ok=True)
+        uploads = {f.id: f for f in self.world.standin.files()}
+        for file_id in shared[-1].files:
+            upload = uploads[file_id]
+            path = FILES_FOLDER / upload.filename
+            path.write_bytes(self.world.standin.file_bytes(file_id))
+            self.print(f"  wrote {path} ({upload.length:,} bytes): {upload.title}")
+            if upload.alt_txt:
+                self.print(f"    alt text: {upload.alt_txt}")
 
     # -- showing what changed -----------------------------------------------------------------
     def _after(self, *, announce_modal: bool = True) -> None:

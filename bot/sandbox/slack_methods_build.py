@@ -39,6 +39,38 @@ EXTRA_METHODS: Mapping[str, Mapping[str, Any]] = {
         ],
     },
 }
+# files_upload_v2's two methods (Slack's method pages; Tier 4, scope files:write).
+EXTRA_METHODS_FILES: Mapping[str, Mapping[str, Any]] = {
+    "files.getUploadURLExternal": {
+        "tier": "t4",
+        "required": ["filename", "length"],
+        "errors": [
+            "alt_txt_too_large",
+            "file_upload_size_restricted",
+            "file_uploads_disabled",
+            "missing_argument",
+            "snippet_too_large",
+            "storage_limit_reached",
+            "unknown_snippet_type",
+            "unknown_subtype",
+        ],
+    },
+    "files.completeUploadExternal": {
+        "tier": "t4",
+        "required": ["files"],
+        "errors": [
+            "access_denied",
+            "channel_not_found",
+            "channels_limit_exceeded",
+            "file_not_found",
+            "file_update_failed",
+            "invalid_blocks",
+            "invalid_channel",
+            "not_in_channel",
+            "posting_to_channel_denied",
+        ],
+    },
+}
 EXTRA_ERRORS: Mapping[str, Sequence[str]] = {
     # Slack's older reference lists it; the stand-in refuses over-long text, never truncates.
     "chat.postMessage": ("msg_too_long",),
@@ -61,7 +93,7 @@ def build(source: Path) -> dict[str, dict[str, Any]]:
         table[path.stem] = describe(path.stem, json.loads(path.read_text(encoding="utf-8")))
     if not table:
         raise ValueError(f"no method files in {source}")
-    for method, entry in EXTRA_METHODS.items():
+    for method, entry in {**EXTRA_METHODS, **EXTRA_METHODS_FILES}.items():
         table.setdefault(method, dict(entry))
     return table
 

@@ -18,7 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from typing import Any
 
-from bot.sandbox import standin_chat, standin_conversations, standin_people, standin_views
+from bot.sandbox import (
+    standin_chat,
+    standin_conversations,
+    standin_files,
+    standin_people,
+    standin_views,
+)
 from bot.sandbox.standin_chaos import DROP, Chaos
 from bot.sandbox.standin_chaos import chaos as make_chaos
 from bot.sandbox.standin_checks import channel_name_error, parse_view
@@ -33,6 +39,7 @@ from bot.sandbox.standin_state import (
     Fault,
     Message,
     Trigger,
+    UploadedFile,
     User,
     Usergroup,
     View,
@@ -54,6 +61,9 @@ GENERIC_ERRORS = frozenset(
     }
 )  # fmt: skip
 
+# How a POST to an upload URL shows in `calls` (it is no Web API method).
+UPLOAD = "upload"
+
 # When a required argument is missing, the method's own code for it, if it documents one.
 _MISSING_ARG_ERRORS = {
     "channel": "channel_not_found",
@@ -69,6 +79,7 @@ _MISSING_ARG_ERRORS = {
 
 _HANDLERS: dict[str, Callable[[Workspace, Args], dict[str, Any]]] = {
     **standin_chat.METHODS,
+    **standin_files.METHODS,
     **standin_conversations.METHODS,
     **standin_people.METHODS,
     **standin_views.METHODS,
@@ -446,6 +457,19 @@ class SlackStandIn:
         with self._lock:
             return copy.deepcopy(self._ws.bookmarks.get(channel_id, []))
 
+    def files(self) -> list[UploadedFile]:
+        """Every upload begun, in order: its bytes, whether it completed, where it was shared."""
+        with self._lock:
+            return copy.deepcopy(list(self._ws.uploads.values()))
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """What was uploaded as `file_id` (KeyError when nothing was)."""
+        with self._lock:
+            data = self._ws.uploads[file_id].data
+            if data is None:
+                raise KeyError(file_id)
+            return data
+
     @property
     def calls(self) -> list[Call]:
         with self._lock:
@@ -453,6 +477,8 @@ class SlackStandIn:
 
     def documented_errors(self, method: str) -> frozenset[str]:
         """Codes `method` may answer: its own list plus Slack's common errors."""
+        if method == UPLOAD:
+            return frozenset()  # the upload URL answers HTTP errors, never an error code
         return frozenset(self._methods[method]["errors"]) | GENERIC_ERRORS
 
     # the HTTP backend
@@ -482,6 +508,23 @@ class SlackStandIn:
                 )
             )
             return reply
+
+    def handle_upload(self, upload_key: str, body: bytes, content_type: str) -> Reply:
+        """A POST to an upload URL, recorded in `calls` as the method "upload" with its file."""
+        with self._lock:
+            status, text = standin_files.receive(self._ws, upload_key, body, content_type)
+            uploads = self._ws.uploads.values()
+            upload = next((u for u in uploads if u.upload_key == upload_key), None)
+            self._calls.append(
+                Call(
+                    method=UPLOAD,
+                    args={"file_id": upload.id if upload else None, "bytes": len(body)},
+                    ok=status == 200,
+                    error=None,
+                    status=status,
+                )
+            )
+            return Reply(status, text)
 
     def handle_response_url(self, hook_id: str, body: bytes) -> Reply:
         with self._lock:

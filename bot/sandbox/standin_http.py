@@ -33,6 +33,8 @@ class Backend(Protocol):
 
     def handle_response_url(self, hook_id: str, body: bytes) -> Reply: ...
 
+    def handle_upload(self, upload_key: str, body: bytes, content_type: str) -> Reply: ...
+
 
 def parse_body(content_type: str, body: bytes, query: str) -> tuple[dict[str, Any], bool]:
     """Arguments from the query string plus a form or JSON body; says whether the body was JSON."""
@@ -126,6 +128,10 @@ def _handler_for(backend: Backend) -> type[BaseHTTPRequestHandler]:
                     args,
                     authorization=self.headers.get("Authorization", ""),
                     is_json=is_json,
+                )
+            if path.startswith("/upload/v1/") and self.command == "POST":
+                return backend.handle_upload(
+                    path.removeprefix("/upload/v1/"), body, self.headers.get("Content-Type", "")
                 )
             if path.startswith("/response/") and self.command == "POST":
                 return backend.handle_response_url(path.removeprefix("/response/"), body)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.sandbox import standin_files
 from bot.sandbox.standin_state import Channel, Message, User, Usergroup, View
 from bot.sandbox.standin_workspace import Workspace
 
@@ -61,6 +62,9 @@ def message_json(ws: Workspace, message: Message) -> dict[str, Any]:
         body["thread_ts"] = message.thread_ts
     if message.edited:
         body["edited"] = {"user": message.user, "ts": message.ts}
+    if message.files:  # a file share: Slack marks it an upload and carries the files
+        body["upload"] = True
+        body["files"] = [standin_files.file_json(ws, ws.uploads[f]) for f in message.files]
     return body
 
 

@@ -56,6 +56,7 @@ class Message:
     pinned: bool = False
     permalink: str = ""
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # ids of files shared with this message
 
 
 @dataclass
@@ -138,3 +139,21 @@ class Fault:
     retry_after: int
     error: str
     times: int
+
+
+@dataclass
+class UploadedFile:
+    """A file from files.getUploadURLExternal: its bytes once POSTed, its shares once completed."""
+
+    id: str
+    filename: str
+    length: int
+    upload_key: str
+    issued_at: float
+    alt_txt: str = ""
+    snippet_type: str | None = None
+    title: str = ""
+    data: bytes | None = None
+    completed: bool = False
+    created: int = 0
+    shares: list[str] = field(default_factory=list)  # channel ids it was shared to

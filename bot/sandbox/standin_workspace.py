@@ -14,6 +14,7 @@ from bot.sandbox.standin_state import (
     Message,
     ResponseUrl,
     Trigger,
+    UploadedFile,
     User,
     Usergroup,
     View,
@@ -90,6 +91,7 @@ class Workspace:
         self.bookmarks: dict[str, list[Bookmark]] = {}
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
+        self.uploads: dict[str, UploadedFile] = {}
         self._ims: dict[str, str] = {}
         self._serial = itertools.count(1)
         self._last_micros = 0

@@ -91,6 +91,12 @@ def render_message(
     )
     if fields.get("edited"):
         body += " (edited)"
+    shared = fields.get("files") or []  # an upload: Slack's file objects, or the stand-in's ids
+    for item in shared:
+        if isinstance(item, Mapping):
+            body += f"\n📎 {item.get('name', '')} — {item.get('title', '')}"
+    if shared and not isinstance(shared[0], Mapping):
+        body += f"\n📎 {len(shared)} file{'s' if len(shared) != 1 else ''} attached"
     lines = [header, *body.splitlines()]
     if thread_ts and thread_ts != ts:
         lines = ["  ↳ " + lines[0], *("    " + line for line in lines[1:])]
@@ -108,7 +114,7 @@ def _message_fields(message: Message | Ephemeral | Mapping[str, Any]) -> Mapping
         "thread_ts": message.thread_ts,
     }
     if isinstance(message, Message):
-        fields.update(edited=message.edited, pinned=message.pinned)
+        fields.update(edited=message.edited, pinned=message.pinned, files=message.files)
     return fields
 
 

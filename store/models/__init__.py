@@ -27,6 +27,7 @@ from store.models.delivery import OutboxItem, OutboxStatus, SeenRequest, SlackMe
 from store.models.follow_up import Problem, ProblemAction, ProblemState, Survey
 from store.models.intake import IntakeDraft, ServiceOverride
 from store.models.records import Approval, CatalogRequest, Closure, JsonRecord, Resolution
+from store.models.reports import WeeklyReport
 from store.models.subscribers import (
     PublicNotice,
     SigningKey,
@@ -82,4 +83,5 @@ __all__ = [
     "Timer",
     "UtcDateTime",
     "Validation",
+    "WeeklyReport",
 ]
