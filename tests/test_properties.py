@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from bot.sandbox.driver import Driver, Found, SandboxError
 from bot.sandbox.world import World
+from store.kb_models import KbArticle
 from tests.conftest import as_user
 from tests.helpers import case_count, cases, outbox
 
@@ -325,3 +327,29 @@ def test_any_modal_submission_even_forged_is_refused_field_by_field_or_written_w
         assert answer["errors"] and set(answer["errors"]) <= inputs, answer
         assert _snapshot(world) == before, "a refused form changes nothing"
     check_invariants(world, count, person.user, answer)
+
+
+def test_kb_6_an_article_form_naming_a_case_that_cannot_exist_writes_no_article(
+    world: World, dana: Driver
+) -> None:
+    """Found by the forged-form property on PostgreSQL: an article form written "from" a case
+    number past the database's integers created the article, then failed to link it. The case
+    is now checked first, so the form is refused on a field and no article is written."""
+    seed(world, dana)
+    person = as_user(world, "dana")
+    person.click(_forged_button(world, "kb_from_case", "1001"))
+    view = person.current_view()
+    assert view is not None
+    person.cancel()
+    forged = {**view, "private_metadata": '{"case": 99999999999999999999}'}
+    with world.runtime.db.reading() as session:
+        before = session.scalar(select(func.count()).select_from(KbArticle))
+    answer = person.send_payload(person.submission(forged))
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            "title": "There is no CASE-99999999999999999999. Check the number and try again."
+        },
+    }
+    with world.runtime.db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(KbArticle)) == before

@@ -61,6 +61,12 @@ class KnowledgeArea(Area):
         linked to that case as resolving it (CLOSE-5, KB-4)."""
         if not self.policy.is_staff(actor):
             raise KbError("Only staff can write articles.")
+        if case_number is not None:  # checked first: the article and its link are written whole
+            with self.db.reading() as session:
+                try:
+                    self.core.case(session, case_number)
+                except CaseNotFound as exc:
+                    raise KbError(str(exc)) from exc
         if existing is not None:
             article = self._kb.update(existing, fields, text, actor=actor)
         else:
