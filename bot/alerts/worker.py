@@ -10,9 +10,10 @@ import threading
 from bot.desk.alerts import AlertsArea
 
 log = logging.getLogger(__name__)
-# SQLite has one writer, so more threads only queue at it; on PostgreSQL a thread mostly waits
-# for round trips, and more of them overlap those waits (bench-alerts: post-to-case p95).
-WORKERS = {"sqlite": 2, "postgresql": 8}
+# Two threads a process on both databases: SQLite has one writer, so more only queue at it; on
+# PostgreSQL eight were no faster in bench-alerts (new cases wait for the case-number row lock)
+# and slowed the answers (request threads wait for the GIL and the connection pool).
+WORKERS = 2
 
 
 class AlertWorker:
@@ -26,11 +27,9 @@ class AlertWorker:
         with self._wake:
             self._wake.notify_all()
 
-    def start(self, *, interval: float = 1.0, workers: int | None = None) -> None:
+    def start(self, *, interval: float = 1.0, workers: int = WORKERS) -> None:
         if self._threads:
             return
-        if workers is None:
-            workers = WORKERS.get(self.area.core.db.engine.dialect.name, 2)
         self._stop.clear()
         for number in range(workers):
             thread = threading.Thread(
