@@ -34,40 +34,42 @@ def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
     return list(session.execute(_DUE_HEADS, {"now": now, "limit": limit}).scalars())
 
 
-def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) -> bool:
-    """Take the notification for `lease`; False when another worker got it first."""
-    result = session.execute(
-        update(AlertNotification)
-        .where(
-            AlertNotification.id == item_id,
-            AlertNotification.status == NotificationStatus.PENDING,
-            or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
-        )
-        .values(lease_until=now + lease, attempts=AlertNotification.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-
-def settle_unclaimed(session: Session, cases: dict[int, int | None], *, now: datetime) -> list[int]:
-    """Mark notifications worked without a claim (repeats: id -> their case) in one
-    conditional UPDATE; the ids it settled (not those another worker holds or has worked)."""
-    if not cases:
+def claim_some(
+    session: Session, item_ids: list[int], *, now: datetime, lease: timedelta
+) -> list[int]:
+    """Take those of `item_ids` no other worker holds, for `lease`, in one conditional UPDATE;
+    the ids taken. Workers that read the same heads each get their own (none are worked twice)."""
+    if not item_ids:
         return []
     result = session.execute(
         update(AlertNotification)
         .where(
-            AlertNotification.id.in_(list(cases)),
+            AlertNotification.id.in_(item_ids),
             AlertNotification.status == NotificationStatus.PENDING,
             or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
+        )
+        .values(lease_until=now + lease, attempts=AlertNotification.attempts + 1)
+        .returning(AlertNotification.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(result.scalars())
+
+
+def settle_claimed(session: Session, cases: dict[int, int | None], *, now: datetime) -> None:
+    """Mark claimed notifications worked with nothing to write (repeats: id -> their case)."""
+    if not cases:
+        return
+    session.execute(
+        update(AlertNotification)
+        .where(
+            AlertNotification.id.in_(list(cases)),
+            AlertNotification.status == NotificationStatus.PENDING,
         )
         .values(
             status=NotificationStatus.DONE,
             worked_at=now,
+            lease_until=None,
             case_id=case(cases, value=AlertNotification.id),
-            attempts=AlertNotification.attempts + 1,
         )
-        .returning(AlertNotification.id)
         .execution_options(synchronize_session=False)
     )
-    return list(result.scalars())

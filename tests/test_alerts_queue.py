@@ -6,7 +6,11 @@ in the cases."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -17,6 +21,7 @@ from bot.desk.alerts import GIVE_UP_AFTER, LEASE, RETRY_AFTER
 from config.policy import Policy
 from store import alert_queue
 from store.db import Database
+from store.group_commit import GroupCommit
 from store.models import AlertGroup, AlertNotification, Case, NotificationStatus
 from tests.alert_http import sample
 
@@ -39,7 +44,7 @@ def test_intake_1_a_worker_that_died_holding_a_notification_loses_it_only_for_it
     desk = Desk(db=db, policy=policy, clock=clock)
     item = _accept(desk)
     with db.transaction() as session:  # a worker claims it, then its process dies
-        assert alert_queue.claim(session, item, now=clock.now(), lease=LEASE)
+        assert alert_queue.claim_some(session, [item], now=clock.now(), lease=LEASE) == [item]
     assert desk.alerts.work_pending() == []  # leased: nobody else takes it
     clock.advance(LEASE + timedelta(seconds=1))
     (worked,) = desk.alerts.work_pending()
@@ -70,3 +75,81 @@ def test_intake_1_a_notification_that_cannot_be_worked_is_retried_then_kept_as_f
         )
         assert item.body == sample("alertmanager")  # kept for a person to read
     assert (_count(db, Case), _count(db, AlertGroup)) == (0, 0)
+
+
+def test_intake_1_posts_accepted_at_once_share_a_commit_and_each_answer_follows_its_own_row(
+    db: Database, policy: Policy
+) -> None:
+    """Twenty request threads accept at the same moment: every one gets its own id, every row
+    is stored with its own body, and each id is answered only once its row is committed."""
+    desk = Desk(db=db, policy=policy, clock=Clock())
+    start = threading.Barrier(20)
+
+    def one(n: int) -> tuple[int, int]:
+        body = {**sample("alertmanager"), "receiver": f"casedesk-{n}"}
+        start.wait()
+        item = desk.alerts.accept(source="prometheus", lane=f"prometheus:{n}", body=body)
+        with db.reading() as session:  # committed before the caller hears its id
+            stored = session.get_one(AlertNotification, item)
+            assert (stored.body["receiver"], stored.lane) == (f"casedesk-{n}", f"prometheus:{n}")
+        return n, item
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answered = dict(pool.map(one, range(20)))
+    assert len(set(answered.values())) == 20
+    assert _count(db, AlertNotification) == 20
+
+
+def test_intake_1_group_commit_stores_waiting_rows_together_in_order_and_fails_each_caller() -> (
+    None
+):
+    """Rows queued while a commit is under way go in the next one, together and in order; a
+    failed commit fails every caller whose row it held (none is answered as stored)."""
+    batches: list[list[str]] = []
+    inside, release = threading.Event(), threading.Event()
+
+    def store(rows: list[dict[str, Any]]) -> list[int]:
+        batches.append([r["name"] for r in rows])
+        if rows[0]["name"].startswith("hold"):
+            inside.set()
+            release.wait(5)
+        if any(r["name"] == "bad" for r in rows):
+            raise RuntimeError("disk full")
+        return [len(batches) * 100 + i for i in range(len(rows))]
+
+    commit = GroupCommit(store)
+    results: dict[str, int | str] = {}
+
+    def one(name: str) -> None:
+        try:
+            results[name] = commit.store({"name": name})
+        except RuntimeError as exc:
+            results[name] = str(exc)
+
+    def round_of(holder: str, names: tuple[str, ...]) -> None:
+        inside.clear()
+        release.clear()
+        first = threading.Thread(target=one, args=(holder,))
+        first.start()
+        assert inside.wait(5)
+        later = [threading.Thread(target=one, args=(name,)) for name in names]
+        for thread in later:
+            thread.start()
+        while len(commit._queue) < len(names):  # all wait behind the holder's commit
+            time.sleep(0.001)
+        release.set()
+        for thread in [first, *later]:
+            thread.join(5)
+
+    round_of("hold-1", ("a", "b", "c"))
+    assert batches[0] == ["hold-1"] and sorted(batches[1]) == ["a", "b", "c"]
+    assert results["hold-1"] == 100
+    assert [results[n] for n in batches[1]] == [200, 201, 202]  # ids follow the rows' order
+    round_of("hold-2", ("x", "bad", "y"))
+    assert sorted(batches[3]) == ["bad", "x", "y"]
+    assert (results["hold-2"], results["x"], results["bad"], results["y"]) == (
+        300,
+        "disk full",
+        "disk full",
+        "disk full",
+    )

@@ -59,7 +59,7 @@ def latest_group(session: Session, source: Source, notification: Notification) -
 
 
 _LATEST_STATE = (
-    select(AlertGroup.id, AlertGroup.case_id, AlertGroup.all_resolved_at, Case.state)
+    select(AlertGroup.id, AlertGroup.case_id, AlertGroup.all_resolved_at, Case.state, Case.number)
     .join(Case, Case.id == AlertGroup.case_id)
     .where(AlertGroup.source == bindparam("source"), AlertGroup.group_hash == bindparam("group"))
     .order_by(AlertGroup.episode.desc())
@@ -68,10 +68,12 @@ _LATEST_STATE = (
 _KNOWN = select(Alert.fingerprint, Alert.status).where(Alert.group_id == bindparam("group"))
 
 
-def repeat_of(session: Session, source: Source, notification: Notification) -> int | None:
-    """The open case this notification only repeats (every alert already known in the state it
-    reports), or None when working it could change something. Two plain reads, so a worker can
-    settle the many repeats of a storm without holding the writer."""
+def repeat_of(
+    session: Session, source: Source, notification: Notification
+) -> tuple[int, int] | None:
+    """The open case (id, number) this notification only repeats (every alert already known in
+    the state it reports), or None when working it could change something. Two plain reads, so
+    a worker can settle the many repeats of a storm without holding the writer."""
     latest = session.execute(
         _LATEST_STATE, {"source": source.key, "group": notification.group_hash}
     ).first()
@@ -81,7 +83,9 @@ def repeat_of(session: Session, source: Source, notification: Notification) -> i
     if any(known.get(a.fingerprint) != a.status for a in notification.alerts):
         return None
     firing = any(status == AlertState.FIRING for status in known.values())
-    return int(latest.case_id) if firing == (latest.all_resolved_at is None) else None
+    if firing != (latest.all_resolved_at is None):
+        return None
+    return int(latest.case_id), int(latest.number)
 
 
 def apply(

@@ -223,6 +223,12 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
     )
     parser.add_argument("--pause", type=float, default=1.0, help="seconds between bursts")
     parser.add_argument("--postgres", help="also run on this PostgreSQL server's database (a URL)")
+    parser.add_argument(
+        "--sqlite",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run on a SQLite file (--no-sqlite with --postgres: PostgreSQL only)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
     if args.groups < 1 or args.notifications < args.groups or args.fingerprints < args.groups:
@@ -231,6 +237,7 @@ def run_benchmark(argv: Sequence[str], out: IO[str]) -> int:
     results: list[Figures] = []
     with tempfile.TemporaryDirectory() as folder:
         backends = [("sqlite", f"sqlite:///{Path(folder) / 'bench-alerts.db'}")]
+        backends = backends if args.sqlite else []
         for backend, database in backends:
             results.append(_run_one(backend, database, bodies, args))
         if args.postgres:

@@ -25,13 +25,15 @@ from bot.errors import UserFacingError
 from bot.intake_fields import IntakeFields
 from bot.notices import enqueue
 from store import alert_queue
+from store.group_commit import GroupCommit
 from store.models import AlertNotification, Case, NotificationStatus
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 GIVE_UP_AFTER = 5  # attempts; then the notification is marked failed with its error
 RETRY_AFTER = timedelta(seconds=5)
-BATCH = 50  # lane heads looked at per round; their repeats are settled in one statement
+BATCH = 50  # lane heads read per round; a worker claims a sample of them
+CLAIM = 10  # heads claimed per round (one statement); their repeats are settled in one
 LANE_BATCH = 50  # a claimed notification's lane followers worked in its transaction
 # Built once: every accepted POST runs it, ahead of its answer.
 _ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
@@ -71,6 +73,7 @@ class AlertsArea(Area):
         super().__init__(core)
         self.intake = intake
         self._accepted: list[Callable[[], None]] = []
+        self._batch = GroupCommit(self._store_together)
 
     def on_accept(self, listener: Callable[[], None]) -> None:
         """Called after a notification is stored (the alert worker's wake-up)."""
@@ -90,8 +93,11 @@ class AlertsArea(Area):
             "received_at": self.core.clock.now(),
         }
         try:
-            with self.core.db.one_statement() as session:
-                accepted = int(session.execute(_ACCEPT, row).scalar_one())
+            if signature is None and self.core.db.is_sqlite:
+                accepted = self._batch.store(row)
+            else:
+                with self.core.db.one_statement() as session:
+                    accepted = int(session.execute(_ACCEPT, row).scalar_one())
         except IntegrityError:
             if signature is None:
                 raise
@@ -100,47 +106,58 @@ class AlertsArea(Area):
             listener()
         return accepted
 
+    def _store_together(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Rows accepted at the same moment, in one transaction (one commit) and in order."""
+        with self.core.db.transaction() as session:
+            return [int(session.execute(_ACCEPT, row).scalar_one()) for row in rows]
+
     def work_next(self) -> list[Worked]:
-        """Work the notifications first in their lanes (up to BATCH); empty when none waits.
-        Repeats (nothing new) are seen with one read and settled together with one statement;
-        anything else is claimed (a lease) and worked in a transaction of its own."""
+        """Claim up to CLAIM of the notifications first in their lanes (a sample of BATCH, so
+        threads and processes that read the same heads take different ones) and work them;
+        empty when none waits or others hold them all. Repeats (nothing new) are seen with
+        plain reads and settled together in one statement; anything else is worked with its
+        lane's followers in a transaction of its own."""
         now = self.core.clock.now()
         with self.core.db.reading() as session:
             heads = alert_queue.due_heads(session, now=now, limit=BATCH)
-            repeats = {r.notification: r for r in (self._repeat(session, i) for i in heads) if r}
+        random.shuffle(heads)
+        with self.core.db.one_statement() as session:
+            claimed = alert_queue.claim_some(session, heads[:CLAIM], now=now, lease=LEASE)
+        if not claimed:
+            return []
+        with self.core.db.reading() as session:
+            items = session.execute(
+                select(AlertNotification).where(AlertNotification.id.in_(claimed))
+            ).scalars()
+            repeats = {r.notification: r for r in (self._repeat(session, i) for i in items) if r}
         done: list[Worked] = []
         if repeats:
             with self.core.db.one_statement() as session:
-                settled = alert_queue.settle_unclaimed(
-                    session, {i: r.case_id for i, r in repeats.items()}, now=now
+                alert_queue.settle_claimed(
+                    session, {i: r.case_id for i, r in repeats.items()}, now=self.core.clock.now()
                 )
-            done += [repeats[i] for i in sorted(settled)]
-        for item_id in heads:
-            if item_id in repeats:
-                continue
-            with self.core.db.transaction() as session:
-                claimed = alert_queue.claim(session, item_id, now=now, lease=LEASE)
-            if claimed:
+            done += [repeats[i] for i in sorted(repeats)]
+        for item_id in claimed:
+            if item_id not in repeats:
                 done += self.work_lane(item_id)
         return done
 
-    def _repeat(self, session: Session, item_id: int) -> Worked | None:
+    def _repeat(self, session: Session, item: AlertNotification) -> Worked | None:
         """The notification as a repeat of its open case, or None if working it may change
         something (or it cannot be parsed: then it is worked the long way, and set aside)."""
         alerts = self.policy.alerts
-        item = session.get(AlertNotification, item_id)
-        source = alerts.sources.get(item.source) if alerts and item else None
-        if item is None or source is None:
+        source = alerts.sources.get(item.source) if alerts else None
+        if source is None:
             return None
         try:
             notification = payloads.parse_data(source.kind, item.body)
         except payloads.PayloadError:
             return None
-        case_id = grouping.repeat_of(session, source, notification)
-        if case_id is None:
+        repeat = grouping.repeat_of(session, source, notification)
+        if repeat is None:
             return None
-        number = session.execute(select(Case.number).where(Case.id == case_id)).scalar()
-        return Worked(item_id, number, False, False, case_id=case_id)
+        case_id, number = repeat
+        return Worked(item.id, number, False, False, case_id=case_id)
 
     def work_pending(self, *, max_items: int = 100_000) -> list[Worked]:
         """Work every waiting notification (the sandbox and tests)."""
@@ -158,10 +175,11 @@ class AlertsArea(Area):
 
     def work_lane(self, item_id: int) -> list[Worked]:
         """Work the claimed notification and the ones already waiting behind it in its lane,
-        in order, in one transaction (a storm's repeats of a new group are worked with it). A
-        race with another worker (the same new group, or its case changed) is retried, and
-        the loser finds the winner's case; a failure is retried with the claimed one alone,
-        then set aside."""
+        in order, in one transaction (a storm's changes to a group are worked together; one
+        that opens a case ends the batch, so the transaction holding the case-number lock
+        stays short). A race with another worker (the same new group, or its case changed) is
+        retried, and the loser finds the winner's case; a failure is retried with the claimed
+        one alone, then set aside."""
         with self.core.db.reading() as session:
             followers = list(session.execute(_FOLLOWERS, {"id": item_id}).scalars())
         batch = [item_id, *followers]
@@ -182,8 +200,9 @@ class AlertsArea(Area):
         return [Worked(item_id, None, False)]
 
     def _apply(self, batch: list[int]) -> list[Worked]:
-        """Each notification of `batch` in order, in one transaction; the first is the claimed
-        one (answered even when another worker did it), the rest only if still waiting."""
+        """Each notification of `batch` in order, in one transaction, up to the first that opens
+        a case; the first is the claimed one (answered even when another worker did it), the
+        rest only if still waiting."""
         alerts = self.policy.alerts
         done: list[Worked] = []
         opened = False
@@ -218,7 +237,12 @@ class AlertsArea(Area):
                 item.case_id = outcome.case.id if outcome.case is not None else None
                 number = outcome.case.number if outcome.case is not None else None
                 done.append(Worked(item_id, number, outcome.opened, outcome.changed))
-                opened = opened or outcome.opened
+                if outcome.opened:
+                    # Commit now: a new case holds the case-number counter's row lock (and on
+                    # SQLite the writer) until commit, and every other intake waits for it. The
+                    # followers stay waiting and are worked next, mostly as plain repeats.
+                    opened = True
+                    break
         if opened:
             self.core.wake()  # the new case's rows were enqueued directly
         return done
