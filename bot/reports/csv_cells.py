@@ -101,6 +101,11 @@ class Cells:
         if not converts:
             yield from rows
             return
+        if len(converts) == 1:  # a timeline row's one time: a new tuple is 3x quicker
+            ((index, convert),) = converts
+            for row in rows:
+                yield (*row[:index], convert(row[index]), *row[index + 1 :])
+            return
         for row in rows:
             cells = list(row)
             for index, convert in converts:
