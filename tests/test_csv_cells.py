@@ -29,9 +29,14 @@ TEXTS = ["=HYPERLINK(1)", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "", " =x", "x=",
 
 def test_qual_2_csv_cells_neutralise_formula_text_in_sql(db: Database) -> None:
     with db.reading() as session:  # typed parameters: PostgreSQL must know what $1 is
-        cells = [session.execute(select(neutralised(cast(literal(t), Text())))).scalar() for t in TEXTS]
+        cells = [
+            session.execute(select(neutralised(cast(literal(t), Text())))).scalar() for t in TEXTS
+        ]
         empty = session.execute(select(neutralised(cast(literal(None), Text())))).scalar()
-        flags = [session.execute(select(yes_no(cast(literal(f), Boolean())))).scalar() for f in (True, False, None)]
+        flags = [
+            session.execute(select(yes_no(cast(literal(f), Boolean())))).scalar()
+            for f in (True, False, None)
+        ]
     assert cells == ["'=HYPERLINK(1)", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "", " =x", "x=",
                      "'=x", "é=", "東京", "'-", "a\r\nb"]  # fmt: skip
     assert empty == ""
