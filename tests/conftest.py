@@ -54,6 +54,16 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
+def module_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`database_url` for a module-scoped fixture: a history built once and only read."""
+    if not POSTGRES_ADMIN_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('module') / 'casedesk.db'}"
+        return
+    with fresh_postgres_database(POSTGRES_ADMIN_URL) as url:
+        yield url
+
+
+@contextmanager
 def fresh_postgres_database(admin_url: str) -> Iterator[str]:
     name = f"casedesk_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

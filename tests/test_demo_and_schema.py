@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -19,6 +20,9 @@ from store.models import Base
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# The demo and the sandbox run on their own in-memory SQLite whatever CASEDESK_TEST_POSTGRES says,
+# so the PostgreSQL pass would only play them again.
+@pytest.mark.sqlite_pass_only
 def test_the_demo_plays_intake_to_routing() -> None:
     text = transcript()
     for expected in (
@@ -80,6 +84,7 @@ def test_the_demo_plays_intake_to_routing() -> None:
     assert [line for line in shown if unreadable.search(line)] == [], "ids, markup or ISO times"
 
 
+@pytest.mark.sqlite_pass_only
 def test_the_sandbox_reads_a_script_from_standard_input() -> None:
     steps = "/case new Printer jams service=printers\nread #euc-queue\nquit\n"
     result = subprocess.run(

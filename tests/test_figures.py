@@ -12,7 +12,7 @@ import pytest
 from bot.figures import DeskFigures, Durations, Share
 from bot.sandbox.driver import Driver
 from bot.sandbox.world import World, build_world
-from tests.conftest import as_user, world_settings
+from tests.conftest import as_user, module_database, world_settings
 from tests.figures_history import START, StillClock, day, history
 from tests.helpers import events, last_ephemeral
 
@@ -27,10 +27,16 @@ def world(database_url: str) -> Iterator[World]:
     built.close()
 
 
-@pytest.fixture
-def lived(world: World, dana: Driver) -> World:
-    history(world, dana)
-    return world
+@pytest.fixture(scope="module")
+def lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The scripted history, lived once for the module: the tests only read figures from it
+    (their commands add ephemeral answers, never a case or an event), and its clock stands
+    still, so each test sees what a fresh history would show."""
+    with module_database(tmp_path_factory) as url:
+        built = build_world(world_settings(url), clock=StillClock(START))
+        history(built, Driver(world=built, user=DANA))
+        yield built
+        built.close()
 
 
 def figures(world: World, text: str = PERIOD, actor: str = MANAGER) -> DeskFigures:

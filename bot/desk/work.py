@@ -3,7 +3,7 @@ handoff, consult, the command-center test, escalation, transfer and return to ow
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,6 @@ from bot import (
     take,
     unsupported_report,
     validation,
-    validation_report,
     waiting,
 )
 from bot.desk.core import Area
@@ -88,15 +87,6 @@ class WorkArea(Area):
             number,
             lambda s, c: validation.confirm(s, self.policy, c, actor=actor, now=self.clock.now()),
         )
-
-    def validation_figures(
-        self, *, start: datetime, end: datetime, actor: str
-    ) -> validation_report.ValidationFigures:
-        """INTAKE-5's reported figure for cases first contacted in [start, end): flagged,
-        confirmed, corrected, still waiting, closed unvalidated, median time to validate."""
-        self.core.require_staff(actor, to="read the validation figures")
-        with self.db.reading() as session:
-            return validation_report.figures(session, start=start, end=end, now=self.clock.now())
 
     def approve_override(
         self, number: int, *, actor: str, reason: str, lasting: bool

@@ -19,6 +19,8 @@ from bot.figures.model import (
     Share,
     TimeTo,
     UnknownAnswers,
+    ValidationFigures,
+    ValidationTally,
     Volume,
 )
 from bot.figures.period import DEFAULT, Period, PeriodError, parse_period
@@ -40,6 +42,8 @@ __all__ = [
     "Share",
     "TimeTo",
     "UnknownAnswers",
+    "ValidationFigures",
+    "ValidationTally",
     "Volume",
     "desk_figures",
     "parse_period",

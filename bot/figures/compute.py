@@ -21,6 +21,7 @@ from bot.figures.closes import close_figures
 from bot.figures.model import DeskFigures, Filters, KbUsefulness
 from bot.figures.period import Period
 from bot.figures.scope import Scope
+from bot.figures.validation import validation
 from bot.figures.where import case_conditions
 from config.policy import Policy
 from kb.usage import totals
@@ -87,6 +88,7 @@ def desk_figures(
         surveys=surveys.figures(session, since=start, until=end, where=where),
         open_by_age=intake.open_by_age(session, where, now=now),
         volume=volume,
+        validation=validation(session, opened),
     )
 
 

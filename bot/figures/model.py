@@ -131,6 +131,40 @@ class Volume:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ValidationTally:
+    """INTAKE-5 for one contact channel: cases flagged "needs validation" and what became of
+    the flag."""
+
+    channel: str  # "" for all channels together
+    flagged: int
+    confirmed: int
+    corrected: int
+    waiting: int  # still flagged, still open
+    closed_unvalidated: int  # closed (withdrawn, a duplicate...) while still flagged
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValidationFigures:
+    """The automated contacts of the period by channel, and the wall time from first contact
+    to a person's confirm or correction."""
+
+    by_channel: tuple[ValidationTally, ...]
+    to_validate: Durations
+
+    @property
+    def total(self) -> ValidationTally:
+        rows = self.by_channel
+        return ValidationTally(
+            channel="",
+            flagged=sum(t.flagged for t in rows),
+            confirmed=sum(t.confirmed for t in rows),
+            corrected=sum(t.corrected for t in rows),
+            waiting=sum(t.waiting for t in rows),
+            closed_unvalidated=sum(t.closed_unvalidated for t in rows),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeskFigures:
     """Everything `/case figures` shows, for one period, scope and filter."""
 
@@ -152,3 +186,4 @@ class DeskFigures:
     surveys: SurveyFigures
     open_by_age: tuple[OpenByAge, ...]
     volume: tuple[Volume, ...]
+    validation: ValidationFigures

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
-from bot.figures import ClockTally, DeskFigures, Durations, Share, TimeTo
+from bot.figures import ClockTally, DeskFigures, Durations, Share, TimeTo, ValidationTally
 from bot.render.common import SECTION_MAX, as_dicts, context, duration, section, when
 from bot.sla import METRIC_LABELS
 from bot.surveys import QuestionScore
@@ -111,6 +111,7 @@ def _topics(policy: Policy, figures: DeskFigures) -> list[tuple[str, list[str]]]
         ),
         ("Reassignments", _reassignments(policy, figures)),
         ('"I don\'t know" answers at intake (INTAKE-6)', _unknowns(figures)),
+        ("Needs validation: forms and alerts (INTAKE-5)", _validation(figures)),
         ("Unsupported services (CLASSIFY-2)", _unsupported(figures)),
         ("Knowledge base (KB-3, KB-4)", _kb(figures)),
         ("Surveys (QUAL-1)", _surveys(figures)),
@@ -158,6 +159,27 @@ def _median(time: TimeTo) -> str:
     if not time.business.count:
         return "none yet"
     return f"{_d(time.business.median)} business ({_cases(time.business.count)})"
+
+
+def _validation(figures: DeskFigures) -> list[str]:
+    v = figures.validation
+    if not v.by_channel:
+        return ["No self-service form or monitoring alert came in."]
+    lines = [_tally(label(CONTACT_CHANNELS, t.channel), t) for t in v.by_channel]
+    total = v.total
+    validated = Share(part=total.confirmed + total.corrected, whole=total.flagged)
+    lines.append(f"Validated by a person: {rate(validated, of='flagged')}")
+    if v.to_validate.count:
+        lines.append(f"Time to validate (wall time): {_stats(v.to_validate)}")
+    return lines
+
+
+def _tally(name: str, t: ValidationTally) -> str:
+    return (
+        f"• {escape(name)}: {t.flagged} flagged · {t.confirmed} confirmed · "
+        f"{t.corrected} corrected · {t.waiting} still waiting · "
+        f"{t.closed_unvalidated} closed unvalidated"
+    )
 
 
 def _reassignments(policy: Policy, figures: DeskFigures) -> list[str]:
