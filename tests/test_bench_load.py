@@ -10,9 +10,14 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 from bot.bench.load import run_benchmark
 from bot.bench.load_traffic import Traffic
 from bot.sandbox.world import demo_standin
+
+# The benchmark's servers use their own SQLite files, whichever database the pass is on.
+pytestmark = pytest.mark.sqlite_pass_only
 
 
 def test_the_load_benchmark_runs_small_and_every_request_is_answered() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from bot.clock import Clock
@@ -17,7 +18,8 @@ from tests.conftest import world_settings
 from tests.helpers import case_count, last_ephemeral, outbox
 from tests.pg_server import NEEDED, Server
 
-pytestmark = NEEDED
+# Its own PostgreSQL server, whichever database the pass is on: the PostgreSQL pass would repeat it.
+pytestmark = [NEEDED, pytest.mark.sqlite_pass_only]
 
 
 def test_a_postgresql_restart_mid_run_loses_nothing_and_says_try_again(

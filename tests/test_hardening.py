@@ -86,6 +86,7 @@ def test_a_double_clicked_button_acts_once(world: World, dana: Driver) -> None:
     assert len(outbox(world)) == sent, "the second click sends nothing to anyone"
 
 
+@pytest.mark.sqlite_pass_only  # the HTTP desk runs on its own SQLite file in either pass
 def test_case_new_retried_with_the_same_trigger_records_one_case(slack: SlackDesk) -> None:
     trigger = slack.standin.issue_trigger_id(user_id=DANA)
     first = slack.command(DANA, "new Printer jams on floor 2 service=printers", trigger_id=trigger)

@@ -18,6 +18,9 @@ from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
 from bot.bench.load_traffic import SlackRequests
 from bot.sandbox.standin import SlackStandIn
 
+# `python -m bot http` on its own SQLite file, whichever database the pass is on.
+pytestmark = pytest.mark.sqlite_pass_only
+
 TOKEN = "xoxb-http-mode"
 
 

@@ -36,6 +36,9 @@ from tests.slack_http import (
     submitted_values,
 )
 
+# Every test here serves the desk over HTTP on its own SQLite file (tests/slack_http.py).
+pytestmark = pytest.mark.sqlite_pass_only
+
 DANA = "U0DESK01"  # service desk
 ALEX = "U0USER01"  # requester
 PRIYA = "U0CC01"  # command-center on-call

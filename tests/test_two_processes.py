@@ -27,7 +27,8 @@ from store.db import Database
 from store.models import Case, CaseEvent, OutboxItem, Timer
 from tests.pg_server import NEEDED, Server
 
-pytestmark = NEEDED
+# Its own PostgreSQL server, whichever database the pass is on: the PostgreSQL pass would repeat it.
+pytestmark = [NEEDED, pytest.mark.sqlite_pass_only]
 CASES = int(os.environ.get("CASEDESK_PROCESS_CASES", "60"))
 # Network Operations' calendar is round the clock, so a 1-minute promise (WORK-1 counts it in
 # the case's business hours) falls due a minute later whatever the day and hour of the run.
