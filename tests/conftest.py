@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,14 +43,40 @@ TEST_ACK_DEADLINE = 60.0
 POSTGRES_ADMIN_URL = os.environ.get("CASEDESK_TEST_POSTGRES", "").strip()
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh PostgreSQL database when CASEDESK_TEST_POSTGRES names a
-    server's admin URL (test.sh runs the suite both ways)."""
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database per test process, made by running every migration on the pass's backend;
+    each test gets a copy (milliseconds, where the migrations take 0.3 to 0.6 s). The SQLite
+    file's path, or the PostgreSQL database's name."""
     if not POSTGRES_ADMIN_URL:
-        yield f"sqlite:///{tmp_path / 'casedesk.db'}"
+        path = tmp_path_factory.mktemp("template") / "casedesk.db"
+        _migrate_once(f"sqlite:///{path}")
+        yield str(path)
         return
     with fresh_postgres_database(POSTGRES_ADMIN_URL) as url:
+        _migrate_once(url)  # disposed: a template database must have no one connected
+        yield str(make_url(url).database)
+
+
+def _migrate_once(url: str) -> None:
+    database = Database(url)
+    try:
+        migrate(database)
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, migrated_template: str) -> Iterator[str]:
+    """A fresh SQLite file, or a fresh PostgreSQL database when CASEDESK_TEST_POSTGRES names a
+    server's admin URL (test.sh runs the suite both ways); either a copy of the migrated
+    template, so opening it migrates nothing."""
+    if not POSTGRES_ADMIN_URL:
+        target = tmp_path / "casedesk.db"
+        shutil.copyfile(migrated_template, target)
+        yield f"sqlite:///{target}"
+        return
+    with fresh_postgres_database(POSTGRES_ADMIN_URL, template=migrated_template) as url:
         yield url
 
 
@@ -64,12 +91,13 @@ def module_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @contextmanager
-def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+def fresh_postgres_database(admin_url: str, *, template: str | None = None) -> Iterator[str]:
     name = f"casedesk_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copied = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copied}')
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
