@@ -7,7 +7,6 @@ A crash between commit and delivery delays a message; the lease makes it deliver
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from bot.render.home import home_tab
 from bot.render.kit_checks import serialise
 from bot.reports import delivery, weekly
 from bot.timeline import record_event
+from bot.worker_threads import WorkerThreads
 from config.policy import Policy
 from store.db import Database
 from store.models import Case, OutboxItem, OutboxStatus
@@ -119,45 +119,19 @@ class Dispatcher:
         self.policy = policy
         self.clock = clock
         self.external = external
-        self._wake = threading.Condition()
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads = WorkerThreads(self.deliver_next, name="outbox")
 
     # -- running ------------------------------------------------------------------------------
     def wake(self) -> None:
-        with self._wake:
-            self._wake.notify_all()
+        self._threads.wake()
 
     def start(self, *, interval: float = 1.0, workers: int = WORKERS) -> None:
         """Deliver with `workers` threads until stop(); wake() skips their wait. Slack calls of
         different cases overlap; one case's messages still go in order (its lane)."""
-        if self._threads:
-            return
-        self._stop.clear()
-        for number in range(workers):
-            thread = threading.Thread(
-                target=self._loop, args=(interval,), name=f"outbox-{number}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._threads.start(interval=interval, workers=workers)
 
     def stop(self) -> None:
-        self._stop.set()
-        self.wake()
-        for thread in self._threads:
-            thread.join(timeout=10)
-        self._threads = []
-
-    def _loop(self, interval: float) -> None:
-        while not self._stop.is_set():
-            try:
-                delivered = self.deliver_next()
-            except Exception:  # the loop must outlive a bad moment of the database
-                log.exception("outbox delivery failed")
-                delivered = False
-            if not delivered:
-                with self._wake:
-                    self._wake.wait(interval)
+        self._threads.stop()
 
     def drain(self, *, max_items: int = 10_000, wait_up_to: float = 0.0) -> int:
         """Deliver everything due now, and retries due within `wait_up_to` seconds (sandbox and

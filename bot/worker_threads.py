@@ -1,0 +1,55 @@
+"""Background threads that repeat one step of work: woken at once when work arrives, otherwise
+looking again every `interval` seconds. The outbox's dispatcher and the alert worker both run
+on it; their claims in the database keep threads and processes apart."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+
+class WorkerThreads:
+    """`step()` returns whether it found work; when it did not, the thread waits for wake()."""
+
+    def __init__(self, step: Callable[[], object], *, name: str) -> None:
+        self._step = step
+        self._name = name
+        self._wake = threading.Condition()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def wake(self) -> None:
+        with self._wake:
+            self._wake.notify_all()
+
+    def start(self, *, interval: float, workers: int) -> None:
+        if self._threads:
+            return
+        self._stop.clear()
+        for number in range(workers):
+            thread = threading.Thread(
+                target=self._loop, args=(interval,), name=f"{self._name}-{number}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self._threads = []
+
+    def _loop(self, interval: float) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = bool(self._step())
+            except Exception:  # the loop must outlive a bad moment of the database
+                log.exception("%s failed", self._name)
+                worked = False
+            if not worked:
+                with self._wake:
+                    self._wake.wait(interval)
