@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from datetime import timedelta
+from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -224,8 +225,11 @@ def test_bcast_2_a_resolved_incident_leaves_the_page_after_resolved_for(
         assert status_json(base)["incidents"] == []
 
 
-def test_bcast_2_etag_and_last_modified_answer_304(world: World, dana: Driver) -> None:
+def test_bcast_2_etag_and_last_modified_answer_304(
+    world: World, dana: Driver, clock: Clock
+) -> None:
     priya = major_outage(world, dana)
+    clock.advance(timedelta(seconds=3))  # a Last-Modified is sent once its second has settled
     with served(world) as base:
         first = get(f"{base}/status")
         etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -249,6 +253,45 @@ def test_bcast_2_etag_and_last_modified_answer_304(world: World, dana: Driver) -
         assert (post.status_code, post.headers["Allow"]) == (405, "GET, HEAD")
     assert first.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "script-src 'sha256-" in first.headers["Content-Security-Policy"]
+
+
+def test_bcast_2_no_last_modified_is_sent_while_its_second_could_still_change(
+    world: World, dana: Driver, clock: Clock
+) -> None:
+    """A browser that reloads with If-Modified-Since alone (Chromium does) got 304 and the old
+    page when an update came in the same second as the notice: HTTP dates are whole seconds.
+    No Last-Modified goes out until its second is two seconds behind, so none can be shared."""
+    priya = major_outage(world, dana)
+    with served(world) as base:
+        fresh = get(f"{base}/status")
+        assert ("ETag" in fresh.headers, "Last-Modified" in fresh.headers) == (True, False)
+        priya.command("/case update CASE-1001 Failover to the standby mail store is under way")
+        clock.advance(timedelta(seconds=3))
+        settled = get(f"{base}/status")
+        (update,) = events(world, 1001, "status_update")
+        modified = settled.headers["Last-Modified"]
+        assert modified == format_datetime(update.at.replace(microsecond=0), usegmt=True)
+        again = get(f"{base}/status", **{"If-Modified-Since": modified})
+        assert again.status_code == 304
+
+
+def test_bcast_2_a_change_that_is_not_an_announcement_moves_last_modified(
+    world: World, dana: Driver, clock: Clock
+) -> None:
+    """Resolving changes the page (Investigating becomes "Fix applied, monitoring") without an
+    announcement; a reader revalidating by date alone must get the new page, not a 304."""
+    priya = major_outage(world, dana)
+    clock.advance(timedelta(seconds=3))
+    with served(world) as base:
+        before = get(f"{base}/status")
+        modified = before.headers["Last-Modified"]
+        assert "Fix applied, monitoring" not in before.text
+        priya.command("/case resolve CASE-1001 Failed over to the standby mail store")
+        clock.advance(timedelta(seconds=3))
+        after = get(f"{base}/status", **{"If-Modified-Since": modified})
+    assert after.status_code == 200
+    assert "Fix applied, monitoring" in after.text
+    assert after.headers["Last-Modified"] != modified
 
 
 def test_bcast_2_a_burst_of_readers_renders_once_and_two_processes_agree(

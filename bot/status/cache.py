@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 RECHECK_SECONDS = 1.0
+Key = TypeVar("Key", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,14 @@ class Snapshot:
             return found
 
 
-class RenderCache:
+class RenderCache(Generic[Key]):
     """The current snapshot: rebuilt by `build(key)` when `fingerprint()` changes."""
 
     def __init__(
         self,
         *,
-        fingerprint: Callable[[], Hashable],
-        build: Callable[[Hashable], Snapshot],
+        fingerprint: Callable[[], Key],
+        build: Callable[[Key], Snapshot],
         recheck: float = RECHECK_SECONDS,
         seconds: Callable[[], float] = time.monotonic,
     ) -> None:

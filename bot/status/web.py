@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -30,6 +30,10 @@ from store.models import CaseEvent, Change
 
 ICON = "/status/favicon.svg"
 LONGEST_SNAPSHOT = timedelta(hours=1)  # a snapshot is rebuilt at least hourly, come what may
+# An HTTP date counts whole seconds, and a transaction is stamped when it starts, not when it
+# commits: a Last-Modified is sent only once its second is this far behind, so a reader who
+# revalidates with If-Modified-Since never holds a date that a later change could share.
+SETTLED = timedelta(seconds=2)
 PATHS = frozenset({"/status", "/status.json", "/status.atom", ICON})
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -40,6 +44,8 @@ class Fingerprint(NamedTuple):
     newest_event: int | None
     newest_change: int | None
     newest_removal: datetime | None
+    newest_event_at: datetime | None
+    newest_change_at: datetime | None
 
 
 class StatusSite:
@@ -86,7 +92,7 @@ class StatusSite:
         packed = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
         body, etag = (found.gzipped, found.gzip_etag) if packed else (found.body, found.etag)
         headers = self._headers(found, snapshot, etag=etag, html=path == "/status")
-        if _not_modified(environ, etag, snapshot.last_modified):
+        if _not_modified(environ, etag, snapshot.last_modified, now=self.clock.now()):
             start_response("304 Not Modified", headers)
             return [b""]
         if packed:
@@ -107,10 +113,10 @@ class StatusSite:
     def _headers(
         self, found: Representation, snapshot: Snapshot, *, etag: str, html: bool
     ) -> list[tuple[str, str]]:
-        headers = [
-            ("Content-Type", found.content_type),
-            ("ETag", etag),
-            ("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)),
+        headers = [("Content-Type", found.content_type), ("ETag", etag)]
+        if _settled(snapshot.last_modified, now=self.clock.now()):
+            headers.append(("Last-Modified", format_datetime(snapshot.last_modified, usegmt=True)))
+        headers += [
             # Readers revalidate every time (a 304 is cheap): a status page is never stale.
             ("Cache-Control", "private, no-cache" if self.token else "public, no-cache"),
             ("X-Content-Type-Options", "nosniff"),
@@ -129,19 +135,23 @@ class StatusSite:
         return status_page(document, zone=self.zone, token=self.token).encode()
 
     def _fingerprint(self) -> Fingerprint:
-        """What the page reads from the database: the newest timeline row and schedule change.
-        (What time alone changes is each snapshot's `expires_at`.)"""
+        """What the page reads from the database: the newest timeline row and schedule change,
+        with when each was made. (What time alone changes is each snapshot's `expires_at`.)"""
+        newest_event = select(func.max(CaseEvent.id)).scalar_subquery()
+        newest_change = select(func.max(Change.id)).scalar_subquery()
         with self.db.reading() as session:
             row = session.execute(
                 select(
-                    select(func.max(CaseEvent.id)).scalar_subquery(),
-                    select(func.max(Change.id)).scalar_subquery(),
+                    newest_event,
+                    newest_change,
                     select(func.max(Change.removed_at)).scalar_subquery(),
+                    select(CaseEvent.at).where(CaseEvent.id == newest_event).scalar_subquery(),
+                    select(Change.created_at).where(Change.id == newest_change).scalar_subquery(),
                 )
             ).one()
         return Fingerprint(*row)
 
-    def _build(self, key: Hashable) -> Snapshot:
+    def _build(self, key: Fingerprint) -> Snapshot:
         now = self.clock.now()
         with self.db.reading() as session:
             document = status_document(session, self.policy, now=now)
@@ -153,8 +163,13 @@ class StatusSite:
         document["generated_at"] = rfc3339(changed)
         ahead = [m for m in moments if m > now]
         expires = min([*ahead, now + LONGEST_SNAPSHOT])
+        # Last-Modified covers every change the page could show (a state, a title, a schedule
+        # edit), not only the announcements: the newest of the rows the fingerprint saw. Any
+        # change that alters the bytes moves it, so If-Modified-Since never hides one.
+        stamps = (key.newest_event_at, key.newest_change_at, key.newest_removal)
+        modified = max([changed, *(s for s in stamps if s is not None)])
         return Snapshot(
-            key=key, document=document, last_modified=changed, expires_at=expires.timestamp()
+            key=key, document=document, last_modified=modified, expires_at=expires.timestamp()
         )
 
 
@@ -198,14 +213,22 @@ def _json(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def _not_modified(environ: dict[str, Any], etag: str, last_modified: datetime) -> bool:
-    """RFC 9110: If-None-Match decides when present; else If-Modified-Since."""
+def _settled(last_modified: datetime, *, now: datetime) -> bool:
+    """Whether `last_modified` can be sent: its whole second is SETTLED behind `now`."""
+    return last_modified.replace(microsecond=0) + SETTLED <= now
+
+
+def _not_modified(
+    environ: dict[str, Any], etag: str, last_modified: datetime, *, now: datetime
+) -> bool:
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since, which can only
+    name a Last-Modified that was sent, so none while the newest change is not yet settled."""
     wanted = environ.get("HTTP_IF_NONE_MATCH")
     if wanted is not None:
         tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
         return "*" in tags or etag in tags
     since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    if not since:
+    if not since or not _settled(last_modified, now=now):
         return False
     try:
         moment = parsedate_to_datetime(since)
