@@ -56,7 +56,8 @@ class Validation(StrEnum):
 
 
 class Counter(Base):
-    """Named counters; `case_number` hands out CASE-<n> under a row lock."""
+    """Named counters; on SQLite `case_number` hands out CASE-<n> under the writer lock
+    (PostgreSQL uses the `case_numbers` sequence, store/numbers.py)."""
 
     __tablename__ = "counters"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
