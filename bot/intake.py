@@ -230,7 +230,7 @@ def record_case(
     session.flush()
     notices = validation.route_new(policy, case, actor=fields.reporter_id, at=now)
     sla.start(session, policy, case, now=now)
-    status_updates.schedule_reminder(session, policy, case, now=now)
+    status_updates.schedule_reminder(session, policy, case, now=now, fresh=True)
     notices.append(n.post(case.requester_id, "requester_ack"))
     return case, notices
 

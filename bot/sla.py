@@ -79,6 +79,7 @@ def refresh(session: Session, policy: Policy, case: Case, *, now: datetime) -> N
     targets = policy.sla_for(case.priority, case.service_key)
     stopped = case.state in STOPPED_STATES
     paused = case.waiting_on == "requester" and policy.pause_while_waiting
+    unsaved = [clock for clock in case.clocks if clock.id is None]  # no timers under them yet
     for clock in case.clocks:
         _fold(clock, policy, now)
         clock.calendar = calendar.key
@@ -97,7 +98,8 @@ def refresh(session: Session, policy: Policy, case: Case, *, now: datetime) -> N
             _cancel_timers(session, clock, now)
             continue
         clock.counting_since = now
-        _schedule_timers(session, policy, case, clock, calendar, now)
+        fresh = any(clock is new for new in unsaved)
+        _schedule_timers(session, policy, case, clock, calendar, now, fresh=fresh)
 
 
 def views(policy: Policy, case: Case, *, now: datetime) -> list[ClockView]:
@@ -208,6 +210,8 @@ def _schedule_timers(
     clock: SlaClock,
     calendar: Calendar,
     now: datetime,
+    *,
+    fresh: bool,
 ) -> None:
     left = clock.target_seconds - clock.elapsed_seconds
     warn_left = clock.target_seconds * policy.warn_fraction - clock.elapsed_seconds
@@ -225,6 +229,7 @@ def _schedule_timers(
             now=now,
             case=case,
             payload={"clock": clock.id},
+            fresh=fresh,
         )
     if clock.breached_at is None:
         schedule(
@@ -235,6 +240,7 @@ def _schedule_timers(
             now=now,
             case=case,
             payload={"clock": clock.id},
+            fresh=fresh,
         )
 
 

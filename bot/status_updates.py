@@ -25,13 +25,25 @@ def key(case: Case) -> str:
     return f"status:{case.id}"
 
 
-def schedule_reminder(session: Session, policy: Policy, case: Case, *, now: datetime) -> None:
-    """The next "status update due" reminder, when the case is major and open."""
+def schedule_reminder(
+    session: Session, policy: Policy, case: Case, *, now: datetime, fresh: bool = False
+) -> None:
+    """The next "status update due" reminder, when the case is major and open. `fresh`: the
+    case was recorded in this transaction, so it has no reminder to move or cancel yet."""
     cadence = policy.status_update_every.get(case.priority)
     if not case.is_major or cadence is None or case.state == "closed":
-        cancel(session, key(case), now=now)
+        if not fresh:
+            cancel(session, key(case), now=now)
         return
-    schedule(session, key=key(case), kind="status_update", due_at=now + cadence, now=now, case=case)
+    schedule(
+        session,
+        key=key(case),
+        kind="status_update",
+        due_at=now + cadence,
+        now=now,
+        case=case,
+        fresh=fresh,
+    )
 
 
 def post_update(

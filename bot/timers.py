@@ -54,9 +54,12 @@ def schedule(
     now: datetime,
     case: Case | None = None,
     payload: dict[str, Any] | None = None,
+    fresh: bool = False,
 ) -> Timer:
-    """Set the one active timer under `key` to fire at `due_at` (moving it if it exists)."""
-    timer = active(session, key)
+    """Set the one active timer under `key` to fire at `due_at` (moving it if it exists).
+    `fresh`: what the key names was created in this transaction, so no timer can be under it
+    yet and the lookup (a flush and a query) is skipped; a case's intake sets four."""
+    timer = None if fresh else active(session, key)
     if timer is None:
         timer = Timer(
             key=key,

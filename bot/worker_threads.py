@@ -18,11 +18,13 @@ class WorkerThreads:
         self._step = step
         self._name = name
         self._wake = threading.Condition()
+        self._wakes = 0  # wake() calls so far: one that comes during a step is not lost
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def wake(self) -> None:
         with self._wake:
+            self._wakes += 1
             self._wake.notify_all()
 
     def start(self, *, interval: float, workers: int) -> None:
@@ -45,6 +47,8 @@ class WorkerThreads:
 
     def _loop(self, interval: float) -> None:
         while not self._stop.is_set():
+            with self._wake:
+                seen = self._wakes
             try:
                 worked = bool(self._step())
             except Exception:  # the loop must outlive a bad moment of the database
@@ -52,4 +56,5 @@ class WorkerThreads:
                 worked = False
             if not worked:
                 with self._wake:
-                    self._wake.wait(interval)
+                    if self._wakes == seen:  # work that arrived during the step: look again
+                        self._wake.wait(interval)

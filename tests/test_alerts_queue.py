@@ -153,3 +153,45 @@ def test_intake_1_group_commit_stores_waiting_rows_together_in_order_and_fails_e
         "disk full",
         "disk full",
     )
+
+
+def _accept_body(desk: Desk, body: dict[str, Any]) -> int:
+    group = parse_data("alertmanager", body).group_hash
+    return desk.alerts.accept(source="prometheus", lane=f"prometheus:{group[:40]}", body=body)
+
+
+def _with_alert(fingerprint: str) -> dict[str, Any]:
+    """The sample group with one more alert firing in it."""
+    body = sample("alertmanager")
+    extra = {**body["alerts"][0], "fingerprint": fingerprint}
+    extra["labels"] = {**extra["labels"], "instance": fingerprint}
+    body["alerts"] = [*body["alerts"], extra]
+    return body
+
+
+def test_intake_4_a_storm_of_repeats_behind_one_head_is_settled_in_one_round(
+    db: Database, policy: Policy
+) -> None:
+    """A group's repeats waiting in its lane are settled together with the head, not one per
+    round; the run stops at the first notification that brings something new, which is
+    worked (with the repeats behind it) in the next round, in order."""
+    desk = Desk(db=db, policy=policy, clock=Clock())
+    first = _accept(desk)
+    assert [(w.notification, w.opened) for w in desk.alerts.work_next()] == [(first, True)]
+    repeats = [_accept(desk) for _ in range(4)]
+    joined = _accept_body(desk, _with_alert("a1b2c3d4e5f60002"))
+    after = [_accept_body(desk, _with_alert("a1b2c3d4e5f60002")) for _ in range(2)]
+    round_one = desk.alerts.work_next()
+    assert [(w.notification, w.case_number, w.opened, w.changed) for w in round_one] == [
+        (item, 1001, False, False) for item in repeats
+    ]
+    round_two = desk.alerts.work_next()
+    assert [(w.notification, w.case_number, w.changed) for w in round_two] == [
+        (joined, 1001, True),
+        *((item, 1001, False) for item in after),
+    ]
+    assert desk.alerts.work_next() == []
+    with db.reading() as session:
+        statuses = set(session.execute(select(AlertNotification.status)).scalars())
+    assert statuses == {NotificationStatus.DONE}
+    assert _count(db, Case) == 1

@@ -68,24 +68,37 @@ _LATEST_STATE = (
 _KNOWN = select(Alert.fingerprint, Alert.status).where(Alert.group_id == bindparam("group"))
 
 
-def repeat_of(
-    session: Session, source: Source, notification: Notification
-) -> tuple[int, int] | None:
-    """The open case (id, number) this notification only repeats (every alert already known in
-    the state it reports), or None when working it could change something. Two plain reads, so
-    a worker can settle the many repeats of a storm without holding the writer."""
-    latest = session.execute(
-        _LATEST_STATE, {"source": source.key, "group": notification.group_hash}
-    ).first()
+@dataclass(frozen=True)
+class GroupState:
+    """A group's open case and its alerts as stored: what a repeat is compared with."""
+
+    case_id: int
+    case_number: int
+    known: dict[str, str]
+    all_resolved: bool
+
+    def repeats(self, notification: Notification) -> bool:
+        """True when working `notification` would change nothing: every alert it reports is
+        known in the state it reports, and the group's resolved mark agrees."""
+        if any(self.known.get(a.fingerprint) != a.status for a in notification.alerts):
+            return False
+        firing = any(status == AlertState.FIRING for status in self.known.values())
+        return firing != self.all_resolved
+
+
+def open_group_state(session: Session, source: Source, group_hash: str) -> GroupState | None:
+    """The group's latest episode when its case is open (two plain reads, so a worker can
+    settle the many repeats of a storm without holding the writer); None otherwise."""
+    latest = session.execute(_LATEST_STATE, {"source": source.key, "group": group_hash}).first()
     if latest is None or latest.state not in OPEN_STATES:
         return None
     known = {row.fingerprint: row.status for row in session.execute(_KNOWN, {"group": latest.id})}
-    if any(known.get(a.fingerprint) != a.status for a in notification.alerts):
-        return None
-    firing = any(status == AlertState.FIRING for status in known.values())
-    if firing != (latest.all_resolved_at is None):
-        return None
-    return int(latest.case_id), int(latest.number)
+    return GroupState(
+        case_id=int(latest.case_id),
+        case_number=int(latest.number),
+        known=known,
+        all_resolved=latest.all_resolved_at is not None,
+    )
 
 
 def apply(

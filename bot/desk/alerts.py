@@ -38,6 +38,17 @@ LANE_BATCH = 50  # a claimed notification's lane followers worked in its transac
 # Built once: every accepted POST runs it, ahead of its answer.
 _ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
 _CLAIMED = aliased(AlertNotification)
+_LANE_FROM = (  # a claimed head and its lane's waiting followers, in order
+    select(AlertNotification)
+    .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
+    .where(
+        _CLAIMED.id == bindparam("id"),
+        AlertNotification.id >= _CLAIMED.id,
+        AlertNotification.status == NotificationStatus.PENDING,
+    )
+    .order_by(AlertNotification.id)
+    .limit(LANE_BATCH)
+)
 _FOLLOWERS = (
     select(AlertNotification.id)
     .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
@@ -114,9 +125,11 @@ class AlertsArea(Area):
     def work_next(self) -> list[Worked]:
         """Claim up to CLAIM of the notifications first in their lanes (a sample of BATCH, so
         threads and processes that read the same heads take different ones) and work them;
-        empty when none waits or others hold them all. Repeats (nothing new) are seen with
-        plain reads and settled together in one statement; anything else is worked with its
-        lane's followers in a transaction of its own."""
+        empty when none waits or others hold them all. Each claimed lane is read in order with
+        plain reads: the run of notifications that only repeat (nothing new) is settled, every
+        lane's in one statement, so a storm's repeats of one group cost one round, not one
+        each. A head that may change something is worked with its lane's followers in a
+        transaction of its own."""
         now = self.core.clock.now()
         with self.core.db.reading() as session:
             heads = alert_queue.due_heads(session, now=now, limit=BATCH)
@@ -126,38 +139,46 @@ class AlertsArea(Area):
         if not claimed:
             return []
         with self.core.db.reading() as session:
-            items = session.execute(
-                select(AlertNotification).where(AlertNotification.id.in_(claimed))
-            ).scalars()
-            repeats = {r.notification: r for r in (self._repeat(session, i) for i in items) if r}
+            runs = {head: self._repeats(session, head) for head in claimed}
+        repeats = [worked for run in runs.values() for worked in run]
         done: list[Worked] = []
         if repeats:
             with self.core.db.one_statement() as session:
                 alert_queue.settle_claimed(
-                    session, {i: r.case_id for i, r in repeats.items()}, now=self.core.clock.now()
+                    session, {r.notification: r.case_id for r in repeats}, now=self.core.clock.now()
                 )
-            done += [repeats[i] for i in sorted(repeats)]
-        for item_id in claimed:
-            if item_id not in repeats:
-                done += self.work_lane(item_id)
+            done += sorted(repeats, key=lambda worked: worked.notification)
+        for head in claimed:
+            if not runs[head]:
+                done += self.work_lane(head)
         return done
 
-    def _repeat(self, session: Session, item: AlertNotification) -> Worked | None:
-        """The notification as a repeat of its open case, or None if working it may change
-        something (or it cannot be parsed: then it is worked the long way, and set aside)."""
+    def _repeats(self, session: Session, head: int) -> list[Worked]:
+        """The claimed head and the followers behind it in its lane, in order, up to the first
+        that may change something (or cannot be parsed: that one is worked the long way, and
+        set aside); empty when the head itself may change something. Repeats change nothing,
+        so the group read once holds for the whole run."""
         alerts = self.policy.alerts
-        source = alerts.sources.get(item.source) if alerts else None
-        if source is None:
-            return None
-        try:
-            notification = payloads.parse_data(source.kind, item.body)
-        except payloads.PayloadError:
-            return None
-        repeat = grouping.repeat_of(session, source, notification)
-        if repeat is None:
-            return None
-        case_id, number = repeat
-        return Worked(item.id, number, False, False, case_id=case_id)
+        items = session.execute(_LANE_FROM, {"id": head}).scalars().all()
+        source = alerts.sources.get(items[0].source) if alerts and items else None
+        if source is None or items[0].id != head:
+            return []
+        state: grouping.GroupState | None = None
+        run: list[Worked] = []
+        for item in items:
+            try:
+                notification = payloads.parse_data(source.kind, item.body)
+            except payloads.PayloadError:
+                break
+            if state is None:
+                group = notification.group_hash
+                state = grouping.open_group_state(session, source, group)
+            if state is None or notification.group_hash != group:
+                break
+            if not state.repeats(notification):
+                break
+            run.append(Worked(item.id, state.case_number, False, False, case_id=state.case_id))
+        return run
 
     def work_pending(self, *, max_items: int = 100_000) -> list[Worked]:
         """Work every waiting notification (the sandbox and tests)."""
