@@ -41,13 +41,18 @@ def claim_some(
     the ids taken. Workers that read the same heads each get their own (none are worked twice)."""
     if not item_ids:
         return []
-    result = session.execute(
-        update(AlertNotification)
+    free = (  # SKIP LOCKED: heads another worker is claiming this moment are passed over
+        select(AlertNotification.id)
         .where(
             AlertNotification.id.in_(item_ids),
             AlertNotification.status == NotificationStatus.PENDING,
             or_(AlertNotification.lease_until.is_(None), AlertNotification.lease_until < now),
         )
+        .with_for_update(skip_locked=True)
+    )
+    result = session.execute(
+        update(AlertNotification)
+        .where(AlertNotification.id.in_(free))
         .values(lease_until=now + lease, attempts=AlertNotification.attempts + 1)
         .returning(AlertNotification.id)
         .execution_options(synchronize_session=False)

@@ -73,13 +73,21 @@ def due_heads(session: Session, *, now: datetime, limit: int) -> list[int]:
 
 def claim(session: Session, item_id: int, *, now: datetime, lease: timedelta) -> bool:
     """Take the item for `lease`; False when another dispatcher got it first."""
-    result = session.execute(
-        update(OutboxItem)
+    # SKIP LOCKED (PostgreSQL; SQLite's one writer needs none): an item another dispatcher is
+    # claiming right now is passed over at once, not waited for while that one renders it.
+    free = (
+        select(OutboxItem.id)
         .where(
             OutboxItem.id == item_id,
             OutboxItem.status == OutboxStatus.PENDING,
             or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
         )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    result = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == free)
         .values(lease_until=now + lease, attempts=OutboxItem.attempts + 1)
         .execution_options(synchronize_session=False)
     )
