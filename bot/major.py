@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import notices as n
-from bot import permissions, sla, status_updates, timers
+from bot import permissions, sla, status_updates, timers, validation
 from bot.errors import UserFacingError
 from bot.notices import CASE_CHANNEL, Notice, enqueue
 from bot.routing import route_major
@@ -93,8 +93,11 @@ def attach(
             n.post(CASE_CHANNEL, "child_linked", child=child.number, by=actor, reason=reason)
         )
     if not parent.is_major and meets_link_count(session, policy, parent):
-        parent.is_major = True
         count = len(children(session, parent))
+        if validation.must_hold(parent):  # INTAKE-5: an unconfirmed alert case waits
+            notices += validation.hold_for_links(policy, parent, linked=count, actor=actor, at=now)
+            return n.dedupe([*notices, *n.refresh_cards(policy, parent)])
+        parent.is_major = True
         notices += route_major(
             policy,
             parent,

@@ -39,14 +39,24 @@ def source_of(case: Case) -> str:
 
 
 def claim(policy: Policy, case: Case) -> str:
-    """What the automation says, in words: "Monitoring alert says P1", or "... says P3 on
-    network, major for this desk" when a service's floor makes the priority major."""
+    """What the automation says, in words: "Monitoring alert says P1", "... says P3 on
+    network, major for this desk" when a service's floor makes the priority major, or "... says
+    P3, with 3 cases linked to it" when an alert storm's links make it major (WORK-6)."""
     said = f"{source_of(case)} says {case.priority}"
+    linked = linked_when_held(case)
+    if linked is not None and not policy.is_major(case.priority, case.service_key):
+        return f"{said}, with {linked} cases linked to it"
     if case.priority in policy.major_priorities or not policy.is_major(
         case.priority, case.service_key
     ):
         return said
     return f"{said} on {case.service_key}, major for this desk"
+
+
+def linked_when_held(case: Case) -> int | None:
+    """How many cases were linked to it when their number held it for validation, if it was."""
+    held = [e for e in case.events if e.kind == HELD and "linked" in e.detail]
+    return int(held[-1].detail["linked"]) if held else None
 
 
 def flag_at_intake(policy: Policy, case: Case, *, actor: str, at: datetime) -> None:
@@ -66,19 +76,48 @@ def flag_at_intake(policy: Policy, case: Case, *, actor: str, at: datetime) -> N
 
 def route_new(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notice]:
     """Route a new case; a flagged one that would be major is held for the command center."""
-    if case.needs_validation and case.is_major and case.support_status not in NEEDS_OVERRIDE:
+    if must_hold(case) and case.is_major:
         return _hold(policy, case, actor=actor, at=at)
     return route(policy, case, actor=actor, at=at, reason="new case")
 
 
+def must_hold(case: Case) -> bool:
+    """Flagged and not waiting for a support override: it may not go major unconfirmed."""
+    return case.needs_validation and case.support_status not in NEEDS_OVERRIDE
+
+
 def held_for_major(policy: Policy, case: Case) -> bool:
-    """Flagged, not yet on the major path, and major by its priority and service."""
+    """Flagged, not yet on the major path, and major by its priority and service or by the
+    cases an alert storm linked to it."""
     return (
         case.needs_validation
         and not case.is_major
         and case.state != "closed"
-        and policy.is_major(case.priority, case.service_key)
+        and (policy.is_major(case.priority, case.service_key) or linked_when_held(case) is not None)
     )
+
+
+def hold_for_links(
+    policy: Policy, case: Case, *, linked: int, actor: str | None, at: datetime
+) -> list[Notice]:
+    """WORK-6's link count would make a flagged case major (an alert storm): the major path
+    waits, as for a flagged P1, and the command center's on-call is paged to decide. The case
+    stays where it was routed; paged once, however many more cases link to it."""
+    if held_for_major(policy, case):
+        return []
+    group = policy.groups[policy.command_center_group]
+    record_event(
+        case,
+        at=at,
+        actor=actor,
+        kind=HELD,
+        new=case.priority,
+        reason=f"{linked} cases are linked to it, which makes it major, but it came from the "
+        f"{source_of(case).lower()}: the case channel and the broadcast wait until "
+        f"<@{group.on_call}> or a colleague confirms or corrects it",
+        detail={"paged": group.on_call, "linked": linked},
+    )
+    return [n.post(group.on_call, PAGE_TEMPLATE, key=page_key(case, group.on_call))]
 
 
 def _hold(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notice]:

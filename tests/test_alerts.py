@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from bot.sandbox.world import World
 from store.models import Alert, AlertGroup, AlertNotification, NotificationStatus
 from tests.alert_http import Monitoring, sample, work
+from tests.conftest import as_user
 from tests.helpers import case_count, cases, dm_texts, events, outbox
 
-NORA = "U0MON01"
+NORA, PRIYA = "U0MON01", "U0CC01"
 
 
 def _rows(world: World, model: Any) -> int:
@@ -166,14 +167,32 @@ def test_intake_4_a_group_that_fires_after_its_case_closed_opens_a_linked_recurr
     )
 
 
-def test_work_6_an_alert_storm_on_one_service_becomes_one_major_incident(
+def test_work_6_an_alert_storm_on_one_service_becomes_one_major_incident_once_confirmed(
     world: World, monitoring: Monitoring
 ) -> None:
-    for name in ("QueueBacklog", "SmtpLatency", "ImapDown", "TlsExpiry"):
+    """WORK-6's link count makes the first alert case major, but it came from monitoring and
+    nobody confirmed it (INTAKE-5): the major path waits, the command center's on-call is paged
+    once (however many more cases link), and Confirm starts it."""
+    for name in ("QueueBacklog", "SmtpLatency", "ImapDown", "TlsExpiry", "DnsErrors"):
         monitoring.post("alertmanager", _alerts(name, f"{name}-1"))
     work(world)
     first, *rest = cases(world)
-    assert [c.parent_id for c in rest] == [first.id] * 3
-    assert first.is_major and first.group_key == world.runtime.policy.command_center_group
+    assert [c.parent_id for c in rest] == [first.id] * 4
     assert [e.reason for e in events(world, 1002, "linked_to_parent")] == ["alert storm on email"]
-    assert [e.actor_id for e in events(world, 1001, "child_linked")] == [None, None, None]
+    assert [e.actor_id for e in events(world, 1001, "child_linked")] == [None] * 4
+    assert (first.is_major, first.channel_id) == (False, None)
+    assert events(world, 1001, "major") == []
+    (held,) = events(world, 1001, "held_for_validation")
+    assert held.detail == {"paged": PRIYA, "linked": 3}
+    assert world.standin.messages("C0MAJOR") == []
+    (page,) = dm_texts(world, PRIYA)
+    assert page.startswith(
+        "Needs validation: Monitoring alert says P3, with 3 cases linked to it for CASE-1001\n"
+        ":rotating_light: *Needs validation: Monitoring alert says P3, with 3 cases linked to "
+        "it.* Confirm or correct it before the case channel opens and the broadcast goes out."
+    )
+    as_user(world, "priya").press("Confirm")
+    (first, *_) = cases(world)
+    assert first.is_major and first.group_key == world.runtime.policy.command_center_group
+    assert first.channel_id is not None
+    assert [e.new_value for e in events(world, 1001, "validated")] == ["confirmed"]

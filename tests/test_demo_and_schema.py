@@ -73,6 +73,7 @@ def test_the_demo_plays_intake_to_routing() -> None:
         "  Subject: CASE-1001 Resolved: Email is down for everyone",  # CLOSE-5
         "(monitoring got 202 (notification 1); opened CASE-1015)",  # INTAKE-1 from an alert
         "a repeat for CASE-1015: nothing new, nobody told",  # INTAKE-4 repeat
+        "*Needs validation: Monitoring alert says P3, with 3 cases linked to it.*",  # INTAKE-5
         "Major incident CASE-1015",  # WORK-6: an alert storm becomes one major incident
         "A new alert joined the alert group of *CASE-1015*",  # INTAKE-4 a new alert
         "All 2 alerts of its group have resolved in monitoring.",  # CLOSE-1 asks

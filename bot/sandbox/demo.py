@@ -453,11 +453,18 @@ alert firing MailQueueBacklog instance=mx1 job=postfix severity=critical -- 4,20
 ## written and nobody is told.
 alert firing MailQueueBacklog instance=mx1 job=postfix severity=critical -- 4,200 messages queued
 ## A storm: three more groups about e-mail within minutes. Each becomes a child of the first, and
-## with three children it is a major incident by WORK-6's criteria: the command center is paged.
+## with three children it would be a major incident by WORK-6's criteria. But it came from
+## monitoring and nobody has confirmed it (INTAKE-5): no case channel and no broadcast yet, and
+## Priya, the command center's on-call, is paged to confirm or correct it.
 alert firing SmtpLatency instance=mx2 job=postfix severity=warning -- delivery takes 40 s
 alert firing ImapDown instance=imap1 job=imap severity=critical -- IMAP refuses logins
 alert firing TlsHandshakeErrors instance=mx1 job=postfix severity=warning -- 12% of handshakes fail
+dm priya 1
+## She confirms it: the major path starts at once, and the broadcast goes out.
+as priya
+press Confirm
 read #major-incidents 1
+as dana
 ## A second mail server joins the first group: it goes on the case's timeline and to its
 ## coordinator.
 alert firing MailQueueBacklog instance=mx2 job=postfix severity=critical -- 1,900 messages queued
