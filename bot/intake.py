@@ -199,6 +199,7 @@ def record_case(
         source_permalink=fields.source_permalink,
         created_at=now,
         updated_at=now,
+        clocks=[],  # a new case has none: SLA-1's clocks are added without loading any
     )
     session.add(case)
     coordinator = initial_coordinator(policy, fields)
