@@ -102,6 +102,14 @@ class External(Protocol):
     def failed(self, session: Session, item: OutboxItem, error: str, *, now: datetime) -> None: ...
 
 
+@dataclass(frozen=True)
+class Unsent:
+    """Why a claimed item makes no call: a later one supersedes it, or it cannot be sent."""
+
+    superseded: bool = False
+    error: str = ""
+
+
 class Dispatcher:
     """Claims due outbox items and makes the Slack calls they stand for."""
 
@@ -171,34 +179,65 @@ class Dispatcher:
         return True
 
     def _claim_next(self) -> tuple[int, dict[str, Any] | None] | None:
-        """In one transaction: take the first due lane head nobody holds, and read what its
-        Slack call needs. A superseded or unpreparable item is settled on the spot (no call)."""
+        """Take the first due lane head nobody holds (one conditional UPDATE), then read what
+        its Slack call needs. A superseded or unpreparable item is settled on the spot (no
+        call). Slack messages render from a read session after the claim: on SQLite a write
+        transaction holds the one writer, which accepts and intakes would queue behind."""
         now = self.clock.now()
-        with self.db.transaction() as session:
-            for item_id in due_heads(session, now=now, limit=HEADS):
+        with self.db.reading() as session:
+            heads = due_heads(session, now=now, limit=HEADS)
+        for item_id in heads:
+            with self.db.one_statement() as session:
                 if not claim(session, item_id, now=now, lease=LEASE):
                     continue
-                item = session.get_one(OutboxItem, item_id)
-                if (
-                    item.message_key
-                    and newer_pending_with_key(session, item)
-                    and (
-                        item.operation == home_refresh.OPERATION
-                        or message_location(session, item.message_key)
-                    )
-                ):
-                    item.status, item.delivered_at, item.lease_until = (
-                        OutboxStatus.SUPERSEDED,
-                        now,
-                        None,
-                    )
-                    return item_id, None
-                try:
-                    return item_id, self._prepare(session, item)
-                except Final as final:
-                    self._fail(session, item, str(final), now=now)
-                    return item_id, None
+            return item_id, self._prepare_claimed(item_id, now=now)
         return None
+
+    def _prepare_claimed(self, item_id: int, *, now: datetime) -> dict[str, Any] | None:
+        """The claimed item's call, or None when it was settled instead (superseded, or Final).
+        A subscriber's delivery prepares in a transaction: it may store the signing key."""
+        with self.db.reading() as session:
+            item = session.get_one(OutboxItem, item_id)
+            if self._is_external(item):
+                unsent = None
+            elif self._superseded(session, item):
+                unsent = Unsent(superseded=True)
+            else:
+                try:
+                    return self._prepare(session, item)
+                except Final as final:
+                    unsent = Unsent(error=str(final))
+        with self.db.transaction() as session:
+            item = session.get_one(OutboxItem, item_id)
+            if unsent is None:  # external: its preparation may write
+                if self._superseded(session, item):
+                    unsent = Unsent(superseded=True)
+                else:
+                    try:
+                        return self._prepare(session, item)
+                    except Final as final:
+                        unsent = Unsent(error=str(final))
+            if unsent.superseded:
+                item.status, item.delivered_at, item.lease_until = (
+                    OutboxStatus.SUPERSEDED,
+                    now,
+                    None,
+                )
+            else:
+                self._fail(session, item, unsent.error, now=now)
+        return None
+
+    def _superseded(self, session: Session, item: OutboxItem) -> bool:
+        """A later pending item renders the same keyed message again (a Home, or a message
+        already posted that it will edit), so this one may skip."""
+        return bool(
+            item.message_key
+            and newer_pending_with_key(session, item)
+            and (
+                item.operation == home_refresh.OPERATION
+                or message_location(session, item.message_key)
+            )
+        )
 
     # -- preparing and calling ----------------------------------------------------------------
     def _prepare(self, session: Session, item: OutboxItem) -> dict[str, Any]:

@@ -121,3 +121,33 @@ def test_outbox_two_dispatchers_never_deliver_the_same_item(world: World) -> Non
     assert post_calls(world, "C0EUCQ") == 15
     assert len(top_level(world, "C0EUCQ")) == 15
     assert len(cases(world)) == 15
+
+
+def test_a_message_renders_without_holding_the_writer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dispatcher claims an item in one short statement and renders it from a read
+    session: while a card renders, another thread's write (an accepted alert, an intake) goes
+    through instead of queueing behind it for SQLite's one writer."""
+    import bot.dispatcher as dispatching
+
+    record(world, "Printer jams service=printers urgency=medium")
+    db, wrote = world.runtime.db, threading.Event()
+    rendered, in_time = dispatching.render, []
+
+    def render_while_another_writes(template: str, ctx: object) -> object:
+        def write() -> None:
+            with db.transaction() as session:
+                session.execute(select(SlackMessage.key).limit(1))
+            wrote.set()
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        writer.join(timeout=3)
+        in_time.append(wrote.is_set())
+        return rendered(template, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dispatching, "render", render_while_another_writes)
+    world.runtime.dispatcher.drain()
+    assert in_time == [True, True], "a write waited for a render (the writer was held)"
+    assert [i.status for i in outbox(world)] == ["delivered", "delivered"]
