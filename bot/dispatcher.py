@@ -198,34 +198,32 @@ class Dispatcher:
         A subscriber's delivery prepares in a transaction: it may store the signing key."""
         with self.db.reading() as session:
             item = session.get_one(OutboxItem, item_id)
-            if self._is_external(item):
-                unsent = None
-            elif self._superseded(session, item):
-                unsent = Unsent(superseded=True)
-            else:
-                try:
-                    return self._prepare(session, item)
-                except Final as final:
-                    unsent = Unsent(error=str(final))
+            decided = None if self._is_external(item) else self._decide(session, item)
+        if isinstance(decided, dict):
+            return decided
         with self.db.transaction() as session:
             item = session.get_one(OutboxItem, item_id)
-            if unsent is None:  # external: its preparation may write
-                if self._superseded(session, item):
-                    unsent = Unsent(superseded=True)
-                else:
-                    try:
-                        return self._prepare(session, item)
-                    except Final as final:
-                        unsent = Unsent(error=str(final))
-            if unsent.superseded:
+            decided = decided or self._decide(session, item)
+            if isinstance(decided, dict):
+                return decided
+            if decided.superseded:
                 item.status, item.delivered_at, item.lease_until = (
                     OutboxStatus.SUPERSEDED,
                     now,
                     None,
                 )
             else:
-                self._fail(session, item, unsent.error, now=now)
+                self._fail(session, item, decided.error, now=now)
         return None
+
+    def _decide(self, session: Session, item: OutboxItem) -> dict[str, Any] | Unsent:
+        """The item's call, or why it makes none."""
+        if self._superseded(session, item):
+            return Unsent(superseded=True)
+        try:
+            return self._prepare(session, item)
+        except Final as final:
+            return Unsent(error=str(final))
 
     def _superseded(self, session: Session, item: OutboxItem) -> bool:
         """A later pending item renders the same keyed message again (a Home, or a message

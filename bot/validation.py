@@ -105,19 +105,9 @@ def hold_for_links(
     stays where it was routed; paged once, however many more cases link to it."""
     if held_for_major(policy, case):
         return []
-    group = policy.groups[policy.command_center_group]
-    record_event(
-        case,
-        at=at,
-        actor=actor,
-        kind=HELD,
-        new=case.priority,
-        reason=f"{linked} cases are linked to it, which makes it major, but it came from the "
-        f"{source_of(case).lower()}: the case channel and the broadcast wait until "
-        f"<@{group.on_call}> or a colleague confirms or corrects it",
-        detail={"paged": group.on_call, "linked": linked},
-    )
-    return [n.post(group.on_call, PAGE_TEMPLATE, key=page_key(case, group.on_call))]
+    why = f"{linked} cases are linked to it, which makes it major, but it came from the "
+    why += source_of(case).lower()
+    return _page_to_decide(policy, case, why=why, actor=actor, at=at, linked=linked)
 
 
 def _hold(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notice]:
@@ -132,17 +122,35 @@ def _hold(policy: Policy, case: Case, *, actor: str, at: datetime) -> list[Notic
         at=at,
         reason=f"{claim(policy, case)}: waiting for the command center to confirm or correct it",
     )
+    return [*notices, *_page_to_decide(policy, case, why=claim(policy, case), actor=actor, at=at)]
+
+
+def _page_to_decide(
+    policy: Policy,
+    case: Case,
+    *,
+    why: str,
+    actor: str | None,
+    at: datetime,
+    linked: int | None = None,
+) -> list[Notice]:
+    """The hold on the timeline (who was paged; how many links, when links made it major) and
+    the page to the command center's on-call."""
+    on_call = policy.groups[policy.command_center_group].on_call
+    detail: dict[str, object] = {"paged": on_call}
+    if linked is not None:
+        detail["linked"] = linked
     record_event(
         case,
         at=at,
         actor=actor,
         kind=HELD,
         new=case.priority,
-        reason=f"{claim(policy, case)}: the case channel and the broadcast wait until "
-        f"<@{group.on_call}> or a colleague confirms or corrects it",
-        detail={"paged": group.on_call},
+        reason=f"{why}: the case channel and the broadcast wait until <@{on_call}> or a "
+        "colleague confirms or corrects it",
+        detail=detail,
     )
-    return [*notices, n.post(group.on_call, PAGE_TEMPLATE, key=page_key(case, group.on_call))]
+    return [n.post(on_call, PAGE_TEMPLATE, key=page_key(case, on_call))]
 
 
 def page_key(case: Case, user: str) -> str:

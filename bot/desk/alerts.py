@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,28 +38,26 @@ LANE_BATCH = 50  # a claimed notification's lane followers worked in its transac
 # Built once: every accepted POST runs it, ahead of its answer.
 _ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
 _CLAIMED = aliased(AlertNotification)
-_LANE_FROM = (  # a claimed head and its lane's waiting followers, in order
-    select(AlertNotification)
-    .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
-    .where(
-        _CLAIMED.id == bindparam("id"),
-        AlertNotification.id >= _CLAIMED.id,
-        AlertNotification.status == NotificationStatus.PENDING,
+
+
+def _lane_from(*columns: Any) -> Select[Any]:
+    """A claimed head and its lane's waiting followers, in order (the head first while it is
+    still pending)."""
+    return (
+        select(*columns)
+        .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
+        .where(
+            _CLAIMED.id == bindparam("id"),
+            AlertNotification.id >= _CLAIMED.id,
+            AlertNotification.status == NotificationStatus.PENDING,
+        )
+        .order_by(AlertNotification.id)
+        .limit(LANE_BATCH)
     )
-    .order_by(AlertNotification.id)
-    .limit(LANE_BATCH)
-)
-_FOLLOWERS = (
-    select(AlertNotification.id)
-    .join(_CLAIMED, _CLAIMED.lane == AlertNotification.lane)
-    .where(
-        _CLAIMED.id == bindparam("id"),
-        AlertNotification.id > _CLAIMED.id,
-        AlertNotification.status == NotificationStatus.PENDING,
-    )
-    .order_by(AlertNotification.id)
-    .limit(LANE_BATCH)
-)
+
+
+_LANE_FROM = _lane_from(AlertNotification)
+_LANE_IDS_FROM = _lane_from(AlertNotification.id)
 
 
 class Replayed(Exception):
@@ -202,8 +200,8 @@ class AlertsArea(Area):
         retried, and the loser finds the winner's case; a failure is retried with the claimed
         one alone, then set aside."""
         with self.core.db.reading() as session:
-            followers = list(session.execute(_FOLLOWERS, {"id": item_id}).scalars())
-        batch = [item_id, *followers]
+            lane = session.execute(_LANE_IDS_FROM, {"id": item_id}).scalars()
+            batch = [item_id, *(other for other in lane if other != item_id)]
         for attempt in range(STALE_RETRIES):
             try:
                 return self._apply(batch)
