@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -21,6 +21,7 @@ from bot.ack_wait import AnswerWaitingExecutor
 from bot.alerts.receive import AlertReceiver, receiver_from
 from bot.alerts.worker import AlertWorker
 from bot.clock import Clock
+from bot.companion import Companion
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
 from bot.errors import TRY_AGAIN, is_database_outage
@@ -69,13 +70,38 @@ class Runtime:
     alert_receiver: AlertReceiver
     subscriber_pages: SubscriberPages
 
+    _scheduler: Any = field(default=None, init=False, repr=False)  # the sweep's, once started
+
     def start_background(self) -> None:
         """Deliver the outbox, sweep the timers, work accepted alerts and re-read user groups
         in this process (one call per process)."""
         self.dispatcher.start()
         self.alert_worker.start()
-        self.sweeper.start()
+        self._scheduler = self.sweeper.start()
         self.usergroup_refresher.start()
+
+    def stop_background(self) -> None:
+        """Stop what start_background started; an item being delivered or an alert being
+        worked finishes first."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+        self.alert_worker.stop()
+        self.dispatcher.stop()
+        self.usergroup_refresher.stop()
+
+    def after_fork(self) -> None:
+        self.db.after_fork()
+
+    def wake_alerts(self) -> None:
+        self.alert_worker.wake()
+
+    def wake_outbox(self) -> None:
+        self.dispatcher.wake()
+
+    def send_wakes_to(self, companion: Companion) -> None:
+        """This process's background work runs in `companion`: its wakes go there."""
+        self.alert_worker.send_wakes_to(companion.wake_alerts)
+        self.dispatcher.send_wakes_to(companion.wake_outbox)
 
 
 def build_runtime(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -132,6 +133,9 @@ class Dispatcher:
     # -- running ------------------------------------------------------------------------------
     def wake(self) -> None:
         self._threads.wake()
+
+    def send_wakes_to(self, send: Callable[[], None]) -> None:
+        self._threads.send_wakes_to(send)
 
     def start(self, *, interval: float = 1.0, workers: int = WORKERS) -> None:
         """Deliver with `workers` threads until stop(); wake() skips their wait. Slack calls of

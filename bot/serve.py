@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +18,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime
 from bot.article_page import article_page
+from bot.companion import start_companion
 from bot.serve_types import StartResponse, WsgiApp
 from bot.status import web as status_web
 from bot.subscribers import web as subscriber_web
@@ -105,9 +108,13 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
         def load(self) -> WsgiApp:
             return application
 
-    def _post_fork(_server: Any, _worker: Any) -> None:
+    def _post_fork(_server: Any, worker: Any) -> None:
         runtime.db.after_fork()
-        runtime.start_background()
+        companion = start_companion(  # the background work, at a lower priority
+            runtime, close=worker.sockets, on_exit=lambda: os.kill(os.getpid(), signal.SIGTERM)
+        )
+        runtime.send_wakes_to(companion)
+        runtime.usergroup_refresher.start()  # permissions here follow the groups too
 
     log.info(
         "HTTP mode on port %s: POST /slack/events, POST /alerts/..., GET /healthz",

@@ -21,8 +21,19 @@ class WorkerThreads:
         self._wakes = 0  # wake() calls so far: one that comes during a step is not lost
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._elsewhere: Callable[[], None] | None = None
+
+    def send_wakes_to(self, send: Callable[[], None]) -> None:
+        """The threads run in another process (HTTP mode's companion): wake() calls `send`."""
+        self._elsewhere = send
 
     def wake(self) -> None:
+        if self._elsewhere is not None:
+            self._elsewhere()
+        else:
+            self._notify()
+
+    def _notify(self) -> None:
         with self._wake:
             self._wakes += 1
             self._wake.notify_all()
@@ -40,7 +51,7 @@ class WorkerThreads:
 
     def stop(self) -> None:
         self._stop.set()
-        self.wake()
+        self._notify()
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads = []

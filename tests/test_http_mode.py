@@ -4,19 +4,27 @@ Slack's signed form-encoded requests over HTTP, the Web API calls landing on the
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from bot.ack_deadline import STILL_WORKING
+from bot.bench import alerts as bench_alerts
 from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
 from bot.bench.load_traffic import SlackRequests
+from bot.companion import NICENESS
 from bot.sandbox.standin import SlackStandIn
+from store.db import Database
+from store.models import Case
 
 # `python -m bot http` on its own SQLite file, whichever database the pass is on.
 pytestmark = pytest.mark.sqlite_pass_only
@@ -100,3 +108,95 @@ def test_route_2_http_mode_records_and_posts_the_queue_card_and_serves_articles(
     assert "CASE-1001" in card.text
     (dm,) = slack.messages(dm_channel)
     assert "CASE-1001" in dm.text
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def _nice(pid: int) -> int:
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _pairs(master: int) -> dict[int, list[int]]:
+    """Each gunicorn worker and its companions."""
+    return {worker: _children(worker) for worker in _children(master)}
+
+
+def _until(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds:.0f} s: {what}")
+        time.sleep(0.1)
+
+
+def test_http_mode_works_alerts_in_a_companion_beside_each_worker_and_replaces_a_lost_pair(
+    slack: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each gunicorn worker has one companion, at a lower CPU priority, doing the background
+    work. A companion that dies takes its worker with it and gunicorn starts a fresh pair; a
+    worker that dies takes its companion; alerts are still worked into cases afterwards."""
+    monkeypatch.setenv(bench_alerts.TOKEN_ENV, bench_alerts.TOKEN)
+    database = f"sqlite:///{tmp_path / 'http.db'}"
+    port = free_port()
+    process = start_casedesk(port, slack, database, output=subprocess.PIPE)
+    try:
+        url = wait_until_up(port, process)
+        _until(lambda: sorted(map(len, _pairs(process.pid).values())) == [1, 1], "two pairs")
+        pairs = _pairs(process.pid)
+        for worker, (companion,) in pairs.items():
+            assert _nice(companion) == min(19, _nice(worker) + NICENESS)
+        first, second = sorted(pairs)
+        (lost,) = pairs[first]
+        os.kill(lost, signal.SIGKILL)
+        _until(
+            lambda: (
+                first not in _pairs(process.pid)
+                and sorted(map(len, _pairs(process.pid).values())) == [1, 1]
+            ),
+            "the worker whose companion died was replaced by a fresh pair",
+        )
+        (orphan,) = pairs[second]
+        os.kill(second, signal.SIGKILL)
+        _until(lambda: not _alive(orphan), "the companion of a killed worker stopped")
+        body = bench_alerts.notification(7, ["companion-a", "companion-b"], random.Random(1))
+        answer = requests.post(
+            f"{url}/alerts/alertmanager",
+            json=body,
+            headers={"Authorization": f"Bearer {bench_alerts.TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 202
+        db = Database(database)
+        try:
+            _until(lambda: _monitoring_cases(db) == ["BenchAlert007 on companion-a"], "a case")
+        finally:
+            db.dispose()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _monitoring_cases(db: Database) -> list[str]:
+    with db.reading() as session:
+        return list(
+            session.scalars(select(Case.summary).where(Case.contact_channel == "monitoring"))
+        )

@@ -4,6 +4,8 @@ process, or one set aside to retry). Claims keep threads and processes apart."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.desk.alerts import AlertsArea
 from bot.worker_threads import WorkerThreads
 
@@ -20,6 +22,9 @@ class AlertWorker:
 
     def wake(self) -> None:
         self._threads.wake()
+
+    def send_wakes_to(self, send: Callable[[], None]) -> None:
+        self._threads.send_wakes_to(send)
 
     def start(self, *, interval: float = 1.0, workers: int = WORKERS) -> None:
         self._threads.start(interval=interval, workers=workers)

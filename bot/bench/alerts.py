@@ -12,6 +12,7 @@ goal under 2 s) and answer p99 (the POST's round trip, goal under 100 ms).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -27,8 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import SplitResult, urlsplit
 
-import requests
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
@@ -112,29 +113,28 @@ def measure(
     lock = threading.Lock()
     local = threading.local()
 
+    address = urlsplit(url)
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+
     def post(body: dict[str, Any]) -> None:
+        """One POST on this sender's kept-alive connection. http.client, not requests: the
+        senders share this machine's cores with the bot, and requests' own work per call was
+        most of a millisecond of them (Alertmanager, in Go, spends next to none)."""
         nonlocal errors
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
         data = json.dumps(body).encode()
         start = time.time()
         try:
-            answer = session.post(
-                f"{url}/alerts/alertmanager",
-                data=data,
-                headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
-                timeout=30,
-            )
-        except requests.RequestException:
+            status, answer = _send(local, address, data, headers)
+        except (OSError, http.client.HTTPException):
+            local.connection = None
             with lock:
                 errors += 1
             return
         took = time.time() - start
         with lock:
             answers.append(took)
-            if answer.status_code == 202:
-                sent_at[int(answer.json()["notification"])] = start
+            if status == 202:
+                sent_at[int(json.loads(answer)["notification"])] = start
             else:
                 errors += 1
 
@@ -194,6 +194,19 @@ def measure(
         answer_p99_ms=round(_percentile(sorted(answers), 99) * 1000, 1) if answers else 0.0,
         answer_errors=errors,
     )
+
+
+def _send(
+    local: threading.local, address: SplitResult, data: bytes, headers: dict[str, str]
+) -> tuple[int, bytes]:
+    connection = getattr(local, "connection", None)
+    if connection is None:
+        connection = local.connection = http.client.HTTPConnection(
+            address.hostname or "127.0.0.1", address.port, timeout=30
+        )
+    connection.request("POST", "/alerts/alertmanager", body=data, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
 
 
 def _pending(db: Database) -> bool:
