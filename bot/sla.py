@@ -80,6 +80,7 @@ def refresh(session: Session, policy: Policy, case: Case, *, now: datetime) -> N
     stopped = case.state in STOPPED_STATES
     paused = case.waiting_on == "requester" and policy.pause_while_waiting
     unsaved = [clock for clock in case.clocks if clock.id is None]  # no timers under them yet
+    counting: list[SlaClock] = []
     for clock in case.clocks:
         _fold(clock, policy, now)
         clock.calendar = calendar.key
@@ -98,8 +99,13 @@ def refresh(session: Session, policy: Policy, case: Case, *, now: datetime) -> N
             _cancel_timers(session, clock, now)
             continue
         clock.counting_since = now
+        _set_targets(clock, policy, calendar, now)
+        counting.append(clock)
+    if unsaved and counting:
+        session.flush()  # every clock's targets set first: one INSERT, and the timers' ids
+    for clock in counting:
         fresh = any(clock is new for new in unsaved)
-        _schedule_timers(session, policy, case, clock, calendar, now, fresh=fresh)
+        _schedule_timers(session, case, clock, now, fresh=fresh)
 
 
 def views(policy: Policy, case: Case, *, now: datetime) -> list[ClockView]:
@@ -203,23 +209,19 @@ def _set_paused(clock: SlaClock, paused: bool, now: datetime) -> None:
         clock.paused_since = None
 
 
-def _schedule_timers(
-    session: Session,
-    policy: Policy,
-    case: Case,
-    clock: SlaClock,
-    calendar: Calendar,
-    now: datetime,
-    *,
-    fresh: bool,
-) -> None:
+def _set_targets(clock: SlaClock, policy: Policy, calendar: Calendar, now: datetime) -> None:
     left = clock.target_seconds - clock.elapsed_seconds
     warn_left = clock.target_seconds * policy.warn_fraction - clock.elapsed_seconds
     if left > 0 or clock.due_at is None or clock.due_at > now:
         clock.due_at = add_business(calendar, now, left)
     # else: already over its target, it stays due when it fell due (a card says "was due")
     clock.warn_at = add_business(calendar, now, warn_left)
-    session.flush()
+
+
+def _schedule_timers(
+    session: Session, case: Case, clock: SlaClock, now: datetime, *, fresh: bool
+) -> None:
+    """The clock's warning and breach timers at its targets (it has its id)."""
     if clock.warned_at is None:
         schedule(
             session,
