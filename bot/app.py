@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from bot.ack_wait import AnswerWaitingExecutor
 from bot.alerts.receive import AlertReceiver, receiver_from
 from bot.alerts.worker import AlertWorker
 from bot.clock import Clock
-from bot.companion import Companion
+from bot.companion import Share
 from bot.desk import Desk
 from bot.dispatcher import Dispatcher
 from bot.errors import TRY_AGAIN, is_database_outage
@@ -41,6 +42,8 @@ from store.migrate import migrate
 
 log = logging.getLogger(__name__)
 DISPATCH_TIMEOUT = 10
+RECORDING_NICENESS = 10  # HTTP mode's companions: below answers (0), recording first
+DELIVERY_NICENESS = 15
 
 
 class StartupError(RuntimeError):
@@ -74,34 +77,57 @@ class Runtime:
 
     def start_background(self) -> None:
         """Deliver the outbox, sweep the timers, work accepted alerts and re-read user groups
-        in this process (one call per process)."""
-        self.dispatcher.start()
-        self.alert_worker.start()
-        self._scheduler = self.sweeper.start()
+        in this process (Socket Mode; HTTP mode shares it out, see companion_shares)."""
         self.usergroup_refresher.start()
+        self._start_recording()
+        self.dispatcher.start()
 
     def stop_background(self) -> None:
         """Stop what start_background started; an item being delivered or an alert being
         worked finishes first."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
-        self.alert_worker.stop()
+        self._stop_recording()
         self.dispatcher.stop()
         self.usergroup_refresher.stop()
 
-    def after_fork(self) -> None:
-        self.db.after_fork()
+    def companion_shares(self) -> list[Share]:
+        """HTTP mode's background work, one share per companion process (bot/companion.py),
+        in the order they are forked. Recording (alerts into cases, timers fired) comes before
+        delivering (Slack calls) when the cores are short: a storm's cases are made first and
+        their cards follow. Each re-reads the user groups, which both render and page by."""
+        return [
+            Share(
+                name="delivery",
+                niceness=DELIVERY_NICENESS,
+                start=self._also_usergroups(self.dispatcher.start),
+                stop=self.dispatcher.stop,
+                wake=self.dispatcher.wake,
+                send_wakes_to=self.dispatcher.send_wakes_to,
+            ),
+            Share(
+                name="recording",
+                niceness=RECORDING_NICENESS,
+                start=self._also_usergroups(self._start_recording),
+                stop=self._stop_recording,
+                wake=self.alert_worker.wake,
+                send_wakes_to=self.alert_worker.send_wakes_to,
+            ),
+        ]
 
-    def wake_alerts(self) -> None:
-        self.alert_worker.wake()
+    def _also_usergroups(self, start: Callable[[], None]) -> Callable[[], None]:
+        def both() -> None:
+            self.usergroup_refresher.start()
+            start()
 
-    def wake_outbox(self) -> None:
-        self.dispatcher.wake()
+        return both
 
-    def send_wakes_to(self, companion: Companion) -> None:
-        """This process's background work runs in `companion`: its wakes go there."""
-        self.alert_worker.send_wakes_to(companion.wake_alerts)
-        self.dispatcher.send_wakes_to(companion.wake_outbox)
+    def _start_recording(self) -> None:
+        self.alert_worker.start()
+        self._scheduler = self.sweeper.start()
+
+    def _stop_recording(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+        self.alert_worker.stop()
 
 
 def build_runtime(

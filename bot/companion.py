@@ -1,12 +1,17 @@
-"""HTTP mode's background work in a companion process beside each gunicorn worker.
+"""HTTP mode's background work in companion processes beside each gunicorn worker.
 
 A gunicorn worker answers requests: Slack's within its 3 s, monitoring's alerts within 100 ms.
 Its outbox dispatcher, alert worker and timer sweep used to share its interpreter, so an answer
-waited for the GIL behind a case being opened or a card being rendered. Each worker now forks a
-companion as it starts, which does that work at a lower CPU priority (`NICENESS`): answers take
-a core first, the background work takes the rest. The worker sends its wakes (an alert accepted,
-a commit with messages to send) down a pipe; the companion stops when the pipe closes (its
-worker is gone), and a worker whose companion died stops too, so gunicorn starts a fresh pair.
+waited for the GIL behind a case being opened or a card being rendered. Each worker now forks
+its companions as it starts, one per `Share` of that work, each at a lower CPU priority than
+answers: when the cores are short, answers go first, then recording (alerts into cases, timers
+fired), then delivering (Slack calls); idle cores go to whoever has work.
+
+A companion answers the wakes sent down its pipe (an alert accepted, a commit with messages to
+send). The worker sends every kind to the companion that does it; a companion sends the kinds
+that companions forked before it do (so the pipes form no cycle). A companion stops when its
+pipe closes, which is when every process that could wake it is gone; a worker whose companion
+died stops too, so gunicorn starts a fresh set.
 """
 
 from __future__ import annotations
@@ -16,14 +21,13 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
-NICENESS = 10  # the scheduler's weight for nice 10 is a tenth of nice 0's
-ALERTS, OUTBOX = b"a", b"o"
-_INHERITED_SIGNALS = (  # gunicorn's arbiter handles these; the companion must not
+WAKE = b"w"
+_INHERITED_SIGNALS = (  # gunicorn's arbiter handles these; a companion must not
     signal.SIGHUP,
     signal.SIGUSR1,
     signal.SIGUSR2,
@@ -34,91 +38,92 @@ _INHERITED_SIGNALS = (  # gunicorn's arbiter handles these; the companion must n
 )
 
 
-class Background(Protocol):
-    """What the companion runs: the runtime's background work and the wakes it answers."""
+@dataclass(frozen=True, kw_only=True)
+class Share:
+    """One companion's part of the background work."""
 
-    def after_fork(self) -> None: ...
-
-    def start_background(self) -> None: ...
-
-    def stop_background(self) -> None: ...
-
-    def wake_alerts(self) -> None: ...
-
-    def wake_outbox(self) -> None: ...
+    name: str
+    niceness: int  # added to the worker's; the scheduler's weight for +10 is a tenth of +0's
+    start: Callable[[], None]
+    stop: Callable[[], None]
+    wake: Callable[[], None]  # what a wake down its pipe does in the companion
+    send_wakes_to: Callable[[Callable[[], None]], None]  # where this process's wakes go
 
 
 class _Stopping(Exception):
-    """SIGTERM or SIGINT reached the companion."""
+    """SIGTERM, SIGINT or SIGQUIT reached the companion."""
 
 
 class Companion:
-    """The worker's end: its companion's pid and the pipe its wakes go down."""
+    """A companion as its worker sees it: its pid and the pipe its wakes go down."""
 
-    def __init__(self, pid: int, pipe: int) -> None:
-        self.pid, self._pipe = pid, pipe
+    def __init__(self, share: Share, pid: int, pipe: int) -> None:
+        self.share, self.pid, self._pipe = share, pid, pipe
 
-    def wake_alerts(self) -> None:
-        self._send(ALERTS)
-
-    def wake_outbox(self) -> None:
-        self._send(OUTBOX)
-
-    def _send(self, wake: bytes) -> None:
+    def wake(self) -> None:
         try:
-            os.write(self._pipe, wake)
+            os.write(self._pipe, WAKE)
         except BlockingIOError:
             pass  # the pipe is full of wakes the companion has yet to read: it is awake
         except BrokenPipeError:
-            pass  # the companion is gone; the watcher is stopping this worker
+            pass  # the companion is gone; its worker is stopping
 
 
-def start_companion(
-    background: Background, *, close: Iterable[socket.socket] = (), on_exit: Callable[[], None]
-) -> Companion:
-    """Fork the companion (call it before this process starts threads); `close` are sockets the
-    companion must not hold (the server's listeners), `on_exit` runs in this process when the
-    companion has exited."""
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the companion
-        os.close(writing)
-        code = 1
-        try:
-            for listener in close:
-                listener.close()
-            code = _serve(background, reading)
-        except BaseException:
-            log.exception("the background companion failed")
-        finally:
-            os._exit(code)
-    os.close(reading)
-    os.set_blocking(writing, False)
-    threading.Thread(
-        target=_watch, args=(pid, on_exit), name="companion-watch", daemon=True
-    ).start()
-    return Companion(pid, writing)
+def start_companions(
+    shares: Sequence[Share],
+    *,
+    after_fork: Callable[[], None],
+    close: Iterable[socket.socket] = (),
+    on_exit: Callable[[Companion], None],
+) -> list[Companion]:
+    """Fork one companion per share, in order, before this process starts threads. `close` are
+    sockets no companion may hold (the server's listeners); `after_fork` runs first in each
+    companion; `on_exit` runs here when a companion has exited."""
+    listeners = list(close)
+    started: list[Companion] = []
+    for share in shares:
+        reading, writing = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(writing)
+            code = 1
+            try:
+                for listener in listeners:
+                    listener.close()
+                for earlier in started:  # its wakes of their kinds go to them
+                    earlier.share.send_wakes_to(earlier.wake)
+                after_fork()
+                code = _serve(share, reading)
+            except BaseException:
+                log.exception("the %s companion failed", share.name)
+            finally:
+                os._exit(code)
+        os.close(reading)
+        os.set_blocking(writing, False)
+        started.append(Companion(share, pid, writing))
+    for companion in started:
+        companion.share.send_wakes_to(companion.wake)
+        threading.Thread(
+            target=_watch, args=(companion, on_exit), name="companion-watch", daemon=True
+        ).start()
+    return started
 
 
-def _serve(background: Background, wakes: int) -> int:
-    """The companion's life: do the background work until the worker's pipe closes or a signal
-    says stop; 0 when it stopped as asked."""
+def _serve(share: Share, wakes: int) -> int:
+    """A companion's life: do its share of the work until its pipe closes or a signal says
+    stop; 0 when it stopped as asked."""
     for number in _INHERITED_SIGNALS:
         signal.signal(number, signal.SIG_DFL)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
         signal.signal(number, _stop)
-    os.nice(NICENESS)
-    background.after_fork()
-    background.start_background()
+    os.nice(share.niceness)  # before its threads start: they inherit it
+    share.start()
     try:
-        while data := os.read(wakes, 512):  # empty: the worker closed its end (it is gone)
-            if ALERTS in data:
-                background.wake_alerts()
-            if OUTBOX in data:
-                background.wake_outbox()
+        while os.read(wakes, 512):  # empty: every process that could wake it is gone
+            share.wake()
     except _Stopping:
         pass
-    background.stop_background()
+    share.stop()
     return 0
 
 
@@ -126,12 +131,7 @@ def _stop(_number: int, _frame: object) -> None:
     raise _Stopping
 
 
-def _watch(pid: int, on_exit: Callable[[], None]) -> None:
-    _, status = os.waitpid(pid, 0)
-    log.error(
-        "the background companion %s exited (status %s); this worker stops so gunicorn starts a "
-        "fresh pair",
-        pid,
-        status,
-    )
-    on_exit()
+def _watch(companion: Companion, on_exit: Callable[[Companion], None]) -> None:
+    _, status = os.waitpid(companion.pid, 0)
+    log.error("the %s companion %s exited (status %s)", companion.share.name, companion.pid, status)
+    on_exit(companion)

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime
 from bot.article_page import article_page
-from bot.companion import start_companion
+from bot.companion import start_companions
 from bot.serve_types import StartResponse, WsgiApp
 from bot.status import web as status_web
 from bot.subscribers import web as subscriber_web
@@ -110,10 +110,12 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
 
     def _post_fork(_server: Any, worker: Any) -> None:
         runtime.db.after_fork()
-        companion = start_companion(  # the background work, at a lower priority
-            runtime, close=worker.sockets, on_exit=lambda: os.kill(os.getpid(), signal.SIGTERM)
+        start_companions(  # the background work, at lower priorities (bot/companion.py)
+            runtime.companion_shares(),
+            after_fork=runtime.db.after_fork,
+            close=worker.sockets,
+            on_exit=lambda _companion: os.kill(os.getpid(), signal.SIGTERM),
         )
-        runtime.send_wakes_to(companion)
         runtime.usergroup_refresher.start()  # permissions here follow the groups too
 
     log.info(

@@ -222,6 +222,7 @@ def _schedule_timers(
     session: Session, case: Case, clock: SlaClock, now: datetime, *, fresh: bool
 ) -> None:
     """The clock's warning and breach timers at its targets (it has its id)."""
+    assert clock.warn_at is not None and clock.due_at is not None, "set by _set_targets"
     if clock.warned_at is None:
         schedule(
             session,

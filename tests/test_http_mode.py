@@ -18,10 +18,10 @@ import requests
 from sqlalchemy import select
 
 from bot.ack_deadline import STILL_WORKING
+from bot.app import DELIVERY_NICENESS, RECORDING_NICENESS
 from bot.bench import alerts as bench_alerts
 from bot.bench.load_servers import free_port, start_casedesk, wait_until_up
 from bot.bench.load_traffic import SlackRequests
-from bot.companion import NICENESS
 from bot.sandbox.standin import SlackStandIn
 from store.db import Database
 from store.models import Case
@@ -30,6 +30,7 @@ from store.models import Case
 pytestmark = pytest.mark.sqlite_pass_only
 
 TOKEN = "xoxb-http-mode"
+_QUEUE = "C0DESKQ"  # the service desk's queue, where an alert no rule matches goes
 
 
 @pytest.fixture
@@ -37,7 +38,11 @@ def slack() -> Iterator[SlackStandIn]:
     standin = SlackStandIn(bot_token=TOKEN, bot_user_id="UCASEBOT")
     for user in ("U0DESK01", "U0USER01", "U0NET01"):
         standin.add_user(user, name=user.lower())
-    for channel, name in (("C0ITHELP", "it-help"), ("C0NETQ", "network-queue")):
+    for channel, name in (
+        ("C0ITHELP", "it-help"),
+        ("C0NETQ", "network-queue"),
+        (_QUEUE, "service-desk-queue"),
+    ):
         standin.add_channel(channel, name=name, members=["U0DESK01", "U0NET01"])
     server = standin.serve()
     yield standin
@@ -127,7 +132,7 @@ def _nice(pid: int) -> int:
     return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
-def _pairs(master: int) -> dict[int, list[int]]:
+def _sets(master: int) -> dict[int, list[int]]:
     """Each gunicorn worker and its companions."""
     return {worker: _children(worker) for worker in _children(master)}
 
@@ -140,35 +145,38 @@ def _until(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
         time.sleep(0.1)
 
 
-def test_http_mode_works_alerts_in_a_companion_beside_each_worker_and_replaces_a_lost_pair(
+def test_http_mode_works_alerts_in_companions_beside_each_worker_and_replaces_a_lost_set(
     slack: SlackStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each gunicorn worker has one companion, at a lower CPU priority, doing the background
-    work. A companion that dies takes its worker with it and gunicorn starts a fresh pair; a
-    worker that dies takes its companion; alerts are still worked into cases afterwards."""
+    """Each gunicorn worker has two companions doing the background work, recording at nice
+    +10 and delivering at +15. A companion that dies takes its worker with it and gunicorn
+    starts a fresh set; a worker that dies takes its companions; alerts are still worked into
+    cases and their cards posted afterwards."""
     monkeypatch.setenv(bench_alerts.TOKEN_ENV, bench_alerts.TOKEN)
     database = f"sqlite:///{tmp_path / 'http.db'}"
     port = free_port()
     process = start_casedesk(port, slack, database, output=subprocess.PIPE)
     try:
         url = wait_until_up(port, process)
-        _until(lambda: sorted(map(len, _pairs(process.pid).values())) == [1, 1], "two pairs")
-        pairs = _pairs(process.pid)
-        for worker, (companion,) in pairs.items():
-            assert _nice(companion) == min(19, _nice(worker) + NICENESS)
-        first, second = sorted(pairs)
-        (lost,) = pairs[first]
-        os.kill(lost, signal.SIGKILL)
+        complete = lambda: sorted(map(len, _sets(process.pid).values())) == [2, 2]  # noqa: E731
+        _until(complete, "two workers with two companions each")
+        sets = _sets(process.pid)
+        for worker, companions in sets.items():
+            base = _nice(worker)
+            assert sorted(_nice(c) for c in companions) == [
+                min(19, base + RECORDING_NICENESS),
+                min(19, base + DELIVERY_NICENESS),
+            ]
+        first, second = sorted(sets)
+        os.kill(sets[first][0], signal.SIGKILL)
         _until(
-            lambda: (
-                first not in _pairs(process.pid)
-                and sorted(map(len, _pairs(process.pid).values())) == [1, 1]
-            ),
-            "the worker whose companion died was replaced by a fresh pair",
+            lambda: first not in _sets(process.pid) and complete(),
+            "the worker whose companion died was replaced by a fresh set",
         )
-        (orphan,) = pairs[second]
         os.kill(second, signal.SIGKILL)
-        _until(lambda: not _alive(orphan), "the companion of a killed worker stopped")
+        _until(
+            lambda: not any(map(_alive, sets[second])), "the companions of a killed worker stopped"
+        )
         body = bench_alerts.notification(7, ["companion-a", "companion-b"], random.Random(1))
         answer = requests.post(
             f"{url}/alerts/alertmanager",
@@ -182,6 +190,7 @@ def test_http_mode_works_alerts_in_a_companion_beside_each_worker_and_replaces_a
             _until(lambda: _monitoring_cases(db) == ["BenchAlert007 on companion-a"], "a case")
         finally:
             db.dispose()
+        _until(lambda: any("BenchAlert007" in m.text for m in slack.messages(_QUEUE)), "its card")
     finally:
         process.terminate()
         process.wait(timeout=20)
