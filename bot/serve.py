@@ -86,9 +86,9 @@ def _health(runtime: Runtime, start_response: StartResponse) -> Iterable[bytes]:
 
 
 def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THREADS) -> None:
-    """gunicorn with threads, two workers (one per core here); each worker runs its own
-    dispatcher (claims keep them apart). On SQLite the workers take turns at the database's
-    writer lock (`store.db.WriterLock`)."""
+    """gunicorn with threads, two workers (one per core here); each worker forks companions for
+    the background work (bot/companion.py; claims keep them all apart). On SQLite every process
+    takes its turn at the database's writer lock (`store.db.WriterLock`)."""
     from gunicorn.app.base import BaseApplication
 
     if workers is None:
