@@ -82,13 +82,6 @@ class Runtime:
         self._start_recording()
         self.dispatcher.start()
 
-    def stop_background(self) -> None:
-        """Stop what start_background started; an item being delivered or an alert being
-        worked finishes first."""
-        self._stop_recording()
-        self.dispatcher.stop()
-        self.usergroup_refresher.stop()
-
     def companion_shares(self) -> list[Share]:
         """HTTP mode's background work, one share per companion process (bot/companion.py),
         in the order they are forked. Recording (alerts into cases, timers fired) comes before

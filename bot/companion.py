@@ -117,8 +117,8 @@ def _serve(share: Share, wakes: int) -> int:
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
         signal.signal(number, _stop)
     os.nice(share.niceness)  # before its threads start: they inherit it
-    share.start()
     try:
+        share.start()
         while os.read(wakes, 512):  # empty: every process that could wake it is gone
             share.wake()
     except _Stopping:
@@ -133,5 +133,12 @@ def _stop(_number: int, _frame: object) -> None:
 
 def _watch(companion: Companion, on_exit: Callable[[Companion], None]) -> None:
     _, status = os.waitpid(companion.pid, 0)
-    log.error("the %s companion %s exited (status %s)", companion.share.name, companion.pid, status)
+    code = os.waitstatus_to_exitcode(status)  # negative: the signal that killed it
+    log.log(
+        logging.INFO if code == 0 else logging.ERROR,
+        "the %s companion %s exited (%s); this worker stops so gunicorn starts a fresh set",
+        companion.share.name,
+        companion.pid,
+        "stopped as asked" if code == 0 else f"exit code {code}",
+    )
     on_exit(companion)
