@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -73,8 +72,6 @@ class Runtime:
     alert_receiver: AlertReceiver
     subscriber_pages: SubscriberPages
 
-    _scheduler: Any = field(default=None, init=False, repr=False)  # the sweep's, once started
-
     def start_background(self) -> None:
         """Deliver the outbox, sweep the timers, work accepted alerts and re-read user groups
         in this process (Socket Mode; HTTP mode shares it out, see companion_shares)."""
@@ -86,12 +83,13 @@ class Runtime:
         """HTTP mode's background work, one share per companion process (bot/companion.py),
         in the order they are forked. Recording (alerts into cases, timers fired) comes before
         delivering (Slack calls) when the cores are short: a storm's cases are made first and
-        their cards follow. Each re-reads the user groups, which both render and page by."""
+        their cards follow. Each companion also re-reads the user groups (`after_companion_fork`).
+        """
         return [
             Share(
                 name="delivery",
                 niceness=DELIVERY_NICENESS,
-                start=self._also_usergroups(self.dispatcher.start),
+                start=self.dispatcher.start,
                 stop=self.dispatcher.stop,
                 wake=self.dispatcher.wake,
                 send_wakes_to=self.dispatcher.send_wakes_to,
@@ -99,27 +97,25 @@ class Runtime:
             Share(
                 name="recording",
                 niceness=RECORDING_NICENESS,
-                start=self._also_usergroups(self._start_recording),
+                start=self._start_recording,
                 stop=self._stop_recording,
                 wake=self.alert_worker.wake,
                 send_wakes_to=self.alert_worker.send_wakes_to,
             ),
         ]
 
-    def _also_usergroups(self, start: Callable[[], None]) -> Callable[[], None]:
-        def both() -> None:
-            self.usergroup_refresher.start()
-            start()
-
-        return both
+    def after_companion_fork(self) -> None:
+        """In a companion: its own database connections, answers first at SQLite's writer, and
+        the user groups re-read here too, since both delivering and recording go by them."""
+        self.db.after_fork(background=True)
+        self.usergroup_refresher.start()
 
     def _start_recording(self) -> None:
         self.alert_worker.start()
-        self._scheduler = self.sweeper.start()
+        self.sweeper.start()
 
     def _stop_recording(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
+        self.sweeper.stop()
         self.alert_worker.stop()
 
 

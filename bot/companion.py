@@ -77,8 +77,9 @@ def start_companions(
     on_exit: Callable[[Companion], None],
 ) -> list[Companion]:
     """Fork one companion per share, in order, before this process starts threads. `close` are
-    sockets no companion may hold (the server's listeners); `after_fork` runs first in each
-    companion; `on_exit` runs here when a companion has exited."""
+    sockets no companion may hold (the server's listeners); `after_fork` runs in each companion
+    once it has its priority, before its share starts; `on_exit` runs here when a companion has
+    exited."""
     listeners = list(close)
     started: list[Companion] = []
     for share in shares:
@@ -92,8 +93,7 @@ def start_companions(
                     listener.close()
                 for earlier in started:  # its wakes of their kinds go to them
                     earlier.share.send_wakes_to(earlier.wake)
-                after_fork()
-                code = _serve(share, reading)
+                code = _serve(share, reading, after_fork)
             except BaseException:
                 log.exception("the %s companion failed", share.name)
             finally:
@@ -109,7 +109,7 @@ def start_companions(
     return started
 
 
-def _serve(share: Share, wakes: int) -> int:
+def _serve(share: Share, wakes: int, after_fork: Callable[[], None]) -> int:
     """A companion's life: do its share of the work until its pipe closes or a signal says
     stop; 0 when it stopped as asked."""
     for number in _INHERITED_SIGNALS:
@@ -117,6 +117,7 @@ def _serve(share: Share, wakes: int) -> int:
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
         signal.signal(number, _stop)
     os.nice(share.niceness)  # before its threads start: they inherit it
+    after_fork()
     try:
         share.start()
         while os.read(wakes, 512):  # empty: every process that could wake it is gone

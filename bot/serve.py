@@ -112,7 +112,7 @@ def run_http(runtime: Runtime, *, workers: int | None = None, threads: int = THR
         runtime.db.after_fork()
         start_companions(  # the background work, at lower priorities (bot/companion.py)
             runtime.companion_shares(),
-            after_fork=lambda: runtime.db.after_fork(background=True),
+            after_fork=runtime.after_companion_fork,
             close=worker.sockets,
             on_exit=lambda _companion: os.kill(os.getpid(), signal.SIGTERM),
         )

@@ -119,6 +119,7 @@ class Sweeper:
         self.handlers = handlers
         self.interval = interval
         self._listeners: list[Callable[[], None]] = []
+        self._scheduler: Any = None
 
     def on_fired(self, listener: Callable[[], None]) -> None:
         """Called after a sweep wrote outbox rows (the dispatcher's wake-up)."""
@@ -216,12 +217,11 @@ class Sweeper:
             enqueue(session, now=now, case=case, notices=notices, policy=self.policy)
         home_refresh.republish(session, self.policy, now=now)
 
-    def start(self) -> Any:
-        """Sweep every `interval` seconds in the background (APScheduler); returns the
-        scheduler so the caller can shut it down."""
+    def start(self) -> None:
+        """Sweep every `interval` seconds in the background (APScheduler) until stop()."""
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        scheduler = BackgroundScheduler(daemon=True)
+        scheduler = self._scheduler = BackgroundScheduler(daemon=True)
         scheduler.add_job(
             self._safe_sweep,
             "interval",
@@ -232,7 +232,12 @@ class Sweeper:
             next_run_time=datetime.now(UTC),
         )
         scheduler.start()
-        return scheduler
+
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop sweeping; `wait`: let a sweep under way finish first."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=wait)
+            self._scheduler = None
 
     def _safe_sweep(self) -> None:
         try:

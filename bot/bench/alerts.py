@@ -145,11 +145,9 @@ def measure(
         that has been sending for a while has: a first request pays for the TCP connection and
         the bot's first database connection (150-170 ms), which is start-up, not answering."""
         every_sender.wait(30)
-        local.connection = http.client.HTTPConnection(
-            address.hostname or "127.0.0.1", address.port, timeout=30
-        )
-        local.connection.request("GET", "/healthz")
-        local.connection.getresponse().read()
+        connection = _connection(local, address)
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
 
     size = -(-len(bodies) // bursts)
     with ThreadPoolExecutor(max_workers=senders) as pool:
@@ -213,14 +211,20 @@ def measure(
 def _send(
     local: threading.local, address: SplitResult, data: bytes, headers: dict[str, str]
 ) -> tuple[int, bytes]:
+    connection = _connection(local, address)
+    connection.request("POST", "/alerts/alertmanager", body=data, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def _connection(local: threading.local, address: SplitResult) -> http.client.HTTPConnection:
+    """This sender's kept-alive connection, opened on first use (again after an error)."""
     connection = getattr(local, "connection", None)
     if connection is None:
         connection = local.connection = http.client.HTTPConnection(
             address.hostname or "127.0.0.1", address.port, timeout=30
         )
-    connection.request("POST", "/alerts/alertmanager", body=data, headers=headers)
-    response = connection.getresponse()
-    return response.status, response.read()
+    return connection
 
 
 def _pending(db: Database) -> bool:

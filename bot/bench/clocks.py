@@ -235,7 +235,7 @@ def _lag(runtime: Runtime, *, due: int, spread: float) -> tuple[list[float], lis
             )
         due_by_case = {t.case_id: t.due_at for t in timers}
     runtime.dispatcher.start(interval=0.2)
-    scheduler = runtime.sweeper.start()
+    runtime.sweeper.start()
     deadline = time.monotonic() + spread + 120
     delivered: dict[int | None, tuple[datetime, datetime]] = {}
     try:
@@ -249,7 +249,7 @@ def _lag(runtime: Runtime, *, due: int, spread: float) -> tuple[list[float], lis
                 ).all()
             delivered = {case_id: (made, at) for case_id, made, at in rows if at is not None}
     finally:
-        scheduler.shutdown(wait=False)
+        runtime.sweeper.stop(wait=False)
         runtime.dispatcher.stop()
     done = [(delivered[c], d) for c, d in due_by_case.items() if c in delivered]
     return (

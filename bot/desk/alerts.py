@@ -37,7 +37,6 @@ CLAIM = 10  # heads claimed per round (one statement); their repeats are settled
 LANE_BATCH = 50  # a claimed notification's lane followers worked in its transaction
 # Built once: every accepted POST runs it, ahead of its answer.
 _ACCEPT = insert(AlertNotification).returning(AlertNotification.id)
-_ACCEPT_ALL = insert(AlertNotification).returning(AlertNotification.id)
 _CLAIMED = aliased(AlertNotification)
 
 
@@ -121,7 +120,7 @@ class AlertsArea(Area):
         one statement holds the writer and the GIL far less than one per row. RETURNING's
         order is not promised, but SQLite numbers the rows of an INSERT in their order."""
         with self.core.db.transaction() as session:
-            return sorted(int(i) for i in session.execute(_ACCEPT_ALL, rows).scalars())
+            return sorted(int(i) for i in session.execute(_ACCEPT, rows).scalars())
 
     def work_next(self) -> list[Worked]:
         """Claim up to CLAIM of the notifications first in their lanes (a sample of BATCH, so
