@@ -117,6 +117,23 @@ def test_work_4_the_sandbox_shows_dates_in_the_readers_zone_and_people_by_name(
     assert not re.search(r"<@|<!date|\d{4}-\d{2}-\d{2}T|U0[A-Z0-9]{4}", shown)
 
 
+def test_the_sandbox_reads_your_own_dms_by_count(world: World) -> None:
+    """`dm 1` is your own newest DM, as `dm alex 1` is Alex's (not a person called "1")."""
+    out = io.StringIO()
+    repl = Repl(world, out)
+    repl.handle("/case new VPN drops service=vpn urgency=medium for=@alex")
+    repl.handle("as alex")
+    out.truncate(0)
+    out.seek(0)
+    repl.handle("dm 1")
+    mine = out.getvalue()
+    out.truncate(0)
+    out.seek(0)
+    repl.handle("dm alex 1")
+    assert mine == out.getvalue()
+    assert "CASE-1001" in mine and "no one called" not in mine
+
+
 CLOSE_ANSWERS = {
     "Closure code": "Resolved",
     "Root-cause category": "Hardware failure",

@@ -249,7 +249,9 @@ class Repl:
         self._show_channel(channel, count)
 
     def dm(self, rest: str) -> None:
-        name, _, count = rest.partition(" ")
+        name, _, count = rest.strip().partition(" ")
+        if name.isdigit() and not count:  # `dm 3`: your own last three
+            name, count = "", name
         user = self.driver.resolve_user(name) if name else self.driver.user
         shown = int(count) if count.strip().isdigit() else 10
         self._show_channel(self.world.standin.dm_channel_id(user), shown)
